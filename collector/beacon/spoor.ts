@@ -1,0 +1,126 @@
+// The Spoor beacon, served minified as /script.js. Budget: 1.5 KB gzipped.
+// Nothing is sent and no cookie is set before the page calls spoor('consent', true)
+// (or a spoor_id cookie, which only exists after consent, shows it was given before).
+// Commands queued before this script loaded (window.spoor.q) are replayed.
+interface SpoorFn {
+  (cmd: string, a?: unknown, b?: unknown): void
+  q?: IArguments[]
+}
+interface SpoorWindow extends Window {
+  spoor?: SpoorFn
+}
+
+;((w: SpoorWindow, d: Document, l: Location) => {
+  const script = d.currentScript as HTMLScriptElement | null
+  const attr = (k: string) => (script && script.getAttribute('data-' + k)) || ''
+  const base = attr('api') || (script ? new URL(script.src).origin : '')
+  const site = attr('site') || l.hostname.replace(/^www\./, '')
+  const ID = 'spoor_id'
+  const SES = 'spoor_ses'
+  const OPTOUT = 'spoor_optout'
+  const queued = (w.spoor && w.spoor.q) || []
+
+  const get = (k: string) => {
+    const m = d.cookie.match('(?:^|; )' + k + '=([^;]*)')
+    return m ? m[1] : ''
+  }
+  const set = (k: string, v: string, maxAge: number) => {
+    d.cookie = k + '=' + v + ';path=/;max-age=' + maxAge + ';samesite=lax' + (l.protocol == 'https:' ? ';secure' : '')
+  }
+  const rid = () => {
+    const a = new Uint8Array(16)
+    crypto.getRandomValues(a)
+    let s = ''
+    for (let i = 0; i < 16; i++) s += (a[i]! + 256).toString(16).slice(1)
+    return s
+  }
+  const send = (path: string, body: object) => {
+    const url = base + path
+    const data = JSON.stringify(body)
+    // sendBeacon survives page unload; fetch with keepalive is the fallback. Both send
+    // text/plain, which needs no CORS preflight.
+    if (!(navigator.sendBeacon && navigator.sendBeacon(url, data))) {
+      fetch(url, { method: 'POST', body: data, keepalive: true, credentials: 'include', headers: { 'Content-Type': 'text/plain' } }).catch(() => {})
+    }
+  }
+
+  let consent = !!get(ID)
+  let lastPage = ''
+  let referrer = d.referrer
+
+  const track = (type: string, name?: unknown, props?: unknown) => {
+    if (!consent || get(OPTOUT)) return
+    const vid = get(ID) || rid()
+    const sid = get(SES) || rid()
+    set(ID, vid, 31536000) // 1 year
+    set(SES, sid, 1800) // 30 minutes, renewed by every event
+    send('/api/event', {
+      site,
+      type,
+      url: l.href,
+      referrer,
+      title: d.title,
+      screen: screen.width,
+      consent: { analytics: true },
+      vid,
+      sid,
+      id: rid(),
+      name,
+      props,
+    })
+  }
+
+  const page = () => {
+    const here = l.pathname + l.search
+    if (!consent || here == lastPage) return
+    lastPage = here
+    track('pageview')
+    // After the first page view, the previous page is the referrer: a single-page app
+    // keeps document.referrer, which would count the landing source again.
+    referrer = l.href
+  }
+
+  const clear = () => {
+    set(ID, '', 0)
+    set(SES, '', 0)
+  }
+
+  const spoor: SpoorFn = (cmd, a, b) => {
+    if (cmd == 'consent') {
+      consent = a !== false
+      if (consent) page()
+      else clear()
+    } else if (cmd == 'event') {
+      track('event', a, b)
+    } else if (cmd == 'optout') {
+      const vid = get(ID)
+      consent = false
+      clear()
+      set(OPTOUT, '1', 34560000) // 400 days, the longest a browser keeps a cookie
+      send('/api/optout', { site, vid: vid || undefined })
+    }
+  }
+  w.spoor = spoor
+
+  // Single-page apps: count history navigation.
+  const push = history.pushState
+  history.pushState = function (this: History, ...args: Parameters<History['pushState']>) {
+    push.apply(this, args)
+    page()
+  }
+  w.addEventListener('popstate', page)
+
+  // The privacy policy's opt-out link carries the visitor id, so the opt-out also
+  // covers the id this browser used before.
+  d.addEventListener('click', (e) => {
+    const t = e.target as Element | null
+    const a = t && t.closest && (t.closest('a') as HTMLAnchorElement | null)
+    const vid = get(ID)
+    if (a && vid && a.href.indexOf(base + '/optout') == 0 && a.href.indexOf('vid=') < 0) {
+      a.href += (a.href.indexOf('?') < 0 ? '?' : '&') + 'vid=' + vid
+    }
+  })
+
+  for (let i = 0; i < queued.length; i++) spoor.apply(null, queued[i] as unknown as [string, unknown, unknown])
+  page()
+})(window, document, location)

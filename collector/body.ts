@@ -1,0 +1,46 @@
+// The collector's edge: one schema for the beacon's body, with a limit on every string.
+import { z } from 'zod'
+import { HttpError } from '../lib/errors.ts'
+
+// Ids are made by the beacon (32 hex characters); accept any URL-safe token of sane length.
+const token = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8 to 64 letters, digits, "-" or "_"')
+
+const httpUrl = z
+  .string()
+  .max(4096, 'is longer than 4096 characters')
+  .refine((s) => /^https?:\/\//i.test(s) && URL.canParse(s), 'must be an absolute http(s) URL')
+
+const propValue = z.union([z.string().max(2000), z.number().finite(), z.boolean()])
+
+export const EventBody = z.object({
+  site: z.string().min(1, 'is required').max(253, 'is longer than 253 characters'),
+  type: z.enum(['pageview', 'event']).default('pageview'),
+  url: httpUrl,
+  // Referrers are untrusted and sometimes odd (android-app://...): any string, parsed later.
+  referrer: z.string().max(4096, 'is longer than 4096 characters').optional(),
+  // Titles are cut, not refused: a long title is not a malformed event.
+  title: z.string().max(100_000).optional().transform((t) => (t ?? '').slice(0, 500)),
+  screen: z.number().int().min(0).max(100_000).optional(),
+  consent: z.object({ analytics: z.boolean() }).optional(),
+  vid: token,
+  sid: token,
+  id: token,
+  name: z.string().min(1).max(120, 'is longer than 120 characters').optional(),
+  props: z
+    .record(z.string().min(1).max(300), propValue)
+    .refine((p) => Object.keys(p).length <= 30, 'has more than 30 keys')
+    .optional(),
+}).refine((b) => b.type !== 'event' || b.name !== undefined, { message: 'is required for custom events', path: ['name'] })
+
+export type EventBody = z.infer<typeof EventBody>
+
+export function parseEventBody(body: unknown): EventBody {
+  if (body === undefined) throw new HttpError(415, 'send the event as application/json or text/plain')
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'body must be a JSON object', 'body')
+  const r = EventBody.safeParse(body)
+  if (r.success) return r.data
+  const issue = r.error.issues[0]
+  const field = issue?.path.map(String).join('.') || 'body'
+  const message = issue?.code === 'invalid_type' ? `has the wrong type (${issue.message})` : (issue?.message ?? 'is invalid')
+  throw new HttpError(400, `${field} ${message}`, field)
+}

@@ -1,0 +1,146 @@
+// The opt-out page a site links from its privacy policy: GET /optout shows what is
+// collected and this browser's state, POST /optout opts out (or back in).
+import express, { type Request, type Response, Router } from 'express'
+import type { Config } from '../lib/config.ts'
+import { HttpError } from '../lib/errors.ts'
+import { escapeHtml as h } from '../lib/html.ts'
+import type { Optouts } from './optouts.ts'
+
+export const OPTOUT_COOKIE = 'spoor_optout'
+// 400 days: the longest any browser keeps a cookie (Chrome caps Max-Age there).
+const OPTOUT_MAX_AGE_MS = 400 * 24 * 3600 * 1000
+const VID = /^[A-Za-z0-9_-]{8,64}$/
+
+type Lang = 'en' | 'nl'
+
+const TEXT = {
+  en: {
+    title: 'Website statistics: your choice',
+    intro: 'This website uses Spoor to count visits, but only after you agreed to analytics cookies.',
+    whatTitle: 'What is collected',
+    what: [
+      'the pages you visit, when, and the site you came from;',
+      'your browser, operating system, device type and screen width;',
+      'the country and city derived from your IP address;',
+      'if your IP address belongs to a company network, the name of that company (never for home or mobile connections).',
+    ],
+    keep: (days: number) => `Your full IP address is deleted within ${days} days. Nothing is sold or shared with third parties, and the data stays on this organisation's own server in the EU.`,
+    rights: 'You may withdraw your consent at any time, and ask the site owner to show, correct or erase your data.',
+    statusOut: 'This browser is opted out: no visits are counted.',
+    statusIn: 'This browser is not opted out.',
+    optout: 'Opt out of statistics',
+    optin: 'Opt back in',
+    doneOut: 'Done: you are opted out. We will not count visits from this browser.',
+    doneIn: 'Done: you are opted back in. Visits count again once you give consent on the site.',
+    other: 'Nederlands',
+  },
+  nl: {
+    title: 'Websitestatistieken: uw keuze',
+    intro: 'Deze website gebruikt Spoor om bezoeken te tellen, maar alleen nadat u toestemming gaf voor analytische cookies.',
+    whatTitle: 'Wat wordt verzameld',
+    what: [
+      'de pagina’s die u bezoekt, wanneer, en de site waar u vandaan kwam;',
+      'uw browser, besturingssysteem, soort apparaat en schermbreedte;',
+      'het land en de plaats die uit uw IP-adres volgen;',
+      'als uw IP-adres bij een bedrijfsnetwerk hoort, de naam van dat bedrijf (nooit bij thuis- of mobiele verbindingen).',
+    ],
+    keep: (days: number) => `Uw volledige IP-adres wordt binnen ${days} dagen verwijderd. Niets wordt verkocht of met derden gedeeld, en de gegevens blijven op de eigen server van deze organisatie in de EU.`,
+    rights: 'U kunt uw toestemming altijd intrekken, en de eigenaar van de site vragen uw gegevens in te zien, te verbeteren of te wissen.',
+    statusOut: 'Deze browser is afgemeld: bezoeken worden niet geteld.',
+    statusIn: 'Deze browser is niet afgemeld.',
+    optout: 'Afmelden voor statistieken',
+    optin: 'Weer aanmelden',
+    doneOut: 'Gelukt: u bent afgemeld. Bezoeken vanuit deze browser tellen we niet meer.',
+    doneIn: 'Gelukt: u bent weer aangemeld. Bezoeken tellen weer zodra u op de site toestemming geeft.',
+    other: 'English',
+  },
+} as const
+
+function pickLang(req: Request): Lang {
+  const q = req.query.lang ?? (req.body as { lang?: unknown } | undefined)?.lang
+  if (q === 'nl' || q === 'en') return q
+  return req.acceptsLanguages('en', 'nl') === 'nl' ? 'nl' : 'en'
+}
+
+function vidFrom(v: unknown): string | undefined {
+  return typeof v === 'string' && VID.test(v) ? v : undefined
+}
+
+/** Sets the opt-out cookie on Spoor's domain and records the visitor id, if any. */
+export async function recordOptout(req: Request, res: Response, optouts: Optouts, vid: string | undefined): Promise<void> {
+  res.cookie(OPTOUT_COOKIE, '1', { maxAge: OPTOUT_MAX_AGE_MS, httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' })
+  if (vid) await optouts.add(vid)
+}
+
+function page(lang: Lang, opts: { optedOut: boolean; vid: string | undefined; done: string | undefined; ipDays: number }): string {
+  const t = TEXT[lang]
+  const other: Lang = lang === 'en' ? 'nl' : 'en'
+  const vidField = opts.vid ? `<input type="hidden" name="vid" value="${h(opts.vid)}">` : ''
+  const switchHref = `/optout?lang=${other}${opts.vid ? `&vid=${encodeURIComponent(opts.vid)}` : ''}`
+  const done = opts.done === 'optout' ? t.doneOut : opts.done === 'optin' ? t.doneIn : ''
+  return `<!doctype html>
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${h(t.title)}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1d2433}
+.status{padding:.75rem 1rem;border-radius:.5rem;background:#eef2f7}.done{background:#e3f6e8}
+button{font:inherit;padding:.5rem 1rem;border-radius:.4rem;border:1px solid #3554d1;background:#3554d1;color:#fff;cursor:pointer}
+button.secondary{background:#fff;color:#3554d1}nav{text-align:right}</style></head>
+<body><nav><a href="${h(switchHref)}" hreflang="${other}">${h(t.other)}</a></nav>
+<h1>${h(t.title)}</h1>
+${done ? `<p class="status done" role="status">${h(done)}</p>` : ''}
+<p>${h(t.intro)}</p>
+<h2>${h(t.whatTitle)}</h2>
+<ul>${t.what.map((w) => `<li>${h(w)}</li>`).join('')}</ul>
+<p>${h(t.keep(opts.ipDays))}</p>
+<p>${h(t.rights)}</p>
+<p class="status" id="state">${h(opts.optedOut ? t.statusOut : t.statusIn)}</p>
+<form method="post" action="/optout">
+<input type="hidden" name="lang" value="${lang}">${vidField}
+${opts.optedOut
+  ? `<button class="secondary" name="action" value="optin">${h(t.optin)}</button>`
+  : `<button name="action" value="optout">${h(t.optout)}</button>`}
+</form>
+</body></html>`
+}
+
+export function optoutRouter(deps: { optouts: Optouts; config: Pick<Config, 'ipRetentionDays'> }): Router {
+  const r = Router()
+  const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 })
+
+  r.get('/optout', (req, res) => {
+    const lang = pickLang(req)
+    const vid = vidFrom(req.query.vid)
+    const optedOut = req.cookies?.[OPTOUT_COOKIE] === '1' || (vid !== undefined && deps.optouts.has(vid))
+    const done = typeof req.query.done === 'string' ? req.query.done : undefined
+    res.set('Cache-Control', 'no-store').type('html').send(page(lang, { optedOut, vid, done, ipDays: deps.config.ipRetentionDays }))
+  })
+
+  r.post('/optout', form, async (req, res) => {
+    // Only this page's own form may change the choice: a forged cross-site post
+    // could otherwise opt a visitor back in without their knowledge.
+    const origin = req.get('origin')
+    if (origin !== undefined && origin !== 'null') {
+      let host = ''
+      try {
+        host = new URL(origin).host
+      } catch {
+        host = ''
+      }
+      if (host !== req.get('host')) throw new HttpError(403, 'the opt-out form must be sent from the opt-out page itself')
+    }
+    const body = (req.body ?? {}) as Record<string, unknown>
+    const action = body.action
+    if (action !== 'optout' && action !== 'optin') throw new HttpError(400, 'action must be "optout" or "optin"', 'action')
+    if (body.vid !== undefined && vidFrom(body.vid) === undefined) throw new HttpError(400, 'vid must be 8 to 64 letters, digits, "-" or "_"', 'vid')
+    const vid = vidFrom(body.vid)
+    const lang = pickLang(req)
+    if (action === 'optout') {
+      await recordOptout(req, res, deps.optouts, vid)
+    } else {
+      res.clearCookie(OPTOUT_COOKIE, { path: '/' })
+      if (vid) await deps.optouts.remove(vid)
+    }
+    res.redirect(303, `/optout?lang=${lang}&done=${action}${vid ? `&vid=${encodeURIComponent(vid)}` : ''}`)
+  })
+  return r
+}

@@ -1,0 +1,153 @@
+// What happens to an event, in order. Each step passes the event on, or ends it
+// with an outcome from a closed set. The order is part of the privacy promise:
+// consent is checked before anything about the visitor is looked at or kept.
+import { isbot } from 'isbot'
+import type { Config } from '../lib/config.ts'
+import { hostBelongsToSite, normaliseDomain } from '../lib/domain.ts'
+import type { Sites } from '../lib/sites.ts'
+import type { GeoReader } from '../enrichment/geo.ts'
+import type { EventBody } from './body.ts'
+import type { RecentIds } from './dedup.ts'
+import type { Optouts } from './optouts.ts'
+import { parseAgent, parsePageUrl, referrerSource } from './parse.ts'
+import type { EventRow, EventWriter, IpRow } from './writer.ts'
+
+/** Dropped events are answered 202, like stored ones: the sender learns nothing. */
+export const DROP_REASONS = ['opted_out', 'gpc', 'dnt', 'bot', 'duplicate'] as const
+export type DropReason = (typeof DROP_REASONS)[number]
+
+/** Rejected events get an error the sender can act on. */
+export const REJECT_REASONS = {
+  unknown_site: { status: 403, message: 'site is not registered with this Spoor server' },
+  wrong_origin: { status: 403, message: 'the page origin does not belong to this site' },
+  no_consent: { status: 403, message: 'analytics consent is required: send consent.analytics = true only after the visitor agreed' },
+  overloaded: { status: 503, message: 'the collector is catching up; retry later' },
+} as const
+export type RejectReason = keyof typeof REJECT_REASONS
+
+export type Outcome =
+  | { kind: 'stored' }
+  | { kind: 'dropped'; reason: DropReason }
+  | { kind: 'rejected'; reason: RejectReason }
+
+/** What the route hands over: the validated body and the few request facts the steps need. */
+export interface Incoming {
+  body: EventBody
+  ip: string
+  userAgent: string
+  origin: string | undefined
+  ownHost: string | undefined
+  gpc: boolean
+  dnt: boolean
+  optoutCookie: boolean
+  receivedAt: Date
+}
+
+export interface PipelineDeps {
+  config: Pick<Config, 'keepQueryParams'>
+  sites: Sites
+  optouts: Optouts
+  recentIds: RecentIds
+  geo: GeoReader
+  writer: EventWriter
+}
+
+interface Ctx {
+  in: Incoming
+  site: string
+  row?: EventRow
+  ipRow?: IpRow | null
+}
+
+type Step = (ctx: Ctx, deps: PipelineDeps) => Outcome | undefined
+
+const drop = (reason: DropReason): Outcome => ({ kind: 'dropped', reason })
+const reject = (reason: RejectReason): Outcome => ({ kind: 'rejected', reason })
+
+const knownSite: Step = (ctx, { sites }) => {
+  const site = normaliseDomain(ctx.in.body.site)
+  if (!site || !sites.has(site)) return reject('unknown_site')
+  ctx.site = site
+  return undefined
+}
+
+// Browsers send Origin with every cross-site POST. A page of another site must not
+// count for this one; the Spoor server's own pages (the demo) may.
+const rightOrigin: Step = (ctx) => {
+  const { origin, ownHost } = ctx.in
+  if (!origin) return undefined
+  let u: URL
+  try {
+    u = new URL(origin)
+  } catch {
+    return reject('wrong_origin')
+  }
+  if (hostBelongsToSite(u.hostname.replace(/^www\./, ''), ctx.site) || (ownHost !== undefined && u.host === ownHost)) return undefined
+  return reject('wrong_origin')
+}
+
+const consent: Step = (ctx) => (ctx.in.body.consent?.analytics === true ? undefined : reject('no_consent'))
+
+const optedOut: Step = (ctx, { optouts }) => (ctx.in.optoutCookie || optouts.has(ctx.in.body.vid) ? drop('opted_out') : undefined)
+
+const privacySignals: Step = (ctx) => (ctx.in.gpc ? drop('gpc') : ctx.in.dnt ? drop('dnt') : undefined)
+
+// isbot knows crawlers, HeadlessChrome, curl, python-requests and the like. Every
+// real browser sends a user agent, so an empty one is a script too.
+const bot: Step = (ctx) => (ctx.in.userAgent === '' || isbot(ctx.in.userAgent) ? drop('bot') : undefined)
+
+const duplicate: Step = (ctx, { recentIds }) => (recentIds.has(`${ctx.site}/${ctx.in.body.id}`) ? drop('duplicate') : undefined)
+
+const enrich: Step = (ctx, { config, geo }) => {
+  const { body, ip, userAgent, receivedAt } = ctx.in
+  const page = parsePageUrl(body.url, config.keepQueryParams)
+  const place = ip ? geo.lookup(ip) : null
+  const ts = receivedAt.toISOString().replace('T', ' ').replace('Z', '')
+  ctx.row = {
+    event_id: body.id,
+    site: ctx.site,
+    ts,
+    type: body.type,
+    name: body.type === 'event' ? (body.name ?? '') : '',
+    vid: body.vid,
+    sid: body.sid,
+    ...page,
+    title: body.title,
+    referrer_source: referrerSource(body.referrer, ctx.site, page.hostname),
+    ...parseAgent(userAgent, body.screen),
+    screen: body.screen ?? 0,
+    country: place?.country ?? '',
+    city: place?.city ?? '',
+    props: Object.fromEntries(Object.entries(body.props ?? {}).map(([k, v]) => [k, String(v)])),
+  }
+  ctx.ipRow = ip ? { site: ctx.site, sid: body.sid, vid: body.vid, ip, ts: ts.slice(0, 19) } : null
+  return undefined
+}
+
+const write: Step = (ctx, { writer, recentIds }) => {
+  if (!writer.hasRoom()) return reject('overloaded')
+  writer.push(ctx.row!, ctx.ipRow ?? null)
+  recentIds.add(`${ctx.site}/${ctx.in.body.id}`)
+  return { kind: 'stored' }
+}
+
+export const STEPS: ReadonlyArray<readonly [string, Step]> = [
+  ['knownSite', knownSite],
+  ['rightOrigin', rightOrigin],
+  ['consent', consent],
+  ['optedOut', optedOut],
+  ['privacySignals', privacySignals],
+  ['bot', bot],
+  ['duplicate', duplicate],
+  ['enrich', enrich],
+  ['write', write],
+]
+
+export function processEvent(incoming: Incoming, deps: PipelineDeps): Outcome {
+  const ctx: Ctx = { in: incoming, site: '' }
+  for (const [, step] of STEPS) {
+    const outcome = step(ctx, deps)
+    if (outcome) return outcome
+  }
+  throw new Error('pipeline ended without an outcome')
+}

@@ -1,0 +1,117 @@
+// The public, unauthenticated side of Spoor: the beacon script, the event
+// endpoint and the opt-out endpoint for the beacon.
+import cors from 'cors'
+import express, { type ErrorRequestHandler, type Request, Router } from 'express'
+import { HttpError } from '../lib/errors.ts'
+import type { Sites } from '../lib/sites.ts'
+import type { Beacon } from './beacon.ts'
+import { parseEventBody } from './body.ts'
+import type { Counters } from './counters.ts'
+import { type PipelineDeps, REJECT_REASONS, processEvent } from './pipeline.ts'
+import { OPTOUT_COOKIE, recordOptout } from './optout.ts'
+import type { Optouts } from './optouts.ts'
+
+/** 16 KB: a page view is about 0.5 KB; anything near the limit is not a beacon. */
+export const MAX_BODY = '16kb'
+
+export interface CollectorDeps extends PipelineDeps {
+  beacon: Beacon
+  counters: Counters
+  optouts: Optouts
+  sites: Sites
+}
+
+/** req.ip as a plain address: IPv4 clients on a dual-stack socket arrive as ::ffff:a.b.c.d. */
+export function clientIp(req: Request): string {
+  const ip = req.ip ?? ''
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip
+}
+
+/** CORS for the beacon: registered site origins (and Spoor's own pages) only. */
+export function siteCors(sites: Sites) {
+  return cors((req, cb) => {
+    const origin = req.headers.origin
+    let allowed = false
+    if (origin) {
+      try {
+        const u = new URL(origin)
+        allowed = sites.siteForHost(u.hostname) !== null || u.host === req.headers.host
+      } catch {
+        allowed = false
+      }
+    }
+    // credentials: the spoor_optout cookie of Spoor's own domain must travel with the beacon.
+    cb(null, { origin: allowed ? origin : false, credentials: true, methods: ['POST'], maxAge: 86_400 })
+  })
+}
+
+export function collectorRouter(deps: CollectorDeps): Router {
+  const r = Router()
+  const beaconBody = express.json({ type: ['application/json', 'text/plain'], limit: MAX_BODY, strict: true })
+  const allowSites = siteCors(deps.sites)
+
+  r.get('/script.js', (req, res) => {
+    // Loaded by other sites' pages: helmet's same-origin resource policy must not apply.
+    res.set({
+      'Content-Type': 'application/javascript; charset=utf-8',
+      'Cache-Control': 'public, max-age=3600',
+      'Cross-Origin-Resource-Policy': 'cross-origin',
+      ETag: deps.beacon.etag,
+      Vary: 'Accept-Encoding',
+    })
+    if (req.headers['if-none-match'] === deps.beacon.etag) return void res.status(304).end()
+    if (req.acceptsEncodings('gzip') === 'gzip') {
+      res.set('Content-Encoding', 'gzip').send(deps.beacon.gzip)
+    } else {
+      res.send(deps.beacon.js)
+    }
+  })
+
+  r.options(['/api/event', '/api/optout'], allowSites)
+
+  r.post('/api/event', allowSites, beaconBody, (req, res) => {
+    const body = parseEventBody(req.body)
+    const outcome = processEvent(
+      {
+        body,
+        ip: clientIp(req),
+        userAgent: req.get('user-agent') ?? '',
+        origin: req.get('origin'),
+        ownHost: req.get('host'),
+        gpc: req.get('sec-gpc') === '1',
+        dnt: req.get('dnt') === '1',
+        optoutCookie: req.cookies?.[OPTOUT_COOKIE] === '1',
+        receivedAt: new Date(),
+      },
+      deps,
+    )
+    deps.counters.count(outcome)
+    if (outcome.kind === 'rejected') {
+      const { status, message } = REJECT_REASONS[outcome.reason]
+      throw new HttpError(status, message, outcome.reason === 'unknown_site' ? 'site' : outcome.reason === 'no_consent' ? 'consent' : undefined, status === 503 ? { 'Retry-After': '5' } : {})
+    }
+    // Stored and dropped look the same from outside (202), as in Plausible.
+    res.status(202).json({ ok: true })
+  })
+
+  // spoor('optout') on the site's own page.
+  r.post('/api/optout', allowSites, beaconBody, async (req, res) => {
+    const b = req.body as { vid?: unknown } | undefined
+    if (b === undefined) throw new HttpError(415, 'send the opt-out as application/json or text/plain')
+    const vid = typeof b === 'object' && b !== null ? b.vid : undefined
+    if (vid !== undefined && (typeof vid !== 'string' || !/^[A-Za-z0-9_-]{8,64}$/.test(vid))) throw new HttpError(400, 'vid must be 8 to 64 letters, digits, "-" or "_"', 'vid')
+    await recordOptout(req, res, deps.optouts, vid)
+    res.status(202).json({ ok: true, opted_out: true })
+  })
+
+  // Count malformed, oversized and wrongly typed beacon requests, then let the one error handler answer.
+  const countInvalid: ErrorRequestHandler = (err, req, _res, next) => {
+    if (req.path === '/api/event') {
+      const status = err instanceof HttpError ? err.status : ((err as { status?: number }).status ?? 500)
+      if (status === 400 || status === 413 || status === 415) deps.counters.countInvalid(status)
+    }
+    next(err)
+  }
+  r.use(countInvalid)
+  return r
+}

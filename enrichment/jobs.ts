@@ -1,0 +1,96 @@
+// Every scheduled job, in one table. Jobs run in exactly one process (ROLE=all or
+// ROLE=jobs), never overlap themselves, and are safe to rerun.
+import { schedule, type ScheduledTask } from 'node-cron'
+import type { Db } from '../lib/db.ts'
+import type { Logger } from '../lib/logger.ts'
+import { purgeExpiredIps } from './jobs/ip-retention.ts'
+
+export interface JobContext {
+  db: Db
+  ipRetentionDays: number
+}
+
+interface JobDef {
+  name: string
+  /** cron expression, UTC */
+  schedule: string
+  description: string
+  /** Returns the number of rows handled. */
+  run: (ctx: JobContext) => Promise<number>
+}
+
+export const JOBS: readonly JobDef[] = [
+  {
+    name: 'ip-retention',
+    schedule: '17 * * * *',
+    description: 'delete IP addresses older than IP_RETENTION_DAYS (hourly, so none outlives its limit by more than an hour)',
+    run: (ctx) => purgeExpiredIps(ctx.db, ctx.ipRetentionDays),
+  },
+]
+
+export interface JobState {
+  name: string
+  schedule: string
+  description: string
+  running: boolean
+  last_run: string | null
+  last_duration_ms: number | null
+  last_rows: number | null
+  last_error: string | null
+  runs: number
+  failures: number
+}
+
+export class Scheduler {
+  private readonly states = new Map<string, JobState>()
+  private readonly tasks: ScheduledTask[] = []
+
+  constructor(
+    private readonly ctx: JobContext,
+    private readonly log: Logger,
+    private readonly jobs: readonly JobDef[] = JOBS,
+  ) {
+    for (const j of jobs) {
+      this.states.set(j.name, { name: j.name, schedule: j.schedule, description: j.description, running: false, last_run: null, last_duration_ms: null, last_rows: null, last_error: null, runs: 0, failures: 0 })
+    }
+  }
+
+  start(): void {
+    for (const j of this.jobs) {
+      this.tasks.push(schedule(j.schedule, () => this.runNow(j.name).then(() => undefined), { name: j.name, noOverlap: true, timezone: 'UTC' }))
+    }
+  }
+
+  /** Runs one job now unless it is already running; never throws. */
+  async runNow(name: string): Promise<JobState> {
+    const job = this.jobs.find((j) => j.name === name)
+    const state = this.states.get(name)
+    if (!job || !state) throw new Error(`no job named ${name}`)
+    if (state.running) return state
+    state.running = true
+    const started = Date.now()
+    try {
+      state.last_rows = await job.run(this.ctx)
+      state.last_error = null
+      this.log.info({ job: name, rows: state.last_rows, ms: Date.now() - started }, 'job done')
+    } catch (err) {
+      state.failures++
+      state.last_error = (err as Error).message
+      this.log.error({ job: name, err: (err as Error).message }, 'job failed')
+    } finally {
+      state.running = false
+      state.runs++
+      state.last_run = new Date(started).toISOString()
+      state.last_duration_ms = Date.now() - started
+    }
+    return state
+  }
+
+  list(): JobState[] {
+    return [...this.states.values()]
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.tasks) await t.stop()
+  }
+}

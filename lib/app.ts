@@ -1,0 +1,89 @@
+// createApp(deps) builds the Express app and nothing else: no port, no timers,
+// no database opening. main.ts wires the real parts; tests wire their own.
+import cookieParser from 'cookie-parser'
+import express, { type Express } from 'express'
+import helmet from 'helmet'
+import type { Beacon } from '../collector/beacon.ts'
+import type { Counters } from '../collector/counters.ts'
+import type { RecentIds } from '../collector/dedup.ts'
+import { demoRouter } from '../collector/demo.ts'
+import { optoutRouter } from '../collector/optout.ts'
+import type { Optouts } from '../collector/optouts.ts'
+import { collectorRouter } from '../collector/routes.ts'
+import type { EventWriter } from '../collector/writer.ts'
+import { authRouter, requireSession, type Users } from '../dashboard/auth.ts'
+import { statsRouter } from '../dashboard/stats.ts'
+import type { GeoReader } from '../enrichment/geo.ts'
+import type { Scheduler } from '../enrichment/jobs.ts'
+import type { Config } from './config.ts'
+import type { Db } from './db.ts'
+import { errorHandler, HttpError } from './errors.ts'
+import type { Logger } from './logger.ts'
+import type { Sites } from './sites.ts'
+
+export interface AppDeps {
+  config: Config
+  db: Db
+  log: Logger
+  sites: Sites
+  optouts: Optouts
+  users: Users
+  writer: EventWriter
+  recentIds: RecentIds
+  counters: Counters
+  geo: GeoReader
+  beacon: Beacon
+  scheduler: Scheduler | null
+}
+
+export function createApp(deps: AppDeps): Express {
+  const { config } = deps
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('trust proxy', config.trustProxy)
+  app.use(helmet())
+  app.use(cookieParser())
+
+  const collects = config.role === 'all' || config.role === 'collector'
+  const serves = config.role === 'all' || config.role === 'dashboard'
+
+  app.get('/health', async (_req, res) => {
+    let db = 'ok'
+    try {
+      await deps.db.query('SELECT 1')
+    } catch {
+      db = 'unreachable'
+    }
+    res.status(db === 'ok' ? 200 : 503).json({ status: db === 'ok' ? 'ok' : 'degraded', role: config.role, db, pending_events: deps.writer.pending })
+  })
+
+  if (collects) {
+    app.use(collectorRouter(deps))
+    app.use(optoutRouter(deps))
+    if (config.demo) app.use(demoRouter())
+  }
+  if (serves) {
+    app.use(authRouter({ users: deps.users, sessionHours: config.sessionHours }))
+    const authed = express.Router()
+    authed.use('/api', requireSession(deps.users))
+    authed.get('/api/me', (req, res) => void res.json(req.user))
+    authed.get('/api/ingest', (_req, res) => void res.json({ ...deps.counters.snapshot(), pending: deps.writer.pending }))
+    authed.get('/api/jobs', (_req, res) => void res.json({ jobs: deps.scheduler?.list() ?? [], runs_here: deps.scheduler !== null }))
+    authed.use(statsRouter(deps))
+    app.use(authed)
+  }
+
+  app.use('/api', (req) => {
+    throw new HttpError(404, `no such API route: ${req.method} ${req.baseUrl}${req.path}`)
+  })
+  app.get('/', (_req, res) => {
+    res.type('text').send(
+      `Spoor (${config.role}). The browser dashboard arrives with the dashboard issue; until then:\n` +
+        `  POST /api/login { email, password }, then GET /api/stats/summary?site=...&from=YYYY-MM-DD&to=YYYY-MM-DD\n` +
+        `  beacon: ${config.publicUrl}/script.js   opt-out page: ${config.publicUrl}/optout${config.demo ? `   demo: ${config.publicUrl}/demo` : ''}\n`,
+    )
+  })
+  app.use((_req, res) => void res.status(404).json({ error: 'not found' }))
+  app.use(errorHandler(deps.log))
+  return app
+}

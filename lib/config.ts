@@ -1,0 +1,157 @@
+// The one place that reads process.env. Everything else receives the typed,
+// frozen Config (or the slice of it that it needs).
+import { isIP } from 'node:net'
+import { z } from 'zod'
+import { normaliseDomain } from './domain.ts'
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)))
+
+const int = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback
+      if (!/^\d+$/.test(v)) {
+        ctx.addIssue({ code: 'custom', message: `expected a whole number, got "${v}"` })
+        return z.NEVER
+      }
+      const n = Number(v)
+      if (n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be between ${min} and ${max}, got ${n}` })
+        return z.NEVER
+      }
+      return n
+    })
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean))
+
+// Express's `trust proxy`: false (default: X-Forwarded-For is ignored, so a client
+// cannot choose its IP and with it its company), a hop count, or addresses/CIDRs.
+const trustProxy = z
+  .string()
+  .optional()
+  .transform((v, ctx): boolean | number | string[] => {
+    if (v === undefined || v === '' || v === 'false') return false
+    if (v === 'true') return true
+    if (/^\d+$/.test(v)) return Number(v)
+    const entries = v.split(',').map((s) => s.trim()).filter(Boolean)
+    for (const e of entries) {
+      const [addr, bits] = e.split('/')
+      const named = ['loopback', 'linklocal', 'uniquelocal'].includes(e)
+      if (!named && (!addr || isIP(addr) === 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits)))) {
+        ctx.addIssue({ code: 'custom', message: `"${e}" is not true, false, a hop count, an IP, a CIDR or loopback/linklocal/uniquelocal` })
+        return z.NEVER
+      }
+    }
+    return entries
+  })
+
+const schema = z.object({
+  PORT: int(8080, 1, 65535),
+  HOST: z.string().default('0.0.0.0'),
+  PUBLIC_URL: z.url({ message: 'expected an absolute URL such as https://stats.example.com' }).optional(),
+  ROLE: z.enum(['all', 'collector', 'jobs', 'dashboard']).default('all'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  CLICKHOUSE_URL: z.url({ message: 'expected a URL such as http://127.0.0.1:8123' }).optional(),
+  CLICKHOUSE_USER: z.string().default('default'),
+  CLICKHOUSE_PASSWORD: z.string().default(''),
+  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a plain identifier').default('spoor'),
+  SITES: list.transform((domains, ctx) => {
+    const out: string[] = []
+    for (const d of domains) {
+      const n = normaliseDomain(d)
+      if (!n) {
+        ctx.addIssue({ code: 'custom', message: `"${d}" is not a domain name` })
+        return z.NEVER
+      }
+      out.push(n)
+    }
+    return out
+  }),
+  ADMIN_EMAIL: z.email({ message: 'expected an e-mail address' }).optional(),
+  ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  TRUST_PROXY: trustProxy,
+  // The privacy policy promises that IP addresses are deleted within a week: 7 is a hard maximum.
+  IP_RETENTION_DAYS: int(7, 1, 7),
+  RAW_RETENTION_DAYS: int(180, 1, 3650),
+  KEEP_QUERY_PARAMS: list,
+  // 1 s: the stats API promises that a page view is visible within 5 s.
+  FLUSH_INTERVAL_MS: int(1000, 10, 5000),
+  FLUSH_MAX_ROWS: int(5000, 1, 100_000),
+  // Events held in memory while ClickHouse is failing, before the collector answers 503.
+  MAX_PENDING_EVENTS: int(100_000, 100, 5_000_000),
+  SESSION_HOURS: int(168, 1, 24 * 90),
+  DEMO: bool(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+})
+
+export type Config = Readonly<{
+  port: number
+  host: string
+  publicUrl: string
+  role: 'all' | 'collector' | 'jobs' | 'dashboard'
+  dataDir: string
+  clickhouse: Readonly<{ url: string; user: string; password: string; database: string }> | null
+  sites: readonly string[]
+  admin: Readonly<{ email: string; password: string }> | null
+  trustProxy: boolean | number | string[]
+  ipRetentionDays: number
+  rawRetentionDays: number
+  keepQueryParams: readonly string[]
+  flushIntervalMs: number
+  flushMaxRows: number
+  maxPendingEvents: number
+  sessionHours: number
+  demo: boolean
+  logLevel: string
+}>
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings count as unset, so `FOO= npm start` behaves like no FOO at all.
+  const cleaned = Object.fromEntries(
+    Object.keys(schema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  )
+  const parsed = schema.safeParse(cleaned)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${String(i.path[0] ?? '?')}: ${i.message}`)
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`)
+  }
+  const e = parsed.data
+  if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError('invalid configuration:\n  ADMIN_EMAIL/ADMIN_PASSWORD: set both or neither')
+  }
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    role: e.ROLE,
+    dataDir: e.DATA_DIR,
+    clickhouse: e.CLICKHOUSE_URL
+      ? Object.freeze({ url: e.CLICKHOUSE_URL, user: e.CLICKHOUSE_USER, password: e.CLICKHOUSE_PASSWORD, database: e.CLICKHOUSE_DATABASE })
+      : null,
+    sites: Object.freeze(e.SITES),
+    admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? Object.freeze({ email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD }) : null,
+    trustProxy: e.TRUST_PROXY,
+    ipRetentionDays: e.IP_RETENTION_DAYS,
+    rawRetentionDays: e.RAW_RETENTION_DAYS,
+    keepQueryParams: Object.freeze(e.KEEP_QUERY_PARAMS),
+    flushIntervalMs: e.FLUSH_INTERVAL_MS,
+    flushMaxRows: e.FLUSH_MAX_ROWS,
+    maxPendingEvents: e.MAX_PENDING_EVENTS,
+    sessionHours: e.SESSION_HOURS,
+    demo: e.DEMO,
+    logLevel: e.LOG_LEVEL,
+  })
+}

@@ -1,0 +1,59 @@
+// The only module that knows whether ClickHouse is embedded (chDB) or a server.
+// Everything above it speaks @clickhouse/client with bound parameters.
+import { mkdirSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { createClient, type ClickHouseClient } from '@clickhouse/client'
+import { createChdbConnection } from 'chdb/connection'
+import type { Config } from './config.ts'
+
+export type Params = object
+
+export interface Db {
+  readonly client: ClickHouseClient
+  readonly embedded: boolean
+  query<T>(query: string, params?: Params): Promise<T[]>
+  command(query: string, params?: Params): Promise<void>
+  insert(table: string, rows: readonly object[]): Promise<void>
+  close(): Promise<void>
+}
+
+export async function openDb(config: Pick<Config, 'clickhouse' | 'dataDir'>): Promise<Db> {
+  if (config.clickhouse) {
+    const { url, user, password, database } = config.clickhouse
+    // The database must exist before a client can be bound to it.
+    const bootstrap = createClient({ url, username: user, password })
+    try {
+      await bootstrap.command({ query: 'CREATE DATABASE IF NOT EXISTS {db:Identifier}', query_params: { db: database } })
+    } finally {
+      await bootstrap.close()
+    }
+    return wrap(createClient({ url, username: user, password, database, request_timeout: 30_000 }), false)
+  }
+  // chDB locks its data directory per process ("Cannot lock file .../status"):
+  // one process per DATA_DIR. It always works in its own `default` database.
+  const path = resolve(config.dataDir)
+  mkdirSync(path, { recursive: true })
+  // chdb types its Connection against its own copy of @clickhouse/client-common;
+  // the shapes are the same (chdb's parity tests), the declarations are not.
+  type Connection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>
+  return wrap(createClient({ connection: createChdbConnection({ path }) as unknown as Connection }), true)
+}
+
+export function wrap(client: ClickHouseClient, embedded: boolean): Db {
+  return {
+    client,
+    embedded,
+    async query<T>(query: string, params: Params = {}) {
+      const rs = await client.query({ query, query_params: params as Record<string, unknown>, format: 'JSONEachRow' })
+      return rs.json<T>()
+    },
+    async command(query: string, params: Params = {}) {
+      await client.command({ query, query_params: params as Record<string, unknown> })
+    },
+    async insert(table: string, rows: readonly object[]) {
+      if (rows.length === 0) return
+      await client.insert({ table, values: rows as object[], format: 'JSONEachRow' })
+    },
+    close: () => client.close(),
+  }
+}

@@ -1,0 +1,41 @@
+// One error type for everything that should reach the client as a 4xx, and one
+// handler. Anything else is a bug: logged with its stack, answered with a bare 500.
+import type { ErrorRequestHandler } from 'express'
+import type { Logger } from './logger.ts'
+
+export class HttpError extends Error {
+  override name = 'HttpError'
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field?: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message)
+  }
+}
+
+export const badRequest = (message: string, field?: string) => new HttpError(400, message, field)
+
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    // body-parser's errors carry a status and a type; turn them into messages a sender can act on.
+    const e = err as { status?: number; type?: string; message?: string }
+    let httpErr: HttpError
+    if (err instanceof HttpError) httpErr = err
+    else if (e.type === 'entity.too.large') httpErr = new HttpError(413, 'request body is too large')
+    else if (e.type === 'entity.parse.failed') httpErr = new HttpError(400, 'request body is not valid JSON', 'body')
+    else if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') httpErr = new HttpError(415, 'unsupported body encoding or charset')
+    else if (e.type === 'request.aborted') httpErr = new HttpError(400, 'request was aborted by the client')
+    else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) httpErr = new HttpError(e.status, e.message ?? 'bad request')
+    else {
+      // Path only: query strings can carry visitor ids; the IP is never logged.
+      log.error({ err, method: req.method, path: req.path }, 'unhandled error')
+      if (!res.headersSent) res.status(500).json({ error: 'internal error' })
+      return
+    }
+    if (res.headersSent) return
+    log.debug({ status: httpErr.status, method: req.method, path: req.path, msg: httpErr.message }, 'client error')
+    res.set(httpErr.headers).status(httpErr.status).json(httpErr.field ? { error: httpErr.message, field: httpErr.field } : { error: httpErr.message })
+  }
+}

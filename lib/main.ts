@@ -1,0 +1,140 @@
+// `npm start`: parse config, open ClickHouse, migrate, wire the parts, listen.
+// SIGTERM/SIGINT: stop accepting, write every acknowledged event, then exit.
+import { randomBytes } from 'node:crypto'
+import type { Server } from 'node:http'
+import { buildBeacon } from '../collector/beacon.ts'
+import { Counters } from '../collector/counters.ts'
+import { RecentIds } from '../collector/dedup.ts'
+import { DEMO_SITE } from '../collector/demo.ts'
+import { Optouts } from '../collector/optouts.ts'
+import { EventWriter } from '../collector/writer.ts'
+import { Users } from '../dashboard/auth.ts'
+import { noGeo } from '../enrichment/geo.ts'
+import { Scheduler } from '../enrichment/jobs.ts'
+import { createApp } from './app.ts'
+import { type Config, ConfigError, loadConfig } from './config.ts'
+import { type Db, openDb } from './db.ts'
+import { createLogger, type Logger } from './logger.ts'
+import { applyRetention, migrate } from './migrate.ts'
+import { Sites } from './sites.ts'
+
+// Other processes (ROLE=collector behind a load balancer) learn of new sites and
+// opt-outs within this many milliseconds.
+const REFRESH_MS = 10_000
+
+async function ensureAdmin(users: Users, config: Config, log: Logger): Promise<string> {
+  if (config.admin) {
+    await users.upsert(config.admin.email, config.admin.password, 'admin')
+    return `log in as ${config.admin.email} with ADMIN_PASSWORD`
+  }
+  if ((await users.count()) > 0) return 'log in with an existing account (set ADMIN_EMAIL and ADMIN_PASSWORD to add or reset an admin)'
+  const email = 'admin@spoor.localhost'
+  const password = randomBytes(12).toString('base64url')
+  await users.upsert(email, password, 'admin')
+  log.warn('no ADMIN_EMAIL/ADMIN_PASSWORD set: created an admin with a generated password, shown only this once')
+  return `log in as ${email} with password ${password} (shown once)`
+}
+
+export interface Running {
+  server: Server
+  db: Db
+  stop(): Promise<void>
+}
+
+export async function start(config: Config, log: Logger): Promise<Running> {
+  const db = await openDb(config)
+  await migrate(db, log)
+  await applyRetention(db, config)
+
+  const sites = new Sites(db)
+  await sites.refresh()
+  for (const s of config.sites) await sites.add(s)
+  if (config.demo) await sites.add(DEMO_SITE)
+
+  const optouts = new Optouts(db)
+  await optouts.refresh()
+  const users = new Users(db)
+  const loginHint = config.role === 'all' || config.role === 'dashboard' ? await ensureAdmin(users, config, log) : null
+
+  // A beacon retried across a restart must still count once: remember the last hour's ids.
+  const recentIds = new RecentIds()
+  for (const r of await db.query<{ k: string }>("SELECT concat(site, '/', event_id) AS k FROM events WHERE ts > now() - INTERVAL 1 HOUR")) recentIds.add(r.k)
+
+  const writer = new EventWriter(db, config, log)
+  writer.start()
+  const scheduler = config.role === 'all' || config.role === 'jobs' ? new Scheduler({ db, ipRetentionDays: config.ipRetentionDays }, log) : null
+  scheduler?.start()
+
+  const counters = new Counters()
+  const app = createApp({ config, db, log, sites, optouts, users, writer, recentIds, counters, geo: noGeo, beacon: await buildBeacon(), scheduler })
+
+  const refresh = setInterval(() => {
+    Promise.all([sites.refresh(), optouts.refresh()]).catch((err: Error) => log.warn({ err: err.message }, 'refresh of sites and opt-outs failed'))
+  }, REFRESH_MS)
+  refresh.unref()
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s))
+    s.once('error', reject)
+  })
+  log.info(
+    {
+      role: config.role,
+      storage: config.clickhouse ? `ClickHouse server ${new URL(config.clickhouse.url).host}/${config.clickhouse.database}` : `embedded chDB in ${config.dataDir}`,
+      sites: sites.list(),
+    },
+    'Spoor is running',
+  )
+  log.info(`dashboard: ${config.publicUrl}/${loginHint ? ` (${loginHint})` : ''}`)
+  if (config.demo) log.info(`demo site: ${config.publicUrl}/demo`)
+  log.info(`beacon: <script defer src="${config.publicUrl}/script.js" data-site="example.com"></script>  opt-out link: ${config.publicUrl}/optout`)
+
+  let stopping: Promise<void> | null = null
+  const stop = () =>
+    (stopping ??= (async () => {
+      clearInterval(refresh)
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeIdleConnections()
+      })
+      await writer.close()
+      await scheduler?.stop()
+      await db.close()
+    })())
+  return { server, db, stop }
+}
+
+async function main(): Promise<void> {
+  let config: Config
+  try {
+    config = loadConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`Spoor did not start: ${err.message}\nSee the configuration table in README.md.\n`)
+      process.exit(1)
+    }
+    throw err
+  }
+  const log = createLogger(config.logLevel)
+  let running: Running
+  try {
+    running = await start(config, log)
+  } catch (err) {
+    log.fatal({ err: (err as Error).message }, 'Spoor did not start')
+    process.exit(1)
+  }
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      log.info({ signal }, 'shutting down: writing pending events')
+      running.stop().then(
+        () => process.exit(0),
+        (err: Error) => {
+          log.error({ err: err.message }, 'shutdown failed')
+          process.exit(1)
+        },
+      )
+    })
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) void main()

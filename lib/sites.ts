@@ -1,0 +1,49 @@
+// Registered sites, cached in memory: the collector checks every event against
+// this set, so it must not cost a query. Other processes' changes arrive by refresh().
+import type { Db } from './db.ts'
+import { normaliseDomain } from './domain.ts'
+import { HttpError } from './errors.ts'
+
+export class Sites {
+  private domains = new Set<string>()
+  constructor(private readonly db: Db) {}
+
+  async refresh(): Promise<void> {
+    const rows = await this.db.query<{ domain: string }>('SELECT domain FROM sites FINAL WHERE deleted = 0 ORDER BY domain')
+    this.domains = new Set(rows.map((r) => r.domain))
+  }
+
+  has(domain: string): boolean {
+    return this.domains.has(domain)
+  }
+
+  list(): string[] {
+    return [...this.domains].sort()
+  }
+
+  /** The registered site that `host` belongs to (itself or a parent domain), if any. */
+  siteForHost(host: string): string | null {
+    let h = host.toLowerCase().replace(/^www\./, '')
+    for (;;) {
+      if (this.domains.has(h)) return h
+      const dot = h.indexOf('.')
+      if (dot < 0) return null
+      h = h.slice(dot + 1)
+    }
+  }
+
+  async add(input: string): Promise<string> {
+    const domain = normaliseDomain(input)
+    if (!domain) throw new HttpError(400, `"${input.slice(0, 100)}" is not a domain name`, 'domain')
+    if (!this.domains.has(domain)) {
+      await this.db.insert('sites', [{ domain, deleted: 0 }])
+      this.domains.add(domain)
+    }
+    return domain
+  }
+
+  async remove(domain: string): Promise<void> {
+    await this.db.insert('sites', [{ domain, deleted: 1 }])
+    this.domains.delete(domain)
+  }
+}

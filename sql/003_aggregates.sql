@@ -1,0 +1,112 @@
+-- Aggregates for the dashboard, fed by materialized views from `events`.
+-- Every aggregate is keyed by (site, day, ...) and derived from that day's raw rows
+-- only, so a day can be rebuilt exactly from `events` (erasure: delete the day's
+-- aggregate rows, re-insert the same SELECT from the remaining raw rows).
+-- Note: a DELETE or TTL on `events` does not touch rows already in these tables.
+
+-- Visitors, visits, page views per site and day. uniq is exact up to 65,536
+-- distinct values per state and merges across days, so a range's unique visitors are exact on small sites.
+CREATE TABLE IF NOT EXISTS daily_stats
+(
+    site      LowCardinality(String),
+    day       Date,
+    visitors  AggregateFunction(uniq, String),
+    visits    AggregateFunction(uniq, String),
+    pageviews SimpleAggregateFunction(sum, UInt64),
+    events    SimpleAggregateFunction(sum, UInt64)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(day)
+ORDER BY (site, day)
+TTL day + INTERVAL 25 MONTH;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS daily_stats_mv TO daily_stats AS
+SELECT
+    site,
+    toDate(ts) AS day,
+    uniqState(vid) AS visitors,
+    uniqState(sid) AS visits,
+    toUInt64(countIf(type = 'pageview')) AS pageviews,
+    toUInt64(countIf(type = 'event')) AS events
+FROM events
+GROUP BY site, day;
+
+-- One row per visit (session) and day: bounce rate, visit duration and entry pages
+-- need the whole visit, which a view over one insert block cannot see; the
+-- AggregatingMergeTree merges the blocks of one visit into one row.
+-- A visit that crosses midnight UTC counts on both days.
+CREATE TABLE IF NOT EXISTS sessions
+(
+    site       LowCardinality(String),
+    day        Date,
+    sid        String,
+    vid        SimpleAggregateFunction(any, String),
+    started    SimpleAggregateFunction(min, DateTime64(3, 'UTC')),
+    ended      SimpleAggregateFunction(max, DateTime64(3, 'UTC')),
+    pageviews  SimpleAggregateFunction(sum, UInt64),
+    entry_page AggregateFunction(argMin, String, DateTime64(3, 'UTC')),
+    exit_page  AggregateFunction(argMax, String, DateTime64(3, 'UTC'))
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(day)
+ORDER BY (site, day, sid)
+TTL day + INTERVAL 25 MONTH;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS sessions_mv TO sessions AS
+SELECT
+    site,
+    toDate(ts) AS day,
+    sid,
+    any(vid) AS vid,
+    min(ts) AS started,
+    max(ts) AS ended,
+    toUInt64(count()) AS pageviews,
+    argMinState(path, ts) AS entry_page,
+    argMaxState(path, ts) AS exit_page
+FROM events
+WHERE type = 'pageview'
+GROUP BY site, day, sid;
+
+-- Ranked lists: one row per (site, kind, day, value). `kind` is one of page,
+-- referrer, utm_source, utm_medium, utm_campaign, browser, os, device, country, event.
+CREATE TABLE IF NOT EXISTS daily_breakdown
+(
+    site      LowCardinality(String),
+    kind      LowCardinality(String),
+    day       Date,
+    value     String,
+    visitors  AggregateFunction(uniq, String),
+    visits    AggregateFunction(uniq, String),
+    pageviews SimpleAggregateFunction(sum, UInt64),
+    events    SimpleAggregateFunction(sum, UInt64)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(day)
+ORDER BY (site, kind, day, value)
+TTL day + INTERVAL 25 MONTH;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS daily_breakdown_mv TO daily_breakdown AS
+SELECT
+    site,
+    dim.1 AS kind,
+    toDate(ts) AS day,
+    dim.2 AS value,
+    uniqState(vid) AS visitors,
+    uniqState(sid) AS visits,
+    toUInt64(countIf(type = 'pageview')) AS pageviews,
+    toUInt64(countIf(type = 'event')) AS events
+FROM events
+ARRAY JOIN [
+    ('page', if(type = 'pageview', path, '')),
+    ('referrer', referrer_source),
+    ('utm_source', utm_source),
+    ('utm_medium', utm_medium),
+    ('utm_campaign', utm_campaign),
+    ('browser', browser),
+    ('os', os),
+    ('device', device),
+    ('country', country),
+    ('event', name)
+] AS dim
+WHERE dim.2 != ''
+GROUP BY site, kind, day, value;
