@@ -36,7 +36,10 @@ export type EventBody = z.infer<typeof EventBody>
 
 export function parseEventBody(body: unknown): EventBody {
   if (body === undefined) throw new HttpError(415, 'send the event as application/json or text/plain')
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'body must be a JSON object', 'body')
+  // An empty body parses to {}: say so rather than "site is required".
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || Object.keys(body).length === 0) {
+    throw new HttpError(400, 'body must be a JSON object describing the event', 'body')
+  }
   const r = EventBody.safeParse(body)
   if (r.success) return r.data
   const issue = r.error.issues[0]

@@ -9,11 +9,11 @@ import { DEMO_SITE } from '../collector/demo.ts'
 import { Optouts } from '../collector/optouts.ts'
 import { EventWriter } from '../collector/writer.ts'
 import { Users } from '../dashboard/auth.ts'
-import { noGeo } from '../enrichment/geo.ts'
+import { type GeoReader, noGeo } from '../enrichment/geo.ts'
 import { Scheduler } from '../enrichment/jobs.ts'
-import { createApp } from './app.ts'
+import { type AppDeps, createApp } from './app.ts'
 import { type Config, ConfigError, loadConfig } from './config.ts'
-import { type Db, openDb } from './db.ts'
+import { openDb } from './db.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { applyRetention, migrate } from './migrate.ts'
 import { Sites } from './sites.ts'
@@ -35,13 +35,8 @@ async function ensureAdmin(users: Users, config: Config, log: Logger): Promise<s
   return `log in as ${email} with password ${password} (shown once)`
 }
 
-export interface Running {
-  server: Server
-  db: Db
-  stop(): Promise<void>
-}
-
-export async function start(config: Config, log: Logger): Promise<Running> {
+/** Everything createApp needs, opened and ready; `close` writes pending events and closes ClickHouse. */
+export async function assemble(config: Config, log: Logger, geo: GeoReader = noGeo): Promise<AppDeps & { close(): Promise<void>; loginHint: string | null }> {
   const db = await openDb(config)
   await migrate(db, log)
   await applyRetention(db, config)
@@ -63,16 +58,30 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   const writer = new EventWriter(db, config, log)
   writer.start()
   const scheduler = config.role === 'all' || config.role === 'jobs' ? new Scheduler({ db, ipRetentionDays: config.ipRetentionDays }, log) : null
-  scheduler?.start()
-
-  const counters = new Counters()
-  const app = createApp({ config, db, log, sites, optouts, users, writer, recentIds, counters, geo: noGeo, beacon: await buildBeacon(), scheduler })
 
   const refresh = setInterval(() => {
     Promise.all([sites.refresh(), optouts.refresh()]).catch((err: Error) => log.warn({ err: err.message }, 'refresh of sites and opt-outs failed'))
   }, REFRESH_MS)
   refresh.unref()
 
+  const close = async () => {
+    clearInterval(refresh)
+    await writer.close()
+    await scheduler?.stop()
+    await db.close()
+  }
+  return { config, db, log, sites, optouts, users, writer, recentIds, counters: new Counters(), geo, beacon: await buildBeacon(), scheduler, close, loginHint }
+}
+
+export interface Running {
+  server: Server
+  stop(): Promise<void>
+}
+
+export async function start(config: Config, log: Logger): Promise<Running> {
+  const deps = await assemble(config, log)
+  deps.scheduler?.start()
+  const app = createApp(deps)
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s))
     s.once('error', reject)
@@ -81,27 +90,25 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     {
       role: config.role,
       storage: config.clickhouse ? `ClickHouse server ${new URL(config.clickhouse.url).host}/${config.clickhouse.database}` : `embedded chDB in ${config.dataDir}`,
-      sites: sites.list(),
+      sites: deps.sites.list(),
     },
     'Spoor is running',
   )
-  log.info(`dashboard: ${config.publicUrl}/${loginHint ? ` (${loginHint})` : ''}`)
+  if (deps.loginHint) log.info(`dashboard: ${config.publicUrl}/ (${deps.loginHint})`)
   if (config.demo) log.info(`demo site: ${config.publicUrl}/demo`)
   log.info(`beacon: <script defer src="${config.publicUrl}/script.js" data-site="example.com"></script>  opt-out link: ${config.publicUrl}/optout`)
 
   let stopping: Promise<void> | null = null
   const stop = () =>
     (stopping ??= (async () => {
-      clearInterval(refresh)
+      // Stop accepting first, so that nothing is acknowledged after the last flush.
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
         server.closeIdleConnections()
       })
-      await writer.close()
-      await scheduler?.stop()
-      await db.close()
+      await deps.close()
     })())
-  return { server, db, stop }
+  return { server, stop }
 }
 
 async function main(): Promise<void> {

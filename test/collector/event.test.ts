@@ -1,0 +1,290 @@
+// The collector's rules, one test each, through the real HTTP app into chDB.
+import request from 'supertest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { CHROME_UA, FIREFOX_UA, IPHONE_UA, makeApp, pageview, rid, send, type TestApp } from '../helpers/app.ts'
+
+let t: TestApp
+beforeAll(async () => {
+  t = await makeApp()
+})
+afterAll(async () => {
+  await t.close()
+})
+beforeEach(async () => {
+  await t.reset()
+})
+
+const stored = (where = '1', params: Record<string, unknown> = {}) => t.count('events', where, params)
+
+describe('consent', () => {
+  it('stores a page view that carries analytics consent', async () => {
+    const ev = pageview({ url: 'https://example.com/pricing' })
+    const res = await send(t.app, ev).expect(202)
+    expect(res.body).toEqual({ ok: true })
+    expect(await stored('event_id = {id:String}', { id: ev.id })).toBe(1)
+  })
+
+  it.each([
+    ['without a consent field', undefined],
+    ['with consent.analytics = false', { analytics: false }],
+  ])('refuses a page view %s with 403 and stores nothing of it', async (_name, consent) => {
+    const ev = pageview({ consent })
+    const res = await send(t.app, ev).expect(403)
+    expect(res.body.error).toMatch(/consent is required/)
+    expect(res.body.field).toBe('consent')
+    expect(await stored()).toBe(0)
+    expect(await t.count('visit_ips')).toBe(0)
+    expect(t.deps.counters.rejected.no_consent).toBeGreaterThan(0)
+  })
+})
+
+describe('drop reasons: answered 202, nothing stored, reason counted', () => {
+  it('drops a visitor id on the opt-out list', async () => {
+    const vid = rid()
+    await t.deps.optouts.add(vid)
+    const before = t.deps.counters.dropped.opted_out!
+    await send(t.app, pageview({ vid })).expect(202)
+    expect(await stored()).toBe(0)
+    expect(t.deps.counters.dropped.opted_out).toBe(before + 1)
+  })
+
+  it('drops a browser carrying the spoor_optout cookie', async () => {
+    const before = t.deps.counters.dropped.opted_out!
+    await send(t.app, pageview(), { Cookie: 'spoor_optout=1' }).expect(202)
+    expect(await stored()).toBe(0)
+    expect(t.deps.counters.dropped.opted_out).toBe(before + 1)
+  })
+
+  it('drops a browser that sends Sec-GPC: 1', async () => {
+    const before = t.deps.counters.dropped.gpc!
+    await send(t.app, pageview(), { 'Sec-GPC': '1' }).expect(202)
+    expect(await stored()).toBe(0)
+    expect(t.deps.counters.dropped.gpc).toBe(before + 1)
+  })
+
+  it('drops a browser that sends DNT: 1', async () => {
+    const before = t.deps.counters.dropped.dnt!
+    await send(t.app, pageview(), { DNT: '1' }).expect(202)
+    expect(await stored()).toBe(0)
+    expect(t.deps.counters.dropped.dnt).toBe(before + 1)
+  })
+
+  it.each([
+    ['a search crawler', 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'],
+    ['headless Chrome', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36'],
+    ['curl', 'curl/8.5.0'],
+    ['python-requests', 'python-requests/2.32.3'],
+    ['an empty user agent', ''],
+  ])('drops %s as a bot', async (_name, ua) => {
+    const before = t.deps.counters.dropped.bot!
+    await send(t.app, pageview(), { 'User-Agent': ua }).expect(202)
+    expect(await stored()).toBe(0)
+    expect(t.deps.counters.dropped.bot).toBe(before + 1)
+  })
+
+  it('stores a repeated event id once', async () => {
+    const ev = pageview()
+    const before = t.deps.counters.dropped.duplicate!
+    await send(t.app, ev).expect(202)
+    await send(t.app, ev).expect(202)
+    await t.flush()
+    await send(t.app, ev).expect(202)
+    expect(await stored('event_id = {id:String}', { id: ev.id })).toBe(1)
+    expect(t.deps.counters.dropped.duplicate).toBe(before + 2)
+    const [row] = await t.db.query<{ pv: string }>("SELECT sum(pageviews) AS pv FROM daily_stats WHERE site = 'example.com'")
+    expect(Number(row?.pv)).toBe(1)
+  })
+
+  it('lets the same event id count once per site, not across sites', async () => {
+    const id = rid()
+    await send(t.app, pageview({ id })).expect(202)
+    await send(t.app, pageview({ id, site: 'shop.example.org', url: 'https://shop.example.org/' })).expect(202)
+    expect(await stored()).toBe(2)
+  })
+})
+
+describe('sites and origins', () => {
+  it('refuses an unregistered site with 403 naming the site field', async () => {
+    const res = await send(t.app, pageview({ site: 'unknown.example.net' })).expect(403)
+    expect(res.body).toMatchObject({ field: 'site' })
+    expect(res.body.error).toMatch(/not registered/)
+    expect(await stored()).toBe(0)
+  })
+
+  it('accepts the site name in any case and with www.', async () => {
+    await send(t.app, pageview({ site: 'WWW.Example.com' })).expect(202)
+    expect(await stored("site = 'example.com'")).toBe(1)
+  })
+
+  it('refuses a page of another origin posting for a registered site', async () => {
+    await send(t.app, pageview(), { Origin: 'https://evil.example.net' }).expect(403)
+    expect(await stored()).toBe(0)
+  })
+
+  it('accepts a page of the site or a subdomain of it', async () => {
+    await send(t.app, pageview(), { Origin: 'https://example.com' }).expect(202)
+    await send(t.app, pageview(), { Origin: 'https://blog.example.com' }).expect(202)
+    expect(await stored()).toBe(2)
+  })
+
+  it('answers CORS only for registered site origins', async () => {
+    const ok = await request(t.app).options('/api/event').set('Origin', 'https://www.example.com').set('Access-Control-Request-Method', 'POST').set('Access-Control-Request-Headers', 'content-type')
+    expect(ok.headers['access-control-allow-origin']).toBe('https://www.example.com')
+    expect(ok.headers['access-control-allow-credentials']).toBe('true')
+    const post = await send(t.app, pageview(), { Origin: 'https://www.example.com' }).expect(202)
+    expect(post.headers['access-control-allow-origin']).toBe('https://www.example.com')
+    const bad = await request(t.app).options('/api/event').set('Origin', 'https://evil.example.net').set('Access-Control-Request-Method', 'POST')
+    expect(bad.headers['access-control-allow-origin']).toBeUndefined()
+  })
+})
+
+describe('malformed input: 4xx with the field named, nothing stored', () => {
+  const good = pageview()
+  const cases: Array<[string, unknown, number, string?]> = [
+    ['not JSON', '{"site": ', 400, 'body'],
+    ['a JSON array', '[1,2,3]', 400, 'body'],
+    ['a JSON string', '"pageview"', 400, 'body'],
+    ['null', 'null', 400, 'body'],
+    ['an empty body', '', 400, 'body'],
+    ['no site', { ...good, site: undefined }, 400, 'site'],
+    ['a numeric site', { ...good, site: 42 }, 400, 'site'],
+    ['an unknown type', { ...good, type: 'click' }, 400, 'type'],
+    ['no url', { ...good, url: undefined }, 400, 'url'],
+    ['a relative url', { ...good, url: '/pricing' }, 400, 'url'],
+    ['a javascript: url', { ...good, url: 'javascript:alert(1)' }, 400, 'url'],
+    ['a url of 5000 characters', { ...good, url: `https://example.com/${'a'.repeat(5000)}` }, 400, 'url'],
+    ['a screen that is a string', { ...good, screen: 'wide' }, 400, 'screen'],
+    ['a negative screen', { ...good, screen: -1 }, 400, 'screen'],
+    ['consent as a string', { ...good, consent: 'yes' }, 400, 'consent'],
+    ['no visitor id', { ...good, vid: undefined }, 400, 'vid'],
+    ['a visitor id with spaces', { ...good, vid: 'a b c d e f g h' }, 400, 'vid'],
+    ['a short session id', { ...good, sid: 'abc' }, 400, 'sid'],
+    ['no event id', { ...good, id: undefined }, 400, 'id'],
+    ['an event id object', { ...good, id: { $ne: 1 } }, 400, 'id'],
+    ['a custom event without a name', { ...good, type: 'event' }, 400, 'name'],
+    ['a name of 500 characters', { ...good, type: 'event', name: 'x'.repeat(500) }, 400, 'name'],
+    ['props that is an array', { ...good, type: 'event', name: 'signup', props: [1] }, 400, 'props'],
+    ['31 props', { ...good, type: 'event', name: 'signup', props: Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`k${i}`, i])) }, 400, 'props'],
+    ['a nested prop', { ...good, type: 'event', name: 'signup', props: { a: { b: 1 } } }, 400, 'props.a'],
+  ]
+
+  it.each(cases)('refuses %s', async (_name, body, status, field) => {
+    const res = await send(t.app, body).expect(status)
+    expect(res.body.error).toEqual(expect.any(String))
+    if (field) expect(res.body.field).toBe(field)
+    expect(await stored()).toBe(0)
+  })
+
+  it('refuses a body over 16 KB with 413', async () => {
+    const res = await send(t.app, { ...pageview(), title: 'x'.repeat(17 * 1024) }).expect(413)
+    expect(res.body.error).toMatch(/too large/)
+    expect(await stored()).toBe(0)
+  })
+
+  it('refuses a content type other than JSON or text/plain with 415', async () => {
+    const res = await request(t.app).post('/api/event').set('User-Agent', CHROME_UA).set('Content-Type', 'application/x-www-form-urlencoded').send('site=example.com').expect(415)
+    expect(res.body.error).toMatch(/application\/json or text\/plain/)
+  })
+
+  it('answers a few hundred generated malformed bodies with 4xx only, keeping what was stored before', async () => {
+    const keep = pageview()
+    await send(t.app, keep).expect(202)
+    const fields = ['site', 'type', 'url', 'referrer', 'title', 'screen', 'consent', 'vid', 'sid', 'id', 'name', 'props']
+    const junk = [null, 1e308, -1, true, [], {}, 'x'.repeat(3000), '\u0000\u202e<script>', { nested: { deep: [1] } }]
+    const statuses = new Set<number>()
+    let n = 0
+    for (const f of fields) {
+      for (const j of junk) {
+        const res = await send(t.app, { ...pageview(), consent: undefined, [f]: j })
+        statuses.add(res.status)
+        n++
+      }
+    }
+    for (let i = 0; i < 100; i++) {
+      const res = await send(t.app, Buffer.from(Array.from({ length: 1 + (i * 37) % 300 }, (_, k) => (k * 131 + i * 7) % 256)).toString('latin1'))
+      statuses.add(res.status)
+      n++
+    }
+    expect(n).toBeGreaterThanOrEqual(200)
+    for (const s of statuses) expect(s >= 400 && s < 500, `status ${s}`).toBe(true)
+    expect(await stored()).toBe(1)
+    expect(await stored('event_id = {id:String}', { id: keep.id })).toBe(1)
+  })
+})
+
+describe('what is kept of a page view', () => {
+  it('keeps the path and UTM parameters and drops every other query parameter', async () => {
+    const ev = pageview({ url: 'https://example.com/pricing?utm_source=newsletter&utm_medium=email&utm_campaign=launch&email=jan@example.com&token=secret#top' })
+    await send(t.app, ev).expect(202)
+    await t.flush()
+    const [row] = await t.db.query<Record<string, string>>('SELECT path, query, utm_source, utm_medium, utm_campaign FROM events WHERE event_id = {id:String}', { id: ev.id })
+    expect(row).toEqual({ path: '/pricing', query: '', utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'launch' })
+  })
+
+  it('keeps the query parameters named in KEEP_QUERY_PARAMS', async () => {
+    // The kept-parameter list is config; test it on the pure function the collector uses.
+    const { parsePageUrl } = await import('../../collector/parse.ts')
+    expect(parsePageUrl('https://example.com/search?q=shoes&session=1', ['q']).query).toBe('?q=shoes')
+  })
+
+  it.each([
+    ['https://www.google.com/search?q=spoor', 'google.com'],
+    ['https://news.ycombinator.com/item?id=1', 'news.ycombinator.com'],
+    ['android-app://com.google.android.gm/', 'com.google.android.gm'],
+    ['https://example.com/other-page', ''],
+    ['https://blog.example.com/post', ''],
+    ['not a url', ''],
+  ])('reduces the referrer %s to the source "%s"', async (referrer, source) => {
+    const ev = pageview({ referrer })
+    await send(t.app, ev).expect(202)
+    await t.flush()
+    const [row] = await t.db.query<{ s: string }>('SELECT referrer_source AS s FROM events WHERE event_id = {id:String}', { id: ev.id })
+    expect(row?.s).toBe(source)
+  })
+
+  it.each([
+    [CHROME_UA, 'Chrome', 'Windows', 'desktop'],
+    [FIREFOX_UA, 'Firefox', 'Ubuntu', 'desktop'],
+    [IPHONE_UA, 'Mobile Safari', 'iOS', 'mobile'],
+  ])('parses the user agent into browser, OS and device (%#)', async (ua, browser, os, device) => {
+    const ev = pageview()
+    await send(t.app, ev, { 'User-Agent': ua }).expect(202)
+    await t.flush()
+    const [row] = await t.db.query<Record<string, string>>('SELECT browser, os, device FROM events WHERE event_id = {id:String}', { id: ev.id })
+    expect(row).toEqual({ browser, os, device })
+  })
+
+  it('keeps the IP only in visit_ips, never in the events table', async () => {
+    const ev = pageview()
+    await send(t.app, ev).expect(202)
+    await t.flush()
+    const ips = await t.db.query<{ ip: string }>('SELECT IPv6NumToString(ip) AS ip FROM visit_ips WHERE sid = {sid:String}', { sid: ev.sid })
+    expect(ips.map((r) => r.ip)).toEqual(['::ffff:127.0.0.1'])
+    const [row] = await t.db.query<Record<string, unknown>>('SELECT * FROM events WHERE event_id = {id:String}', { id: ev.id })
+    expect(JSON.stringify(row)).not.toContain('127.0.0.1')
+  })
+
+  it('ignores X-Forwarded-For unless TRUST_PROXY is set, so a client cannot choose its IP', async () => {
+    const ev = pageview()
+    await send(t.app, ev, { 'X-Forwarded-For': '8.8.8.8' }).expect(202)
+    await t.flush()
+    const ips = await t.db.query<{ ip: string }>('SELECT IPv6NumToString(ip) AS ip FROM visit_ips WHERE sid = {sid:String}', { sid: ev.sid })
+    expect(ips.map((r) => r.ip)).toEqual(['::ffff:127.0.0.1'])
+  })
+
+  it('stores custom events with their name and props', async () => {
+    const ev = pageview({ type: 'event', name: 'signup', props: { plan: 'pro', seats: 5, trial: true } })
+    await send(t.app, ev).expect(202)
+    await t.flush()
+    const [row] = await t.db.query<{ name: string; props: Record<string, string> }>('SELECT name, props FROM events WHERE event_id = {id:String}', { id: ev.id })
+    expect(row).toEqual({ name: 'signup', props: { plan: 'pro', seats: '5', trial: 'true' } })
+  })
+
+  it('cuts a title longer than 500 characters instead of refusing the event', async () => {
+    const ev = pageview({ title: 'T'.repeat(2000) })
+    await send(t.app, ev).expect(202)
+    await t.flush()
+    const [row] = await t.db.query<{ n: number }>('SELECT length(title) AS n FROM events WHERE event_id = {id:String}', { id: ev.id })
+    expect(Number(row?.n)).toBe(500)
+  })
+})

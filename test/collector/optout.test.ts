@@ -1,0 +1,97 @@
+// The opt-out link of the privacy policy, and spoor('optout') from the site.
+import request from 'supertest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { makeApp, pageview, rid, send, type TestApp } from '../helpers/app.ts'
+
+let t: TestApp
+beforeAll(async () => {
+  t = await makeApp()
+})
+afterAll(async () => {
+  await t.close()
+})
+beforeEach(async () => {
+  await t.reset()
+})
+
+describe('GET /optout', () => {
+  it('explains in English by default and in Dutch for a Dutch browser', async () => {
+    const en = await request(t.app).get('/optout').set('Accept-Language', 'en-GB,en;q=0.9').expect(200)
+    expect(en.text).toContain('What is collected')
+    expect(en.text).toContain('deleted within 7 days')
+    const nl = await request(t.app).get('/optout').set('Accept-Language', 'nl-NL,nl;q=0.9,en;q=0.5').expect(200)
+    expect(nl.text).toContain('Wat wordt verzameld')
+    expect(nl.text).toContain('lang="nl"')
+  })
+
+  it('can be switched to the other language', async () => {
+    const res = await request(t.app).get('/optout?lang=nl').set('Accept-Language', 'en').expect(200)
+    expect(res.text).toContain('Afmelden voor statistieken')
+    expect(res.text).toContain('href="/optout?lang=en"')
+  })
+
+  it('shows whether this browser is opted out', async () => {
+    const before = await request(t.app).get('/optout?lang=en').expect(200)
+    expect(before.text).toContain('This browser is not opted out.')
+    const after = await request(t.app).get('/optout?lang=en').set('Cookie', 'spoor_optout=1').expect(200)
+    expect(after.text).toContain('This browser is opted out')
+    expect(after.text).toContain('Opt back in')
+  })
+
+  it('never echoes an unvalidated visitor id into the page', async () => {
+    const res = await request(t.app).get('/optout?vid=%22%3E%3Cscript%3Ealert(1)%3C/script%3E').expect(200)
+    expect(res.text).not.toContain('<script>alert(1)')
+  })
+})
+
+describe('POST /optout', () => {
+  it('sets a long-lived cookie and records the visitor id, after which no event of it is stored', async () => {
+    const vid = rid()
+    const res = await request(t.app).post('/optout').type('form').send({ action: 'optout', vid, lang: 'en' }).expect(303)
+    expect(res.headers.location).toBe(`/optout?lang=en&done=optout&vid=${vid}`)
+    const cookie = String(res.headers['set-cookie'])
+    expect(cookie).toMatch(/spoor_optout=1/)
+    const maxAge = Number(/Max-Age=(\d+)/.exec(cookie)?.[1])
+    expect(maxAge).toBeGreaterThanOrEqual(399 * 86400)
+    expect(await t.count('optouts', 'vid = {vid:String}', { vid })).toBe(1)
+    await send(t.app, pageview({ vid })).expect(202)
+    expect(await t.count('events')).toBe(0)
+  })
+
+  it('opts back in: the cookie is cleared and the visitor id leaves the list', async () => {
+    const vid = rid()
+    await request(t.app).post('/optout').type('form').send({ action: 'optout', vid }).expect(303)
+    const res = await request(t.app).post('/optout').type('form').send({ action: 'optin', vid }).expect(303)
+    expect(String(res.headers['set-cookie'])).toMatch(/spoor_optout=;/)
+    await send(t.app, pageview({ vid })).expect(202)
+    expect(await t.count('events', 'vid = {vid:String}', { vid })).toBe(1)
+  })
+
+  it('refuses a post from another site, so nobody can opt a visitor back in behind their back', async () => {
+    const res = await request(t.app).post('/optout').set('Origin', 'https://evil.example.net').type('form').send({ action: 'optin', vid: rid() }).expect(403)
+    expect(res.body.error).toMatch(/opt-out page itself/)
+  })
+
+  it.each([
+    ['no action', {}],
+    ['an unknown action', { action: 'delete-everything' }],
+    ['a malformed visitor id', { action: 'optout', vid: "x' OR 1=1" }],
+  ])('refuses %s with 400', async (_name, form) => {
+    await request(t.app).post('/optout').type('form').send(form).expect(400)
+  })
+})
+
+describe("spoor('optout') from the site", () => {
+  it('records the visitor id sent by the beacon and drops its later events', async () => {
+    const vid = rid()
+    const res = await request(t.app).post('/api/optout').set('Content-Type', 'text/plain').set('Origin', 'https://example.com').send(JSON.stringify({ site: 'example.com', vid })).expect(202)
+    expect(res.headers['access-control-allow-origin']).toBe('https://example.com')
+    expect(t.deps.optouts.has(vid)).toBe(true)
+    await send(t.app, pageview({ vid })).expect(202)
+    expect(await t.count('events')).toBe(0)
+  })
+
+  it('refuses a malformed visitor id with 400', async () => {
+    await request(t.app).post('/api/optout').set('Content-Type', 'application/json').send({ vid: 123 }).expect(400)
+  })
+})

@@ -1,0 +1,80 @@
+// The batch writer: nothing acknowledged is lost when ClickHouse fails for a while.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { EventWriter } from '../../collector/writer.ts'
+import { createApp } from '../../lib/app.ts'
+import type { Db } from '../../lib/db.ts'
+import { createLogger } from '../../lib/logger.ts'
+import { makeApp, pageview, send, type TestApp } from '../helpers/app.ts'
+
+let t: TestApp
+beforeAll(async () => {
+  t = await makeApp()
+})
+afterAll(async () => {
+  await t.close()
+})
+
+/** The real database, except that the next `failures` inserts throw. */
+function flaky(db: Db, failures: { left: number }): Db {
+  return {
+    ...db,
+    insert: async (table, rows) => {
+      if (failures.left > 0) {
+        failures.left--
+        throw new Error('ClickHouse unavailable (injected)')
+      }
+      return db.insert(table, rows)
+    },
+  }
+}
+
+const log = createLogger('silent')
+
+describe('EventWriter', () => {
+  it('keeps events whose insert failed and writes them on a later flush', async () => {
+    const failures = { left: 2 }
+    const writer = new EventWriter(flaky(t.db, failures), { flushIntervalMs: 10_000, flushMaxRows: 100, maxPendingEvents: 1000 }, log)
+    const app = createApp({ ...t.deps, writer })
+    const evs = [pageview(), pageview(), pageview()]
+    for (const ev of evs) await send(app, ev).expect(202)
+    await expect(writer.flush()).rejects.toThrow(/injected/)
+    await expect(writer.flush()).rejects.toThrow(/injected/)
+    expect(writer.pending).toBe(6) // 3 events and their 3 IP rows
+    await writer.flush()
+    expect(writer.pending).toBe(0)
+    const ids = evs.map((e) => e.id)
+    expect(await t.count('events', 'event_id IN {ids:Array(String)}', { ids })).toBe(3)
+  })
+
+  it('answers 503 with Retry-After, storing nothing twice, once too much is waiting', async () => {
+    const failures = { left: 1_000 }
+    const writer = new EventWriter(flaky(t.db, failures), { flushIntervalMs: 10_000, flushMaxRows: 100, maxPendingEvents: 2 }, log)
+    const app = createApp({ ...t.deps, writer })
+    await send(app, pageview()).expect(202)
+    await send(app, pageview()).expect(202)
+    const res = await send(app, pageview()).expect(503)
+    expect(res.headers['retry-after']).toBe('5')
+    expect(res.body.error).toMatch(/retry later/)
+    expect(writer.pending).toBe(4)
+  })
+
+  it('writes everything pending on close', async () => {
+    const writer = new EventWriter(t.db, { flushIntervalMs: 60_000, flushMaxRows: 1000, maxPendingEvents: 1000 }, log)
+    writer.start()
+    const app = createApp({ ...t.deps, writer })
+    const evs = Array.from({ length: 20 }, () => pageview())
+    for (const ev of evs) await send(app, ev).expect(202)
+    expect(writer.pending).toBe(40)
+    await writer.close()
+    expect(await t.count('events', 'event_id IN {ids:Array(String)}', { ids: evs.map((e) => e.id) })).toBe(20)
+  })
+
+  it('flushes by itself once a batch reaches flushMaxRows', async () => {
+    const writer = new EventWriter(t.db, { flushIntervalMs: 60_000, flushMaxRows: 5, maxPendingEvents: 1000 }, log)
+    const app = createApp({ ...t.deps, writer })
+    const evs = Array.from({ length: 5 }, () => pageview())
+    for (const ev of evs) await send(app, ev).expect(202)
+    await writer.flush() // joins the flush the fifth event started
+    expect(await t.count('events', 'event_id IN {ids:Array(String)}', { ids: evs.map((e) => e.id) })).toBe(5)
+  })
+})
