@@ -62,7 +62,7 @@ describe('shutdown', () => {
       const login = await fetch(`${base}/api/login`, { method: 'POST', body: JSON.stringify(ADMIN), headers: { 'Content-Type': 'application/json' } })
       const cookie = login.headers.get('set-cookie')!.split(';')[0]!
       const today = new Date().toISOString().slice(0, 10)
-      const summary = await (await fetch(`${base}/api/stats/summary?site=example.com&from=${today}&to=${today}`, { headers: { Cookie: cookie } })).json()
+      const summary = (await (await fetch(`${base}/api/stats/summary?site=example.com&from=${today}&to=${today}`, { headers: { Cookie: cookie } })).json()) as { pageviews: number }
       expect(summary.pageviews).toBe(accepted)
     } finally {
       const gone = exited(second.child)

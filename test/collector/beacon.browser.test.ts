@@ -1,0 +1,162 @@
+// Page scripts are passed as strings: the test program is typed for Node, not the DOM.
+// The beacon in a real browser (Debian's Chromium through playwright-core) on the
+// demo page: nothing before consent, cookies and page views after, SPA navigation,
+// custom events, withdrawal of consent and opt-out.
+import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { CHROME_UA, makeApp, type TestApp } from '../helpers/app.ts'
+import { CHROMIUM, chromiumMissing, launchChromium } from '../helpers/browser.ts'
+
+let t: TestApp
+let server: Server
+let base = ''
+let browser: Browser
+
+if (chromiumMissing) console.warn(`browser tests skipped: ${CHROMIUM} not found (apt-get install -y chromium to run them)`)
+
+describe.skipIf(chromiumMissing)('beacon in Chromium', () => {
+  beforeAll(async () => {
+    t = await makeApp()
+    server = t.app.listen(0, '127.0.0.1')
+    await new Promise((r) => server.once('listening', r))
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await new Promise((r) => server?.close(r))
+    await t?.close()
+  })
+
+  // Headless Chromium says "HeadlessChrome" in its user agent, which the collector
+  // rightly drops as a bot; the tests browse as an ordinary desktop Chrome.
+  const newContext = () => browser.newContext({ userAgent: CHROME_UA })
+  const spoorCookies = async (ctx: BrowserContext) => (await ctx.cookies()).filter((c) => c.name.startsWith('spoor_'))
+
+  /** Waits (at most `ms`) until `n` events of this visitor are stored. */
+  async function storedFor(vid: string, n: number, ms = 5000) {
+    const deadline = Date.now() + ms
+    for (;;) {
+      const rows = await t.db.query<{ type: string; path: string; name: string }>(
+        'SELECT type, path, name FROM events WHERE vid = {vid:String} ORDER BY ts',
+        { vid },
+      )
+      if (rows.length >= n || Date.now() > deadline) return rows
+      await t.flush()
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  }
+
+  async function eventRequests(page: Page) {
+    const seen: string[] = []
+    page.on('request', (r) => {
+      if (r.url().includes('/api/')) seen.push(`${r.method()} ${new URL(r.url()).pathname}`)
+    })
+    return seen
+  }
+
+  it('sends nothing and sets no cookie before consent', async () => {
+    const ctx = await newContext()
+    const page = await ctx.newPage()
+    const seen = await eventRequests(page)
+    await page.goto(`${base}/demo`)
+    await page.waitForFunction("typeof window.spoor === 'function'")
+    await page.click('a[href="/demo/pricing"]')
+    await page.waitForURL(/pricing/)
+    await page.waitForTimeout(300)
+    expect(seen).toEqual([])
+    expect(await spoorCookies(ctx)).toEqual([])
+    expect(await t.count('events', "site = 'demo.localhost'")).toBe(0)
+    await ctx.close()
+  })
+
+  it('after consent: sets spoor_id for a year and spoor_ses for 30 minutes, and counts page views', async () => {
+    const ctx = await newContext()
+    const page = await ctx.newPage()
+    await page.goto(`${base}/demo`)
+    await page.click('#accept')
+    await page.waitForFunction("document.cookie.includes('spoor_id=')")
+    const cookies = await spoorCookies(ctx)
+    const id = cookies.find((c) => c.name === 'spoor_id')!
+    const ses = cookies.find((c) => c.name === 'spoor_ses')!
+    const now = Date.now() / 1000
+    expect(id.expires - now).toBeGreaterThan(364 * 86400)
+    expect(ses.expires - now).toBeGreaterThan(29 * 60)
+    expect(ses.expires - now).toBeLessThanOrEqual(30 * 60 + 5)
+    expect(id.sameSite).toBe('Lax')
+
+    // The consent is remembered by the page's own banner on the next page.
+    await page.click('a[href="/demo/pricing"]')
+    await page.waitForURL(/pricing/)
+    // Single-page-app navigation counts too.
+    await page.evaluate("history.pushState({}, '', '/demo/app-view')")
+    await page.evaluate("spoor('event', 'signup', { plan: 'pro' })")
+    const rows = await storedFor(id.value, 4)
+    expect(rows).toEqual([
+      { type: 'pageview', path: '/demo', name: '' },
+      { type: 'pageview', path: '/demo/pricing', name: '' },
+      { type: 'pageview', path: '/demo/app-view', name: '' },
+      { type: 'event', path: '/demo/app-view', name: 'signup' },
+    ])
+    const [s] = await t.db.query<{ n: string }>('SELECT uniqExact(sid) AS n FROM events WHERE vid = {vid:String}', { vid: id.value })
+    expect(Number(s?.n)).toBe(1)
+    await ctx.close()
+  })
+
+  it("spoor('consent', false) removes the cookies and stops collection", async () => {
+    const ctx = await newContext()
+    const page = await ctx.newPage()
+    await page.goto(`${base}/demo`)
+    await page.click('#accept')
+    await page.waitForFunction("document.cookie.includes('spoor_id=')")
+    const vid = (await spoorCookies(ctx)).find((c) => c.name === 'spoor_id')!.value
+    await storedFor(vid, 1)
+    await page.click('#change') // the banner's "change my choice" withdraws consent
+    expect(await spoorCookies(ctx)).toEqual([])
+    const seen = await eventRequests(page)
+    await page.evaluate("history.pushState({}, '', '/demo/after-withdrawal')")
+    await page.waitForTimeout(300)
+    expect(seen).toEqual([])
+    // 1.5 s: the beacon sends within milliseconds and the test writer flushes every 50 ms.
+    expect((await storedFor(vid, 2, 1500)).length).toBe(1)
+    await ctx.close()
+  })
+
+  it("spoor('optout') sets spoor_optout, tells the server, and nothing is sent after", async () => {
+    const ctx = await newContext()
+    const page = await ctx.newPage()
+    await page.goto(`${base}/demo`)
+    await page.click('#accept')
+    await page.waitForFunction("document.cookie.includes('spoor_id=')")
+    const vid = (await spoorCookies(ctx)).find((c) => c.name === 'spoor_id')!.value
+    await page.evaluate("spoor('optout')")
+    await expect.poll(() => t.deps.optouts.has(vid), { timeout: 5000 }).toBe(true)
+    const names = (await spoorCookies(ctx)).map((c) => c.name)
+    expect(names).toContain('spoor_optout')
+    expect(names).not.toContain('spoor_id')
+    await page.evaluate("spoor('consent', true)")
+    await page.evaluate("history.pushState({}, '', '/demo/after-optout')")
+    await page.waitForTimeout(300)
+    expect((await storedFor(vid, 2, 1500)).map((r) => r.path)).toEqual(['/demo'])
+    await ctx.close()
+  })
+
+  it('adds the visitor id to the opt-out link, and the opt-out page records it', async () => {
+    const ctx = await newContext()
+    const page = await ctx.newPage()
+    await page.goto(`${base}/demo`)
+    await page.click('#accept')
+    await page.waitForFunction("document.cookie.includes('spoor_id=')")
+    const vid = (await spoorCookies(ctx)).find((c) => c.name === 'spoor_id')!.value
+    await page.click('a[href^="/optout"], a[href*="/optout"]')
+    await page.waitForURL(/\/optout/)
+    expect(new URL(page.url()).searchParams.get('vid')).toBe(vid)
+    await page.click('button[value="optout"]')
+    await page.waitForURL(/done=optout/)
+    expect(await page.textContent('.done')).toMatch(/opted out/)
+    expect(t.deps.optouts.has(vid)).toBe(true)
+    await ctx.close()
+  })
+})
