@@ -41,7 +41,15 @@ export function createApp(deps: AppDeps): Express {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', config.trustProxy)
-  app.use(helmet())
+  // HSTS and upgrade-insecure-requests only when Spoor is served over HTTPS: on a
+  // plain-HTTP LAN address they would send the opt-out form to a port that is not there.
+  const https = config.publicUrl.startsWith('https://')
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': https ? [] : null } },
+      strictTransportSecurity: https,
+    }),
+  )
   app.use(cookieParser())
 
   const collects = config.role === 'all' || config.role === 'collector'

@@ -4,8 +4,8 @@
 -- aggregate rows, re-insert the same SELECT from the remaining raw rows).
 -- Note: a DELETE or TTL on `events` does not touch rows already in these tables.
 
--- Visitors, visits, page views per site and day. uniq is exact up to 65,536
--- distinct values per state and merges across days, so a range's unique visitors are exact on small sites.
+-- Visitors, visits, page views per site and day. uniq keeps up to 65,536 hashes per
+-- state (practically exact for small sites) and its states merge across days.
 CREATE TABLE IF NOT EXISTS daily_stats
 (
     site      LowCardinality(String),
