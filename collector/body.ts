@@ -3,7 +3,10 @@ import { z } from 'zod'
 import { HttpError } from '../lib/errors.ts'
 
 // Ids are made by the beacon (32 hex characters); accept any URL-safe token of sane length.
-const token = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8 to 64 letters, digits, "-" or "_"')
+export const TOKEN = /^[A-Za-z0-9_-]{8,64}$/
+export const TOKEN_RULE = 'must be 8 to 64 letters, digits, "-" or "_"'
+export const isToken = (v: unknown): v is string => typeof v === 'string' && TOKEN.test(v)
+const token = z.string().regex(TOKEN, TOKEN_RULE)
 
 const httpUrl = z
   .string()
@@ -20,7 +23,8 @@ export const EventBody = z.object({
   referrer: z.string().max(4096, 'is longer than 4096 characters').optional(),
   // Titles are cut, not refused: a long title is not a malformed event.
   title: z.string().max(100_000).optional().transform((t) => (t ?? '').slice(0, 500)),
-  screen: z.number().int().min(0).max(100_000).optional(),
+  // UInt16 column: no screen is wider than 65,535 px.
+  screen: z.number().int().min(0).max(65_535).optional(),
   consent: z.object({ analytics: z.boolean() }).optional(),
   vid: token,
   sid: token,

@@ -6,11 +6,11 @@ import { escapeHtml as h } from '../lib/html.ts'
 
 export const DEMO_SITE = 'demo.localhost'
 
-const PAGES: Record<string, { title: string; body: string }> = {
+const PAGES = new Map<string, { title: string; body: string }>(Object.entries({
   '': { title: 'Welcome', body: 'This is the Spoor demo site. Accept analytics cookies below, then browse a few pages and open the dashboard.' },
   pricing: { title: 'Pricing', body: 'Companies recognise their interest on pricing pages: this is the page sales teams watch.' },
   about: { title: 'About us', body: 'A pretend company page, so that the demo has more than one page to count.' },
-}
+}))
 
 const BANNER_JS = `(function () {
   var KEY = 'demo_consent'
@@ -33,7 +33,7 @@ const BANNER_JS = `(function () {
 const QUEUE_JS = 'window.spoor=window.spoor||function(){(window.spoor.q=window.spoor.q||[]).push(arguments)};\n'
 
 function demoPage(slug: string, title: string, body: string): string {
-  const nav = Object.entries(PAGES)
+  const nav = [...PAGES]
     .map(([s, p]) => (s === slug ? `<strong>${h(p.title)}</strong>` : `<a href="/demo${s ? `/${s}` : ''}">${h(p.title)}</a>`))
     .join(' · ')
   return `<!doctype html>
@@ -50,7 +50,7 @@ button{font:inherit;padding:.4rem .9rem;margin-right:.5rem;border-radius:.4rem;b
 <h1>${h(title)}</h1><p>${h(body)}</p>
 <p id="consent-state" class="muted" role="status"></p>
 <p><button id="change" type="button">Change my cookie choice</button></p>
-<p class="muted">The site's privacy policy links to the <a href="/optout">opt-out page</a>. The dashboard API is at <code>/api/stats/summary?site=${DEMO_SITE}</code> after logging in.</p>
+<p class="muted">The site's privacy policy links to the <a href="/optout?return=%2Fdemo">opt-out page</a>. The dashboard API is at <code>/api/stats/summary?site=${DEMO_SITE}</code> after logging in.</p>
 <div id="consent-banner" hidden><p>May we count your visit with analytics cookies? Nothing is sent unless you accept.</p>
 <button id="accept" type="button">Accept analytics</button><button id="decline" type="button">Decline</button></div>
 </body></html>`
@@ -63,7 +63,7 @@ export function demoRouter(): Router {
   r.get('/demo/queue.js', js(QUEUE_JS))
   r.get(['/demo', '/demo/:page'], (req, res) => {
     const slug = String(req.params.page ?? '')
-    const p = PAGES[slug]
+    const p = PAGES.get(slug)
     if (!p) return void res.status(404).type('html').send(demoPage(slug, 'Not found', 'This demo page does not exist.'))
     res.type('html').send(demoPage(slug, p.title, p.body))
   })

@@ -4,12 +4,13 @@ import express, { type Request, type Response, Router } from 'express'
 import type { Config } from '../lib/config.ts'
 import { HttpError } from '../lib/errors.ts'
 import { escapeHtml as h } from '../lib/html.ts'
+import type { Sites } from '../lib/sites.ts'
+import { isToken, TOKEN_RULE } from './body.ts'
 import type { Optouts } from './optouts.ts'
 
 export const OPTOUT_COOKIE = 'spoor_optout'
 // 400 days: the longest any browser keeps a cookie (Chrome caps Max-Age there).
 const OPTOUT_MAX_AGE_MS = 400 * 24 * 3600 * 1000
-const VID = /^[A-Za-z0-9_-]{8,64}$/
 
 type Lang = 'en' | 'nl'
 
@@ -33,6 +34,7 @@ const TEXT = {
     doneOut: 'Done: you are opted out. We will not count visits from this browser.',
     doneIn: 'Done: you are opted back in. Visits count again once you give consent on the site.',
     other: 'Nederlands',
+    back: (site: string) => `Back to ${site}`,
   },
   nl: {
     title: 'Websitestatistieken: uw keuze',
@@ -53,6 +55,7 @@ const TEXT = {
     doneOut: 'Gelukt: u bent afgemeld. Bezoeken vanuit deze browser tellen we niet meer.',
     doneIn: 'Gelukt: u bent weer aangemeld. Bezoeken tellen weer zodra u op de site toestemming geeft.',
     other: 'English',
+    back: (site: string) => `Terug naar ${site}`,
   },
 } as const
 
@@ -63,20 +66,62 @@ function pickLang(req: Request): Lang {
 }
 
 function vidFrom(v: unknown): string | undefined {
-  return typeof v === 'string' && VID.test(v) ? v : undefined
+  return isToken(v) ? v : undefined
 }
 
-/** Sets the opt-out cookie on Spoor's domain and records the visitor id, if any. */
+/**
+ * Sets the opt-out cookie on Spoor's domain and records the visitor id, if any.
+ * Over HTTPS the cookie is SameSite=None, so that it also travels with the beacon
+ * from sites on other domains (where the browser still allows third-party cookies;
+ * Safari and Firefox do not, which is why the visitor id list and the site's own
+ * spoor_optout cookie exist).
+ */
 export async function recordOptout(req: Request, res: Response, optouts: Optouts, vid: string | undefined): Promise<void> {
-  res.cookie(OPTOUT_COOKIE, '1', { maxAge: OPTOUT_MAX_AGE_MS, httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' })
+  // Not HttpOnly: when Spoor shares the site's host, the beacon must see it (and may set it).
+  res.cookie(OPTOUT_COOKIE, '1', { maxAge: OPTOUT_MAX_AGE_MS, httpOnly: false, sameSite: req.secure ? 'none' : 'lax', secure: req.secure, path: '/' })
   if (vid) await optouts.add(vid)
 }
 
-function page(lang: Lang, opts: { optedOut: boolean; vid: string | undefined; done: string | undefined; ipDays: number }): string {
+/**
+ * A page to return to (the privacy policy): on a registered site, or a path on
+ * Spoor's own host (the demo). Anything else is ignored: never an open redirect.
+ */
+function returnUrl(v: unknown, sites: Sites): { url: string; site: string } | undefined {
+  if (typeof v !== 'string' || v.length > 2048) return undefined
+  if (/^\/(?![/\\])/.test(v)) return { url: v, site: v.split(/[?#]/)[0]! }
+  if (!/^https?:\/\//i.test(v) || !URL.canParse(v)) return undefined
+  const u = new URL(v)
+  const site = sites.siteForHost(u.hostname)
+  if (!site) return undefined
+  u.hash = ''
+  return { url: u.href, site }
+}
+
+/**
+ * Only this page's own form may change the choice: a forged cross-site post could
+ * opt a visitor back in. Browsers say where a post came from in Origin (the page
+ * sends Referrer-Policy: same-origin so that they do) and in Sec-Fetch-Site; an
+ * Origin of "null" (a sandboxed frame, or a no-referrer page) counts only when
+ * Sec-Fetch-Site vouches for it. Requests with neither header are not from a browser.
+ */
+function sameOriginPost(req: Request): boolean {
+  const origin = req.get('origin')
+  const fetchSite = req.get('sec-fetch-site')
+  if (fetchSite !== undefined && fetchSite !== 'same-origin') return false
+  if (origin === undefined) return true
+  if (origin === 'null') return fetchSite === 'same-origin'
+  return URL.canParse(origin) && new URL(origin).host === req.get('host')
+}
+
+function page(lang: Lang, opts: { optedOut: boolean; vid: string | undefined; done: string | undefined; ipDays: number; back: { url: string; site: string } | undefined }): string {
   const t = TEXT[lang]
   const other: Lang = lang === 'en' ? 'nl' : 'en'
   const vidField = opts.vid ? `<input type="hidden" name="vid" value="${h(opts.vid)}">` : ''
-  const switchHref = `/optout?lang=${other}${opts.vid ? `&vid=${encodeURIComponent(opts.vid)}` : ''}`
+  const returnField = opts.back ? `<input type="hidden" name="return" value="${h(opts.back.url)}">` : ''
+  const keep = `${opts.vid ? `&vid=${encodeURIComponent(opts.vid)}` : ''}${opts.back ? `&return=${encodeURIComponent(opts.back.url)}` : ''}`
+  const switchHref = `/optout?lang=${other}${keep}`
+  // Back on the site, the beacon sees #spoor-optout and sets the site's own spoor_optout cookie.
+  const backLink = opts.back ? `<p><a id="back" href="${h(opts.back.url + (opts.done === 'optout' ? '#spoor-optout' : ''))}">${h(t.back(opts.back.site))}</a></p>` : ''
   const done = opts.done === 'optout' ? t.doneOut : opts.done === 'optin' ? t.doneIn : ''
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -95,44 +140,38 @@ ${done ? `<p class="status done" role="status">${h(done)}</p>` : ''}
 <p>${h(t.rights)}</p>
 <p class="status" id="state">${h(opts.optedOut ? t.statusOut : t.statusIn)}</p>
 <form method="post" action="/optout">
-<input type="hidden" name="lang" value="${lang}">${vidField}
+<input type="hidden" name="lang" value="${lang}">${vidField}${returnField}
 ${opts.optedOut
   ? `<button class="secondary" name="action" value="optin">${h(t.optin)}</button>`
   : `<button name="action" value="optout">${h(t.optout)}</button>`}
 </form>
+${backLink}
 </body></html>`
 }
 
-export function optoutRouter(deps: { optouts: Optouts; config: Pick<Config, 'ipRetentionDays'> }): Router {
+export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pick<Config, 'ipRetentionDays'> }): Router {
   const r = Router()
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 })
 
   r.get('/optout', (req, res) => {
     const lang = pickLang(req)
-    const vid = vidFrom(req.query.vid)
+    // The visitor id comes from the link the beacon extended, or from the beacon's own
+    // cookie when Spoor is served under the site's host.
+    const vid = vidFrom(req.query.vid) ?? vidFrom(req.cookies?.spoor_id)
     const optedOut = req.cookies?.[OPTOUT_COOKIE] === '1' || (vid !== undefined && deps.optouts.has(vid))
     const done = typeof req.query.done === 'string' ? req.query.done : undefined
-    res.set('Cache-Control', 'no-store').type('html').send(page(lang, { optedOut, vid, done, ipDays: deps.config.ipRetentionDays }))
+    const back = returnUrl(req.query.return, deps.sites)
+    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' }).type('html').send(page(lang, { optedOut, vid, done, ipDays: deps.config.ipRetentionDays, back }))
   })
 
   r.post('/optout', form, async (req, res) => {
-    // Only this page's own form may change the choice: a forged cross-site post
-    // could otherwise opt a visitor back in without their knowledge.
-    const origin = req.get('origin')
-    if (origin !== undefined && origin !== 'null') {
-      let host = ''
-      try {
-        host = new URL(origin).host
-      } catch {
-        host = ''
-      }
-      if (host !== req.get('host')) throw new HttpError(403, 'the opt-out form must be sent from the opt-out page itself')
-    }
+    if (!sameOriginPost(req)) throw new HttpError(403, 'the opt-out form must be sent from the opt-out page itself')
     const body = (req.body ?? {}) as Record<string, unknown>
     const action = body.action
     if (action !== 'optout' && action !== 'optin') throw new HttpError(400, 'action must be "optout" or "optin"', 'action')
-    if (body.vid !== undefined && vidFrom(body.vid) === undefined) throw new HttpError(400, 'vid must be 8 to 64 letters, digits, "-" or "_"', 'vid')
-    const vid = vidFrom(body.vid)
+    if (body.vid !== undefined && vidFrom(body.vid) === undefined) throw new HttpError(400, `vid ${TOKEN_RULE}`, 'vid')
+    const vid = vidFrom(body.vid) ?? vidFrom(req.cookies?.spoor_id)
+    const back = returnUrl(body.return, deps.sites)
     const lang = pickLang(req)
     if (action === 'optout') {
       await recordOptout(req, res, deps.optouts, vid)
@@ -140,7 +179,7 @@ export function optoutRouter(deps: { optouts: Optouts; config: Pick<Config, 'ipR
       res.clearCookie(OPTOUT_COOKIE, { path: '/' })
       if (vid) await deps.optouts.remove(vid)
     }
-    res.redirect(303, `/optout?lang=${lang}&done=${action}${vid ? `&vid=${encodeURIComponent(vid)}` : ''}`)
+    res.redirect(303, `/optout?lang=${lang}&done=${action}${vid ? `&vid=${encodeURIComponent(vid)}` : ''}${back ? `&return=${encodeURIComponent(back.url)}` : ''}`)
   })
   return r
 }

@@ -1,14 +1,16 @@
 // Visitor ids that opted out. Held in memory because the collector checks every
 // event; persisted in `optouts` so that a restart or another process honours them.
 import type { Db } from '../lib/db.ts'
+import { SyncedSet } from '../lib/synced-set.ts'
 
 export class Optouts {
-  private vids = new Set<string>()
-  constructor(private readonly db: Db) {}
+  private readonly vids: SyncedSet
+  constructor(private readonly db: Db) {
+    this.vids = new SyncedSet(async () => (await db.query<{ vid: string }>('SELECT vid FROM optouts FINAL')).map((r) => r.vid))
+  }
 
-  async refresh(): Promise<void> {
-    const rows = await this.db.query<{ vid: string }>('SELECT vid FROM optouts FINAL')
-    this.vids = new Set(rows.map((r) => r.vid))
+  refresh(): Promise<void> {
+    return this.vids.refresh()
   }
 
   has(vid: string): boolean {

@@ -1,6 +1,6 @@
 // Turning what the browser sent into the few fields the dashboard shows.
 import { UAParser } from 'ua-parser-js'
-import { hostBelongsToSite } from '../lib/domain.ts'
+import { bareHost, hostBelongsToSite } from '../lib/domain.ts'
 
 export interface PageFields {
   hostname: string
@@ -48,8 +48,8 @@ export function referrerSource(referrer: string | undefined, site: string, pageH
   }
   if (u.protocol === 'android-app:') return cut(u.hostname, 253)
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return ''
-  const host = u.hostname.toLowerCase().replace(/^www\./, '')
-  if (host === '' || host === pageHost.replace(/^www\./, '') || hostBelongsToSite(host, site)) return ''
+  const host = bareHost(u.hostname)
+  if (host === '' || host === bareHost(pageHost) || hostBelongsToSite(host, site)) return ''
   return cut(host, 253)
 }
 

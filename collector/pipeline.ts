@@ -82,7 +82,7 @@ const rightOrigin: Step = (ctx) => {
   } catch {
     return reject('wrong_origin')
   }
-  if (hostBelongsToSite(u.hostname.replace(/^www\./, ''), ctx.site) || (ownHost !== undefined && u.host === ownHost)) return undefined
+  if (hostBelongsToSite(u.hostname, ctx.site) || (ownHost !== undefined && u.host === ownHost)) return undefined
   return reject('wrong_origin')
 }
 

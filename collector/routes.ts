@@ -1,11 +1,14 @@
 // The public, unauthenticated side of Spoor: the beacon script, the event
 // endpoint and the opt-out endpoint for the beacon.
+import { isIP } from 'node:net'
 import cors from 'cors'
 import express, { type ErrorRequestHandler, type Request, Router } from 'express'
+import { rateLimit } from 'express-rate-limit'
+import { normaliseDomain } from '../lib/domain.ts'
 import { HttpError } from '../lib/errors.ts'
 import type { Sites } from '../lib/sites.ts'
 import type { Beacon } from './beacon.ts'
-import { parseEventBody } from './body.ts'
+import { isToken, parseEventBody, TOKEN_RULE } from './body.ts'
 import type { Counters } from './counters.ts'
 import { type PipelineDeps, REJECT_REASONS, processEvent } from './pipeline.ts'
 import { OPTOUT_COOKIE, recordOptout } from './optout.ts'
@@ -21,10 +24,17 @@ export interface CollectorDeps extends PipelineDeps {
   sites: Sites
 }
 
-/** req.ip as a plain address: IPv4 clients on a dual-stack socket arrive as ::ffff:a.b.c.d. */
+/**
+ * req.ip as a plain address, or '' when it is none: with TRUST_PROXY the value comes
+ * from X-Forwarded-For, where a client or a proxy may put anything ("1.2.3.4:5678",
+ * "unknown"). IPv4 clients on a dual-stack socket arrive as ::ffff:a.b.c.d.
+ */
 export function clientIp(req: Request): string {
-  const ip = req.ip ?? ''
-  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip
+  let ip = (req.ip ?? '').trim()
+  if (/^\d{1,3}(\.\d{1,3}){3}:\d+$/.test(ip)) ip = ip.slice(0, ip.lastIndexOf(':'))
+  else if (/^\[[0-9a-fA-F:.]+\](:\d+)?$/.test(ip)) ip = ip.slice(1, ip.indexOf(']'))
+  if (ip.startsWith('::ffff:') && ip.includes('.')) ip = ip.slice(7)
+  return isIP(ip) === 0 ? '' : ip
 }
 
 /** CORS for the beacon: registered site origins (and Spoor's own pages) only. */
@@ -94,13 +104,24 @@ export function collectorRouter(deps: CollectorDeps): Router {
     res.status(202).json({ ok: true })
   })
 
-  // spoor('optout') on the site's own page.
-  r.post('/api/optout', allowSites, beaconBody, async (req, res) => {
-    const b = req.body as { vid?: unknown } | undefined
+  // spoor('optout') on the site's own page. Each call adds a row that every process
+  // keeps in memory, so it is limited: 20 a minute per client network is far beyond
+  // what a person clicking an opt-out button does.
+  const optoutLimit = rateLimit({
+    windowMs: 60_000,
+    limit: 20,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(new HttpError(429, 'too many opt-out requests; try again in a minute')),
+  })
+  r.post('/api/optout', allowSites, optoutLimit, beaconBody, async (req, res) => {
+    const b = req.body as { vid?: unknown; site?: unknown } | undefined
     if (b === undefined) throw new HttpError(415, 'send the opt-out as application/json or text/plain')
-    const vid = typeof b === 'object' && b !== null ? b.vid : undefined
-    if (vid !== undefined && (typeof vid !== 'string' || !/^[A-Za-z0-9_-]{8,64}$/.test(vid))) throw new HttpError(400, 'vid must be 8 to 64 letters, digits, "-" or "_"', 'vid')
-    await recordOptout(req, res, deps.optouts, vid)
+    if (typeof b !== 'object' || b === null || Array.isArray(b)) throw new HttpError(400, 'body must be a JSON object', 'body')
+    const site = typeof b.site === 'string' ? normaliseDomain(b.site) : null
+    if (!site || !deps.sites.has(site)) throw new HttpError(403, 'site is not registered with this Spoor server', 'site')
+    if (b.vid !== undefined && !isToken(b.vid)) throw new HttpError(400, `vid ${TOKEN_RULE}`, 'vid')
+    await recordOptout(req, res, deps.optouts, b.vid)
     res.status(202).json({ ok: true, opted_out: true })
   })
 

@@ -2,6 +2,7 @@
 // of one per event. Flushes on size, after at most flushIntervalMs (1 s by default:
 // the stats API promises a page view within 5 s), and on close (SIGTERM loses
 // nothing acknowledged). A failing insert keeps the rows and retries with backoff.
+import { randomUUID } from 'node:crypto'
 import type { Db } from '../lib/db.ts'
 import type { Logger } from '../lib/logger.ts'
 
@@ -50,14 +51,25 @@ export interface WriterOptions {
 
 const MAX_BACKOFF_MS = 30_000
 
+interface Batch<T> {
+  rows: T[]
+  // Sent as insert_deduplication_token: a retry after a timeout that did reach
+  // ClickHouse is then stored once (tables carry non_replicated_deduplication_window).
+  token: string
+}
+
 export class EventWriter {
   private events: EventRow[] = []
   private ips: IpRow[] = []
+  // The batch being written is kept apart and retried as it is, with its token.
+  private eventBatch: Batch<EventRow> | null = null
+  private ipBatch: Batch<IpRow> | null = null
   private running: Promise<void> | null = null
   private timer: NodeJS.Timeout | null = null
   private failures = 0
   private retryAt = 0
-  stored = 0
+  private seq = 0
+  private readonly runId = randomUUID()
 
   constructor(
     private readonly db: Db,
@@ -72,13 +84,14 @@ export class EventWriter {
     this.timer.unref()
   }
 
+  /** Rows not yet written: events and their IP rows. */
   get pending(): number {
-    return this.events.length + this.ips.length
+    return this.events.length + this.ips.length + (this.eventBatch?.rows.length ?? 0) + (this.ipBatch?.rows.length ?? 0)
   }
 
   /** False when too much is waiting (ClickHouse failing for a while): the caller answers 503. */
   hasRoom(): boolean {
-    return this.events.length < this.opts.maxPendingEvents
+    return this.pending < this.opts.maxPendingEvents * 2
   }
 
   push(event: EventRow, ip: IpRow | null): void {
@@ -95,19 +108,26 @@ export class EventWriter {
     return this.running
   }
 
+  private take<T>(queue: T[]): Batch<T> {
+    return { rows: queue.splice(0, this.opts.flushMaxRows), token: `${this.runId}-${++this.seq}` }
+  }
+
+  private async write<T extends object>(table: string, batch: Batch<T>): Promise<void> {
+    await this.db.insert(table, batch.rows, { insert_deduplication_token: batch.token, deduplicate_blocks_in_dependent_materialized_views: 1 })
+  }
+
   private async drain(): Promise<void> {
     try {
-      while (this.events.length > 0) {
-        // Rows stay queued until their insert succeeded; new rows only ever join at the end.
-        const batch = this.events.slice(0, this.opts.flushMaxRows)
-        await this.db.insert('events', batch)
-        this.events.splice(0, batch.length)
-        this.stored += batch.length
+      // Events first: the IP rows are only of use for events that exist.
+      while (this.eventBatch || this.events.length > 0) {
+        this.eventBatch ??= this.take(this.events)
+        await this.write('events', this.eventBatch)
+        this.eventBatch = null
       }
-      while (this.ips.length > 0) {
-        const batch = this.ips.slice(0, this.opts.flushMaxRows)
-        await this.db.insert('visit_ips', batch)
-        this.ips.splice(0, batch.length)
+      while (this.ipBatch || this.ips.length > 0) {
+        this.ipBatch ??= this.take(this.ips)
+        await this.write('visit_ips', this.ipBatch)
+        this.ipBatch = null
       }
       this.failures = 0
       this.retryAt = 0
@@ -115,7 +135,9 @@ export class EventWriter {
       this.failures++
       const wait = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.failures)
       this.retryAt = Date.now() + wait
-      this.log.error({ err: (err as Error).message, pending: this.pending, retryInMs: wait }, 'insert failed; events kept for retry')
+      // Code and type only: ClickHouse's message can quote row data (an IP among it).
+      const e = err as { code?: string; type?: string }
+      this.log.error({ code: e.code ?? 'network', type: e.type ?? (err as Error).name, pending: this.pending, retryInMs: wait }, 'insert failed; rows kept for retry')
       throw err
     }
   }
@@ -130,7 +152,7 @@ export class EventWriter {
         await this.flush()
       } catch {
         if (Date.now() > until) {
-          this.log.error({ lost: this.pending }, 'could not write pending events before shutdown')
+          this.log.error({ lost: this.pending }, 'could not write pending rows before shutdown')
           return
         }
         await new Promise((r) => setTimeout(r, 250))

@@ -3,8 +3,10 @@
 import { type Request, Router } from 'express'
 import { z } from 'zod'
 import type { Db } from '../lib/db.ts'
+import { normaliseDomain } from '../lib/domain.ts'
 import { HttpError } from '../lib/errors.ts'
 import type { Sites } from '../lib/sites.ts'
+import { visitRows } from '../lib/visits.ts'
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 const isoDay = (d: Date) => d.toISOString().slice(0, 10)
@@ -40,19 +42,19 @@ export function parseRange(req: Request, sites: Sites): RangeQuery & { by: 'sour
     throw new HttpError(400, issue?.message ?? 'invalid parameters', String(issue?.path[0] ?? ''))
   }
   const q = r.data
-  if (!sites.has(q.site)) throw new HttpError(404, `site "${q.site}" is not registered`, 'site')
+  const site = normaliseDomain(q.site) ?? q.site
+  if (!sites.has(site)) throw new HttpError(404, `site "${q.site}" is not registered`, 'site')
   const to = q.to ?? isoDay(new Date())
   const from = q.from ?? isoDay(new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000))
   if (from > to) throw new HttpError(400, 'from must not be after to', 'from')
   if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > MAX_RANGE_DAYS) throw new HttpError(400, `the range may span at most ${MAX_RANGE_DAYS} days`, 'from')
-  return { site: q.site, from, to, limit: q.limit ?? 100, by: q.by ?? 'campaign' }
+  return { site, from, to, limit: q.limit ?? 100, by: q.by ?? 'campaign' }
 }
 
 const RANGE = 'site = {site:String} AND day BETWEEN {from:Date} AND {to:Date}'
-// One row per visit and day; a visit of one page view is a bounce.
-const VISITS = `SELECT day, sid, any(vid) AS vid, sum(pageviews) AS pv,
-  dateDiff('second', min(started), max(ended)) AS dur, argMinMerge(entry_page) AS entry
-  FROM sessions WHERE ${RANGE} GROUP BY day, sid`
+// Days of the range already rolled up by the rollup-visits job; the rest (normally
+// only today) are computed from `sessions`, one row per visit.
+const LIVE_VISITS = visitRows(`${RANGE} AND day NOT IN (SELECT day FROM daily_visits FINAL WHERE ${RANGE})`)
 
 export interface Summary {
   visitors: number
@@ -62,53 +64,65 @@ export interface Summary {
   visit_duration: number
 }
 
+interface DayFigures {
+  day: string
+  visitors: number
+  pageviews: number
+  visits: number
+  bounces: number
+  duration_sum: number
+}
+
+function figures(rows: Array<Omit<DayFigures, 'day'>>, visitors: number): Summary {
+  const sum = (k: keyof Omit<DayFigures, 'day'>) => rows.reduce((a, r) => a + r[k], 0)
+  const visits = sum('visits')
+  return {
+    visitors,
+    visits,
+    pageviews: sum('pageviews'),
+    bounce_rate: visits === 0 ? 0 : Math.round((sum('bounces') / visits) * 100),
+    visit_duration: visits === 0 ? 0 : Math.round(sum('duration_sum') / visits),
+  }
+}
+
 export class StatsQueries {
   constructor(private readonly db: Db) {}
 
-  async summary(q: RangeQuery): Promise<Summary> {
-    const [traffic] = await this.db.query<{ visitors: number; pageviews: number }>(
-      `SELECT uniqMerge(visitors) AS visitors, sum(pageviews) AS pageviews FROM daily_stats WHERE ${RANGE}`,
-      q,
-    )
-    const [visits] = await this.db.query<{ visits: number; bounces: number; duration: number }>(
-      `SELECT count() AS visits, countIf(pv = 1) AS bounces, ifNotFinite(avg(dur), 0) AS duration FROM (SELECT pv, dur FROM (${VISITS}))`,
-      q,
-    )
-    const v = Number(visits?.visits ?? 0)
-    return {
-      visitors: Number(traffic?.visitors ?? 0),
-      visits: v,
-      pageviews: Number(traffic?.pageviews ?? 0),
-      bounce_rate: v === 0 ? 0 : Math.round((Number(visits?.bounces ?? 0) / v) * 100),
-      visit_duration: Math.round(Number(visits?.duration ?? 0)),
-    }
-  }
-
-  async timeseries(q: RangeQuery): Promise<Array<Summary & { date: string }>> {
-    const traffic = await this.db.query<{ day: string; visitors: number; pageviews: number }>(
+  /** Page views and unique visitors (daily_stats), visits, bounces and duration per day. */
+  private async byDay(q: RangeQuery): Promise<Map<string, DayFigures>> {
+    const traffic = await this.db.query<{ day: string; visitors: string; pageviews: string }>(
       `SELECT day, uniqMerge(visitors) AS visitors, sum(pageviews) AS pageviews FROM daily_stats WHERE ${RANGE} GROUP BY day`,
       q,
     )
-    const visits = await this.db.query<{ day: string; visits: number; bounces: number; duration: number }>(
-      `SELECT day, count() AS visits, countIf(pv = 1) AS bounces, avg(dur) AS duration FROM (${VISITS}) GROUP BY day`,
+    const visits = await this.db.query<{ day: string; visits: string; bounces: string; duration_sum: string }>(
+      `SELECT day, sum(visits) AS visits, sum(bounces) AS bounces, sum(duration_sum) AS duration_sum FROM (
+         SELECT day, visits, bounces, duration_sum FROM daily_visits FINAL WHERE ${RANGE}
+         UNION ALL
+         SELECT day, count() AS visits, countIf(pv = 1) AS bounces, toUInt64(sum(dur)) AS duration_sum FROM (${LIVE_VISITS}) GROUP BY day
+       ) GROUP BY day`,
       q,
     )
-    const t = new Map(traffic.map((r) => [r.day, r]))
-    const s = new Map(visits.map((r) => [r.day, r]))
+    const out = new Map<string, DayFigures>()
+    const at = (day: string) => out.get(day) ?? out.set(day, { day, visitors: 0, pageviews: 0, visits: 0, bounces: 0, duration_sum: 0 }).get(day)!
+    for (const r of traffic) Object.assign(at(r.day), { visitors: Number(r.visitors), pageviews: Number(r.pageviews) })
+    for (const r of visits) Object.assign(at(r.day), { visits: Number(r.visits), bounces: Number(r.bounces), duration_sum: Number(r.duration_sum) })
+    return out
+  }
+
+  async summary(q: RangeQuery): Promise<Summary> {
+    const days = await this.byDay(q)
+    // Unique visitors of the range: the daily uniq states merged, not the days added up.
+    const [v] = await this.db.query<{ visitors: string }>(`SELECT uniqMerge(visitors) AS visitors FROM daily_stats WHERE ${RANGE}`, q)
+    return figures([...days.values()], Number(v?.visitors ?? 0))
+  }
+
+  async timeseries(q: RangeQuery): Promise<Array<Summary & { date: string }>> {
+    const days = await this.byDay(q)
     const out: Array<Summary & { date: string }> = []
     for (let d = Date.parse(`${q.from}T00:00:00Z`); d <= Date.parse(`${q.to}T00:00:00Z`); d += 86_400_000) {
       const date = isoDay(new Date(d))
-      const tr = t.get(date)
-      const se = s.get(date)
-      const n = Number(se?.visits ?? 0)
-      out.push({
-        date,
-        visitors: Number(tr?.visitors ?? 0),
-        visits: n,
-        pageviews: Number(tr?.pageviews ?? 0),
-        bounce_rate: n === 0 ? 0 : Math.round((Number(se?.bounces ?? 0) / n) * 100),
-        visit_duration: n === 0 ? 0 : Math.round(Number(se?.duration ?? 0)),
-      })
+      const f = days.get(date)
+      out.push({ date, ...figures(f ? [f] : [], f?.visitors ?? 0) })
     }
     return out
   }
@@ -127,8 +141,11 @@ export class StatsQueries {
 
   async entryPages(q: RangeQuery): Promise<Array<{ name: string; visitors: number; visits: number; bounce_rate: number }>> {
     const rows = await this.db.query<{ name: string; visitors: number; visits: number; bounces: number }>(
-      `SELECT entry AS name, uniqExact(vid) AS visitors, count() AS visits, countIf(pv = 1) AS bounces
-       FROM (${VISITS}) GROUP BY entry ORDER BY visits DESC, name ASC LIMIT {limit:UInt32}`,
+      `SELECT page AS name, uniqMerge(visitors) AS visitors, sum(visits) AS visits, sum(bounces) AS bounces FROM (
+         SELECT page, visitors, visits, bounces FROM daily_entry_pages WHERE ${RANGE}
+         UNION ALL
+         SELECT entry AS page, uniqState(vid) AS visitors, count() AS visits, countIf(pv = 1) AS bounces FROM (${LIVE_VISITS}) GROUP BY entry
+       ) GROUP BY page ORDER BY visits DESC, name ASC LIMIT {limit:UInt32}`,
       q,
     )
     return rows.map((r) => ({
@@ -141,15 +158,15 @@ export class StatsQueries {
 }
 
 /** Report name in the URL → breakdown kind in daily_breakdown. */
-const BREAKDOWNS: Record<string, string> = {
-  pages: 'page',
-  referrers: 'referrer',
-  browsers: 'browser',
-  os: 'os',
-  devices: 'device',
-  countries: 'country',
-  events: 'event',
-}
+const BREAKDOWNS = new Map([
+  ['pages', 'page'],
+  ['referrers', 'referrer'],
+  ['browsers', 'browser'],
+  ['os', 'os'],
+  ['devices', 'device'],
+  ['countries', 'country'],
+  ['events', 'event'],
+])
 
 export function statsRouter(deps: { db: Db; sites: Sites }): Router {
   const r = Router()
@@ -174,8 +191,8 @@ export function statsRouter(deps: { db: Db; sites: Sites }): Router {
     res.json({ site: q.site, from: q.from, to: q.to, by: q.by, results: await stats.breakdown(`utm_${q.by}`, q) })
   })
   r.get('/api/stats/:report', async (req, res) => {
-    const kind = BREAKDOWNS[req.params.report as string]
-    if (!kind) throw new HttpError(404, `unknown report "${String(req.params.report).slice(0, 50)}"; one of summary, timeseries, entry-pages, utm, ${Object.keys(BREAKDOWNS).join(', ')}`)
+    const kind = BREAKDOWNS.get(String(req.params.report))
+    if (!kind) throw new HttpError(404, `unknown report "${String(req.params.report).slice(0, 50)}"; one of summary, timeseries, entry-pages, utm, ${[...BREAKDOWNS.keys()].join(', ')}`)
     const q = range(req)
     res.json({ site: q.site, from: q.from, to: q.to, results: await stats.breakdown(kind, q) })
   })

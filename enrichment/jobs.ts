@@ -4,6 +4,7 @@ import { schedule, type ScheduledTask } from 'node-cron'
 import type { Db } from '../lib/db.ts'
 import type { Logger } from '../lib/logger.ts'
 import { purgeExpiredIps } from './jobs/ip-retention.ts'
+import { rollupVisits } from './jobs/rollup-visits.ts'
 
 export interface JobContext {
   db: Db
@@ -25,6 +26,12 @@ export const JOBS: readonly JobDef[] = [
     schedule: '17 * * * *',
     description: 'delete IP addresses older than IP_RETENTION_DAYS (hourly, so none outlives its limit by more than an hour)',
     run: (ctx) => purgeExpiredIps(ctx.db, ctx.ipRetentionDays),
+  },
+  {
+    name: 'rollup-visits',
+    schedule: '5 * * * *',
+    description: "roll finished days' visits, bounces, durations and entry pages up from sessions (hourly; the last two days again each time)",
+    run: (ctx) => rollupVisits(ctx.db),
   },
 ]
 

@@ -129,6 +129,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`)
   }
   const e = parsed.data
+  if (e.ROLE !== 'all' && !e.CLICKHOUSE_URL) {
+    // chDB serves exactly one process per data directory: split roles need a server.
+    throw new ConfigError(`invalid configuration:\n  ROLE: "${e.ROLE}" needs CLICKHOUSE_URL (the embedded ClickHouse serves one process; use ROLE=all)`)
+  }
   if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError('invalid configuration:\n  ADMIN_EMAIL/ADMIN_PASSWORD: set both or neither')
   }

@@ -2,7 +2,7 @@
 // Everything above it speaks @clickhouse/client with bound parameters.
 import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { createClient, type ClickHouseClient } from '@clickhouse/client'
+import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client'
 import { createChdbConnection } from 'chdb/connection'
 import type { Config } from './config.ts'
 
@@ -10,10 +10,9 @@ export type Params = object
 
 export interface Db {
   readonly client: ClickHouseClient
-  readonly embedded: boolean
   query<T>(query: string, params?: Params): Promise<T[]>
   command(query: string, params?: Params): Promise<void>
-  insert(table: string, rows: readonly object[]): Promise<void>
+  insert(table: string, rows: readonly object[], settings?: ClickHouseSettings): Promise<void>
   close(): Promise<void>
 }
 
@@ -27,7 +26,7 @@ export async function openDb(config: Pick<Config, 'clickhouse' | 'dataDir'>): Pr
     } finally {
       await bootstrap.close()
     }
-    return wrap(createClient({ url, username: user, password, database, request_timeout: 30_000 }), false)
+    return wrap(createClient({ url, username: user, password, database, request_timeout: 30_000 }))
   }
   // chDB locks its data directory per process ("Cannot lock file .../status"):
   // one process per DATA_DIR. It always works in its own `default` database.
@@ -36,13 +35,12 @@ export async function openDb(config: Pick<Config, 'clickhouse' | 'dataDir'>): Pr
   // chdb types its Connection against its own copy of @clickhouse/client-common;
   // the shapes are the same (chdb's parity tests), the declarations are not.
   type Connection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>
-  return wrap(createClient({ connection: createChdbConnection({ path }) as unknown as Connection }), true)
+  return wrap(createClient({ connection: createChdbConnection({ path }) as unknown as Connection }))
 }
 
-export function wrap(client: ClickHouseClient, embedded: boolean): Db {
+export function wrap(client: ClickHouseClient): Db {
   return {
     client,
-    embedded,
     async query<T>(query: string, params: Params = {}) {
       const rs = await client.query({ query, query_params: params as Record<string, unknown>, format: 'JSONEachRow' })
       return rs.json<T>()
@@ -50,9 +48,9 @@ export function wrap(client: ClickHouseClient, embedded: boolean): Db {
     async command(query: string, params: Params = {}) {
       await client.command({ query, query_params: params as Record<string, unknown> })
     },
-    async insert(table: string, rows: readonly object[]) {
+    async insert(table: string, rows: readonly object[], settings?: ClickHouseSettings) {
       if (rows.length === 0) return
-      await client.insert({ table, values: rows as object[], format: 'JSONEachRow' })
+      await client.insert({ table, values: rows as object[], format: 'JSONEachRow', clickhouse_settings: settings })
     },
     close: () => client.close(),
   }

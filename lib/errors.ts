@@ -15,8 +15,6 @@ export class HttpError extends Error {
   }
 }
 
-export const badRequest = (message: string, field?: string) => new HttpError(400, message, field)
-
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     // body-parser's errors carry a status and a type; turn them into messages a sender can act on.

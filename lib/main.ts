@@ -1,4 +1,4 @@
-// `npm start`: parse config, open ClickHouse, migrate, wire the parts, listen.
+// Parse config, open ClickHouse, migrate, wire the parts, listen (lib/server.ts calls main()).
 // SIGTERM/SIGINT: stop accepting, write every acknowledged event, then exit.
 import { randomBytes } from 'node:crypto'
 import type { Server } from 'node:http'
@@ -111,7 +111,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   return { server, stop }
 }
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   let config: Config
   try {
     config = loadConfig()
@@ -144,4 +144,3 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) void main()

@@ -67,6 +67,12 @@ export async function applyRetention(db: Db, r: { rawRetentionDays: number; ipRe
     query_params: { days: r.rawRetentionDays },
     clickhouse_settings: settings,
   })
+  // `sessions` holds visitor ids: it goes with the raw events.
+  await db.client.command({
+    query: 'ALTER TABLE sessions MODIFY TTL day + toIntervalDay({days:UInt32})',
+    query_params: { days: r.rawRetentionDays },
+    clickhouse_settings: settings,
+  })
   await db.client.command({
     query: 'ALTER TABLE visit_ips MODIFY TTL ts + toIntervalDay({days:UInt32})',
     query_params: { days: r.ipRetentionDays },

@@ -1,16 +1,20 @@
 // Registered sites, cached in memory: the collector checks every event against
 // this set, so it must not cost a query. Other processes' changes arrive by refresh().
 import type { Db } from './db.ts'
-import { normaliseDomain } from './domain.ts'
+import { bareHost, normaliseDomain } from './domain.ts'
 import { HttpError } from './errors.ts'
+import { SyncedSet } from './synced-set.ts'
 
 export class Sites {
-  private domains = new Set<string>()
-  constructor(private readonly db: Db) {}
+  private readonly domains: SyncedSet
+  constructor(private readonly db: Db) {
+    this.domains = new SyncedSet(async () =>
+      (await db.query<{ domain: string }>('SELECT domain FROM sites FINAL WHERE deleted = 0')).map((r) => r.domain),
+    )
+  }
 
-  async refresh(): Promise<void> {
-    const rows = await this.db.query<{ domain: string }>('SELECT domain FROM sites FINAL WHERE deleted = 0 ORDER BY domain')
-    this.domains = new Set(rows.map((r) => r.domain))
+  refresh(): Promise<void> {
+    return this.domains.refresh()
   }
 
   has(domain: string): boolean {
@@ -18,12 +22,12 @@ export class Sites {
   }
 
   list(): string[] {
-    return [...this.domains].sort()
+    return this.domains.values().sort()
   }
 
   /** The registered site that `host` belongs to (itself or a parent domain), if any. */
   siteForHost(host: string): string | null {
-    let h = host.toLowerCase().replace(/^www\./, '')
+    let h = bareHost(host)
     for (;;) {
       if (this.domains.has(h)) return h
       const dot = h.indexOf('.')
@@ -40,10 +44,5 @@ export class Sites {
       this.domains.add(domain)
     }
     return domain
-  }
-
-  async remove(domain: string): Promise<void> {
-    await this.db.insert('sites', [{ domain, deleted: 1 }])
-    this.domains.delete(domain)
   }
 }

@@ -34,4 +34,7 @@ ENGINE = MergeTree
 PARTITION BY toYYYYMM(ts)
 ORDER BY (site, toDate(ts), vid, ts)
 -- 180 days is the default; the runner re-applies RAW_RETENTION_DAYS at every start.
-TTL toDateTime(ts) + INTERVAL 180 DAY;
+TTL toDateTime(ts) + INTERVAL 180 DAY
+-- A retried insert with the same insert_deduplication_token (the writer's batch id)
+-- is stored once, here and in every view's target, which carry the same setting.
+SETTINGS non_replicated_deduplication_window = 1000;

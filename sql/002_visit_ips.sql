@@ -14,4 +14,4 @@ ENGINE = ReplacingMergeTree(ts)
 PARTITION BY toYYYYMMDD(ts)
 ORDER BY (site, sid, ip)
 TTL ts + INTERVAL 7 DAY
-SETTINGS ttl_only_drop_parts = 1, merge_with_ttl_timeout = 3600;
+SETTINGS ttl_only_drop_parts = 1, merge_with_ttl_timeout = 3600, non_replicated_deduplication_window = 1000;

@@ -4,28 +4,27 @@
 -- aggregate rows, re-insert the same SELECT from the remaining raw rows).
 -- Note: a DELETE or TTL on `events` does not touch rows already in these tables.
 
--- Visitors, visits, page views per site and day. uniq keeps up to 65,536 hashes per
+-- Visitors and page views per site and day. uniq keeps up to 65,536 hashes per
 -- state (practically exact for small sites) and its states merge across days.
 CREATE TABLE IF NOT EXISTS daily_stats
 (
     site      LowCardinality(String),
     day       Date,
     visitors  AggregateFunction(uniq, String),
-    visits    AggregateFunction(uniq, String),
     pageviews SimpleAggregateFunction(sum, UInt64),
     events    SimpleAggregateFunction(sum, UInt64)
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(day)
 ORDER BY (site, day)
-TTL day + INTERVAL 25 MONTH;
+TTL day + INTERVAL 25 MONTH
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS daily_stats_mv TO daily_stats AS
 SELECT
     site,
     toDate(ts) AS day,
     uniqState(vid) AS visitors,
-    uniqState(sid) AS visits,
     toUInt64(countIf(type = 'pageview')) AS pageviews,
     toUInt64(countIf(type = 'event')) AS events
 FROM events
@@ -34,7 +33,10 @@ GROUP BY site, day;
 -- One row per visit (session) and day: bounce rate, visit duration and entry pages
 -- need the whole visit, which a view over one insert block cannot see; the
 -- AggregatingMergeTree merges the blocks of one visit into one row.
--- A visit that crosses midnight UTC counts on both days.
+-- A visit that crosses midnight UTC counts on both days. It holds visitor ids, so it
+-- is kept as long as raw events (RAW_RETENTION_DAYS, re-applied at start); the
+-- rollup-visits job keeps each finished day's figures in daily_visits and
+-- daily_entry_pages for 25 months.
 CREATE TABLE IF NOT EXISTS sessions
 (
     site       LowCardinality(String),
@@ -50,7 +52,8 @@ CREATE TABLE IF NOT EXISTS sessions
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(day)
 ORDER BY (site, day, sid)
-TTL day + INTERVAL 25 MONTH;
+TTL day + INTERVAL 180 DAY
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS sessions_mv TO sessions AS
 SELECT
@@ -83,7 +86,8 @@ CREATE TABLE IF NOT EXISTS daily_breakdown
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(day)
 ORDER BY (site, kind, day, value)
-TTL day + INTERVAL 25 MONTH;
+TTL day + INTERVAL 25 MONTH
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS daily_breakdown_mv TO daily_breakdown AS
 SELECT
@@ -110,3 +114,33 @@ ARRAY JOIN [
 ] AS dim
 WHERE dim.2 != ''
 GROUP BY site, kind, day, value;
+
+-- Finished days' visit figures, rolled up from `sessions` by the rollup-visits job
+-- (enrichment/jobs/rollup-visits.ts). The stats API reads these for rolled-up days
+-- and `sessions` only for the days after the last rollup (normally today).
+CREATE TABLE IF NOT EXISTS daily_visits
+(
+    site         LowCardinality(String),
+    day          Date,
+    visits       UInt64,
+    bounces      UInt64,
+    duration_sum UInt64,
+    rolled_at    DateTime('UTC') DEFAULT now()
+)
+ENGINE = ReplacingMergeTree(rolled_at)
+ORDER BY (site, day)
+TTL day + INTERVAL 25 MONTH;
+
+CREATE TABLE IF NOT EXISTS daily_entry_pages
+(
+    site      LowCardinality(String),
+    day       Date,
+    page      String,
+    visitors  AggregateFunction(uniq, String),
+    visits    UInt64,
+    bounces   UInt64
+)
+ENGINE = MergeTree
+PARTITION BY toYYYYMM(day)
+ORDER BY (site, day, page)
+TTL day + INTERVAL 25 MONTH;

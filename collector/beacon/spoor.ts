@@ -87,7 +87,8 @@ interface SpoorWindow extends Window {
 
   const spoor: SpoorFn = (cmd, a, b) => {
     if (cmd == 'consent') {
-      consent = a !== false
+      // Only an explicit true is consent: spoor('consent'), 0 or 'false' are not.
+      consent = a === true
       if (consent) page()
       else clear()
     } else if (cmd == 'event') {
@@ -122,5 +123,8 @@ interface SpoorWindow extends Window {
   })
 
   for (let i = 0; i < queued.length; i++) spoor.apply(null, queued[i] as unknown as [string, unknown, unknown])
+  // Back from the opt-out page (its "back to the site" link): opt out here as well,
+  // with a cookie of the site's own, which no third-party cookie policy blocks.
+  if (l.hash == '#spoor-optout') spoor('optout')
   page()
 })(window, document, location)

@@ -63,6 +63,8 @@ describe.skipIf(chromiumMissing)('beacon in Chromium', () => {
     const seen = await eventRequests(page)
     await page.goto(`${base}/demo`)
     await page.waitForFunction("typeof window.spoor === 'function'")
+    // Only an explicit true is consent.
+    await page.evaluate("spoor('consent'); spoor('consent', 1); spoor('consent', 'false'); spoor('event', 'signup')")
     await page.click('a[href="/demo/pricing"]')
     await page.waitForURL(/pricing/)
     await page.waitForTimeout(300)
@@ -157,6 +159,14 @@ describe.skipIf(chromiumMissing)('beacon in Chromium', () => {
     await page.waitForURL(/done=optout/)
     expect(await page.textContent('.done')).toMatch(/opted out/)
     expect(t.deps.optouts.has(vid)).toBe(true)
+    // Back on the site, the beacon sets the site's own opt-out cookie and forgets the
+    // visitor id. Here site and Spoor share a host, so the server's cookie is removed
+    // first, as if the site lived on another domain.
+    await ctx.clearCookies({ name: 'spoor_optout' })
+    await page.click('#back')
+    await page.waitForURL(/\/demo#spoor-optout$/)
+    await expect.poll(() => page.evaluate('document.cookie'), { timeout: 5000 }).toContain('spoor_optout=1')
+    expect(await page.evaluate('document.cookie')).not.toContain('spoor_id=')
     await ctx.close()
   })
 })

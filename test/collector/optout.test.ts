@@ -72,6 +72,27 @@ describe('POST /optout', () => {
     expect(res.body.error).toMatch(/opt-out page itself/)
   })
 
+  it('refuses a post from a sandboxed frame (Origin: null)', async () => {
+    await request(t.app).post('/optout').set('Origin', 'null').type('form').send({ action: 'optin', vid: rid() }).expect(403)
+  })
+
+  it('refuses a cross-site post that only says so in Sec-Fetch-Site', async () => {
+    await request(t.app).post('/optout').set('Sec-Fetch-Site', 'cross-site').type('form').send({ action: 'optin', vid: rid() }).expect(403)
+  })
+
+  it('links back to the privacy policy of a registered site, with #spoor-optout after an opt-out', async () => {
+    const back = 'https://www.example.com/privacy'
+    const res = await request(t.app).post('/optout').type('form').send({ action: 'optout', lang: 'en', return: back }).expect(303)
+    const page = await request(t.app).get(res.headers.location!).set('Cookie', 'spoor_optout=1').expect(200)
+    expect(page.text).toContain('href="https://www.example.com/privacy#spoor-optout"')
+    expect(page.text).toContain('Back to example.com')
+  })
+
+  it('never links back to a site that is not registered (no open redirect)', async () => {
+    const page = await request(t.app).get('/optout?return=https%3A%2F%2Fevil.example.net%2F').expect(200)
+    expect(page.text).not.toContain('evil.example.net')
+  })
+
   it.each([
     ['no action', {}],
     ['an unknown action', { action: 'delete-everything' }],
@@ -92,6 +113,20 @@ describe("spoor('optout') from the site", () => {
   })
 
   it('refuses a malformed visitor id with 400', async () => {
-    await request(t.app).post('/api/optout').set('Content-Type', 'application/json').send({ vid: 123 }).expect(400)
+    await request(t.app).post('/api/optout').set('Content-Type', 'application/json').send({ site: 'example.com', vid: 123 }).expect(400)
+  })
+
+  it('refuses an opt-out for a site that is not registered', async () => {
+    const res = await request(t.app).post('/api/optout').set('Content-Type', 'application/json').send({ site: 'evil.example.net', vid: rid() }).expect(403)
+    expect(res.body.field).toBe('site')
+  })
+
+  it('limits opt-out requests per client to 20 a minute', async () => {
+    const statuses: number[] = []
+    for (let i = 0; i < 25; i++) {
+      statuses.push((await request(t.app).post('/api/optout').set('Content-Type', 'application/json').send({ site: 'example.com', vid: rid() })).status)
+    }
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(5)
+    expect(statuses.filter((s) => s === 202).length).toBeLessThanOrEqual(20)
   })
 })

@@ -18,12 +18,12 @@ afterAll(async () => {
 function flaky(db: Db, failures: { left: number }): Db {
   return {
     ...db,
-    insert: async (table, rows) => {
+    insert: async (table, rows, settings) => {
       if (failures.left > 0) {
         failures.left--
         throw new Error('ClickHouse unavailable (injected)')
       }
-      return db.insert(table, rows)
+      return db.insert(table, rows, settings)
     },
   }
 }
@@ -46,16 +46,45 @@ describe('EventWriter', () => {
     expect(await t.count('events', 'event_id IN {ids:Array(String)}', { ids })).toBe(3)
   })
 
-  it('answers 503 with Retry-After, storing nothing twice, once too much is waiting', async () => {
+  it('answers 503 with Retry-After once too much is waiting, and stores only what it acknowledged', async () => {
     const failures = { left: 1_000 }
     const writer = new EventWriter(flaky(t.db, failures), { flushIntervalMs: 10_000, flushMaxRows: 100, maxPendingEvents: 2 }, log)
     const app = createApp({ ...t.deps, writer })
-    await send(app, pageview()).expect(202)
-    await send(app, pageview()).expect(202)
-    const res = await send(app, pageview()).expect(503)
+    const accepted = [pageview(), pageview()]
+    for (const ev of accepted) await send(app, ev).expect(202)
+    const refused = pageview()
+    const res = await send(app, refused).expect(503)
     expect(res.headers['retry-after']).toBe('5')
     expect(res.body.error).toMatch(/retry later/)
     expect(writer.pending).toBe(4)
+    failures.left = 0
+    await writer.flush()
+    const ids = [...accepted, refused].map((e) => e.id)
+    const rows = await t.db.query<{ event_id: string }>('SELECT event_id FROM events WHERE event_id IN {ids:Array(String)}', { ids })
+    expect(rows.map((r) => r.event_id).sort()).toEqual(accepted.map((e) => e.id).sort())
+  })
+
+  it('stores a batch once when an insert reached ClickHouse but its answer was lost, aggregates included', async () => {
+    // The insert happens, then the client sees a failure (a timeout on the server
+    // path): the retry carries the same deduplication token.
+    let lose = 1
+    const lossy: Db = {
+      ...t.db,
+      insert: async (table, rows, settings) => {
+        await t.db.insert(table, rows, settings)
+        if (table === 'events' && lose-- > 0) throw new Error('response lost (injected)')
+      },
+    }
+    const writer = new EventWriter(lossy, { flushIntervalMs: 10_000, flushMaxRows: 100, maxPendingEvents: 1000 }, log)
+    const app = createApp({ ...t.deps, writer })
+    const site = 'shop.example.org'
+    const evs = [pageview({ site, url: 'https://shop.example.org/a' }), pageview({ site, url: 'https://shop.example.org/b' })]
+    for (const ev of evs) await send(app, ev).expect(202)
+    await expect(writer.flush()).rejects.toThrow(/injected/)
+    await writer.flush()
+    expect(await t.count('events', 'event_id IN {ids:Array(String)}', { ids: evs.map((e) => e.id) })).toBe(2)
+    const [agg] = await t.db.query<{ pv: string }>('SELECT sum(pageviews) AS pv FROM daily_stats WHERE site = {site:String}', { site })
+    expect(Number(agg?.pv)).toBe(2)
   })
 
   it('writes everything pending on close', async () => {

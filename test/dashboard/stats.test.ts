@@ -172,11 +172,40 @@ describe('stats API parameters', () => {
     expect(res.body.error).toMatch(message)
   })
 
+  it('accepts the site name in any case and with www., as the collector does', async () => {
+    const body = (await agent.get('/api/stats/summary?site=WWW.Example.com&from=2026-11-01&to=2026-11-02').expect(200)).body
+    expect(body).toMatchObject({ site: 'example.com', visitors: 3, pageviews: 9 })
+  })
+
   it('defaults to the last 30 days when no dates are given', async () => {
     const body = (await agent.get('/api/stats/summary?site=example.com').expect(200)).body
     const to = new Date().toISOString().slice(0, 10)
     expect(body.to).toBe(to)
     expect((Date.parse(body.to) - Date.parse(body.from)) / 86_400_000).toBe(29)
+  })
+})
+
+describe('finished days rolled up', () => {
+  it('keeps every figure the same after rollup-visits, even once the per-visit rows are gone', async () => {
+    const reports = ['summary', 'timeseries', 'entry-pages']
+    const before = await Promise.all(reports.map((r) => get(r)))
+    const state = await t.deps.scheduler!.runNow('rollup-visits')
+    expect(state.last_error).toBeNull()
+    expect(state.last_rows).toBeGreaterThanOrEqual(3) // 2026-11-01 and -02 for example.com, -01 for the shop
+    // Per-visit rows expire with the raw events; the rolled-up figures must stand alone.
+    await t.db.command("DELETE FROM sessions WHERE day <= '2026-11-03'")
+    const after = await Promise.all(reports.map((r) => get(r)))
+    expect(after).toEqual(before)
+  })
+
+  it('rolls a day up again without counting it twice', async () => {
+    await t.deps.scheduler!.runNow('rollup-visits')
+    await t.deps.scheduler!.runNow('rollup-visits')
+    expect((await get('summary')).visits).toBe(5)
+    expect((await get('entry-pages')).results).toEqual([
+      { name: '/', visitors: 3, visits: 3, bounce_rate: 33 },
+      { name: '/pricing', visitors: 2, visits: 2, bounce_rate: 50 },
+    ])
   })
 })
 

@@ -13,7 +13,9 @@ afterAll(async () => {
   await t.close()
 })
 
-const withEnv = (env: Record<string, string>) => createApp({ ...t.deps, config: loadConfig({ SITES: 'example.com', LOG_LEVEL: 'silent', ...env }) })
+// Split roles need a ClickHouse server (config refuses them on chDB); only the config differs here, the app still uses this test's chDB.
+const withEnv = (env: Record<string, string>) =>
+  createApp({ ...t.deps, config: loadConfig({ SITES: 'example.com', LOG_LEVEL: 'silent', CLICKHOUSE_URL: 'http://127.0.0.1:8123', ...env }) })
 
 describe('roles', () => {
   it('a collector process serves the beacon and the event endpoint but no dashboard API', async () => {
@@ -56,6 +58,14 @@ describe('security headers', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff')
     expect(res.headers['x-powered-by']).toBeUndefined()
   })
+
+  it.each(['/demo/constructor', '/demo/__proto__', '/demo/toString', '/api/stats/toString?site=example.com', '/api/stats/constructor?site=example.com', '/api/stats/__proto__?site=example.com'])(
+    'answers the prototype name %s with 404, not 500',
+    async (path) => {
+      const agent = await t.login()
+      await agent.get(path).expect(404)
+    },
+  )
 
   it('answers unknown API routes with JSON, and never a stack trace', async () => {
     const agent = await t.login()

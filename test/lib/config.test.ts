@@ -44,6 +44,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [key]: value })).toThrow(message)
   })
 
+  it('refuses a split ROLE on the embedded ClickHouse, which serves one process', () => {
+    expect(() => loadConfig({ ROLE: 'collector' })).toThrow(/ROLE: "collector" needs CLICKHOUSE_URL/)
+    expect(loadConfig({ ROLE: 'collector', CLICKHOUSE_URL: 'http://127.0.0.1:8123' }).role).toBe('collector')
+  })
+
   it('refuses ADMIN_EMAIL without ADMIN_PASSWORD', () => {
     expect(() => loadConfig({ ADMIN_EMAIL: 'a@example.com' })).toThrow(/set both or neither/)
   })

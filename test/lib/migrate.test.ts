@@ -9,7 +9,8 @@ import { makeApp, type TestApp } from '../helpers/app.ts'
 
 let t: TestApp
 beforeAll(async () => {
-  t = await makeApp()
+  // Not the defaults (180 and 7), so that a hard-coded TTL would fail the retention test.
+  t = await makeApp({ RAW_RETENTION_DAYS: '90', IP_RETENTION_DAYS: '5' })
 })
 afterAll(async () => {
   await t.close()
@@ -34,11 +35,13 @@ describe('migrations', () => {
     expect(rows.map((r) => Number(r.version))).toEqual([900])
   })
 
-  it('sets the raw-event and IP retention from config on the tables', async () => {
+  it('sets RAW_RETENTION_DAYS on events and sessions, and IP_RETENTION_DAYS on visit_ips', async () => {
     const rows = await t.db.query<{ name: string; q: string }>(
-      "SELECT name, create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name IN ('events', 'visit_ips') ORDER BY name",
+      "SELECT name, create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name IN ('events', 'sessions', 'visit_ips') ORDER BY name",
     )
-    expect(rows[0]?.q).toMatch(/TTL toDateTime\(ts\) \+ toIntervalDay\(_CAST\(180, 'UInt32'\)\)/)
-    expect(rows[1]?.q).toMatch(/TTL ts \+ toIntervalDay\(_CAST\(7, 'UInt32'\)\)/)
+    expect(rows.map((r) => r.name)).toEqual(['events', 'sessions', 'visit_ips'])
+    expect(rows[0]?.q).toMatch(/TTL toDateTime\(ts\) \+ toIntervalDay\(_CAST\(90, 'UInt32'\)\)/)
+    expect(rows[1]?.q).toMatch(/TTL day \+ toIntervalDay\(_CAST\(90, 'UInt32'\)\)/)
+    expect(rows[2]?.q).toMatch(/TTL ts \+ toIntervalDay\(_CAST\(5, 'UInt32'\)\)/)
   })
 })
