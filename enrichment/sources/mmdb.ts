@@ -1,0 +1,97 @@
+// One MaxMind-format database file (DB-IP City Lite, GeoIP2/GeoLite2 City, ASN, ISP,
+// Connection-Type, Domain, Anonymous-IP, Enterprise), read with `maxmind`'s raw
+// records. Opened once; a miss is null and nothing throws into the caller; results
+// are cached per network; reload() swaps in a replaced file and keeps the old
+// reader when the new file is broken.
+import { readFile, stat } from 'node:fs/promises'
+import { Reader, type Response } from 'maxmind'
+import { ipv4ToString, type ParsedIp } from '../ip.ts'
+
+// 50k networks: a busy site sees a few thousand distinct /24s a day.
+const CACHE_MAX = 50_000
+
+export type ReloadResult = 'unchanged' | 'reloaded' | 'failed'
+
+export class MmdbSource<T extends Response> {
+  private cache = new Map<string, T | null>()
+  private constructor(
+    readonly path: string,
+    private reader: Reader<T>,
+    private mtimeMs: number,
+    private size: number,
+  ) {}
+
+  /** Opens `path`; throws with the path named when it is missing or not an MMDB file. */
+  static async open<T extends Response>(path: string): Promise<MmdbSource<T>> {
+    const [buf, st] = await Promise.all([readFile(path), stat(path)])
+    return new MmdbSource<T>(path, MmdbSource.parse<T>(buf, path), st.mtimeMs, st.size)
+  }
+
+  /** For tests: a source over an in-memory database. */
+  static fromBuffer<T extends Response>(buf: Buffer, label = 'memory'): MmdbSource<T> {
+    return new MmdbSource<T>(label, MmdbSource.parse<T>(buf, label), 0, buf.length)
+  }
+
+  private static parse<T extends Response>(buf: Buffer, path: string): Reader<T> {
+    try {
+      return new Reader<T>(buf)
+    } catch (err) {
+      throw new Error(`${path} is not a readable MaxMind DB file: ${(err as Error).message}`)
+    }
+  }
+
+  get databaseType(): string {
+    return this.reader.metadata.databaseType
+  }
+
+  get ipVersion(): number {
+    return this.reader.metadata.ipVersion
+  }
+
+  get buildEpoch(): Date {
+    return this.reader.metadata.buildEpoch
+  }
+
+  /** The record for `ip`, or null. Never throws. */
+  get(ip: ParsedIp, text: string): T | null {
+    if (ip.v === 6 && this.reader.metadata.ipVersion === 4) return null
+    // Cache key: the /24 or /48 first; a record found for a wider network is valid
+    // for the whole /24 or /48, a narrower one is cached per address.
+    const wide = ip.v === 4 ? `4/${ip.n >>> 8}` : `6/${ip.w[0]}:${ip.w[1]! >>> 16}`
+    if (this.cache.has(wide)) return this.cache.get(wide)!
+    const exact = ip.v === 4 ? `4:${ip.n}` : `6:${ip.w.join(':')}`
+    if (this.cache.has(exact)) return this.cache.get(exact)!
+    let rec: T | null = null
+    let prefix = 0
+    try {
+      const addr = ip.v === 4 ? ipv4ToString(ip.n) : text
+      ;[rec, prefix] = this.reader.getWithPrefixLength(addr)
+    } catch {
+      return null
+    }
+    if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value!)
+    this.cache.set(prefix <= (ip.v === 4 ? 24 : 48) ? wide : exact, rec)
+    return rec
+  }
+
+  /** Re-opens the file when it changed on disk; on a broken file keeps the current reader. */
+  async reload(): Promise<ReloadResult> {
+    let st
+    try {
+      st = await stat(this.path)
+    } catch {
+      return 'failed'
+    }
+    if (st.mtimeMs === this.mtimeMs && st.size === this.size) return 'unchanged'
+    try {
+      const buf = await readFile(this.path)
+      this.reader = MmdbSource.parse<T>(buf, this.path)
+    } catch {
+      return 'failed'
+    }
+    this.mtimeMs = st.mtimeMs
+    this.size = st.size
+    this.cache = new Map()
+    return 'reloaded'
+  }
+}
