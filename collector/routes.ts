@@ -3,8 +3,8 @@
 import { isIP } from 'node:net'
 import cors from 'cors'
 import express, { type ErrorRequestHandler, type Request, Router } from 'express'
-import { rateLimit } from 'express-rate-limit'
 import { normaliseDomain } from '../lib/domain.ts'
+import { perMinute } from '../lib/rate-limit.ts'
 import { HttpError } from '../lib/errors.ts'
 import type { Sites } from '../lib/sites.ts'
 import type { Beacon } from './beacon.ts'
@@ -107,13 +107,7 @@ export function collectorRouter(deps: CollectorDeps): Router {
   // spoor('optout') on the site's own page. Each call adds a row that every process
   // keeps in memory, so it is limited: 20 a minute per client network is far beyond
   // what a person clicking an opt-out button does.
-  const optoutLimit = rateLimit({
-    windowMs: 60_000,
-    limit: 20,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, _res, next) => next(new HttpError(429, 'too many opt-out requests; try again in a minute')),
-  })
+  const optoutLimit = perMinute(20, 'opt-out requests')
   r.post('/api/optout', allowSites, optoutLimit, beaconBody, async (req, res) => {
     const b = req.body as { vid?: unknown; site?: unknown } | undefined
     if (b === undefined) throw new HttpError(415, 'send the opt-out as application/json or text/plain')

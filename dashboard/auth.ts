@@ -4,10 +4,10 @@
 // HttpOnly, SameSite cookie; only its SHA-256 is stored.
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto'
 import express, { type NextFunction, type Request, type Response, Router } from 'express'
-import { rateLimit } from 'express-rate-limit'
 import { z } from 'zod'
 import type { Db } from '../lib/db.ts'
 import { HttpError } from '../lib/errors.ts'
+import { perMinute } from '../lib/rate-limit.ts'
 
 export type Role = 'admin' | 'viewer'
 export interface User {
@@ -103,13 +103,7 @@ const LoginBody = z.object({ email: z.string().min(1).max(320), password: z.stri
 export function authRouter(deps: { users: Users; sessionHours: number }): Router {
   const r = Router()
   // 10 attempts per minute per client network: enough for a person, too few to guess.
-  const limiter = rateLimit({
-    windowMs: 60_000,
-    limit: 10,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, _res, next) => next(new HttpError(429, 'too many login attempts; wait a minute and try again')),
-  })
+  const limiter = perMinute(10, 'login attempts')
 
   r.post('/api/login', limiter, express.json({ limit: '4kb' }), async (req, res) => {
     const parsed = LoginBody.safeParse(req.body)

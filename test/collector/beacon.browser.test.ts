@@ -49,6 +49,17 @@ describe.skipIf(chromiumMissing)('beacon in Chromium', () => {
     }
   }
 
+  /** A fresh browser on /demo that accepted analytics; returns its visitor id. */
+  async function consentedPage(): Promise<{ ctx: BrowserContext; page: Page; vid: string }> {
+    const ctx = await newContext()
+    const page = await ctx.newPage()
+    await page.goto(`${base}/demo`)
+    await page.click('#accept')
+    await page.waitForFunction("document.cookie.includes('spoor_id=')")
+    const vid = (await spoorCookies(ctx)).find((c) => c.name === 'spoor_id')!.value
+    return { ctx, page, vid }
+  }
+
   async function eventRequests(page: Page) {
     const seen: string[] = []
     page.on('request', (r) => {
@@ -108,12 +119,7 @@ describe.skipIf(chromiumMissing)('beacon in Chromium', () => {
   })
 
   it("spoor('consent', false) removes the cookies and stops collection", async () => {
-    const ctx = await newContext()
-    const page = await ctx.newPage()
-    await page.goto(`${base}/demo`)
-    await page.click('#accept')
-    await page.waitForFunction("document.cookie.includes('spoor_id=')")
-    const vid = (await spoorCookies(ctx)).find((c) => c.name === 'spoor_id')!.value
+    const { ctx, page, vid } = await consentedPage()
     await storedFor(vid, 1)
     await page.click('#change') // the banner's "change my choice" withdraws consent
     expect(await spoorCookies(ctx)).toEqual([])
@@ -127,12 +133,7 @@ describe.skipIf(chromiumMissing)('beacon in Chromium', () => {
   })
 
   it("spoor('optout') sets spoor_optout, tells the server, and nothing is sent after", async () => {
-    const ctx = await newContext()
-    const page = await ctx.newPage()
-    await page.goto(`${base}/demo`)
-    await page.click('#accept')
-    await page.waitForFunction("document.cookie.includes('spoor_id=')")
-    const vid = (await spoorCookies(ctx)).find((c) => c.name === 'spoor_id')!.value
+    const { ctx, page, vid } = await consentedPage()
     await page.evaluate("spoor('optout')")
     await expect.poll(() => t.deps.optouts.has(vid), { timeout: 5000 }).toBe(true)
     const names = (await spoorCookies(ctx)).map((c) => c.name)
@@ -146,12 +147,7 @@ describe.skipIf(chromiumMissing)('beacon in Chromium', () => {
   })
 
   it('adds the visitor id to the opt-out link, and the opt-out page records it', async () => {
-    const ctx = await newContext()
-    const page = await ctx.newPage()
-    await page.goto(`${base}/demo`)
-    await page.click('#accept')
-    await page.waitForFunction("document.cookie.includes('spoor_id=')")
-    const vid = (await spoorCookies(ctx)).find((c) => c.name === 'spoor_id')!.value
+    const { ctx, page, vid } = await consentedPage()
     await page.click('a[href^="/optout"], a[href*="/optout"]')
     await page.waitForURL(/\/optout/)
     expect(new URL(page.url()).searchParams.get('vid')).toBe(vid)
