@@ -17,7 +17,8 @@ const propValue = z.union([z.string().max(2000), z.number().finite(), z.boolean(
 
 export const EventBody = z.object({
   site: z.string().min(1, 'is required').max(253, 'is longer than 253 characters'),
-  type: z.enum(['pageview', 'event']).default('pageview'),
+  // 'form': a form was submitted; only the e-mail domain travels (company recognition).
+  type: z.enum(['pageview', 'event', 'form']).default('pageview'),
   url: httpUrl,
   // Referrers are untrusted and sometimes odd (android-app://...): any string, parsed later.
   referrer: z.string().max(4096, 'is longer than 4096 characters').optional(),
@@ -30,11 +31,18 @@ export const EventBody = z.object({
   sid: token,
   id: token,
   name: z.string().min(1).max(120, 'is longer than 120 characters').optional(),
+  domain: z
+    .string()
+    .max(253, 'is longer than 253 characters')
+    .regex(/^[A-Za-z0-9.-]+\.[A-Za-z]{2,63}\.?$/, 'must be a domain name (the part after @)')
+    .optional(),
   props: z
     .record(z.string().min(1).max(300), propValue)
     .refine((p) => Object.keys(p).length <= 30, 'has more than 30 keys')
     .optional(),
-}).refine((b) => b.type !== 'event' || b.name !== undefined, { message: 'is required for custom events', path: ['name'] })
+})
+  .refine((b) => b.type !== 'event' || b.name !== undefined, { message: 'is required for custom events', path: ['name'] })
+  .refine((b) => b.type !== 'form' || b.domain !== undefined, { message: 'is required for form submissions', path: ['domain'] })
 
 export type EventBody = z.infer<typeof EventBody>
 

@@ -7,6 +7,10 @@ import { escapeHtml as h } from '../lib/html.ts'
 import type { Sites } from '../lib/sites.ts'
 import { isToken, TOKEN_RULE } from './body.ts'
 import type { Optouts } from './optouts.ts'
+import type { IpIntel } from '../enrichment/lookup.ts'
+import { addSuppression } from '../enrichment/suppress.ts'
+import type { Db } from '../lib/db.ts'
+import { clientIp } from './ip.ts'
 
 export const OPTOUT_COOKIE = 'spoor_optout'
 // 400 days: the longest any browser keeps a cookie (Chrome caps Max-Age there).
@@ -35,6 +39,10 @@ const TEXT = {
     doneIn: 'Done: you are opted back in. Visits count again once you give consent on the site.',
     other: 'Nederlands',
     back: (site: string) => `Back to ${site}`,
+    orgTitle: 'Your organisation',
+    orgIntro: (name: string) => `Your network belongs to ${name}. Spoor can show the sales team of this website that someone from ${name} visited (never who). Your organisation can ask not to be recognised.`,
+    orgButton: 'Stop recognising my organisation',
+    doneOrg: 'Done: visits from your organisation are no longer recognised, and what was recorded of it is removed.',
   },
   nl: {
     title: 'Websitestatistieken: uw keuze',
@@ -56,6 +64,10 @@ const TEXT = {
     doneIn: 'Gelukt: u bent weer aangemeld. Bezoeken tellen weer zodra u op de site toestemming geeft.',
     other: 'English',
     back: (site: string) => `Terug naar ${site}`,
+    orgTitle: 'Uw organisatie',
+    orgIntro: (name: string) => `Uw netwerk hoort bij ${name}. Spoor kan het verkoopteam van deze website laten zien dat iemand van ${name} de site bezocht (nooit wie). Uw organisatie kan vragen niet herkend te worden.`,
+    orgButton: 'Mijn organisatie niet meer herkennen',
+    doneOrg: 'Gelukt: bezoeken vanuit uw organisatie worden niet meer herkend, en wat ervan was vastgelegd is verwijderd.',
   },
 } as const
 
@@ -113,7 +125,10 @@ function sameOriginPost(req: Request): boolean {
   return URL.canParse(origin) && new URL(origin).host === req.get('host')
 }
 
-function page(lang: Lang, opts: { optedOut: boolean; vid: string | undefined; done: string | undefined; ipDays: number; back: { url: string; site: string } | undefined }): string {
+function page(
+  lang: Lang,
+  opts: { optedOut: boolean; vid: string | undefined; done: string | undefined; ipDays: number; back: { url: string; site: string } | undefined; organisation: string | null },
+): string {
   const t = TEXT[lang]
   const other: Lang = lang === 'en' ? 'nl' : 'en'
   const vidField = opts.vid ? `<input type="hidden" name="vid" value="${h(opts.vid)}">` : ''
@@ -122,7 +137,14 @@ function page(lang: Lang, opts: { optedOut: boolean; vid: string | undefined; do
   const switchHref = `/optout?lang=${other}${keep}`
   // Back on the site, the beacon sees #spoor-optout and sets the site's own spoor_optout cookie.
   const backLink = opts.back ? `<p><a id="back" href="${h(opts.back.url + (opts.done === 'optout' ? '#spoor-optout' : ''))}">${h(t.back(opts.back.site))}</a></p>` : ''
-  const done = opts.done === 'optout' ? t.doneOut : opts.done === 'optin' ? t.doneIn : ''
+  const done = opts.done === 'optout' ? t.doneOut : opts.done === 'optin' ? t.doneIn : opts.done === 'organisation' ? t.doneOrg : ''
+  // Shown only to visitors whose network Spoor would name as a company.
+  const org = opts.organisation
+    ? `<h2>${h(t.orgTitle)}</h2><p>${h(t.orgIntro(opts.organisation))}</p>
+<form method="post" action="/optout"><input type="hidden" name="lang" value="${lang}">${returnField}
+<button class="secondary" name="action" value="organisation">${h(t.orgButton)}</button></form>
+<p class="muted"><a href="https://db-ip.com">IP Geolocation by DB-IP</a></p>`
+    : ''
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${h(t.title)}</title>
@@ -145,15 +167,16 @@ ${opts.optedOut
   ? `<button class="secondary" name="action" value="optin">${h(t.optin)}</button>`
   : `<button name="action" value="optout">${h(t.optout)}</button>`}
 </form>
+${org}
 ${backLink}
 </body></html>`
 }
 
-export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pick<Config, 'ipRetentionDays'> }): Router {
+export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pick<Config, 'ipRetentionDays'>; intel: IpIntel; db: Db }): Router {
   const r = Router()
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 })
 
-  r.get('/optout', (req, res) => {
+  r.get('/optout', async (req, res) => {
     const lang = pickLang(req)
     // The visitor id comes from the link the beacon extended, or from the beacon's own
     // cookie when Spoor is served under the site's host.
@@ -161,19 +184,30 @@ export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pic
     const optedOut = req.cookies?.[OPTOUT_COOKIE] === '1' || (vid !== undefined && deps.optouts.has(vid))
     const done = typeof req.query.done === 'string' ? req.query.done : undefined
     const back = returnUrl(req.query.return, deps.sites)
-    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' }).type('html').send(page(lang, { optedOut, vid, done, ipDays: deps.config.ipRetentionDays, back }))
+    // The address is looked up here and forgotten: it is neither stored nor logged.
+    const ip = clientIp(req)
+    const organisation = ip ? ((await deps.intel.lookupIp(ip)).company?.name ?? null) : null
+    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' }).type('html').send(page(lang, { optedOut, vid, done, ipDays: deps.config.ipRetentionDays, back, organisation }))
   })
 
   r.post('/optout', form, async (req, res) => {
     if (!sameOriginPost(req)) throw new HttpError(403, 'the opt-out form must be sent from the opt-out page itself')
     const body = (req.body ?? {}) as Record<string, unknown>
     const action = body.action
-    if (action !== 'optout' && action !== 'optin') throw new HttpError(400, 'action must be "optout" or "optin"', 'action')
+    if (action !== 'optout' && action !== 'optin' && action !== 'organisation') throw new HttpError(400, 'action must be "optout", "optin" or "organisation"', 'action')
     if (body.vid !== undefined && vidFrom(body.vid) === undefined) throw new HttpError(400, `vid ${TOKEN_RULE}`, 'vid')
     const vid = vidFrom(body.vid) ?? vidFrom(req.cookies?.spoor_id)
     const back = returnUrl(body.return, deps.sites)
     const lang = pickLang(req)
-    if (action === 'optout') {
+    if (action === 'organisation') {
+      const ip = clientIp(req)
+      const found = ip ? await deps.intel.lookupIp(ip) : null
+      if (found?.company && found.network) {
+        const reason = 'asked on the opt-out page'
+        await addSuppression(deps.db, deps.intel.parts.knowledge, 'company', found.company.id, reason)
+        await addSuppression(deps.db, deps.intel.parts.knowledge, 'range', found.network, reason)
+      }
+    } else if (action === 'optout') {
       await recordOptout(req, res, deps.optouts, vid)
     } else {
       res.clearCookie(OPTOUT_COOKIE, { path: '/' })

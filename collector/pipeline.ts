@@ -9,11 +9,15 @@ import type { GeoReader } from '../enrichment/geo.ts'
 import type { EventBody } from './body.ts'
 import type { RecentIds } from './dedup.ts'
 import type { Optouts } from './optouts.ts'
+import { networkOf, parseIp } from '../enrichment/ip.ts'
+import { isFreeMail, registrableDomain } from './free-mail.ts'
 import { parseAgent, parsePageUrl, referrerSource } from './parse.ts'
-import type { EventRow, EventWriter, IpRow } from './writer.ts'
+import type { EventRow, EventWriter, FormRow, IpRow } from './writer.ts'
 
 /** Dropped events are answered 202, like stored ones: the sender learns nothing. */
-export const DROP_REASONS = ['opted_out', 'gpc', 'dnt', 'bot', 'duplicate'] as const
+// free_mail and no_ip concern form submissions only: a free-mail domain or an unknown
+// network tells nothing about a company.
+export const DROP_REASONS = ['opted_out', 'gpc', 'dnt', 'bot', 'duplicate', 'free_mail', 'no_ip'] as const
 export type DropReason = (typeof DROP_REASONS)[number]
 
 /** Rejected events get an error the sender can act on. */
@@ -57,6 +61,7 @@ interface Ctx {
   site: string
   row?: EventRow
   ipRow?: IpRow | null
+  form?: FormRow
 }
 
 type Step = (ctx: Ctx, deps: PipelineDeps) => Outcome | undefined
@@ -98,16 +103,31 @@ const bot: Step = (ctx) => (ctx.in.userAgent === '' || isbot(ctx.in.userAgent) ?
 
 const duplicate: Step = (ctx, { recentIds }) => (recentIds.has(`${ctx.site}/${ctx.in.body.id}`) ? drop('duplicate') : undefined)
 
+const ts = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '')
+
+// A form submission keeps only the registrable e-mail domain and the /24 or /48 it came from.
+const formDomain: Step = (ctx) => {
+  const { body, ip, receivedAt } = ctx.in
+  if (body.type !== 'form') return undefined
+  const domain = registrableDomain(body.domain ?? '')
+  if (!domain || isFreeMail(domain)) return drop('free_mail')
+  const parsed = parseIp(ip)
+  if (!parsed) return drop('no_ip')
+  ctx.form = { site: ctx.site, network: networkOf(parsed), vid: body.vid, domain, ts: ts(receivedAt).slice(0, 19) }
+  return undefined
+}
+
 const enrich: Step = (ctx, { config, geo }) => {
+  if (ctx.form) return undefined
   const { body, ip, userAgent, receivedAt } = ctx.in
   const page = parsePageUrl(body.url, config.keepQueryParams)
   const place = ip ? geo.lookup(ip) : null
-  const ts = receivedAt.toISOString().replace('T', ' ').replace('Z', '')
+  const at = ts(receivedAt)
   ctx.row = {
     event_id: body.id,
     site: ctx.site,
-    ts,
-    type: body.type,
+    ts: at,
+    type: body.type === 'event' ? 'event' : 'pageview',
     name: body.type === 'event' ? (body.name ?? '') : '',
     vid: body.vid,
     sid: body.sid,
@@ -120,13 +140,14 @@ const enrich: Step = (ctx, { config, geo }) => {
     city: place?.city ?? '',
     props: Object.fromEntries(Object.entries(body.props ?? {}).map(([k, v]) => [k, String(v)])),
   }
-  ctx.ipRow = ip ? { site: ctx.site, sid: body.sid, vid: body.vid, ip, ts: ts.slice(0, 19) } : null
+  ctx.ipRow = ip ? { site: ctx.site, sid: body.sid, vid: body.vid, ip, ts: at.slice(0, 19) } : null
   return undefined
 }
 
 const write: Step = (ctx, { writer, recentIds }) => {
   if (!writer.hasRoom()) return reject('overloaded')
-  writer.push(ctx.row!, ctx.ipRow ?? null)
+  if (ctx.form) writer.pushForm(ctx.form)
+  else writer.push(ctx.row!, ctx.ipRow ?? null)
   recentIds.add(`${ctx.site}/${ctx.in.body.id}`)
   return { kind: 'stored' }
 }
@@ -139,6 +160,7 @@ export const STEPS: ReadonlyArray<readonly [string, Step]> = [
   ['privacySignals', privacySignals],
   ['bot', bot],
   ['duplicate', duplicate],
+  ['formDomain', formDomain],
   ['enrich', enrich],
   ['write', write],
 ]

@@ -1,6 +1,5 @@
 // The public, unauthenticated side of Spoor: the beacon script, the event
 // endpoint and the opt-out endpoint for the beacon.
-import { isIP } from 'node:net'
 import cors from 'cors'
 import express, { type ErrorRequestHandler, type Request, Router } from 'express'
 import { normaliseDomain } from '../lib/domain.ts'
@@ -13,6 +12,7 @@ import type { Counters } from './counters.ts'
 import { type PipelineDeps, REJECT_REASONS, processEvent } from './pipeline.ts'
 import { OPTOUT_COOKIE, recordOptout } from './optout.ts'
 import type { Optouts } from './optouts.ts'
+import { clientIp } from './ip.ts'
 
 /** 16 KB: a page view is about 0.5 KB; anything near the limit is not a beacon. */
 export const MAX_BODY = '16kb'
@@ -22,19 +22,6 @@ export interface CollectorDeps extends PipelineDeps {
   counters: Counters
   optouts: Optouts
   sites: Sites
-}
-
-/**
- * req.ip as a plain address, or '' when it is none: with TRUST_PROXY the value comes
- * from X-Forwarded-For, where a client or a proxy may put anything ("1.2.3.4:5678",
- * "unknown"). IPv4 clients on a dual-stack socket arrive as ::ffff:a.b.c.d.
- */
-export function clientIp(req: Request): string {
-  let ip = (req.ip ?? '').trim()
-  if (/^\d{1,3}(\.\d{1,3}){3}:\d+$/.test(ip)) ip = ip.slice(0, ip.lastIndexOf(':'))
-  else if (/^\[[0-9a-fA-F:.]+\](:\d+)?$/.test(ip)) ip = ip.slice(1, ip.indexOf(']'))
-  if (ip.startsWith('::ffff:') && ip.includes('.')) ip = ip.slice(7)
-  return isIP(ip) === 0 ? '' : ip
 }
 
 /** CORS for the beacon: registered site origins (and Spoor's own pages) only. */

@@ -35,6 +35,15 @@ export interface EventRow {
   props: Record<string, string>
 }
 
+/** An e-mail domain submitted in a form, with the submitter's network (never the address). */
+export interface FormRow {
+  site: string
+  network: string
+  vid: string
+  domain: string
+  ts: string
+}
+
 export interface IpRow {
   site: string
   sid: string
@@ -61,9 +70,11 @@ interface Batch<T> {
 export class EventWriter {
   private events: EventRow[] = []
   private ips: IpRow[] = []
+  private forms: FormRow[] = []
   // The batch being written is kept apart and retried as it is, with its token.
   private eventBatch: Batch<EventRow> | null = null
   private ipBatch: Batch<IpRow> | null = null
+  private formBatch: Batch<FormRow> | null = null
   private running: Promise<void> | null = null
   private timer: NodeJS.Timeout | null = null
   private failures = 0
@@ -86,7 +97,10 @@ export class EventWriter {
 
   /** Rows not yet written: events and their IP rows. */
   get pending(): number {
-    return this.events.length + this.ips.length + (this.eventBatch?.rows.length ?? 0) + (this.ipBatch?.rows.length ?? 0)
+    return (
+      this.events.length + this.ips.length + this.forms.length +
+      (this.eventBatch?.rows.length ?? 0) + (this.ipBatch?.rows.length ?? 0) + (this.formBatch?.rows.length ?? 0)
+    )
   }
 
   /** False when too much is waiting (ClickHouse failing for a while): the caller answers 503. */
@@ -98,6 +112,10 @@ export class EventWriter {
     this.events.push(event)
     if (ip) this.ips.push(ip)
     if (this.events.length >= this.opts.flushMaxRows && Date.now() >= this.retryAt) void this.flush().catch(() => {})
+  }
+
+  pushForm(form: FormRow): void {
+    this.forms.push(form)
   }
 
   /** Writes everything pending now; concurrent callers share one run. Rejects if an insert fails. */
@@ -128,6 +146,11 @@ export class EventWriter {
         this.ipBatch ??= this.take(this.ips)
         await this.write('visit_ips', this.ipBatch)
         this.ipBatch = null
+      }
+      while (this.formBatch || this.forms.length > 0) {
+        this.formBatch ??= this.take(this.forms)
+        await this.write('form_domains', this.formBatch)
+        this.formBatch = null
       }
       this.failures = 0
       this.retryAt = 0

@@ -1,10 +1,9 @@
-// Geolocation of a visitor's IP (country, city). The DB-IP / MaxMind readers arrive
-// with company recognition; until then the collector runs with `noGeo` and the
-// country and city columns stay empty.
-export interface Place {
-  country: string
-  city: string
-}
+// Geolocation of a visitor's IP for the collector (country, city). IpIntel
+// (enrichment/lookup.ts) implements it over DB-IP City Lite or MaxMind City; tests
+// and processes without IP data use `noGeo`.
+import type { Place } from './sources/dbip-city.ts'
+
+export type { Place }
 
 export interface GeoReader {
   /** A miss is null, never an exception. */

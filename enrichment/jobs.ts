@@ -3,12 +3,19 @@
 import { schedule, type ScheduledTask } from 'node-cron'
 import type { Db } from '../lib/db.ts'
 import type { Logger } from '../lib/logger.ts'
+import type { Knowledge } from './company.ts'
+import { enrichVisits } from './jobs/enrich-visits.ts'
 import { purgeExpiredIps } from './jobs/ip-retention.ts'
+import { learnDomains, MIN_CONFIDENCE } from './jobs/learn-domains.ts'
 import { rollupVisits } from './jobs/rollup-visits.ts'
+import type { IpIntel } from './lookup.ts'
 
 export interface JobContext {
   db: Db
+  intel: IpIntel
+  knowledge: Knowledge
   ipRetentionDays: number
+  formDomainMinVisitors: number
 }
 
 interface JobDef {
@@ -21,6 +28,24 @@ interface JobDef {
 }
 
 export const JOBS: readonly JobDef[] = [
+  {
+    name: 'enrich-visits',
+    schedule: '* * * * *',
+    description: 'decide for new visits whether they came from a company, write company visits, delete the visits\' IP rows',
+    run: (ctx) => enrichVisits({ db: ctx.db, intel: ctx.intel, knowledge: ctx.knowledge, minConfidence: MIN_CONFIDENCE }),
+  },
+  {
+    name: 'learn-domains',
+    schedule: '*/10 * * * *',
+    description: 'link company networks to business e-mail domains submitted in forms by FORM_DOMAIN_MIN_VISITORS or more visitors',
+    run: (ctx) => learnDomains(ctx.db, ctx.intel, ctx.formDomainMinVisitors),
+  },
+  {
+    name: 'reload-ip-data',
+    schedule: '*/5 * * * *',
+    description: 'reopen IP databases whose files were replaced (a broken new file keeps the old reader)',
+    run: async (ctx) => (await ctx.intel.reload()).filter((r) => r === 'reloaded').length,
+  },
   {
     name: 'ip-retention',
     schedule: '17 * * * *',
@@ -56,6 +81,7 @@ export class Scheduler {
     private readonly ctx: JobContext,
     private readonly log: Logger,
     private readonly jobs: readonly JobDef[] = JOBS,
+    private readonly retryDelaysMs: readonly number[] = [2000, 8000],
   ) {
     for (const j of jobs) {
       this.states.set(j.name, { name: j.name, schedule: j.schedule, description: j.description, running: false, last_run: null, last_duration_ms: null, last_rows: null, last_error: null, runs: 0, failures: 0 })
@@ -77,13 +103,22 @@ export class Scheduler {
     state.running = true
     const started = Date.now()
     try {
-      state.last_rows = await job.run(this.ctx)
-      state.last_error = null
-      this.log.info({ job: name, rows: state.last_rows, ms: Date.now() - started }, 'job done')
-    } catch (err) {
-      state.failures++
-      state.last_error = (err as Error).message
-      this.log.error({ job: name, err: (err as Error).message }, 'job failed')
+      // A failing run is retried twice (after 2 s and 8 s: long enough for a ClickHouse
+      // restart or a file being replaced), then left to the next scheduled run.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          state.last_rows = await job.run(this.ctx)
+          state.last_error = null
+          if (state.last_rows > 0) this.log.info({ job: name, rows: state.last_rows, ms: Date.now() - started }, 'job done')
+          break
+        } catch (err) {
+          state.failures++
+          state.last_error = (err as Error).message
+          this.log.error({ job: name, attempt: attempt + 1, err: (err as Error).message }, 'job failed')
+          if (attempt >= this.retryDelaysMs.length) break
+          await new Promise((r) => setTimeout(r, this.retryDelaysMs[attempt]))
+        }
+      }
     } finally {
       state.running = false
       state.runs++

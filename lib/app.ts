@@ -12,9 +12,11 @@ import type { Optouts } from '../collector/optouts.ts'
 import { collectorRouter } from '../collector/routes.ts'
 import type { EventWriter } from '../collector/writer.ts'
 import { authRouter, requireSession, type Users } from '../dashboard/auth.ts'
+import { companiesRouter } from '../dashboard/companies.ts'
 import { statsRouter } from '../dashboard/stats.ts'
 import type { GeoReader } from '../enrichment/geo.ts'
 import type { Scheduler } from '../enrichment/jobs.ts'
+import type { IpIntel } from '../enrichment/lookup.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db.ts'
 import { errorHandler, HttpError } from './errors.ts'
@@ -32,6 +34,7 @@ export interface AppDeps {
   recentIds: RecentIds
   counters: Counters
   geo: GeoReader
+  intel: IpIntel
   beacon: Beacon
   scheduler: Scheduler | null
 }
@@ -78,6 +81,7 @@ export function createApp(deps: AppDeps): Express {
     authed.get('/api/ingest', (_req, res) => void res.json({ ...deps.counters.snapshot(), pending: deps.writer.pending }))
     authed.get('/api/jobs', (_req, res) => void res.json({ jobs: deps.scheduler?.list() ?? [], runs_here: deps.scheduler !== null }))
     authed.use(statsRouter(deps))
+    authed.use(companiesRouter({ db: deps.db, sites: deps.sites, knowledge: deps.intel.parts.knowledge }))
     app.use(authed)
   }
 

@@ -89,6 +89,23 @@ const schema = z.object({
   // Events held in memory while ClickHouse is failing, before the collector answers 503.
   MAX_PENDING_EVENTS: int(100_000, 100, 5_000_000),
   SESSION_HOURS: int(168, 1, 24 * 90),
+  // Company recognition (enrichment/).
+  MAXMIND_DB_PATHS: list,
+  DBIP_CITY: bool(true),
+  RDNS: bool(false),
+  COMPANY_NETWORK_TYPES: list.transform((types, ctx) => {
+    const allowed = ['business', 'education', 'government'] as const
+    const out = types.length === 0 ? [...allowed] : types
+    for (const t of out) {
+      if (!(allowed as readonly string[]).includes(t)) {
+        ctx.addIssue({ code: 'custom', message: `"${t}" cannot produce a company; use business, education and/or government` })
+        return z.NEVER
+      }
+    }
+    return out as Array<(typeof allowed)[number]>
+  }),
+  FORM_DOMAIN_MIN_VISITORS: int(2, 1, 1000),
+  COMPANY_RETENTION_MONTHS: int(13, 1, 60),
   DEMO: bool(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
@@ -110,6 +127,12 @@ export type Config = Readonly<{
   flushMaxRows: number
   maxPendingEvents: number
   sessionHours: number
+  maxmindDbPaths: readonly string[]
+  dbipCity: boolean
+  rdns: boolean
+  companyNetworkTypes: ReadonlyArray<'business' | 'education' | 'government'>
+  formDomainMinVisitors: number
+  companyRetentionMonths: number
   demo: boolean
   logLevel: string
 }>
@@ -155,6 +178,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     flushMaxRows: e.FLUSH_MAX_ROWS,
     maxPendingEvents: e.MAX_PENDING_EVENTS,
     sessionHours: e.SESSION_HOURS,
+    maxmindDbPaths: Object.freeze(e.MAXMIND_DB_PATHS),
+    dbipCity: e.DBIP_CITY,
+    rdns: e.RDNS,
+    companyNetworkTypes: Object.freeze(e.COMPANY_NETWORK_TYPES),
+    formDomainMinVisitors: e.FORM_DOMAIN_MIN_VISITORS,
+    companyRetentionMonths: e.COMPANY_RETENTION_MONTHS,
     demo: e.DEMO,
     logLevel: e.LOG_LEVEL,
   })

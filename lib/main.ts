@@ -9,8 +9,10 @@ import { DEMO_SITE } from '../collector/demo.ts'
 import { Optouts } from '../collector/optouts.ts'
 import { EventWriter } from '../collector/writer.ts'
 import { Users } from '../dashboard/auth.ts'
-import { type GeoReader, noGeo } from '../enrichment/geo.ts'
+import { Knowledge } from '../enrichment/company.ts'
+import { IpIntel } from '../enrichment/lookup.ts'
 import { Scheduler } from '../enrichment/jobs.ts'
+import { MIN_CONFIDENCE } from '../enrichment/jobs/learn-domains.ts'
 import { type AppDeps, createApp } from './app.ts'
 import { type Config, ConfigError, loadConfig } from './config.ts'
 import { openDb } from './db.ts'
@@ -35,11 +37,21 @@ async function ensureAdmin(users: Users, config: Config, log: Logger): Promise<s
   return `log in as ${email} with password ${password} (shown once)`
 }
 
-/** Everything createApp needs, opened and ready; `close` writes pending events and closes ClickHouse. */
-export async function assemble(config: Config, log: Logger, geo: GeoReader = noGeo): Promise<AppDeps & { close(): Promise<void>; loginHint: string | null }> {
+/**
+ * Everything createApp needs, opened and ready; `close` writes pending events and
+ * closes ClickHouse. Tests may bring their own IP intelligence (fixture databases).
+ */
+export async function assemble(
+  config: Config,
+  log: Logger,
+  given: { intel?: IpIntel } = {},
+): Promise<AppDeps & { close(): Promise<void>; loginHint: string | null }> {
   const db = await openDb(config)
   await migrate(db, log)
   await applyRetention(db, config)
+  const knowledge = Knowledge.empty()
+  const intel = given.intel ?? (await IpIntel.open(config, knowledge))
+  await intel.parts.knowledge.refresh(db, MIN_CONFIDENCE)
 
   const sites = new Sites(db)
   await sites.refresh()
@@ -57,7 +69,10 @@ export async function assemble(config: Config, log: Logger, geo: GeoReader = noG
 
   const writer = new EventWriter(db, config, log)
   writer.start()
-  const scheduler = config.role === 'all' || config.role === 'jobs' ? new Scheduler({ db, ipRetentionDays: config.ipRetentionDays }, log) : null
+  const scheduler =
+    config.role === 'all' || config.role === 'jobs'
+      ? new Scheduler({ db, intel, knowledge: intel.parts.knowledge, ipRetentionDays: config.ipRetentionDays, formDomainMinVisitors: config.formDomainMinVisitors }, log)
+      : null
 
   const refresh = setInterval(() => {
     Promise.all([sites.refresh(), optouts.refresh()]).catch((err: Error) => log.warn({ err: err.message }, 'refresh of sites and opt-outs failed'))
@@ -70,7 +85,7 @@ export async function assemble(config: Config, log: Logger, geo: GeoReader = noG
     await scheduler?.stop()
     await db.close()
   }
-  return { config, db, log, sites, optouts, users, writer, recentIds, counters: new Counters(), geo, beacon: await buildBeacon(), scheduler, close, loginHint }
+  return { config, db, log, sites, optouts, users, writer, recentIds, counters: new Counters(), geo: intel, intel, beacon: await buildBeacon(), scheduler, close, loginHint }
 }
 
 export interface Running {

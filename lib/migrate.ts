@@ -60,22 +60,25 @@ export async function migrate(db: Db, log: Logger, dir = SQL_DIR): Promise<numbe
  * metadata changes (materialize_ttl_after_modify = 0); the new TTL applies at the next
  * merge, and the retention jobs delete what a merge has not reached yet.
  */
-export async function applyRetention(db: Db, r: { rawRetentionDays: number; ipRetentionDays: number }): Promise<void> {
-  const settings = { materialize_ttl_after_modify: 0 } as const
-  await db.client.command({
-    query: 'ALTER TABLE events MODIFY TTL toDateTime(ts) + toIntervalDay({days:UInt32})',
-    query_params: { days: r.rawRetentionDays },
-    clickhouse_settings: settings,
-  })
-  // `sessions` holds visitor ids: it goes with the raw events.
-  await db.client.command({
-    query: 'ALTER TABLE sessions MODIFY TTL day + toIntervalDay({days:UInt32})',
-    query_params: { days: r.rawRetentionDays },
-    clickhouse_settings: settings,
-  })
-  await db.client.command({
-    query: 'ALTER TABLE visit_ips MODIFY TTL ts + toIntervalDay({days:UInt32})',
-    query_params: { days: r.ipRetentionDays },
-    clickhouse_settings: settings,
-  })
+export async function applyRetention(
+  db: Db,
+  r: { rawRetentionDays: number; ipRetentionDays: number; companyRetentionMonths: number },
+): Promise<void> {
+  const ttls: Array<[table: string, expr: string, value: number]> = [
+    ['events', 'toDateTime(ts) + toIntervalDay({v:UInt32})', r.rawRetentionDays],
+    // These hold visitor or session ids: they go with the raw events.
+    ['sessions', 'day + toIntervalDay({v:UInt32})', r.rawRetentionDays],
+    ['enriched_sessions', 'day + toIntervalDay({v:UInt32})', r.rawRetentionDays],
+    // IP addresses and the networks of form submitters: at most a week.
+    ['visit_ips', 'ts + toIntervalDay({v:UInt32})', r.ipRetentionDays],
+    ['form_domains', 'ts + toIntervalDay({v:UInt32})', r.ipRetentionDays],
+    ['company_visits', 'day + toIntervalMonth({v:UInt32})', r.companyRetentionMonths],
+  ]
+  for (const [table, expr, v] of ttls) {
+    await db.client.command({
+      query: `ALTER TABLE {t:Identifier} MODIFY TTL ${expr}`,
+      query_params: { t: table, v },
+      clickhouse_settings: { materialize_ttl_after_modify: 0 },
+    })
+  }
 }

@@ -48,7 +48,7 @@ interface SpoorWindow extends Window {
   let lastPage = ''
   let referrer = d.referrer
 
-  const track = (type: string, name?: unknown, props?: unknown) => {
+  const track = (type: string, name?: unknown, props?: unknown, domain?: string) => {
     if (!consent || get(OPTOUT)) return
     const vid = get(ID) || rid()
     const sid = get(SES) || rid()
@@ -67,6 +67,7 @@ interface SpoorWindow extends Window {
       id: rid(),
       name,
       props,
+      domain,
     })
   }
 
@@ -121,6 +122,20 @@ interface SpoorWindow extends Window {
       a.href += (a.href.indexOf('?') < 0 ? '?' : '&') + 'vid=' + vid
     }
   })
+
+  // Company recognition: of a submitted form only the e-mail domain is sent, never
+  // the address or any other field (and nothing at all without consent).
+  d.addEventListener(
+    'submit',
+    (e) => {
+      const f = e.target as HTMLFormElement | null
+      const input = f && f.querySelector && (f.querySelector('input[type=email]') as HTMLInputElement | null)
+      const v = input ? input.value : ''
+      const at = v.lastIndexOf('@')
+      if (at > 0) track('form', undefined, undefined, v.slice(at + 1))
+    },
+    true,
+  )
 
   for (let i = 0; i < queued.length; i++) spoor.apply(null, queued[i] as unknown as [string, unknown, unknown])
   // Back from the opt-out page (its "back to the site" link): opt out here as well,

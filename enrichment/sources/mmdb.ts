@@ -12,29 +12,31 @@ const CACHE_MAX = 50_000
 
 export type ReloadResult = 'unchanged' | 'reloaded' | 'failed'
 
-export class MmdbSource<T extends Response> {
+// T is the record shape the caller expects; maxmind's own Response types do not
+// cover DB-IP's flat records, so the reader is untyped and the record cast once here.
+export class MmdbSource<T> {
   private cache = new Map<string, T | null>()
   private constructor(
     readonly path: string,
-    private reader: Reader<T>,
+    private reader: Reader<Response>,
     private mtimeMs: number,
     private size: number,
   ) {}
 
   /** Opens `path`; throws with the path named when it is missing or not an MMDB file. */
-  static async open<T extends Response>(path: string): Promise<MmdbSource<T>> {
+  static async open<T>(path: string): Promise<MmdbSource<T>> {
     const [buf, st] = await Promise.all([readFile(path), stat(path)])
-    return new MmdbSource<T>(path, MmdbSource.parse<T>(buf, path), st.mtimeMs, st.size)
+    return new MmdbSource<T>(path, MmdbSource.parse(buf, path), st.mtimeMs, st.size)
   }
 
   /** For tests: a source over an in-memory database. */
-  static fromBuffer<T extends Response>(buf: Buffer, label = 'memory'): MmdbSource<T> {
-    return new MmdbSource<T>(label, MmdbSource.parse<T>(buf, label), 0, buf.length)
+  static fromBuffer<T>(buf: Buffer, label = 'memory'): MmdbSource<T> {
+    return new MmdbSource<T>(label, MmdbSource.parse(buf, label), 0, buf.length)
   }
 
-  private static parse<T extends Response>(buf: Buffer, path: string): Reader<T> {
+  private static parse(buf: Buffer, path: string): Reader<Response> {
     try {
-      return new Reader<T>(buf)
+      return new Reader<Response>(buf)
     } catch (err) {
       throw new Error(`${path} is not a readable MaxMind DB file: ${(err as Error).message}`)
     }
@@ -65,7 +67,9 @@ export class MmdbSource<T extends Response> {
     let prefix = 0
     try {
       const addr = ip.v === 4 ? ipv4ToString(ip.n) : text
-      ;[rec, prefix] = this.reader.getWithPrefixLength(addr)
+      const [found, length] = this.reader.getWithPrefixLength(addr)
+      rec = found as T | null
+      prefix = length
     } catch {
       return null
     }
@@ -85,7 +89,7 @@ export class MmdbSource<T extends Response> {
     if (st.mtimeMs === this.mtimeMs && st.size === this.size) return 'unchanged'
     try {
       const buf = await readFile(this.path)
-      this.reader = MmdbSource.parse<T>(buf, this.path)
+      this.reader = MmdbSource.parse(buf, this.path)
     } catch {
       return 'failed'
     }

@@ -10,6 +10,8 @@ import { createApp } from '../../lib/app.ts'
 import { loadConfig } from '../../lib/config.ts'
 import { createLogger } from '../../lib/logger.ts'
 import { assemble } from '../../lib/main.ts'
+import type { IpIntel } from '../../enrichment/lookup.ts'
+import { fixtureIntel } from './intel.ts'
 
 export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' }
 export const CHROME_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
@@ -22,7 +24,7 @@ export function testDataDir(): string {
 
 export type TestApp = Awaited<ReturnType<typeof makeApp>>
 
-export async function makeApp(env: Record<string, string> = {}) {
+export async function makeApp(env: Record<string, string> = {}, given: { intel?: IpIntel } = {}) {
   const dir = testDataDir()
   rmSync(dir, { recursive: true, force: true })
   const config = loadConfig({
@@ -31,10 +33,11 @@ export async function makeApp(env: Record<string, string> = {}) {
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     FLUSH_INTERVAL_MS: '50',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   })
-  const deps = await assemble(config, createLogger('silent'))
+  // Fixture IP data unless a test brings its own: loading the real tables takes a second per file.
+  const deps = await assemble(config, createLogger(config.logLevel), { intel: given.intel ?? fixtureIntel() })
   const app = createApp(deps)
   return {
     app,
@@ -72,7 +75,7 @@ export const rid = () => randomBytes(16).toString('hex')
 
 export interface BeaconBody {
   site: string
-  type: 'pageview' | 'event'
+  type: 'pageview' | 'event' | 'form'
   url: string
   referrer?: string
   title?: string
@@ -83,6 +86,7 @@ export interface BeaconBody {
   id: string
   name?: string
   props?: Record<string, unknown>
+  domain?: string
 }
 
 /** A consented page view as the beacon sends it; override any field. */

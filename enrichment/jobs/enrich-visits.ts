@@ -1,0 +1,128 @@
+// Every minute: decide for each new visit whether it came from a company, write the
+// company visits, and delete the visit's IP rows, which are then no longer needed
+// (most addresses are gone within minutes, all within IP_RETENTION_DAYS).
+// Reruns never double-count: decisions replace by (site, sid), and company_visits
+// are recomputed per (site, company, day) from events, replacing the earlier row.
+import type { Db } from '../../lib/db.ts'
+import type { Knowledge } from '../company.ts'
+import type { IpIntel, LookupResult } from '../lookup.ts'
+
+// A visit whose pages do not (yet) include a counted page waits this long for one:
+// the beacon's session cookie lasts 30 minutes.
+const IDLE_MS = 31 * 60_000
+// Visits per run: a lookup costs microseconds, the queries around it dominate.
+const BATCH = 5000
+
+export interface EnrichContext {
+  db: Db
+  intel: IpIntel
+  knowledge: Knowledge
+  minConfidence: number
+}
+
+interface PendingVisit {
+  site: string
+  sid: string
+  ip: string
+  day: string
+  last_ts: string
+}
+
+/** "/pricing*" style patterns → one RegExp; empty list = every page counts. */
+export function pagePattern(patterns: readonly string[]): RegExp | null {
+  if (patterns.length === 0) return null
+  const alts = patterns.map((p) => p.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*'))
+  return new RegExp(`^(?:${alts.join('|')})$`)
+}
+
+export async function enrichVisits(ctx: EnrichContext): Promise<number> {
+  const { db, intel, knowledge } = ctx
+  await knowledge.refresh(db, ctx.minConfidence)
+  const pending = await db.query<PendingVisit>(
+    `SELECT site, sid, argMin(IPv6NumToString(ip), ts) AS ip, toString(toDate(min(ts))) AS day, toString(max(ts)) AS last_ts
+     FROM visit_ips
+     WHERE (site, sid) NOT IN (SELECT site, sid FROM enriched_sessions WHERE day >= today() - 8)
+     GROUP BY site, sid ORDER BY min(ts) LIMIT {batch:UInt32}`,
+    { batch: BATCH },
+  )
+  // Decided visits whose IP rows arrived after their decision (the visit went on).
+  const leftovers = await db.query<{ site: string; sid: string }>(
+    `SELECT DISTINCT site, sid FROM visit_ips WHERE (site, sid) IN (SELECT site, sid FROM enriched_sessions WHERE day >= today() - 8) LIMIT {batch:UInt32}`,
+    { batch: BATCH },
+  )
+  if (pending.length === 0 && leftovers.length === 0) return 0
+
+  const results = new Map<string, LookupResult>()
+  for (const ip of new Set(pending.map((p) => p.ip))) results.set(ip, await intel.lookupIp(ip))
+
+  // Sites that count only some pages: which of these visits saw one?
+  const settings = await db.query<{ site: string; company_pages: string[] }>('SELECT site, company_pages FROM site_settings FINAL')
+  const patterns = new Map(settings.map((s) => [s.site, pagePattern(s.company_pages)]))
+  const needPages = pending.filter((p) => results.get(p.ip)?.company && patterns.get(p.site))
+  const pagesBySid = new Map<string, string[]>()
+  if (needPages.length > 0) {
+    const rows = await db.query<{ site: string; sid: string; paths: string[] }>(
+      `SELECT site, sid, groupUniqArray(path) AS paths FROM events
+       WHERE type = 'pageview' AND site IN {sites:Array(String)} AND concat(site, '/', sid) IN {keys:Array(String)} GROUP BY site, sid`,
+      { sites: [...new Set(needPages.map((p) => p.site))], keys: needPages.map((p) => `${p.site}/${p.sid}`) },
+    )
+    for (const r of rows) pagesBySid.set(`${r.site}/${r.sid}`, r.paths)
+  }
+
+  const decided: Array<{ site: string; sid: string; day: string; network_type: string; company_id: string; network: string }> = []
+  const companies = new Map<string, Record<string, unknown>>()
+  const now = Date.now()
+  for (const p of pending) {
+    const r = results.get(p.ip)!
+    let company = r.company
+    const pattern = patterns.get(p.site)
+    if (company && pattern) {
+      const seen = (pagesBySid.get(`${p.site}/${p.sid}`) ?? []).some((path) => pattern.test(path))
+      if (!seen) {
+        // Not yet: the visit may still reach a counted page; decide once it is over.
+        if (now - Date.parse(`${p.last_ts.replace(' ', 'T')}Z`) < IDLE_MS) continue
+        company = null
+      }
+    }
+    decided.push({ site: p.site, sid: p.sid, day: p.day, network_type: r.network_type, company_id: company?.id ?? '', network: company ? (r.network ?? '') : '' })
+    if (company) {
+      const { id, ...profile } = company
+      companies.set(id, { company_id: id, ...profile, network_type: r.network_type, asn: r.asn ?? 0, as_org: r.as_org ?? '', evidence: JSON.stringify(r.evidence) })
+    }
+  }
+
+  if (companies.size > 0) await db.insert('companies', [...companies.values()])
+  if (decided.length > 0) await db.insert('enriched_sessions', decided)
+
+  // The full IP has served its purpose for every decided visit.
+  const done = [...decided, ...leftovers].map((d) => `${d.site}/${d.sid}`)
+  if (done.length > 0) await db.command("DELETE FROM visit_ips WHERE concat(site, '/', sid) IN {keys:Array(String)}", { keys: done })
+
+  await recomputeCompanyVisits(db, [...new Set(decided.filter((d) => d.company_id).map((d) => d.day))])
+  return decided.length
+}
+
+/**
+ * Company visits per (site, company, day) for the given days plus today and
+ * yesterday (visits still going on), from events of the visits attributed to a company.
+ */
+export async function recomputeCompanyVisits(db: Db, days: string[]): Promise<void> {
+  await db.command(
+    `INSERT INTO company_visits (site, company_id, day, visits, pageviews, visitors, pages, first_seen, last_seen, duration)
+     SELECT site, company_id, day, count() AS visits, sum(pv) AS pageviews, uniqState(vid) AS visitors,
+            arraySlice(arrayDistinct(arrayFlatten(groupArray(paths))), 1, 200) AS pages,
+            min(t0) AS first_seen, max(t1) AS last_seen, sum(dateDiff('second', t0, t1)) AS duration
+     FROM (
+       SELECT e.site AS site, s.company_id AS company_id, toDate(e.ts) AS day, e.sid AS sid, any(e.vid) AS vid,
+              countIf(e.type = 'pageview') AS pv, groupUniqArrayIf(e.path, e.type = 'pageview') AS paths,
+              min(e.ts) AS t0, max(e.ts) AS t1
+       FROM events AS e
+       INNER JOIN (SELECT site, sid, company_id FROM enriched_sessions FINAL WHERE company_id != '') AS s
+         ON e.site = s.site AND e.sid = s.sid
+       WHERE toDate(e.ts) IN {days:Array(Date)} OR toDate(e.ts) >= today() - 1
+       GROUP BY site, company_id, day, sid
+     )
+     GROUP BY site, company_id, day`,
+    { days },
+  )
+}

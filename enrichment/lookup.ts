@@ -1,0 +1,136 @@
+// One address in, everything Spoor may say about it out: network type, the company
+// (or null), AS, location and the evidence. `npm run lookup` and the enrichment job
+// both call lookup(). Nothing here sends an address anywhere unless RDNS is on.
+import type { Config } from '../lib/config.ts'
+import { classify, type Evidence, type NetworkType } from './classify.ts'
+import { type Company, companyId, type Knowledge } from './company.ts'
+import type { GeoReader, Place } from './geo.ts'
+import { networkOf, parseIp } from './ip.ts'
+import { CONSUMER_PTR_DOMAINS } from './rules-data.ts'
+import { AsnTable, type AsnSource } from './sources/asn.ts'
+import { DbipCity } from './sources/dbip-city.ts'
+import { MaxMind } from './sources/maxmind.ts'
+import type { ReloadResult } from './sources/mmdb.ts'
+import { ReverseDns } from './sources/rdns.ts'
+
+export interface LookupResult {
+  ip: string
+  network: string | null
+  network_type: NetworkType
+  company: Company | null
+  asn: number | null
+  as_org: string | null
+  country: string
+  city: string
+  evidence: Evidence[]
+}
+
+export interface IntelParts {
+  asn: AsnSource
+  dbip: DbipCity | null
+  maxmind: MaxMind | null
+  rdns: ReverseDns | null
+  knowledge: Knowledge
+  companyTypes: readonly NetworkType[]
+}
+
+const EMPTY_PLACE: Place = { country: '', region: '', city: '', postcode: '' }
+
+export class IpIntel implements GeoReader {
+  constructor(readonly parts: IntelParts) {}
+
+  /** Opens every configured source; a configured file that cannot be read stops the start. */
+  static async open(config: Pick<Config, 'maxmindDbPaths' | 'dbipCity' | 'rdns' | 'companyNetworkTypes'>, knowledge: Knowledge): Promise<IpIntel> {
+    const [dbip, maxmind] = await Promise.all([
+      config.dbipCity ? DbipCity.open() : Promise.resolve(null),
+      config.maxmindDbPaths.length > 0 ? MaxMind.open(config.maxmindDbPaths) : Promise.resolve(null),
+    ])
+    return new IpIntel({
+      asn: AsnTable.load(),
+      dbip,
+      maxmind,
+      rdns: config.rdns ? new ReverseDns(CONSUMER_PTR_DOMAINS) : null,
+      knowledge,
+      companyTypes: config.companyNetworkTypes,
+    })
+  }
+
+  /** Country and city for the collector (MaxMind City when configured, else DB-IP). Never throws. */
+  lookup(text: string): Place | null {
+    const ip = parseIp(text)
+    if (!ip) return null
+    return this.parts.maxmind?.lookup(ip, text).place ?? this.parts.dbip?.lookup(ip, text) ?? null
+  }
+
+  async lookupIp(text: string): Promise<LookupResult> {
+    const ip = parseIp(text)
+    if (!ip) {
+      return { ip: text, network: null, network_type: 'unknown', company: null, asn: null, as_org: null, country: '', city: '', evidence: [{ source: 'input', says: 'not an IP address' }] }
+    }
+    const { asn: asnTable, dbip, maxmind, rdns, knowledge } = this.parts
+    const asn = asnTable.lookup(ip)
+    const mm = maxmind?.lookup(ip, text) ?? null
+    const ptr = rdns ? await rdns.lookup(text) : null
+    const c = classify({ asn, maxmind: mm, ptr })
+    const place = mm?.place ?? dbip?.lookup(ip, text) ?? EMPTY_PLACE
+    if (mm?.place) c.evidence.push({ source: 'maxmind city', says: [place.city, place.country].filter(Boolean).join(', ') })
+    else if (place.country) c.evidence.push({ source: 'db-ip city lite', says: [place.city, place.country].filter(Boolean).join(', ') })
+    const network = networkOf(ip)
+    const result: LookupResult = {
+      ip: text,
+      network,
+      network_type: c.network_type,
+      company: null,
+      asn: mm?.asn?.asn ?? asn?.asn ?? null,
+      as_org: mm?.asn?.org ?? asn?.org ?? null,
+      country: place.country,
+      city: place.city,
+      evidence: c.evidence,
+    }
+    if (!c.owner || !this.parts.companyTypes.includes(c.network_type)) return result
+
+    // A domain for the company: learned from forms, MaxMind Domain, or the PTR name.
+    const learned = knowledge.learnedDomain(network)
+    let domain = ''
+    if (learned) {
+      domain = learned.domain
+      c.evidence.push({ source: 'learned from forms', says: `${network} → ${learned.domain} (confidence ${learned.confidence.toFixed(2)})` })
+    } else if (mm?.domain) {
+      domain = mm.domain
+      c.evidence.push({ source: 'maxmind domain', says: mm.domain })
+    } else if (ptr?.domain && !ptr.consumerLike) {
+      domain = ptr.domain
+    }
+    const dir = knowledge.directory(domain, c.owner)
+    if (dir) c.evidence.push({ source: 'company directory', says: `${dir.name}${dir.domain ? ` (${dir.domain})` : ''}` })
+    const name = dir?.name || c.owner
+    const company: Company = {
+      id: companyId(c.owner),
+      name,
+      domain: dir?.domain || domain,
+      address: dir?.address ?? '',
+      postcode: dir?.postcode || place.postcode,
+      city: dir?.city || place.city,
+      country: dir?.country || place.country,
+      industry: dir?.industry ?? '',
+      employee_range: dir?.employee_range ?? '',
+      phone: dir?.phone ?? '',
+      website: dir?.website ?? '',
+      registration_number: dir?.registration_number ?? '',
+    }
+    const why = knowledge.suppressed(company, ip, c.owner)
+    if (why) {
+      c.evidence.push({ source: 'suppression', says: why })
+      return result
+    }
+    result.company = company
+    return result
+  }
+
+  async reload(): Promise<ReloadResult[]> {
+    const out: ReloadResult[] = []
+    if (this.parts.dbip) out.push(...(await this.parts.dbip.reload()))
+    if (this.parts.maxmind) out.push(...(await this.parts.maxmind.reload()))
+    return out
+  }
+}

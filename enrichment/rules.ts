@@ -1,0 +1,77 @@
+// Word rules on network owner names, for the owners the curated AS lists
+// (rules-data.ts) do not know. Every rule matches whole words only: a naive substring
+// match calls Abbott a bot, Campbell a camp, "Hostess Brands" a host and Cloudera a cloud.
+// Order matters and is privacy first: mobile, hosting, access ISP and pool labels are
+// tried before anything can make a company.
+
+/** Builds a case-insensitive whole-word pattern; words may contain regex syntax. */
+const words = (list: string[]) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${list.join('|')})(?![\\p{L}\\p{N}])`, 'iu')
+
+export const MOBILE_WORDS = words([
+  'mobile', 'mobil', 'mobilfunk', 'mobility', 'mobiles', 'móvil', 'movil', 'móveis', 'wireless', 'cellular', 'cellcom', 'gsm', 'lte', '[345]g', 'umts', 'mvno',
+])
+
+export const HOSTING_WORDS = words([
+  'hosting', 'hoster', 'webhosting', 'webhost', 'host', 'hosts', 'hosted', 'vps', 'vds', 'dedicated', 'servers?', 'serverhosting', 'cloud', 'clouds',
+  'data ?cent(?:er|re)s?', 'datacent(?:er|re)s?', 'rechenzentrum', 'colo', 'colocation', 'cdn', 'content delivery', 'idc', 'vpn', 'proxy', 'proxies',
+  'anonymi[sz]er', 'tor', 'seedbox', 'virtual private', 'infrastructure as a service', 'iaas', 'paas',
+])
+
+export const ISP_WORDS = words([
+  'telecoms?', 'telekom', 'telecommunications?', 'telecomunica\\p{L}*', 't[eé]l[eé]com\\p{L}*', 'telco', 'telefon\\p{L}*', 'telephone', 'telenet',
+  'broadband', 'breitband', 'cable', 'cablevision', 'kabel', 'catv', 'internet', 'isp', 'dsl', 'fib(?:er|re)', 'fibra', 'glasvezel', 'ftth',
+  'online', 'communications?', 'kommunikation', 'net', 'provider', 'wifi', 'wisp', 'satellite', 'stadtwerke', 'multimedia', 'tv', 'televis\\p{L}*',
+])
+
+/** ISP pool labels ("Dynamic IP pool", "DSL customers") also never name a company. */
+export const POOL_WORDS = words([
+  'pool', 'pools', 'dynamic', 'dhcp', 'residential', 'subscribers?', 'customers?', 'clients?', 'end ?users?', 'home ?users?', 'cgnat', 'nat', 'ppp(?:oe)?', 'dial-?up',
+])
+
+export const GOVERNMENT_WORDS = words([
+  'government', 'gov', 'ministry', 'ministerie', 'ministerium', 'minist[eè]re', 'department of', 'dept\\.? of', 'federal', 'bundes\\p{L}*', 'rijksoverheid',
+  'rijks\\p{L}*', 'gemeente', 'municipality', 'city of', 'county', 'state of', 'council', 'parliament', 'police', 'politie', 'polizei', 'army', 'navy',
+  'air force', 'defen[cs]e', 'military', 'armed forces', 'nato', 'european commission', 'court', 'dod', 'belastingdienst', 'overheid',
+])
+
+export const EDUCATION_WORDS = words([
+  'universit(?:y|ies|eit|ät|at|é|e|a|à|aet)', 'college', 'school', 'schule', 'academy', 'akademie', 'hogeschool', 'hochschule', 'institute of technology',
+  'polytechnic', 'politecnico', 'lyceum', 'gymnasium', 'education', 'onderwijs', 'research (?:council|cent(?:er|re))',
+])
+
+// A company's name usually carries a legal form or a word of trade.
+const COMPANY_WORDS = words([
+  'inc', 'incorporated', 'llc', 'ltd', 'limited', 'plc', 'gmbh', 'ag', 'kg', 'ohg', 'se', 'b\\.?v\\.?', 'n\\.?v\\.?', 's\\.?a\\.?', 'sas', 'sarl', 's\\.?r\\.?l\\.?',
+  's\\.?p\\.?a\\.?', 'a/s', 'as', 'ab', 'oy', 'oyj', 'kft', 's\\.?r\\.?o\\.?', 'corp', 'corporation', 'co', 'company', 'group', 'holdings?', 'foundation',
+  'stichting', 'association', 'vereniging', 'verein', 'e\\.v\\.', 'trust', 'partners', 'llp', 'lp', 'pty', 'bhd', 'pte', 'systems', 'solutions', 'services',
+  'technologies', 'technology', 'bank', 'insurance', 'industries', 'international', 'consulting', 'software', 'labs?', 'enterprises?', 'institute', 'centre', 'center',
+  'sons', 'gesellschaft', 'society', 'stiftung', 'hospital', 'clinic', 'kliniken', 'ziekenhuis', 'museum', 'library', 'church', 'kerk', 'bv', 'nv',
+])
+
+// Explicit registry labels for individuals.
+const PERSON_LABELS = words(['private person', 'privatperson', 'privat person', 'individual', 'particulier', 'natural person', 'private customer', 'privatkunde', 'personal'])
+
+const PARTICLES = new Set(['van', 'de', 'der', 'den', 'von', 'zu', 'di', 'da', 'le', 'la', 'du', 'del', 'dos', 'das', 'ter', 'ten', "'t", 'bin', 'al', 'el', 'mc', 'mac', 'o'])
+
+// Common given names (Dutch, German, English, French, and a few more): enough to
+// recognise "Jan de Vries" or "John Smith" as a person holding a network.
+const GIVEN_NAMES = new Set(
+  `aaron adam adrian alan albert alex alexander alfred ali andre andreas andrew angela anna anne annemarie anton arjen arnold bart bas ben benjamin bernard bert bob bram brian bruno carl carlos carol caroline charles chris christian christina christine christoph christopher claire claudia daan daniel danny david dennis dick dieter dirk dominik edward eline elisabeth emma eric erik ernst esther eva evert frank frans franz frederik gerard gert gijs greg guido hans harm harry hendrik henk henri herman hugo ingrid isabel jacob jacques jakob james jan jane janine jasper jean jeffrey jennifer jeroen jesse joachim johan johann johannes john jonas jordan jose joseph josef jurgen kai karel karin karl kees kevin klaas klaus laura lars leon linda lisa lucas luc luis maarten manuel marc marcel marco maria marie mark marleen martin martijn mathias matthias max michael michel michiel mike monique niels nick nicolas niklas nina oliver olivier pascal patrick paul peter petra philipp pierre pieter piet rachel ralf ralph raymond remco richard rick rob robert robin roel roland ronald ruben rudolf ruud sander sandra sara sarah sebastian simon sjoerd sophie stefan stephan steven susanne sven thijs thomas tim tobias tom ton torsten ulrich vincent walter willem william wim wolfgang wouter yvonne`.split(' '),
+)
+
+/** True when an owner name reads like a private person: never a company. */
+export function looksLikePerson(name: string): boolean {
+  const n = name.trim()
+  if (PERSON_LABELS.test(n)) return true
+  if (COMPANY_WORDS.test(n) || /\d|[&@/()]/.test(n)) return false
+  // "Smith, John"
+  if (/^\p{L}[\p{L}'-]+, \p{L}[\p{L}'-]+$/u.test(n)) return true
+  const tokens = n.split(/\s+/)
+  if (tokens.length < 2 || tokens.length > 5) return false
+  if (!tokens.every((t) => /^[\p{L}'.-]+$/u.test(t))) return false
+  const lower = tokens.map((t) => t.toLowerCase().replace(/\.$/, ''))
+  const first = lower[0]!
+  const hasParticle = lower.slice(1, -1).some((t) => PARTICLES.has(t))
+  // "J. Jansen", "Jan de Vries", "Maria Schmidt"
+  return GIVEN_NAMES.has(first) || (/^\p{L}\.$/u.test(tokens[0]!) && tokens.length <= 3) || (hasParticle && tokens.length <= 4)
+}

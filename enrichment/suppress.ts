@@ -1,0 +1,84 @@
+// Company suppression: a company that asked not to be recognised is never stored or
+// shown again. Adding a suppression removes what is already there: its company
+// visits, its profile, and the attribution of its visits (which stay counted as
+// anonymous visits in the ordinary statistics).
+import { randomUUID } from 'node:crypto'
+import type { Db } from '../lib/db.ts'
+import { HttpError } from '../lib/errors.ts'
+import { normaliseDomain } from '../lib/domain.ts'
+import { type Company, type Knowledge, type Suppression } from './company.ts'
+import { parseCidr } from './ip.ts'
+import { MIN_CONFIDENCE } from './jobs/learn-domains.ts'
+
+export const SUPPRESSION_KINDS = ['company', 'domain', 'name', 'range'] as const
+
+/** Validates and normalises a suppression's value; 400 naming the problem otherwise. */
+export function suppressionValue(kind: Suppression['kind'], value: string): string {
+  const v = value.trim()
+  if (v === '' || v.length > 300) throw new HttpError(400, 'value must be 1 to 300 characters', 'value')
+  if (kind === 'domain') {
+    const d = normaliseDomain(v)
+    if (!d || !d.includes('.')) throw new HttpError(400, `"${v.slice(0, 80)}" is not a domain name`, 'value')
+    return d
+  }
+  if (kind === 'range') {
+    if (!parseCidr(v)) throw new HttpError(400, `"${v.slice(0, 80)}" is not an address or CIDR range such as 192.0.2.0/24`, 'value')
+    return v
+  }
+  if (kind === 'company' && !/^[0-9a-f]{16}$/.test(v)) throw new HttpError(400, 'a company id is 16 hexadecimal characters', 'value')
+  return v
+}
+
+export async function addSuppression(db: Db, knowledge: Knowledge, kind: Suppression['kind'], value: string, reason: string): Promise<{ id: string; removed: number }> {
+  const id = randomUUID()
+  await db.insert('suppressions', [{ id, kind, value: suppressionValue(kind, value), reason: reason.slice(0, 300), deleted: 0 }])
+  return { id, removed: await applySuppressions(db, knowledge) }
+}
+
+export async function removeSuppression(db: Db, id: string): Promise<boolean> {
+  const [row] = await db.query<Suppression & { reason: string }>('SELECT id, kind, value, reason FROM suppressions FINAL WHERE id = {id:String} AND deleted = 0', { id })
+  if (!row) return false
+  await db.insert('suppressions', [{ ...row, deleted: 1 }])
+  return true
+}
+
+function rangesOverlap(a: NonNullable<ReturnType<typeof parseCidr>>, b: NonNullable<ReturnType<typeof parseCidr>>): boolean {
+  if (a.v === 4 && b.v === 4) return a.from <= b.to && b.from <= a.to
+  if (a.v === 6 && b.v === 6) {
+    const le = (x: readonly number[], y: readonly number[]) => {
+      for (let i = 0; i < 4; i++) if (x[i] !== y[i]) return x[i]! < y[i]!
+      return true
+    }
+    return le(a.from, b.to) && le(b.from, a.to)
+  }
+  return false
+}
+
+/** Removes everything recognised of suppressed companies; returns how many companies. */
+export async function applySuppressions(db: Db, knowledge: Knowledge): Promise<number> {
+  await knowledge.refresh(db, MIN_CONFIDENCE)
+  const supp = await db.query<Suppression>("SELECT id, kind, value FROM suppressions FINAL WHERE deleted = 0 AND kind = 'range'")
+  const ranges = supp.flatMap((s) => {
+    const c = parseCidr(s.value)
+    return c ? [c] : []
+  })
+  const companies = await db.query<Company & { company_id: string }>('SELECT company_id, name, domain FROM companies FINAL')
+  const ids = new Set(companies.filter((c) => knowledge.suppressed({ ...c, id: c.company_id }, null)).map((c) => c.company_id))
+  if (ranges.length > 0) {
+    const nets = await db.query<{ company_id: string; network: string }>("SELECT DISTINCT company_id, network FROM enriched_sessions FINAL WHERE company_id != '' AND network != ''")
+    for (const n of nets) {
+      const net = parseCidr(n.network)
+      if (net && ranges.some((r) => rangesOverlap(r, net))) ids.add(n.company_id)
+    }
+  }
+  if (ids.size === 0) return 0
+  const list = [...ids]
+  await db.command(
+    `INSERT INTO enriched_sessions (site, sid, day, network_type, company_id, network)
+     SELECT site, sid, day, network_type, '', '' FROM enriched_sessions FINAL WHERE company_id IN {ids:Array(String)}`,
+    { ids: list },
+  )
+  await db.command('DELETE FROM company_visits WHERE company_id IN {ids:Array(String)}', { ids: list })
+  await db.command('DELETE FROM companies WHERE company_id IN {ids:Array(String)}', { ids: list })
+  return ids.size
+}

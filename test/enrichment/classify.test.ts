@@ -1,0 +1,151 @@
+// Companies only, never private persons: the classification rules, one table each.
+import { describe, expect, it } from 'vitest'
+import { classify, type NetworkType } from '../../enrichment/classify.ts'
+import { looksLikePerson } from '../../enrichment/rules.ts'
+import type { MaxMindSignals } from '../../enrichment/sources/maxmind.ts'
+
+const byOwner = (org: string, asn = 64512) => classify({ asn: { asn, org }, maxmind: null, ptr: null })
+
+describe('owner names the curated AS lists do not know', () => {
+  it.each<[string, NetworkType]>([
+    // Companies, universities and governments that own their address space.
+    ['Apple Inc.', 'business'],
+    ['Abbott Laboratories', 'business'],
+    ['Campbell Soup Company', 'business'],
+    ['Hostess Brands, LLC', 'business'],
+    ['Cloudera, Inc.', 'business'],
+    ['Koninklijke Philips N.V.', 'business'],
+    ['ING Bank N.V.', 'business'],
+    ['Robert Bosch GmbH', 'business'],
+    ['Max Planck Gesellschaft', 'business'],
+    ['Universiteit van Amsterdam', 'education'],
+    ['Technische Universität München', 'education'],
+    ['Massachusetts Institute of Technology', 'education'],
+    ['Ministerie van Defensie', 'government'],
+    ['Bundesministerium des Innern', 'government'],
+    ['DoD Network Information Center', 'government'],
+    // Access ISPs, carriers and pool labels.
+    ['Stadtwerke Musterstadt GmbH', 'isp'],
+    ['Kabel Noord B.V.', 'isp'],
+    ['Example Telecom S.A.', 'isp'],
+    ['Fibre Valley Broadband Ltd', 'isp'],
+    ['Rural Net Cooperative', 'isp'],
+    ['DSL customers Region West', 'isp'],
+    ['Dynamic IP Pool', 'isp'],
+    ['Residential subscribers', 'isp'],
+    // Mobile carriers.
+    ['Example Mobile Telecommunications Ltd', 'mobile'],
+    ['Nordic Wireless AB', 'mobile'],
+    ['Acme Mobilfunk GmbH', 'mobile'],
+    // Hosting, cloud, CDN, VPN.
+    ['Hetznerish Online Hosting GmbH', 'hosting'],
+    ['Example Cloud Services Ltd', 'hosting'],
+    ['Frankfurt Datacenter B.V.', 'hosting'],
+    ['Fast CDN Inc.', 'hosting'],
+    ['Private VPN Provider Ltd', 'hosting'],
+    // Private persons.
+    ['Jan de Vries', 'unknown'],
+    ['John Smith', 'unknown'],
+    ['Smith, John', 'unknown'],
+    ['Private Person', 'unknown'],
+    ['Maria van der Berg', 'unknown'],
+  ])('%s → %s', (org, type) => {
+    const c = byOwner(org)
+    expect(c.network_type).toBe(type)
+    expect(c.owner !== null).toBe(['business', 'education', 'government'].includes(type))
+  })
+
+  it('keeps the evidence: which source said what', () => {
+    const c = byOwner('Acme Widgets B.V.', 64500)
+    expect(c.evidence).toEqual([
+      { source: 'ip-location-db/asn', says: 'AS64500 Acme Widgets B.V.' },
+      { source: 'rules', says: '"Acme Widgets B.V.": the registry owner of the block, not a known provider' },
+    ])
+  })
+})
+
+describe('curated AS lists decide before the words', () => {
+  it.each<[number, string, NetworkType]>([
+    [7922, 'Comcast Cable Communications, LLC', 'isp'],
+    [16509, 'Amazon.com, Inc.', 'hosting'],
+    [8075, 'Microsoft Corporation', 'hosting'],
+    [15169, 'Google LLC', 'hosting'],
+    [13335, 'Cloudflare, Inc.', 'hosting'],
+    [21928, 'T-Mobile USA, Inc.', 'mobile'],
+  ])('AS%i %s → %s', (asn, org, type) => {
+    const c = byOwner(org, asn)
+    expect(c.network_type).toBe(type)
+    expect(c.owner).toBeNull()
+    expect(c.strong).toBe(true)
+  })
+})
+
+const mm = (s: Partial<MaxMindSignals>): MaxMindSignals => ({ sources: ['enterprise'], ...s })
+
+describe('MaxMind Enterprise and connection types decide when present', () => {
+  it.each<[string, NetworkType]>([
+    ['business', 'business'],
+    ['government', 'government'],
+    ['military', 'government'],
+    ['college', 'education'],
+    ['school', 'education'],
+    ['residential', 'isp'],
+    ['cellular', 'mobile'],
+    ['hosting', 'hosting'],
+    ['content_delivery_network', 'hosting'],
+    ['consumer_privacy_network', 'hosting'],
+    ['search_engine_spider', 'hosting'],
+    ['cafe', 'isp'],
+    ['traveler', 'isp'],
+  ])('user_type %s → %s, whatever the owner is called', (userType, type) => {
+    // The AS owner reads like a company: Enterprise overrides it.
+    const c = classify({ asn: { asn: 64500, org: 'Acme Widgets B.V.' }, maxmind: mm({ userType, organization: 'Acme Widgets B.V.' }), ptr: null })
+    expect(c.network_type).toBe(type)
+    expect(c.owner !== null).toBe(['business', 'education', 'government'].includes(type))
+  })
+
+  it('names the customer of a corporate line on an ISP network, not the ISP', () => {
+    const c = classify({ asn: { asn: 1136, org: 'KPN B.V.' }, maxmind: mm({ connectionType: 'Corporate', isp: 'KPN', organization: 'Bakkerij Jansen B.V.' }), ptr: null })
+    expect(c).toMatchObject({ network_type: 'business', owner: 'Bakkerij Jansen B.V.' })
+  })
+
+  it.each([['Cable/DSL', 'isp'], ['Cellular', 'mobile'], ['Satellite', 'isp']])('connection type %s → %s, even on a company-looking network', (conn, type) => {
+    const c = classify({ asn: { asn: 64500, org: 'Acme Widgets B.V.' }, maxmind: mm({ connectionType: conn }), ptr: null })
+    expect(c.network_type).toBe(type)
+    expect(c.owner).toBeNull()
+  })
+
+  it('treats anonymous-IP flags (VPN, hosting, Tor) as hosting', () => {
+    const c = classify({ asn: { asn: 64500, org: 'Acme Widgets B.V.' }, maxmind: mm({ anonymous: 'vpn' }), ptr: null })
+    expect(c.network_type).toBe('hosting')
+  })
+})
+
+describe('reverse DNS can take a company away, never make one', () => {
+  it('a consumer-looking host name on a word-rule company network makes it an ISP line', () => {
+    const c = classify({ asn: { asn: 64500, org: 'Acme Widgets B.V.' }, maxmind: null, ptr: { hostname: 'dsl-84-12-3-4.dynamic.example.net', domain: 'example.net', consumerLike: true } })
+    expect(c.network_type).toBe('isp')
+    expect(c.owner).toBeNull()
+  })
+
+  it('an office host name keeps the company', () => {
+    const c = classify({ asn: { asn: 64500, org: 'Acme Widgets B.V.' }, maxmind: null, ptr: { hostname: 'gw1.acme.nl', domain: 'acme.nl', consumerLike: false } })
+    expect(c).toMatchObject({ network_type: 'business', owner: 'Acme Widgets B.V.' })
+  })
+})
+
+describe('looksLikePerson', () => {
+  it.each([
+    ['Jan de Vries', true],
+    ['J. Jansen', true],
+    ['Peter van den Berg', true],
+    ['Private customer', true],
+    ['Jan Linders B.V.', false],
+    ['Thomas Cook Group', false],
+    ['Philips', false],
+    ['Ford Motor Company', false],
+    ['Max Planck Gesellschaft', false],
+  ])('%s → %s', (name, person) => {
+    expect(looksLikePerson(name)).toBe(person)
+  })
+})
