@@ -7,7 +7,18 @@ import type { AsnRecord } from './sources/asn.ts'
 import type { MaxMindSignals } from './sources/maxmind.ts'
 import type { PtrSignal } from './sources/rdns.ts'
 import { EDUCATION_NETWORK_ASNS, HOSTING_ASNS, ISP_ASNS, MOBILE_ASNS } from './rules-data.ts'
-import { EDUCATION_WORDS, GOVERNMENT_WORDS, HOSTING_WORDS, ISP_WORDS, looksLikePerson, MOBILE_WORDS, POOL_WORDS } from './rules.ts'
+import {
+  CARRIER_BRANDS,
+  EDUCATION_WORDS,
+  GOVERNMENT_WORDS,
+  HOSTING_STEMS,
+  HOSTING_WORDS,
+  ISP_STEMS,
+  ISP_WORDS,
+  looksLikePerson,
+  MOBILE_WORDS,
+  POOL_WORDS,
+} from './rules.ts'
 
 export const NETWORK_TYPES = ['business', 'education', 'government', 'isp', 'mobile', 'hosting', 'unknown'] as const
 export type NetworkType = (typeof NETWORK_TYPES)[number]
@@ -66,8 +77,9 @@ const tidy = (s: string) => s.replace(/\s+/g, ' ').trim()
 /** Type of an owner name by the word rules alone (no curated list said anything). */
 function byName(name: string): { type: NetworkType; rule: string } {
   if (MOBILE_WORDS.test(name)) return { type: 'mobile', rule: 'mobile-carrier words' }
-  if (HOSTING_WORDS.test(name)) return { type: 'hosting', rule: 'hosting/cloud/CDN words' }
-  if (ISP_WORDS.test(name)) return { type: 'isp', rule: 'access-ISP words' }
+  if (HOSTING_WORDS.test(name) || HOSTING_STEMS.test(name)) return { type: 'hosting', rule: 'hosting/cloud/CDN words' }
+  if (CARRIER_BRANDS.test(name)) return { type: 'isp', rule: 'a carrier brand' }
+  if (ISP_WORDS.test(name) || ISP_STEMS.test(name)) return { type: 'isp', rule: 'access-ISP words' }
   if (POOL_WORDS.test(name)) return { type: 'isp', rule: 'an ISP pool label' }
   if (EDUCATION_WORDS.test(name)) return { type: 'education', rule: 'education words' }
   if (GOVERNMENT_WORDS.test(name)) return { type: 'government', rule: 'government words' }

@@ -11,11 +11,26 @@ export const MOBILE_WORDS = words([
   'mobile', 'mobil', 'mobilfunk', 'mobility', 'mobiles', 'móvil', 'movil', 'móveis', 'wireless', 'cellular', 'cellcom', 'gsm', 'lte', '[345]g', 'umts', 'mvno',
 ])
 
+// Carrier brands that name no trade in their name ("MTN Congo", "Vodacom", "Digicel"),
+// worldwide; each is a whole word and none is an ordinary word of other companies' names.
+export const CARRIER_BRANDS = words([
+  'mtn', 'airtel', 'vodacom', 'vodafone', 'digicel', 'ooredoo', 'indosat', 'telkomsel', 'safaricom', 'etisalat', 'zain', 'viettel', 'movistar', 'claro',
+  'tigo', 'millicom', 'telcel', 'ufone', 'grameenphone', 'banglalink', 'turkcell', 'beeline', 'megafon', 'kyivstar', 'lycamobile', 'lebara', 'telenor',
+  'telia', 'tele2', 'hutchison', 'iliad', 'proximus', 'swisscom', 'globacom', 'africell', 'unitel', 'econet', 'mascom', 'libertel', 'ziggo', 'kpn',
+  'comcast', 'verizon', 'xfinity', 'spectrum', 'rostelecom', 'chinanet', 'unicom', 'odido', 'telstra', 'optus', 'jio', 'bsnl',
+])
+
 export const HOSTING_WORDS = words([
   'hosting', 'hoster', 'webhosting', 'webhost', 'host', 'hosts', 'hosted', 'vps', 'vds', 'dedicated', 'servers?', 'serverhosting', 'cloud', 'clouds',
   'data ?cent(?:er|re)s?', 'datacent(?:er|re)s?', 'rechenzentrum', 'colo', 'colocation', 'cdn', 'content delivery', 'idc', 'vpn', 'proxy', 'proxies',
-  'anonymi[sz]er', 'tor', 'seedbox', 'virtual private', 'infrastructure as a service', 'iaas', 'paas',
+  'anonymi[sz]er', 'tor', 'seedbox', 'virtual private', 'infrastructure as a service', 'iaas', 'paas', 'privacy',
 ])
+
+// Trade stems inside a word ("CloudHosting", "dhosting.pl", "Fiber2home", "GIGA FIBERNET",
+// "Wifiber", "colo4jax", "hkcolo", "CoLoCity"): too specific to occur in other trades'
+// names. "cloud" is not among them: Cloudera and Cloudflare-like names differ too much.
+export const HOSTING_STEMS = /hosting|webhost|(?<![a-z])colo(?=\d|city|[^a-z]|$)|[a-z]colo(?![a-z])|datacent(?:er|re)|serverhouse/i
+export const ISP_STEMS = /fib(?:er|re)(?!glass)|broadband|telecom|telekom|kabelnet|wifinet|wimax/i
 
 export const ISP_WORDS = words([
   'telecoms?', 'telekom', 'telecommunications?', 'telecomunica\\p{L}*', 't[eé]l[eé]com\\p{L}*', 'telco', 'telefon\\p{L}*', 'telephone', 'telenet',

@@ -43,6 +43,17 @@ describe('owner names the curated AS lists do not know', () => {
     ['Frankfurt Datacenter B.V.', 'hosting'],
     ['Fast CDN Inc.', 'hosting'],
     ['Private VPN Provider Ltd', 'hosting'],
+    // Trade stems inside words, and carrier brands.
+    ['Fiber2home S.A', 'isp'],
+    ['GIGA FIBERNET ltd.', 'isp'],
+    ['CloudHosting SIA', 'hosting'],
+    ['colo4jax, LLC', 'hosting'],
+    ['hkcolo limited', 'hosting'],
+    ['MEGA Privacy Kft.', 'hosting'],
+    ['MTN CONGO', 'isp'],
+    ['Vodacom Congo', 'isp'],
+    ['Colombia Foods S.A.', 'business'],
+    ['Colorado Springs Utilities', 'business'],
     // Private persons.
     ['Jan de Vries', 'unknown'],
     ['John Smith', 'unknown'],

@@ -45,6 +45,18 @@ const enrich = async () => {
 
 const companies = async (query = '') => (await admin.get(`/api/companies?site=example.com${query}`).expect(200)).body.results as Array<Record<string, unknown>>
 
+describe('geolocation at collection', () => {
+  it('stores the country and city of the address with the event (never the address itself)', async () => {
+    const ev = pageview()
+    await send(t.app, ev, { 'X-Forwarded-For': ipIn(NETS.university) }).expect(202)
+    await t.flush()
+    const [row] = await t.db.query<Record<string, unknown>>('SELECT * FROM events WHERE event_id = {id:String}', { id: ev.id })
+    expect(row).toMatchObject({ country: 'NL', city: 'Amsterdam' })
+    expect(JSON.stringify(row)).not.toContain('2001:db8')
+    expect((await admin.get('/api/stats/countries?site=example.com').expect(200)).body.results).toEqual([expect.objectContaining({ name: 'NL', visitors: 1 })])
+  })
+})
+
 describe('company visits', () => {
   it('a visit from a company network becomes a company visit with its pages, and its IP rows are deleted', async () => {
     await visit(ipIn(NETS.acme), ['/', '/pricing', '/about'])
