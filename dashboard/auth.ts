@@ -59,6 +59,18 @@ export class Users {
     await this.db.insert('users', [{ email: email.toLowerCase(), password_hash: await hashPassword(password), role, deleted: 0 }])
   }
 
+  async list(): Promise<User[]> {
+    return this.db.query<User>('SELECT email, role FROM users FINAL WHERE deleted = 0 ORDER BY email')
+  }
+
+  async remove(email: string): Promise<boolean> {
+    const user = await this.find(email)
+    if (!user) return false
+    await this.db.insert('users', [{ email: user.email, password_hash: user.password_hash, role: user.role, deleted: 1 }])
+    await this.db.command('DELETE FROM auth_sessions WHERE email = {email:String}', { email: user.email })
+    return true
+  }
+
   async createSession(email: string, hours: number): Promise<{ token: string; expires: Date }> {
     const token = randomBytes(32).toString('base64url')
     const expires = new Date(Date.now() + hours * 3600_000)

@@ -1,7 +1,8 @@
 // Recognised companies for the sales team (the Leadinfo-style inbox), and the admin
 // routes that steer recognition: directory import, suppressions, learned domains,
 // and which pages of a site count.
-import express, { type NextFunction, type Request, type Response, Router } from 'express'
+import express, { type Request, Router } from 'express'
+import { requireAdmin } from './admin.ts'
 import { z } from 'zod'
 import type { Knowledge } from '../enrichment/company.ts'
 import { NETWORK_TYPES } from '../enrichment/classify.ts'
@@ -14,10 +15,6 @@ import { HttpError } from '../lib/errors.ts'
 import type { Sites } from '../lib/sites.ts'
 import { parseRange } from './stats.ts'
 
-export function requireAdmin(req: Request, _res: Response, next: NextFunction): void {
-  if (req.user?.role !== 'admin') throw new HttpError(403, 'only an admin may do this')
-  next()
-}
 
 const Filters = z.object({
   country: z.string().regex(/^[A-Za-z]{2}$/, 'country must be a two-letter code').transform((c) => c.toUpperCase()).optional(),

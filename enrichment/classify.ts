@@ -7,9 +7,11 @@ import type { AsnRecord } from './sources/asn.ts'
 import type { MaxMindSignals } from './sources/maxmind.ts'
 import type { PtrSignal } from './sources/rdns.ts'
 import { EDUCATION_NETWORK_ASNS, HOSTING_ASNS, ISP_ASNS, MOBILE_ASNS } from './rules-data.ts'
+import { ORGANISATION_ASNS } from './rules-organisations.ts'
 import {
   CARRIER_BRANDS,
   EDUCATION_WORDS,
+  INDUSTRY_WORDS,
   GOVERNMENT_WORDS,
   HOSTING_STEMS,
   HOSTING_WORDS,
@@ -31,8 +33,13 @@ export interface Evidence {
 
 export interface Classification {
   network_type: NetworkType
-  /** Who owns the network, when that owner may stand for a company (a candidate, not yet a company). */
+  /** Who owns the network, when there is positive evidence that it is an organisation of its own. */
   owner: string | null
+  /**
+   * An owner that is no known provider but has no positive evidence either: named
+   * only when the company directory knows it, or with NAME_UNVERIFIED_OWNERS=true.
+   */
+  candidate: string | null
   /** Whether the type came from data that decides (Enterprise, connection type, curated lists) or from word rules. */
   strong: boolean
   evidence: Evidence[]
@@ -75,17 +82,18 @@ const CONNECTION_TYPES: Record<string, NetworkType | 'corporate'> = {
 const tidy = (s: string) => s.replace(/\s+/g, ' ').trim()
 
 /** Type of an owner name by the word rules alone (no curated list said anything). */
-function byName(name: string): { type: NetworkType; rule: string } {
+function byName(name: string): { type: NetworkType; rule: string; positive?: boolean } {
   if (MOBILE_WORDS.test(name)) return { type: 'mobile', rule: 'mobile-carrier words' }
   if (HOSTING_WORDS.test(name) || HOSTING_STEMS.test(name)) return { type: 'hosting', rule: 'hosting/cloud/CDN words' }
   if (CARRIER_BRANDS.test(name)) return { type: 'isp', rule: 'a carrier brand' }
   if (ISP_WORDS.test(name) || ISP_STEMS.test(name)) return { type: 'isp', rule: 'access-ISP words' }
   if (POOL_WORDS.test(name)) return { type: 'isp', rule: 'an ISP pool label' }
-  if (EDUCATION_WORDS.test(name)) return { type: 'education', rule: 'education words' }
-  if (GOVERNMENT_WORDS.test(name)) return { type: 'government', rule: 'government words' }
+  if (EDUCATION_WORDS.test(name)) return { type: 'education', rule: 'education words', positive: true }
+  if (GOVERNMENT_WORDS.test(name)) return { type: 'government', rule: 'government words', positive: true }
   // After the institution words: "Universiteit van Amsterdam" has a particle too.
   if (looksLikePerson(name)) return { type: 'unknown', rule: 'reads like a private person' }
-  return { type: 'business', rule: 'the registry owner of the block, not a known provider' }
+  if (INDUSTRY_WORDS.test(name)) return { type: 'business', rule: 'words of an end-user trade', positive: true }
+  return { type: 'business', rule: 'no known provider, but nothing shows it is an organisation of its own' }
 }
 
 export function classify(s: Signals): Classification {
@@ -95,16 +103,16 @@ export function classify(s: Signals): Classification {
   if (s.asn) evidence.push({ source: 'ip-location-db/asn', says: `AS${s.asn.asn} ${s.asn.org}` })
   if (mm?.asn && s.asn?.asn !== mm.asn.asn) evidence.push({ source: 'maxmind asn', says: `AS${mm.asn.asn} ${mm.asn.org}` })
 
-  const done = (network_type: NetworkType, owner: string | null, strong: boolean): Classification => {
+  const done = (network_type: NetworkType, owner: string | null, strong: boolean, candidate: string | null = null): Classification => {
     const mayName = COMPANY_TYPES.includes(network_type)
     // Reverse DNS can only take a company away (a consumer-looking host name on a
     // network the word rules took for a company), never make one.
-    if (mayName && !strong && s.ptr?.consumerLike) {
+    if ((mayName || candidate) && !strong && s.ptr?.consumerLike) {
       evidence.push({ source: 'reverse dns', says: `${s.ptr.hostname} looks like a consumer line` })
-      return { network_type: 'isp', owner: null, strong: false, evidence }
+      return { network_type: 'isp', owner: null, candidate: null, strong: false, evidence }
     }
     if (s.ptr) evidence.push({ source: 'reverse dns', says: s.ptr.hostname })
-    return { network_type, owner: mayName && owner ? tidy(owner) : null, strong, evidence }
+    return { network_type, owner: mayName && owner ? tidy(owner) : null, candidate: candidate ? tidy(candidate) : null, strong, evidence }
   }
 
   // 1. MaxMind Enterprise says what kind of user is behind the address: it decides.
@@ -135,7 +143,7 @@ export function classify(s: Signals): Classification {
       return done(COMPANY_TYPES.includes(named.type) ? named.type : 'business', org, true)
     }
   }
-  // 4. The curated AS lists.
+  // 4. The curated AS lists: providers first (privacy), then organisations known to use their network themselves.
   if (asn) {
     const lists: Array<[ReadonlyMap<number, string>, NetworkType, string]> = [
       [HOSTING_ASNS, 'hosting', 'hosting/cloud/CDN'],
@@ -153,6 +161,11 @@ export function classify(s: Signals): Classification {
       }
     }
   }
+  const org = asn ? ORGANISATION_ASNS.get(asn.asn) : undefined
+  if (asn && org && conn !== 'corporate') {
+    evidence.push({ source: 'curated AS list', says: `AS${asn.asn} ${org.name}: ${org.type} network of its own` })
+    return done(org.type, org.name, true)
+  }
   // 5. Word rules on the owner's name (the ISP database's organisation first: it names
   //    the customer of a block where the AS owner is only the carrier).
   const owner = mm?.organization ?? mm?.isp ?? asn?.org ?? null
@@ -162,5 +175,6 @@ export function classify(s: Signals): Classification {
   }
   const named = byName(owner)
   evidence.push({ source: 'rules', says: `"${tidy(owner)}": ${named.rule}` })
+  if (named.type === 'business' && !named.positive) return done('unknown', null, false, owner)
   return done(named.type, owner, false)
 }

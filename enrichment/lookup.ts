@@ -32,6 +32,8 @@ export interface IntelParts {
   rdns: ReverseDns | null
   knowledge: Knowledge
   companyTypes: readonly NetworkType[]
+  /** Name owners that are no known provider without positive evidence (NAME_UNVERIFIED_OWNERS). */
+  nameUnverified?: boolean
 }
 
 const EMPTY_PLACE: Place = { country: '', region: '', city: '', postcode: '' }
@@ -40,7 +42,10 @@ export class IpIntel implements GeoReader {
   constructor(readonly parts: IntelParts) {}
 
   /** Opens every configured source; a configured file that cannot be read stops the start. */
-  static async open(config: Pick<Config, 'maxmindDbPaths' | 'dbipCity' | 'rdns' | 'companyNetworkTypes'>, knowledge: Knowledge): Promise<IpIntel> {
+  static async open(
+    config: Pick<Config, 'maxmindDbPaths' | 'dbipCity' | 'rdns' | 'companyNetworkTypes' | 'nameUnverifiedOwners'>,
+    knowledge: Knowledge,
+  ): Promise<IpIntel> {
     const [dbip, maxmind] = await Promise.all([
       config.dbipCity ? DbipCity.open() : Promise.resolve(null),
       config.maxmindDbPaths.length > 0 ? MaxMind.open(config.maxmindDbPaths) : Promise.resolve(null),
@@ -52,6 +57,7 @@ export class IpIntel implements GeoReader {
       rdns: config.rdns ? new ReverseDns(CONSUMER_PTR_DOMAINS) : null,
       knowledge,
       companyTypes: config.companyNetworkTypes,
+      nameUnverified: config.nameUnverifiedOwners,
     })
   }
 
@@ -86,6 +92,17 @@ export class IpIntel implements GeoReader {
       country: place.country,
       city: place.city,
       evidence: c.evidence,
+    }
+    // An owner without positive evidence is named only when the operator's directory
+    // knows it as a company (or the operator chose NAME_UNVERIFIED_OWNERS).
+    if (!c.owner && c.candidate) {
+      const known = knowledge.directory('', c.candidate)
+      if (known || this.parts.nameUnverified) {
+        c.owner = c.candidate
+        c.network_type = 'business'
+        result.network_type = 'business'
+        if (!known) c.evidence.push({ source: 'settings', says: 'NAME_UNVERIFIED_OWNERS: named without positive evidence' })
+      }
     }
     if (!c.owner || !this.parts.companyTypes.includes(c.network_type)) return result
 

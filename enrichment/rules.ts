@@ -29,13 +29,14 @@ export const HOSTING_WORDS = words([
 // Trade stems inside a word ("CloudHosting", "dhosting.pl", "Fiber2home", "GIGA FIBERNET",
 // "Wifiber", "colo4jax", "hkcolo", "CoLoCity"): too specific to occur in other trades'
 // names. "cloud" is not among them: Cloudera and Cloudflare-like names differ too much.
-export const HOSTING_STEMS = /hosting|webhost|(?<![a-z])colo(?=\d|city|[^a-z]|$)|[a-z]colo(?![a-z])|datacent(?:er|re)|serverhouse/i
-export const ISP_STEMS = /fib(?:er|re)(?!glass)|broadband|telecom|telekom|kabelnet|wifinet|wimax/i
+export const HOSTING_STEMS = /hosting|webhost|(?<![a-z])colo(?=\d|city|[^a-z]|$)|[a-z]colo(?![a-z])|datacent(?:er|re)|serverhouse|vps|vpn/i
+export const ISP_STEMS = /fib(?:er|re)(?!glass)|broadband|telecom|telekom|kabelnet|wifinet|wimax|cellular|svyaz/i
 
 export const ISP_WORDS = words([
   'telecoms?', 'telekom', 'telecommunications?', 'telecomunica\\p{L}*', 't[eé]l[eé]com\\p{L}*', 'telco', 'telefon\\p{L}*', 'telephone', 'telenet',
   'broadband', 'breitband', 'cable', 'cablevision', 'kabel', 'catv', 'internet', 'isp', 'dsl', 'fib(?:er|re)', 'fibra', 'glasvezel', 'ftth',
-  'online', 'communications?', 'kommunikation', 'net', 'provider', 'wifi', 'wisp', 'satellite', 'stadtwerke', 'multimedia', 'tv', 'televis\\p{L}*',
+  'online', 'communications?', 'kommunikation', 'net', 'networks', 'provider', 'wi-?fi', 'wisp', 'satellite', 'stadtwerke', 'multimedia', 'tv', 'televis\\p{L}*',
+  'freifunk', 'svyaz', 'telecommunication', 'connect', 'connectivity', 'access', 'isp'
 ])
 
 /** ISP pool labels ("Dynamic IP pool", "DSL customers") also never name a company. */
@@ -47,11 +48,31 @@ export const GOVERNMENT_WORDS = words([
   'government', 'gov', 'ministry', 'ministerie', 'ministerium', 'minist[eè]re', 'department of', 'dept\\.? of', 'federal', 'bundes\\p{L}*', 'rijksoverheid',
   'rijks\\p{L}*', 'gemeente', 'municipality', 'city of', 'county', 'state of', 'council', 'parliament', 'police', 'politie', 'polizei', 'army', 'navy',
   'air force', 'defen[cs]e', 'military', 'armed forces', 'nato', 'european commission', 'court', 'dod', 'belastingdienst', 'overheid',
+  'department', 'belediyesi', 'municipal\\p{L}*', 'nation of', 'prefecture', 'kommune', 'landkreis', 'kanton', 'regierung', 'provincie',
+  'provincia', 'gemeenschappelijke? regeling', 'central bank', 'nationalbank', 'state government',
 ])
 
 export const EDUCATION_WORDS = words([
-  'universit(?:y|ies|eit|ät|at|é|e|a|à|aet)', 'college', 'school', 'schule', 'academy', 'akademie', 'hogeschool', 'hochschule', 'institute of technology',
+  'universit(?:y|ies|eit|ät|at|é|e|a|à|aet)', 'univers\\p{L}*', 'uniwersytet', 'college', 'school', 'schools', 'school district', 'escola', 'escuela',
+  'colegio', 'lyc[eé]e', 'schule', 'academy', 'akademie', 'hogeschool', 'hochschule', 'institute of technology',
   'polytechnic', 'politecnico', 'lyceum', 'gymnasium', 'education', 'onderwijs', 'research (?:council|cent(?:er|re))',
+])
+
+// Words of an end-user organisation's trade: positive evidence that the owner of a
+// network uses it for itself. A name without one (and not in the organisation list or
+// the company directory) is not named: most such owners are small ISPs and hosters.
+export const INDUSTRY_WORDS = words([
+  'bank', 'banque', 'banco', 'bancorp', 'bancaria', 'sparkasse', 'volksbank', 'raiffeisen', 'insurance', 'assurance', 'assurances', 'versicherung\\p{L}*',
+  'verzekering\\p{L}*', 'pharma\\p{L}*', 'pharmaceuticals?', 'biotech\\p{L}*', 'therapeutics', 'diagnostics', 'laboratories', 'laboratory', 'motors?',
+  'automotive', 'automobile\\p{L}*', 'airlines?', 'airways', 'aerospace', 'aviation', 'airport', 'railways?', 'railroad', 'shipping', 'logistics', 'freight',
+  'foods?', 'beverages?', 'brewery', 'brewing', 'brouwerij', 'dairy', 'tobacco', 'cosmetics', 'apparel', 'fashion', 'retail', 'stores', 'supermarkets?',
+  'chemicals?', 'chemie', 'steel', 'metals', 'mining', 'petroleum', 'oil', 'refining', 'manufacturing', 'industries', 'industrie', 'engineering',
+  'construction', 'semiconductors?', 'electronics', 'instruments', 'machinery', 'machines', 'packaging', 'paper', 'cement', 'glass', 'tires', 'tyres',
+  'hospital', 'hospitals', 'ziekenhuis', 'klinikum', 'kliniken', 'clinic', 'medical', 'health', 'healthcare', 'gezondheidszorg', 'hotels?', 'resorts?',
+  'publishing', 'newspapers?', 'publishers', 'consulting', 'accountants', 'accounting', 'law', 'advocaten', 'securities', 'investments?', 'asset management',
+  'pensions?', 'pensioenfonds', 'church', 'museum', 'charity', 'red cross', 'rode kruis', '\\p{L}*bank', 'seguros', 'assicurazioni', 'mutual',
+  'finance', 'financial', 'llp', 'p\\.c\\.', 'transport', 'dental', 'opera', 'energy', 'energias', 'energie', 'mills', 'aero\\p{L}*', 'pharmacy',
+  'ministries', 'orchestra', 'theatre', 'theater', 'zoo',
 ])
 
 // A company's name usually carries a legal form or a word of trade.

@@ -12,7 +12,9 @@ import type { Optouts } from '../collector/optouts.ts'
 import { collectorRouter } from '../collector/routes.ts'
 import type { EventWriter } from '../collector/writer.ts'
 import { authRouter, requireSession, type Users } from '../dashboard/auth.ts'
+import { adminRouter } from '../dashboard/admin.ts'
 import { companiesRouter } from '../dashboard/companies.ts'
+import { csrfGuard } from '../dashboard/csrf.ts'
 import { statsRouter } from '../dashboard/stats.ts'
 import type { GeoReader } from '../enrichment/geo.ts'
 import type { Scheduler } from '../enrichment/jobs.ts'
@@ -76,12 +78,13 @@ export function createApp(deps: AppDeps): Express {
   if (serves) {
     app.use(authRouter({ users: deps.users, sessionHours: config.sessionHours }))
     const authed = express.Router()
-    authed.use('/api', requireSession(deps.users))
+    authed.use('/api', requireSession(deps.users), csrfGuard)
     authed.get('/api/me', (req, res) => void res.json(req.user))
     authed.get('/api/ingest', (_req, res) => void res.json({ ...deps.counters.snapshot(), pending: deps.writer.pending }))
     authed.get('/api/jobs', (_req, res) => void res.json({ jobs: deps.scheduler?.list() ?? [], runs_here: deps.scheduler !== null }))
     authed.use(statsRouter(deps))
     authed.use(companiesRouter({ db: deps.db, sites: deps.sites, knowledge: deps.intel.parts.knowledge }))
+    authed.use(adminRouter(deps))
     app.use(authed)
   }
 

@@ -105,6 +105,7 @@ const schema = z.object({
     return out as Array<(typeof allowed)[number]>
   }),
   FORM_DOMAIN_MIN_VISITORS: int(2, 1, 1000),
+  NAME_UNVERIFIED_OWNERS: bool(false),
   COMPANY_RETENTION_MONTHS: int(13, 1, 60),
   DEMO: bool(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -132,6 +133,7 @@ export type Config = Readonly<{
   rdns: boolean
   companyNetworkTypes: ReadonlyArray<'business' | 'education' | 'government'>
   formDomainMinVisitors: number
+  nameUnverifiedOwners: boolean
   companyRetentionMonths: number
   demo: boolean
   logLevel: string
@@ -183,6 +185,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rdns: e.RDNS,
     companyNetworkTypes: Object.freeze(e.COMPANY_NETWORK_TYPES),
     formDomainMinVisitors: e.FORM_DOMAIN_MIN_VISITORS,
+    nameUnverifiedOwners: e.NAME_UNVERIFIED_OWNERS,
     companyRetentionMonths: e.COMPANY_RETENTION_MONTHS,
     demo: e.DEMO,
     logLevel: e.LOG_LEVEL,

@@ -36,10 +36,16 @@ export class Sites {
     }
   }
 
+  async remove(domain: string): Promise<void> {
+    await this.db.insert('sites', [{ domain, deleted: 1 }])
+    this.domains.delete(domain)
+  }
+
   async add(input: string): Promise<string> {
     const domain = normaliseDomain(input)
     if (!domain) throw new HttpError(400, `"${input.slice(0, 100)}" is not a domain name`, 'domain')
     if (!this.domains.has(domain)) {
+      // A newer row than any earlier removal of the same domain.
       await this.db.insert('sites', [{ domain, deleted: 0 }])
       this.domains.add(domain)
     }

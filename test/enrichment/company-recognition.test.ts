@@ -64,7 +64,7 @@ describe('company visits', () => {
     expect(await enrich()).toBe(1)
     const list = await companies()
     expect(list).toHaveLength(1)
-    expect(list[0]).toMatchObject({ name: 'Acme Widgets B.V.', country: 'NL', city: 'Utrecht', network_type: 'business', visits: 1, pageviews: 3, visitors: 1 })
+    expect(list[0]).toMatchObject({ name: 'Acme Manufacturing B.V.', country: 'NL', city: 'Utrecht', network_type: 'business', visits: 1, pageviews: 3, visitors: 1 })
     expect([...(list[0]!.pages as string[])].sort()).toEqual(['/', '/about', '/pricing'])
     expect(await t.count('visit_ips')).toBe(0)
   })
@@ -113,10 +113,10 @@ describe('company visits', () => {
     await visit(ipIn(NETS.university), ['/'])
     await enrich()
     const names = async (q: string) => (await companies(q)).map((c) => c.name)
-    expect(await names('&sort=visits')).toEqual(['Acme Widgets B.V.', 'University of Example'])
+    expect(await names('&sort=visits')).toEqual(['Acme Manufacturing B.V.', 'University of Example'])
     expect(await names('&network_type=education')).toEqual(['University of Example'])
-    expect(await names('&page=/pricing')).toEqual(['Acme Widgets B.V.'])
-    expect(await names('&min_visits=2')).toEqual(['Acme Widgets B.V.'])
+    expect(await names('&page=/pricing')).toEqual(['Acme Manufacturing B.V.'])
+    expect(await names('&min_visits=2')).toEqual(['Acme Manufacturing B.V.'])
     expect(await names('&q=univ')).toEqual(['University of Example'])
     expect(await names('&country=DE')).toEqual([])
     await admin.get('/api/companies?site=example.com&sort=size').expect(400)
@@ -128,8 +128,8 @@ describe('company visits', () => {
     await enrich()
     const [c] = await companies()
     const body = (await admin.get(`/api/companies/${String(c!.id)}?site=example.com`).expect(200)).body
-    expect(body.company).toMatchObject({ name: 'Acme Widgets B.V.', network_type: 'business', asn: 64500 })
-    expect(body.company.evidence).toContainEqual({ source: 'ip-location-db/asn', says: 'AS64500 Acme Widgets B.V.' })
+    expect(body.company).toMatchObject({ name: 'Acme Manufacturing B.V.', network_type: 'business', asn: 64500 })
+    expect(body.company.evidence).toContainEqual({ source: 'ip-location-db/asn', says: 'AS64500 Acme Manufacturing B.V.' })
     expect(body.timeline).toHaveLength(1)
     expect(body.timeline[0].pages.map((p: { path: string }) => p.path)).toEqual(['/', '/pricing', '/about'])
     expect(body.attribution.url).toBe('https://db-ip.com')
@@ -145,7 +145,7 @@ describe('pages that count for company recognition', () => {
     await visit(ipIn(NETS.acme, 21), ['/', '/pricing/enterprise'])
     await visit(ipIn(NETS.university), ['/', '/about'])
     await enrich()
-    expect((await companies()).map((c) => c.name)).toEqual(['Acme Widgets B.V.'])
+    expect((await companies()).map((c) => c.name)).toEqual(['Acme Manufacturing B.V.'])
     // The other visit may still reach a pricing page: it waits, its IP row with it.
     expect(await t.count('visit_ips', "site = 'example.com'")).toBe(1)
   })
@@ -193,7 +193,7 @@ describe('suppression', () => {
   it('lets a visitor stop the recognition of their organisation from the opt-out page', async () => {
     const ip = ipIn(NETS.acme)
     const page = await request(t.app).get('/optout?lang=en').set('X-Forwarded-For', ip).expect(200)
-    expect(page.text).toContain('Your network belongs to Acme Widgets B.V.')
+    expect(page.text).toContain('Your network belongs to Acme Manufacturing B.V.')
     const other = await request(t.app).get('/optout?lang=en').set('X-Forwarded-For', ipIn(NETS.comcast)).expect(200)
     expect(other.text).not.toContain('Your organisation')
     await request(t.app).post('/optout').set('X-Forwarded-For', ip).type('form').send({ action: 'organisation', lang: 'en' }).expect(303)
@@ -219,10 +219,10 @@ describe('suppression', () => {
 
   it('is for admins only', async () => {
     await t.db.insert('users', [{ email: 'viewer@example.com', password_hash: await hashPassword('viewer password'), role: 'viewer' }])
-    const viewer = request.agent(t.app)
-    await viewer.post('/api/login').send({ email: 'viewer@example.com', password: 'viewer password' }).expect(200)
+    const viewer = await t.login(t.app, { email: 'viewer@example.com', password: 'viewer password' })
     await viewer.get('/api/companies?site=example.com').expect(200)
-    await viewer.post('/api/suppressions').send({ kind: 'name', value: 'Acme' }).expect(403)
+    const res = await viewer.post('/api/suppressions').send({ kind: 'name', value: 'Acme' }).expect(403)
+    expect(res.body.error).toBe('only an admin may do this')
     await viewer.post('/api/companies/directory').set('Content-Type', 'text/csv').send('name\nAcme').expect(403)
   })
 })
@@ -231,7 +231,7 @@ describe('company directory', () => {
   it('imports CSV, reports rejected rows with line and reason, and enriches recognised companies', async () => {
     const csv = [
       'name,domain,address,postcode,city,country,industry,employees,phone,website,kvk',
-      'Acme Widgets B.V.,acme-widgets.example,Stationsplein 1,3511 AB,Utrecht,NL,Manufacturing,50-199,+31 30 123 4567,https://acme-widgets.example,12345678',
+      'Acme Manufacturing B.V.,acme-widgets.example,Stationsplein 1,3511 AB,Utrecht,NL,Manufacturing,50-199,+31 30 123 4567,https://acme-widgets.example,12345678',
       ',,,,,,,,,,',
       'Bad Country Ltd,bad.example,,,,Netherlands,,,,,',
       'Broken Domain,not a domain,,,,,,,,,',
@@ -246,7 +246,7 @@ describe('company directory', () => {
     await visit(ipIn(NETS.acme), ['/pricing'])
     await enrich()
     const [c] = await companies()
-    expect(c).toMatchObject({ name: 'Acme Widgets B.V.', domain: 'acme-widgets.example', industry: 'Manufacturing', employee_range: '50-199' })
+    expect(c).toMatchObject({ name: 'Acme Manufacturing B.V.', domain: 'acme-widgets.example', industry: 'Manufacturing', employee_range: '50-199' })
     const page = (await admin.get(`/api/companies/${String(c!.id)}?site=example.com`).expect(200)).body
     expect(page.company).toMatchObject({ registration_number: '12345678', address: 'Stationsplein 1', phone: '+31 30 123 4567' })
   })
@@ -274,7 +274,7 @@ describe('form-domain learning', () => {
     expect(Number(m!.confidence)).toBeCloseTo(0.75, 2)
     await visit(ipIn(NETS.acme), ['/'])
     await enrich()
-    expect((await companies())[0]).toMatchObject({ name: 'Acme Widgets B.V.', domain: 'acme-widgets.example' })
+    expect((await companies())[0]).toMatchObject({ name: 'Acme Manufacturing B.V.', domain: 'acme-widgets.example' })
   })
 
   it('never stores the address or free-mail domains, and never learns a consumer network', async () => {

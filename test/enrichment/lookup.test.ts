@@ -34,10 +34,10 @@ describe('lookupIp', () => {
       network: '198.51.100.0/24',
       network_type: 'business',
       asn: 64500,
-      as_org: 'Acme Widgets B.V.',
+      as_org: 'Acme Manufacturing B.V.',
       country: 'NL',
       city: 'Utrecht',
-      company: { name: 'Acme Widgets B.V.', country: 'NL', city: 'Utrecht', domain: '' },
+      company: { name: 'Acme Manufacturing B.V.', country: 'NL', city: 'Utrecht', domain: '' },
     })
     expect(r.company!.id).toMatch(/^[0-9a-f]{16}$/)
     expect(r.evidence.map((e) => e.source)).toEqual(['ip-location-db/asn', 'rules', 'db-ip city lite'])
@@ -48,7 +48,7 @@ describe('lookupIp', () => {
     expect(r).toMatchObject({ network_type: 'isp', company: null })
     expect(r.evidence).toContainEqual({ source: 'maxmind enterprise', says: 'user_type residential' })
     // Outside the Enterprise record the registry owner still counts.
-    expect((await fixtureIntel({ maxmind: enterprise }).lookupIp(ipIn(NETS.acme, 5))).company?.name).toBe('Acme Widgets B.V.')
+    expect((await fixtureIntel({ maxmind: enterprise }).lookupIp(ipIn(NETS.acme, 5))).company?.name).toBe('Acme Manufacturing B.V.')
   })
 
   it('lets MaxMind Enterprise name a business customer on a consumer ISP network', async () => {

@@ -40,7 +40,7 @@ describe('IP parsing', () => {
 describe('AS range table', () => {
   it('finds the owner of IPv4 and IPv6 addresses and misses outside every range', () => {
     const t = fixtureAsn()
-    expect(t.lookup(p(ipIn(NETS.acme)))).toEqual({ asn: 64500, org: 'Acme Widgets B.V.' })
+    expect(t.lookup(p(ipIn(NETS.acme)))).toEqual({ asn: 64500, org: 'Acme Manufacturing B.V.' })
     expect(t.lookup(p(ipIn(NETS.university)))).toEqual({ asn: 64504, org: 'University of Example' })
     expect(t.lookup(p('198.51.101.1'))).toBeNull()
     expect(t.lookup(p('2001:db8:3::1'))).toBeNull()
@@ -85,7 +85,7 @@ describe('MaxMind databases', () => {
     databaseType: 'GeoIP2-Enterprise',
     ipVersion: 6,
     records: [
-      ['198.51.100.0/24', { country: { iso_code: 'NL' }, city: { names: { en: 'Utrecht' } }, postal: { code: '3511' }, traits: { user_type: 'business', connection_type: 'Corporate', organization: 'Acme Widgets B.V.', isp: 'KPN', autonomous_system_number: 1136, autonomous_system_organization: 'KPN B.V.', domain: 'acme.example' } }],
+      ['198.51.100.0/24', { country: { iso_code: 'NL' }, city: { names: { en: 'Utrecht' } }, postal: { code: '3511' }, traits: { user_type: 'business', connection_type: 'Corporate', organization: 'Acme Manufacturing B.V.', isp: 'KPN', autonomous_system_number: 1136, autonomous_system_organization: 'KPN B.V.', domain: 'acme.example' } }],
       ['203.0.113.0/24', { country: { iso_code: 'US' }, traits: { user_type: 'residential', connection_type: 'Cable/DSL', isp: 'Comcast' } }],
     ],
   })
@@ -101,7 +101,7 @@ describe('MaxMind databases', () => {
       place: { country: 'NL', region: '', city: 'Utrecht', postcode: '3511' },
       asn: { asn: 1136, org: 'KPN B.V.' },
       isp: 'KPN',
-      organization: 'Acme Widgets B.V.',
+      organization: 'Acme Manufacturing B.V.',
       domain: 'acme.example',
       userType: 'business',
       connectionType: 'Corporate',

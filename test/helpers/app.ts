@@ -54,10 +54,11 @@ export async function makeApp(env: Record<string, string> = {}, given: { intel?:
       const rows = await deps.db.query<{ n: string }>(`SELECT count() AS n FROM {t:Identifier} WHERE ${where}`, { t: table, ...params })
       return Number(rows[0]?.n ?? 0)
     },
-    /** A supertest agent holding an admin session cookie. */
-    async login(app_: Express = app) {
+    /** A supertest agent holding an admin session cookie, sending the dashboard's CSRF header as the web app does. */
+    async login(app_: Express = app, who: { email: string; password: string } = ADMIN) {
       const agent = request.agent(app_)
-      await agent.post('/api/login').send(ADMIN).expect(200)
+      agent.set('X-Spoor-Request', '1')
+      await agent.post('/api/login').send(who).expect(200)
       return agent
     },
     /** Empties every data table between tests (not sites or users). */

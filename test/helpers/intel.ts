@@ -22,7 +22,7 @@ export interface FixtureNet {
 
 /** Documentation and benchmark address blocks (RFC 5737, 3849, 2544), one owner each. */
 export const NETS = {
-  acme: { cidr: '198.51.100.0/24', asn: 64500, org: 'Acme Widgets B.V.', country: 'NL', city: 'Utrecht' },
+  acme: { cidr: '198.51.100.0/24', asn: 64500, org: 'Acme Manufacturing B.V.', country: 'NL', city: 'Utrecht' },
   comcast: { cidr: '203.0.113.0/24', asn: 7922, org: 'Comcast Cable Communications, LLC', country: 'US', city: 'Philadelphia' },
   person: { cidr: '192.0.2.0/24', asn: 64501, org: 'Jan de Vries', country: 'NL', city: 'Delft' },
   mobile: { cidr: '198.18.0.0/24', asn: 64502, org: 'Example Mobile Telecommunications Ltd', country: 'GB', city: 'London' },

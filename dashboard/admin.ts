@@ -1,0 +1,86 @@
+// Admin settings behind the dashboard: sites, users, and what is in force
+// (retention, opt-out link, tracking snippet). Reading settings is open to every
+// logged-in user; changing them is for admins.
+import express, { type NextFunction, type Request, type Response, Router } from 'express'
+import { z } from 'zod'
+import type { Config } from '../lib/config.ts'
+import type { Db } from '../lib/db.ts'
+import { normaliseDomain } from '../lib/domain.ts'
+import { HttpError } from '../lib/errors.ts'
+import type { Sites } from '../lib/sites.ts'
+import { DEMO_SITE } from '../collector/demo.ts'
+import type { Users } from './auth.ts'
+
+export function requireAdmin(req: Request, _res: Response, next: NextFunction): void {
+  if (req.user?.role !== 'admin') throw new HttpError(403, 'only an admin may do this')
+  next()
+}
+
+const NewUser = z.object({
+  email: z.email({ message: 'email must be an e-mail address' }).max(320),
+  password: z.string().min(8, 'password must be at least 8 characters').max(1000),
+  role: z.enum(['admin', 'viewer'], { message: 'role must be admin or viewer' }),
+})
+
+export function snippet(publicUrl: string, site: string): string {
+  return (
+    `<script>window.spoor=window.spoor||function(){(spoor.q=spoor.q||[]).push(arguments)}</script>\n` +
+    `<script defer src="${publicUrl}/script.js" data-site="${site}"></script>`
+  )
+}
+
+export function adminRouter(deps: { db: Db; sites: Sites; users: Users; config: Config }): Router {
+  const r = Router()
+  const json = express.json({ limit: '8kb' })
+  const { config } = deps
+
+  r.get('/api/settings', (_req, res) => {
+    res.json({
+      public_url: config.publicUrl,
+      optout_url: `${config.publicUrl}/optout`,
+      optout_link: `<a href="${config.publicUrl}/optout?return=https://example.com/privacy">Opt out of website statistics</a>`,
+      snippets: Object.fromEntries(deps.sites.list().map((s) => [s, snippet(config.publicUrl, s)])),
+      demo_site: config.demo ? DEMO_SITE : null,
+      retention: {
+        ip_days: config.ipRetentionDays,
+        raw_event_days: config.rawRetentionDays,
+        aggregate_months: 25,
+        company_visit_months: config.companyRetentionMonths,
+      },
+      company_network_types: config.companyNetworkTypes,
+      reverse_dns: config.rdns,
+      attribution: { text: 'IP Geolocation by DB-IP', url: 'https://db-ip.com' },
+    })
+  })
+
+  r.post('/api/sites', requireAdmin, json, async (req, res) => {
+    const domain = (req.body as { domain?: unknown } | undefined)?.domain
+    if (typeof domain !== 'string') throw new HttpError(400, 'domain is required, e.g. "example.com"', 'domain')
+    const site = await deps.sites.add(domain)
+    res.status(201).json({ site, snippet: snippet(config.publicUrl, site) })
+  })
+  r.delete('/api/sites/:site', requireAdmin, async (req, res) => {
+    const site = normaliseDomain(String(req.params.site))
+    if (!site || !deps.sites.has(site)) throw new HttpError(404, 'no such site')
+    // The site stops collecting; its data stays until retention removes it.
+    await deps.sites.remove(site)
+    res.json({ ok: true })
+  })
+
+  r.get('/api/users', requireAdmin, async (_req, res) => {
+    res.json({ results: await deps.users.list() })
+  })
+  r.post('/api/users', requireAdmin, json, async (req, res) => {
+    const b = NewUser.safeParse(req.body)
+    if (!b.success) throw new HttpError(400, b.error.issues[0]?.message ?? 'invalid user', String(b.error.issues[0]?.path[0] ?? 'body'))
+    await deps.users.upsert(b.data.email, b.data.password, b.data.role)
+    res.status(201).json({ email: b.data.email.toLowerCase(), role: b.data.role })
+  })
+  r.delete('/api/users/:email', requireAdmin, async (req, res) => {
+    const email = String(req.params.email).toLowerCase()
+    if (email === req.user?.email) throw new HttpError(400, 'you cannot remove yourself')
+    if (!(await deps.users.remove(email))) throw new HttpError(404, 'no such user')
+    res.json({ ok: true })
+  })
+  return r
+}
