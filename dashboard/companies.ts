@@ -23,7 +23,9 @@ const Filters = z.object({
   page: z.string().max(2048).optional(),
   min_visits: z.string().regex(/^\d{1,6}$/, 'min_visits must be a whole number').transform(Number).optional(),
   q: z.string().max(200).optional(),
-  sort: z.enum(['last_visit', 'visits', 'pageviews', 'visitors', 'duration', 'name'], { message: 'sort must be last_visit, visits, pageviews, visitors, duration or name' }).optional(),
+  sort: z
+    .enum(['last_visit', 'visits', 'pageviews', 'visitors', 'duration', 'name', 'lead_score'], { message: 'sort must be last_visit, visits, pageviews, visitors, duration, name or lead_score' })
+    .optional(),
   order: z.enum(['asc', 'desc'], { message: 'order must be asc or desc' }).optional(),
 })
 
@@ -35,6 +37,8 @@ const SORTS = {
   visitors: 'visitors',
   duration: 'duration',
   name: 'lower(name)',
+  // The same formula as leadScore(), in SQL, so that sorting by it works before LIMIT.
+  lead_score: 'least(1, length(pages) / 10) * 40 + least(1, visits / 5) * 30 + least(1, duration / 900) * 30',
 } as const
 
 export interface CompanyRow {
@@ -53,6 +57,17 @@ export interface CompanyRow {
   first_visit: string
   last_visit: string
   pages: string[]
+  lead_score: number
+}
+
+/**
+ * Lead score, 0–100: how much a company looked around. Distinct pages weigh most
+ * (up to 40 points at 10 pages), then visits (up to 30 at 5 visits), then time on site
+ * (up to 30 at 15 minutes). A single one-page visit scores about 11.
+ */
+export function leadScore(c: { pages: number; visits: number; duration: number }): number {
+  const part = (v: number, full: number, points: number) => Math.min(1, v / full) * points
+  return Math.round(part(c.pages, 10, 40) + part(c.visits, 5, 30) + part(c.duration, 900, 30))
 }
 
 const PROFILE = 'company_id, name, domain, address, postcode, city, country, industry, employee_range, phone, website, registration_number, network_type, asn, as_org, evidence'
@@ -83,7 +98,7 @@ export class CompanyQueries {
          AND ({page:String} = '' OR arrayExists(p -> startsWith(p, {page:String}), v.pages))
          AND v.visits >= {min_visits:UInt32}
          AND ({q:String} = '' OR positionCaseInsensitiveUTF8(c.name, {q:String}) > 0 OR positionCaseInsensitiveUTF8(c.domain, {q:String}) > 0)
-       ORDER BY ${sort} ${dir}, name ASC
+       ORDER BY ${sort} ${dir}, lower(name) ASC
        LIMIT {limit:UInt32}`,
       {
         site: q.site,
@@ -98,7 +113,10 @@ export class CompanyQueries {
         q: q.q ?? '',
       },
     )
-    return rows.map((r) => ({ ...r, visits: Number(r.visits), pageviews: Number(r.pageviews), visitors: Number(r.visitors), duration: Number(r.duration) }))
+    return rows.map((r) => {
+      const c = { ...r, visits: Number(r.visits), pageviews: Number(r.pageviews), visitors: Number(r.visitors), duration: Number(r.duration) }
+      return { ...c, lead_score: leadScore({ pages: c.pages.length, visits: c.visits, duration: c.duration }) }
+    })
   }
 
   /** Profile, figures per day, and the visits with the pages seen (as long as raw events are kept). */

@@ -186,6 +186,16 @@ export function statsRouter(deps: { db: Db; sites: Sites }): Router {
     const q = range(req)
     res.json({ site: q.site, from: q.from, to: q.to, results: await stats.entryPages(q) })
   })
+  // Visitors in the last 5 minutes: a small range of the raw events (ordered by site and day).
+  r.get('/api/stats/realtime', async (req, res) => {
+    const q = range(req)
+    const [row] = await deps.db.query<{ visitors: string }>(
+      `SELECT uniqExact(vid) AS visitors FROM events
+       WHERE site = {site:String} AND toDate(ts) >= yesterday() AND ts > now64(3) - INTERVAL 5 MINUTE`,
+      q,
+    )
+    res.json({ site: q.site, visitors: Number(row?.visitors ?? 0) })
+  })
   r.get('/api/stats/utm', async (req, res) => {
     const q = range(req)
     res.json({ site: q.site, from: q.from, to: q.to, by: q.by, results: await stats.breakdown(`utm_${q.by}`, q) })

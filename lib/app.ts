@@ -1,5 +1,7 @@
 // createApp(deps) builds the Express app and nothing else: no port, no timers,
 // no database opening. main.ts wires the real parts; tests wire their own.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import cookieParser from 'cookie-parser'
 import express, { type Express } from 'express'
 import helmet from 'helmet'
@@ -40,6 +42,8 @@ export interface AppDeps {
   beacon: Beacon
   scheduler: Scheduler | null
 }
+
+const WEB_DIR = new URL('../dist/dashboard/', import.meta.url).pathname
 
 export function createApp(deps: AppDeps): Express {
   const { config } = deps
@@ -91,13 +95,15 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', (req) => {
     throw new HttpError(404, `no such API route: ${req.method} ${req.baseUrl}${req.path}`)
   })
-  app.get('/', (_req, res) => {
-    res.type('text').send(
-      `Spoor (${config.role}). The browser dashboard arrives with the dashboard issue; until then:\n` +
-        `  POST /api/login { email, password }, then GET /api/stats/summary?site=...&from=YYYY-MM-DD&to=YYYY-MM-DD\n` +
-        `  beacon: ${config.publicUrl}/script.js   opt-out page: ${config.publicUrl}/optout${config.demo ? `   demo: ${config.publicUrl}/demo` : ''}\n`,
-    )
-  })
+  if (serves) {
+    // The web app (dashboard/app), built by `npm run build` (npm start and npm test run it).
+    app.use('/assets', express.static(join(WEB_DIR, 'assets'), { immutable: true, maxAge: '365d', index: false }))
+    app.get(['/', '/login', '/companies', '/companies/:id', '/settings'], (_req, res) => {
+      const index = join(WEB_DIR, 'index.html')
+      if (!existsSync(index)) return void res.status(503).type('text').send('The dashboard is not built yet: run `npm run build` (npm start does it).\n')
+      res.set('Cache-Control', 'no-cache').sendFile(index)
+    })
+  }
   app.use((_req, res) => void res.status(404).json({ error: 'not found' }))
   app.use(errorHandler(deps.log))
   return app

@@ -1,0 +1,159 @@
+// The Spoor dashboard: login, overview, companies, settings. It reads only the JSON
+// API; the URL holds the view (path, site, period, filters).
+import { render } from 'preact'
+import { useEffect, useState } from 'preact/hooks'
+import { api, ApiError } from './api.ts'
+import { CompanyPage, Companies } from './companies.tsx'
+import { initialLang, type Lang, translate } from './i18n.ts'
+import { Overview } from './overview.tsx'
+import { SettingsView } from './settings.tsx'
+import { navigate, type Period, readState } from './state.ts'
+import { type T, useApi } from './ui.tsx'
+import './style.css'
+
+interface Me {
+  email: string
+  role: 'admin' | 'viewer'
+}
+
+function Login(props: { t: T; onLogin: (me: Me) => void }) {
+  const [error, setError] = useState('')
+  return (
+    <form
+      class="card login"
+      onSubmit={(e) => {
+        e.preventDefault()
+        const f = new FormData(e.target as HTMLFormElement)
+        api<Me>('/api/login', { json: { email: f.get('email'), password: f.get('password') } }).then(props.onLogin, (err: Error) => setError(err.message))
+      }}
+    >
+      <h1>Spoor</h1>
+      <label>
+        {props.t('email')}
+        <input name="email" type="email" autoComplete="username" required />
+      </label>
+      <label>
+        {props.t('password')}
+        <input name="password" type="password" autoComplete="current-password" required />
+      </label>
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <button type="submit">{props.t('login')}</button>
+    </form>
+  )
+}
+
+const PERIODS: Array<[Period, Parameters<T>[0]]> = [
+  ['today', 'today'],
+  ['yesterday', 'yesterday'],
+  ['7d', 'd7'],
+  ['30d', 'd30'],
+  ['month', 'month'],
+  ['custom', 'custom'],
+]
+
+function App() {
+  const [lang, setLang] = useState<Lang>(initialLang())
+  const [s, setS] = useState(readState())
+  const [me, setMe] = useState<Me | null | undefined>(undefined)
+  const [sitesVersion, setSitesVersion] = useState(0)
+  const t = translate(lang)
+  useEffect(() => {
+    const onPop = () => setS(readState())
+    addEventListener('popstate', onPop)
+    api<Me>('/api/me').then(setMe, (e: ApiError) => setMe(e.status === 401 ? null : null))
+    return () => removeEventListener('popstate', onPop)
+  }, [])
+  useEffect(() => {
+    document.documentElement.lang = lang
+  }, [lang])
+  const sites = useApi<{ sites: string[] }>(me ? `/api/sites?v=${sitesVersion}` : null)
+  const settings = useApi<{ demo_site: string | null; snippets: Record<string, string> }>(me ? `/api/settings?v=${sitesVersion}` : null)
+  const list = sites.data?.sites ?? []
+  // Default site: the first real one, else the demo.
+  useEffect(() => {
+    if (me && list.length > 0 && !list.includes(s.site)) {
+      const real = list.filter((x) => x !== settings.data?.demo_site)
+      history.replaceState(null, '', `${location.pathname}?${new URLSearchParams({ ...Object.fromEntries(s.query), site: real[0] ?? list[0]! })}`)
+      setS(readState())
+    }
+  }, [me, list.join(','), settings.data?.demo_site])
+
+  if (me === undefined) return <p class="muted">{t('loading')}</p>
+  if (me === null) return <Login t={t} onLogin={(m) => (setMe(m), navigate('/'))} />
+
+  const nav = (path: string, label: string) => (
+    <a href={path} class={s.path === path || (path !== '/' && s.path.startsWith(path)) ? 'active' : ''} onClick={(e) => (e.preventDefault(), navigate(path))}>
+      {label}
+    </a>
+  )
+  const companyId = /^\/companies\/([0-9a-f]{16})$/.exec(s.path)?.[1]
+  let body
+  if (list.length === 0 && sites.data) body = <p class="card empty">{t('noSites')}</p>
+  else if (!s.site) body = <p class="muted">{t('loading')}</p>
+  else if (s.path === '/settings') body = me.role === 'admin' ? <SettingsView t={t} onSitesChanged={() => setSitesVersion((v) => v + 1)} /> : <p class="card">{t('adminOnly')}</p>
+  else if (companyId) body = <CompanyPage s={s} t={t} id={companyId} />
+  else if (s.path.startsWith('/companies')) body = <Companies s={s} t={t} />
+  else body = <Overview s={s} t={t} demoSite={settings.data?.demo_site ?? null} snippet={settings.data?.snippets[s.site] ?? null} />
+
+  return (
+    <div class="shell">
+      <header class="top">
+        <strong class="brand">Spoor</strong>
+        <nav>
+          {nav('/', t('overview'))}
+          {nav('/companies', t('companies'))}
+          {me.role === 'admin' ? nav('/settings', t('settings')) : null}
+        </nav>
+        <span class="spacer" />
+        <select aria-label={t('site')} value={s.site} onChange={(e) => navigate(null, { site: (e.target as HTMLSelectElement).value })} data-testid="site-picker">
+          {list.map((x) => (
+            <option key={x} value={x}>
+              {x}
+            </option>
+          ))}
+        </select>
+        <select aria-label={t('period')} value={s.period} onChange={(e) => navigate(null, { period: (e.target as HTMLSelectElement).value, from: null, to: null })} data-testid="period">
+          {PERIODS.map(([p, k]) => (
+            <option key={p} value={p}>
+              {t(k)}
+            </option>
+          ))}
+        </select>
+        {s.period === 'custom' ? (
+          <>
+            <input type="date" value={s.from} onChange={(e) => navigate(null, { from: (e.target as HTMLInputElement).value })} aria-label="from" />
+            <input type="date" value={s.to} onChange={(e) => navigate(null, { to: (e.target as HTMLInputElement).value })} aria-label="to" />
+          </>
+        ) : null}
+        <label class="compare">
+          <input type="checkbox" checked={s.compare} onChange={(e) => navigate(null, { compare: (e.target as HTMLInputElement).checked ? null : '0' })} /> {t('compare')}
+        </label>
+        <button
+          type="button"
+          class="link"
+          onClick={() => {
+            const next: Lang = lang === 'en' ? 'nl' : 'en'
+            localStorage.setItem('spoor_lang', next)
+            setLang(next)
+          }}
+          data-testid="lang"
+        >
+          {lang === 'en' ? 'NL' : 'EN'}
+        </button>
+        <button type="button" class="link" onClick={() => api('/api/logout', { method: 'POST' }).then(() => setMe(null))}>
+          {t('logout')}
+        </button>
+      </header>
+      <main>{body}</main>
+      <footer class="muted">
+        {me.email} · <a href="https://db-ip.com">IP Geolocation by DB-IP</a>
+      </footer>
+    </div>
+  )
+}
+
+render(<App />, document.getElementById('app')!)

@@ -1,0 +1,104 @@
+// Overview: the five figures with their change, the chart, realtime visitors and the ranked lists.
+import { useEffect, useState } from 'preact/hooks'
+import { api } from './api.ts'
+import { Chart, type Point } from './chart.tsx'
+import { previousRange, type ViewState } from './state.ts'
+import { change, duration, fmt, RankedList, type RankedRow, Status, type T, useApi } from './ui.tsx'
+
+interface Summary {
+  visitors: number
+  visits: number
+  pageviews: number
+  bounce_rate: number
+  visit_duration: number
+}
+
+const FIGURES: Array<keyof Summary> = ['visitors', 'visits', 'pageviews', 'bounce_rate', 'visit_duration']
+const LISTS = ['pages', 'entry-pages', 'referrers', 'utm', 'browsers', 'os', 'devices', 'countries'] as const
+
+function show(key: keyof Summary, v: number): string {
+  if (key === 'bounce_rate') return `${v}%`
+  if (key === 'visit_duration') return duration(v)
+  return fmt(v)
+}
+
+function List(props: { s: ViewState; report: (typeof LISTS)[number]; t: T; qs: string }) {
+  const r = useApi<{ results: RankedRow[] }>(`/api/stats/${props.report}?${props.qs}`)
+  return <RankedList title={props.t(props.report)} rows={r.data?.results ?? null} t={props.t} file={props.report} loading={r.loading} error={r.error} />
+}
+
+function Realtime(props: { site: string; t: T }) {
+  const [n, setN] = useState<number | null>(null)
+  useEffect(() => {
+    let live = true
+    const load = () =>
+      api<{ visitors: number }>(`/api/stats/realtime?site=${encodeURIComponent(props.site)}`).then(
+        (r) => live && setN(r.visitors),
+        () => {},
+      )
+    void load()
+    // Every 30 s: "visitors in the last 5 minutes" does not need more.
+    const timer = setInterval(load, 30_000)
+    return () => {
+      live = false
+      clearInterval(timer)
+    }
+  }, [props.site])
+  return (
+    <p class="realtime" data-testid="realtime">
+      <span class="dot" /> <strong>{n === null ? '…' : fmt(n)}</strong> {props.t('realtime')}
+    </p>
+  )
+}
+
+export function Overview(props: { s: ViewState; t: T; demoSite: string | null; snippet: string | null }) {
+  const { s, t } = props
+  const qs = `site=${encodeURIComponent(s.site)}&from=${s.from}&to=${s.to}`
+  const prev = previousRange(s.from, s.to)
+  const now = useApi<Summary>(`/api/stats/summary?${qs}`)
+  const before = useApi<Summary>(s.compare ? `/api/stats/summary?site=${encodeURIComponent(s.site)}&from=${prev.from}&to=${prev.to}` : null)
+  const series = useApi<{ results: Point[] }>(`/api/stats/timeseries?${qs}`)
+  const empty = now.data !== null && now.data.pageviews === 0
+  return (
+    <div>
+      <Realtime site={s.site} t={t} />
+      <section class="figures" data-testid="figures">
+        {FIGURES.map((k) => (
+          <div class="figure" key={k} data-testid={`figure-${k}`}>
+            <span class="muted">{t(k)}</span>
+            <strong data-value={now.data ? String(now.data[k]) : ''}>{now.data ? show(k, now.data[k]) : '…'}</strong>
+            {s.compare && now.data && before.data ? (
+              <span class="change" title={t('vsPrevious')}>
+                {change(now.data[k], before.data[k])}
+              </span>
+            ) : null}
+          </div>
+        ))}
+      </section>
+      <Status loading={now.loading && !now.data} error={now.error} t={t} />
+      {empty ? (
+        <div class="card empty" data-testid="empty">
+          <p>{s.site === props.demoSite ? t('noDataDemo') : t('noData')}</p>
+          {s.site === props.demoSite ? (
+            <p>
+              <a href="/demo" target="_blank" rel="noopener">
+                {t('openDemo')}
+              </a>
+            </p>
+          ) : props.snippet ? (
+            <pre class="snippet">{props.snippet}</pre>
+          ) : null}
+        </div>
+      ) : null}
+      <section class="card">
+        <h3>{t('chartTitle')}</h3>
+        {series.data ? <Chart points={series.data.results} labels={[t('visitors'), t('pageviews')]} /> : <Status loading={series.loading} error={series.error} t={t} />}
+      </section>
+      <div class="grid">
+        {LISTS.map((l) => (
+          <List key={l} s={s} report={l} t={t} qs={qs} />
+        ))}
+      </div>
+    </div>
+  )
+}

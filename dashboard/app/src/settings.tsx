@@ -1,0 +1,215 @@
+// Settings for admins: sites (snippet, pages that count), users, suppressions, the
+// opt-out link, retention in force and the scheduled jobs.
+import { useState } from 'preact/hooks'
+import { api } from './api.ts'
+import { Status, type T, useApi } from './ui.tsx'
+
+interface Settings {
+  optout_link: string
+  snippets: Record<string, string>
+  retention: { ip_days: number; raw_event_days: number; aggregate_months: number; company_visit_months: number }
+}
+
+function Copy(props: { text: string; t: T }) {
+  const [done, setDone] = useState(false)
+  return (
+    <button type="button" class="link" onClick={() => navigator.clipboard?.writeText(props.text).then(() => setDone(true))}>
+      {done ? props.t('copied') : props.t('copy')}
+    </button>
+  )
+}
+
+function SiteCard(props: { site: string; snippet: string; t: T; onRemoved: () => void }) {
+  const { site, t } = props
+  const pages = useApi<{ patterns: string[] }>(`/api/sites/${encodeURIComponent(site)}/company-pages`)
+  const [text, setText] = useState<string | null>(null)
+  const [msg, setMsg] = useState('')
+  const value = text ?? (pages.data?.patterns ?? []).join('\n')
+  return (
+    <li class="site">
+      <h4>{site}</h4>
+      <p>
+        {t('snippet')} <Copy text={props.snippet} t={t} />
+      </p>
+      <pre class="snippet">{props.snippet}</pre>
+      <label>
+        {t('companyPages')}
+        <textarea rows={3} value={value} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+      </label>
+      <button
+        type="button"
+        onClick={() =>
+          api(`/api/sites/${encodeURIComponent(site)}/company-pages`, { method: 'PUT', json: { patterns: value.split('\n').map((l) => l.trim()).filter(Boolean) } }).then(
+            () => setMsg(t('saved')),
+            (e: Error) => setMsg(e.message),
+          )
+        }
+      >
+        {t('save')}
+      </button>{' '}
+      <button type="button" class="danger" onClick={() => confirm(`${t('remove')} ${site}?`) && api(`/api/sites/${encodeURIComponent(site)}`, { method: 'DELETE' }).then(props.onRemoved, (e: Error) => setMsg(e.message))}>
+        {t('remove')}
+      </button>{' '}
+      <span role="status">{msg}</span>
+    </li>
+  )
+}
+
+export function SettingsView(props: { t: T; onSitesChanged: () => void }) {
+  const { t } = props
+  const settings = useApi<Settings>('/api/settings')
+  const users = useApi<{ results: Array<{ email: string; role: string }> }>('/api/users')
+  const supp = useApi<{ results: Array<{ id: string; kind: string; value: string; reason: string }> }>('/api/suppressions')
+  const jobs = useApi<{ jobs: Array<{ name: string; schedule: string; last_run: string | null; last_rows: number | null; last_error: string | null }> }>('/api/jobs')
+  const [msg, setMsg] = useState('')
+  const submit = (path: string, build: (f: FormData) => unknown, after: () => void) => (e: Event) => {
+    e.preventDefault()
+    const form = e.target as HTMLFormElement
+    api(path, { json: build(new FormData(form)) }).then(
+      () => {
+        form.reset()
+        setMsg('')
+        after()
+      },
+      (err: Error) => setMsg(err.message),
+    )
+  }
+  const reloadAll = () => {
+    settings.reload()
+    props.onSitesChanged()
+  }
+  if (users.error && /admin/.test(users.error)) return <p class="card">{t('adminOnly')}</p>
+  return (
+    <div data-testid="settings">
+      {msg ? (
+        <p class="error" role="alert">
+          {msg}
+        </p>
+      ) : null}
+      <section class="card">
+        <h3>{t('sites')}</h3>
+        <Status loading={settings.loading} error={settings.error} t={t} />
+        <ul class="sites">
+          {Object.entries(settings.data?.snippets ?? {}).map(([site, snippet]) => (
+            <SiteCard key={site} site={site} snippet={snippet} t={t} onRemoved={reloadAll} />
+          ))}
+        </ul>
+        <form onSubmit={submit('/api/sites', (f) => ({ domain: f.get('domain') }), reloadAll)}>
+          <input name="domain" placeholder="example.com" required aria-label={t('addSite')} /> <button>{t('addSite')}</button>
+        </form>
+      </section>
+      <section class="card">
+        <h3>{t('users')}</h3>
+        <ul>
+          {(users.data?.results ?? []).map((u) => (
+            <li key={u.email}>
+              {u.email} · {u.role}{' '}
+              <button type="button" class="link" onClick={() => api(`/api/users/${encodeURIComponent(u.email)}`, { method: 'DELETE' }).then(users.reload, (e: Error) => setMsg(e.message))}>
+                {t('remove')}
+              </button>
+            </li>
+          ))}
+        </ul>
+        <form onSubmit={submit('/api/users', (f) => ({ email: f.get('email'), password: f.get('password'), role: f.get('role') }), users.reload)}>
+          <input name="email" type="email" placeholder={t('email')} required aria-label={t('email')} />
+          <input name="password" type="password" placeholder={t('password')} minLength={8} required aria-label={t('password')} />
+          <select name="role" aria-label={t('role')}>
+            <option value="viewer">viewer</option>
+            <option value="admin">admin</option>
+          </select>{' '}
+          <button>{t('addUser')}</button>
+        </form>
+      </section>
+      <section class="card">
+        <h3>{t('suppressed')}</h3>
+        <ul>
+          {(supp.data?.results ?? []).map((x) => (
+            <li key={x.id}>
+              {x.kind}: {x.value} <span class="muted">{x.reason}</span>{' '}
+              <button type="button" class="link" onClick={() => api(`/api/suppressions/${encodeURIComponent(x.id)}`, { method: 'DELETE' }).then(supp.reload, (e: Error) => setMsg(e.message))}>
+                {t('remove')}
+              </button>
+            </li>
+          ))}
+        </ul>
+        <form onSubmit={submit('/api/suppressions', (f) => ({ kind: f.get('kind'), value: f.get('value'), reason: f.get('reason') ?? '' }), supp.reload)}>
+          <select name="kind" aria-label={t('kind')}>
+            <option value="domain">domain</option>
+            <option value="name">name</option>
+            <option value="range">range</option>
+            <option value="company">company id</option>
+          </select>
+          <input name="value" placeholder={t('value')} required aria-label={t('value')} />
+          <input name="reason" placeholder={t('reason')} aria-label={t('reason')} /> <button>{t('add')}</button>
+        </form>
+      </section>
+      <section class="card">
+        <h3>{t('optoutLink')}</h3>
+        {settings.data ? (
+          <>
+            <pre class="snippet">{settings.data.optout_link}</pre>
+            <Copy text={settings.data.optout_link} t={t} />
+          </>
+        ) : null}
+      </section>
+      <section class="card">
+        <h3>{t('retention')}</h3>
+        {settings.data ? (
+          <dl class="profile" data-testid="retention">
+            <div>
+              <dt>{t('ipDays')}</dt>
+              <dd>
+                {settings.data.retention.ip_days} {t('days')}
+              </dd>
+            </div>
+            <div>
+              <dt>{t('rawDays')}</dt>
+              <dd>
+                {settings.data.retention.raw_event_days} {t('days')}
+              </dd>
+            </div>
+            <div>
+              <dt>{t('aggMonths')}</dt>
+              <dd>
+                {settings.data.retention.aggregate_months} {t('months')}
+              </dd>
+            </div>
+            <div>
+              <dt>{t('companyMonths')}</dt>
+              <dd>
+                {settings.data.retention.company_visit_months} {t('months')}
+              </dd>
+            </div>
+          </dl>
+        ) : null}
+      </section>
+      <section class="card">
+        <h3>{t('jobs')}</h3>
+        <table>
+          <thead>
+            <tr>
+              <th>{t('name')}</th>
+              <th>cron</th>
+              <th>{t('lastRun')}</th>
+              <th class="num">{t('rows')}</th>
+              <th>{t('error')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(jobs.data?.jobs ?? []).map((j) => (
+              <tr key={j.name}>
+                <td>{j.name}</td>
+                <td>
+                  <code>{j.schedule}</code>
+                </td>
+                <td>{j.last_run?.slice(0, 19).replace('T', ' ') ?? '–'}</td>
+                <td class="num">{j.last_rows ?? '–'}</td>
+                <td class="error">{j.last_error ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </div>
+  )
+}
