@@ -19,6 +19,7 @@ import { parseRange } from './stats.ts'
 const Filters = z.object({
   country: z.string().regex(/^[A-Za-z]{2}$/, 'country must be a two-letter code').transform((c) => c.toUpperCase()).optional(),
   industry: z.string().max(200).optional(),
+  size: z.string().max(50).optional(),
   network_type: z.enum(NETWORK_TYPES, { message: `network_type must be one of ${NETWORK_TYPES.join(', ')}` }).optional(),
   page: z.string().max(2048).optional(),
   min_visits: z.string().regex(/^\d{1,6}$/, 'min_visits must be a whole number').transform(Number).optional(),
@@ -63,7 +64,7 @@ export interface CompanyRow {
 /**
  * Lead score, 0–100: how much a company looked around. Distinct pages weigh most
  * (up to 40 points at 10 pages), then visits (up to 30 at 5 visits), then time on site
- * (up to 30 at 15 minutes). A single one-page visit scores about 11.
+ * (up to 30 at 15 minutes). A single one-page visit scores 10.
  */
 export function leadScore(c: { pages: number; visits: number; duration: number }): number {
   const part = (v: number, full: number, points: number) => Math.min(1, v / full) * points
@@ -94,6 +95,7 @@ export class CompanyQueries {
        INNER JOIN (SELECT * FROM companies FINAL) AS c ON c.company_id = v.company_id
        WHERE ({country:String} = '' OR c.country = {country:String})
          AND ({industry:String} = '' OR positionCaseInsensitiveUTF8(c.industry, {industry:String}) > 0)
+         AND ({size:String} = '' OR c.employee_range = {size:String})
          AND ({network_type:String} = '' OR c.network_type = {network_type:String})
          AND ({page:String} = '' OR arrayExists(p -> startsWith(p, {page:String}), v.pages))
          AND v.visits >= {min_visits:UInt32}
@@ -107,6 +109,7 @@ export class CompanyQueries {
         limit: q.limit,
         country: q.country ?? '',
         industry: q.industry ?? '',
+        size: q.size ?? '',
         network_type: q.network_type ?? '',
         page: q.page ?? '',
         min_visits: q.min_visits ?? 0,

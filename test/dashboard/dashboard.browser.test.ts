@@ -129,6 +129,17 @@ describe.skipIf(chromiumMissing)('dashboard in Chromium', () => {
     await page.context().close()
   })
 
+  it('downloads a ranked list as CSV', async () => {
+    const { page } = await loggedIn()
+    await page.waitForSelector('[data-testid=list-pages] li')
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=list-pages] header button')])
+    expect(download.suggestedFilename()).toBe('pages.csv')
+    const lines = readFileSync((await download.path())!, 'utf8').trim().split('\r\n')
+    expect(lines[0]).toBe('name,visitors,visits,pageviews,events')
+    expect(lines).toContain('/,2,2,2,0')
+    await page.context().close()
+  })
+
   it('keeps a viewer out of the admin settings', async () => {
     const { page } = await loggedIn({ email: 'viewer@example.com', password: 'viewer password' })
     expect(await page.$$('nav >> text=Settings')).toHaveLength(0)

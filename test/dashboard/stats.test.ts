@@ -232,3 +232,14 @@ describe('freshness', () => {
     }
   })
 })
+
+describe('lead score', () => {
+  it('weighs distinct pages, visits and time on site, and stays within 0 to 100', async () => {
+    const { leadScore } = await import('../../dashboard/companies.ts')
+    expect(leadScore({ pages: 0, visits: 0, duration: 0 })).toBe(0)
+    expect(leadScore({ pages: 1, visits: 1, duration: 0 })).toBe(10) // 4 + 6
+    expect(leadScore({ pages: 10, visits: 5, duration: 900 })).toBe(100)
+    expect(leadScore({ pages: 200, visits: 99, duration: 99_999 })).toBe(100)
+    expect(leadScore({ pages: 5, visits: 2, duration: 300 })).toBe(42) // 20 + 12 + 10
+  })
+})

@@ -4,6 +4,7 @@
 import request from 'supertest'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { hashPassword } from '../../dashboard/auth.ts'
+import { leadScore } from '../../dashboard/companies.ts'
 import { makeApp, pageview, rid, send, type TestApp } from '../helpers/app.ts'
 import { ipIn, NETS } from '../helpers/intel.ts'
 
@@ -247,6 +248,9 @@ describe('company directory', () => {
     await enrich()
     const [c] = await companies()
     expect(c).toMatchObject({ name: 'Acme Manufacturing B.V.', domain: 'acme-widgets.example', industry: 'Manufacturing', employee_range: '50-199' })
+    expect((await companies('&size=50-199')).map((x) => x.name)).toEqual(['Acme Manufacturing B.V.'])
+    expect(await companies('&size=1-9')).toEqual([])
+    expect(c!.lead_score).toBe(leadScore({ pages: 1, visits: 1, duration: 0 }))
     const page = (await admin.get(`/api/companies/${String(c!.id)}?site=example.com`).expect(200)).body
     expect(page.company).toMatchObject({ registration_number: '12345678', address: 'Stationsplein 1', phone: '+31 30 123 4567' })
   })

@@ -23,7 +23,7 @@ interface CompanyRow {
   pages: string[]
 }
 
-const FILTERS = ['q', 'country', 'industry', 'network_type', 'page', 'min_visits', 'sort'] as const
+const FILTERS = ['q', 'country', 'industry', 'size', 'network_type', 'page', 'min_visits', 'sort'] as const
 const CSV_COLUMNS = ['name', 'domain', 'city', 'country', 'industry', 'employee_range', 'network_type', 'visits', 'pageviews', 'visitors', 'duration', 'last_visit', 'lead_score', 'pages']
 
 export function Companies(props: { s: ViewState; t: T }) {
@@ -42,6 +42,7 @@ export function Companies(props: { s: ViewState; t: T }) {
         <input type="search" placeholder={t('search')} value={s.query.get('q') ?? ''} onChange={set('q')} aria-label={t('search')} />
         <input placeholder={t('country')} value={s.query.get('country') ?? ''} onChange={set('country')} maxLength={2} size={4} aria-label={t('country')} />
         <input placeholder={t('industry')} value={s.query.get('industry') ?? ''} onChange={set('industry')} aria-label={t('industry')} />
+        <input placeholder={t('employees')} value={s.query.get('size') ?? ''} onChange={set('size')} size={8} aria-label={t('employees')} />
         <select value={s.query.get('network_type') ?? ''} onChange={set('network_type')} aria-label={t('networkType')}>
           <option value="">{t('networkType')}</option>
           <option value="business">business</option>
