@@ -156,30 +156,21 @@ export function SettingsView(props: { t: T; onSitesChanged: () => void }) {
         <h3>{t('retention')}</h3>
         {settings.data ? (
           <dl class="profile" data-testid="retention">
-            <div>
-              <dt>{t('ipDays')}</dt>
-              <dd>
-                {settings.data.retention.ip_days} {t('days')}
-              </dd>
-            </div>
-            <div>
-              <dt>{t('rawDays')}</dt>
-              <dd>
-                {settings.data.retention.raw_event_days} {t('days')}
-              </dd>
-            </div>
-            <div>
-              <dt>{t('aggMonths')}</dt>
-              <dd>
-                {settings.data.retention.aggregate_months} {t('months')}
-              </dd>
-            </div>
-            <div>
-              <dt>{t('companyMonths')}</dt>
-              <dd>
-                {settings.data.retention.company_visit_months} {t('months')}
-              </dd>
-            </div>
+            {(
+              [
+                ['ipDays', settings.data.retention.ip_days, 'days'],
+                ['rawDays', settings.data.retention.raw_event_days, 'days'],
+                ['aggMonths', settings.data.retention.aggregate_months, 'months'],
+                ['companyMonths', settings.data.retention.company_visit_months, 'months'],
+              ] as const
+            ).map(([label, n, unit]) => (
+              <div key={label}>
+                <dt>{t(label)}</dt>
+                <dd>
+                  {n} {t(unit)}
+                </dd>
+              </div>
+            ))}
           </dl>
         ) : null}
       </section>
