@@ -4,7 +4,7 @@
 // public name, shown to sales users) with the network type `type`. Owners not in this map are
 // only ever named by the word rules in rules.ts.
 //
-// 1447 ASes: 815 business, 279 education, 353 government.
+// 1446 ASes: 815 business, 278 education, 353 government.
 // Coverage: (1) large companies that own their address space (Fortune Global 500, Forbes Global
 // 2000, S&P 500, Euro Stoxx, AEX, DAX, CAC 40, FTSE 100 members and peers); (2) Dutch, Belgian,
 // German, Austrian, Swiss, UK and French companies of any size; (3) universities and research
@@ -50,8 +50,14 @@
 
 export type OrgType = 'business' | 'education' | 'government'
 
-export const ORGANISATION_ASNS: ReadonlyMap<number, { type: OrgType; name: string }> = new Map<number, { type: OrgType; name: string }>([
-  // Companies (815)
+type Organisation = { type: OrgType; name: string }
+type Entry = readonly [asn: number, organisation: Organisation]
+
+// Three arrays rather than one literal: tsc gives up (TS2590, "union type that is too complex")
+// on a single array literal of more than about a thousand object literals.
+
+/** Companies (815) */
+const COMPANIES: readonly Entry[] = [
   [7792, { type: 'business', name: '3M' }], // org in data: "3M Company"
   [198904, { type: 'business', name: '50Hertz' }], // org in data: "50Hertz Transmission GmbH"
   [50737, { type: 'business', name: 'a.s.r. Nederland' }], // org in data: "ASR Nederland N.V."
@@ -867,7 +873,10 @@ export const ORGANISATION_ASNS: ReadonlyMap<number, { type: OrgType; name: strin
   [206322, { type: 'business', name: 'Österreichische Post' }], // org in data: "Oesterreichische Post AG"
   [41795, { type: 'business', name: 'Ørsted' }], // org in data: "Orsted Services A/S"
   [31517, { type: 'business', name: 'Škoda Auto Deutschland' }], // org in data: "SkodaAuto Deutschland GmbH"
-  // Universities, colleges and research institutes (279)
+]
+
+/** Universities, colleges and research institutes (278) */
+const EDUCATION: readonly Entry[] = [
   [9264, { type: 'education', name: 'Academia Sinica' }], // org in data: "Academia Sinica"
   [23793, { type: 'education', name: 'AIST (National Institute of Advanced Industrial Science and Technology)' }], // org in data: "National Institute of Advanced Industrial Science and Technology"
   [32064, { type: 'education', name: 'American University' }], // org in data: "American University"
@@ -1146,7 +1155,10 @@ export const ORGANISATION_ASNS: ReadonlyMap<number, { type: OrgType; name: strin
   [1776, { type: 'education', name: 'WU Vienna University of Economics and Business' }], // org in data: "WU (Wirtschaftsuniversitaet Wien) - Vienna University of Economics and Business"
   [29, { type: 'education', name: 'Yale University' }], // org in data: "Yale University"
   [802, { type: 'education', name: 'York University' }], // org in data: "York University"
-  // Government bodies, armed forces and intergovernmental organisations (353)
+]
+
+/** Government bodies, armed forces and intergovernmental organisations (353) */
+const GOVERNMENT: readonly Entry[] = [
   [132909, { type: 'government', name: 'ACT Government' }], // org in data: "ACT Government InTACT Group"
   [139344, { type: 'government', name: 'ACT Government' }], // org in data: "ACT Government InTACT Group"
   [204182, { type: 'government', name: 'Agentschap Wegen en Verkeer (Vlaamse overheid)' }], // org in data: "De Vlaamse Overheid, Agentschap Wegen en Verkeer"
@@ -1500,4 +1512,6 @@ export const ORGANISATION_ASNS: ReadonlyMap<number, { type: OrgType; name: strin
   [56670, { type: 'government', name: 'West Sussex County Council' }], // org in data: "West Sussex County Council"
   [10497, { type: 'government', name: 'World Bank' }], // org in data: "IBRD"
   [28810, { type: 'government', name: 'World Health Organization' }], // org in data: "World Health Organization (WHO)"
-])
+]
+
+export const ORGANISATION_ASNS: ReadonlyMap<number, Organisation> = new Map([...COMPANIES, ...EDUCATION, ...GOVERNMENT])
