@@ -93,6 +93,12 @@ describe('owner names the curated AS lists do not know', () => {
 })
 
 describe('curated AS lists decide before the words', () => {
+  it('names an organisation of the curated list by its common name', () => {
+    const c = byOwner('Apple Inc.', 714)
+    expect(c).toMatchObject({ network_type: 'business', owner: 'Apple', strong: true })
+    expect(c.evidence).toContainEqual({ source: 'curated AS list', says: 'AS714 Apple: business network of its own' })
+  })
+
   it.each<[number, string, NetworkType]>([
     [7922, 'Comcast Cable Communications, LLC', 'isp'],
     [16509, 'Amazon.com, Inc.', 'hosting'],
