@@ -2,10 +2,10 @@
 // (or null), AS, location and the evidence. `npm run lookup` and the enrichment job
 // both call lookup(). Nothing here sends an address anywhere unless RDNS is on.
 import type { Config } from '../lib/config.ts'
-import { classify, type Evidence, type NetworkType } from './classify.ts'
-import { type Company, companyId, type Knowledge } from './company.ts'
+import { classify, type Evidence, findOrgPrefix, type NetworkType, orgPrefixes, type OwnerListing, ownerListings } from './classify.ts'
+import { type Company, companyId, type Knowledge, nameKey } from './company.ts'
 import type { GeoReader, Place } from './geo.ts'
-import { networkOf, parseIp } from './ip.ts'
+import { ipv4ToString, networkOf, parseIp } from './ip.ts'
 import { CONSUMER_PTR_DOMAINS } from './rules-data.ts'
 import { AsnTable, type AsnSource } from './sources/asn.ts'
 import { DbipCity } from './sources/dbip-city.ts'
@@ -39,7 +39,12 @@ export interface IntelParts {
 const EMPTY_PLACE: Place = { country: '', region: '', city: '', postcode: '' }
 
 export class IpIntel implements GeoReader {
-  constructor(readonly parts: IntelParts) {}
+  private readonly listings: Map<string, OwnerListing>
+  private readonly prefixes = orgPrefixes()
+
+  constructor(readonly parts: IntelParts) {
+    this.listings = ownerListings((asns) => parts.asn.ownerNames(asns))
+  }
 
   /** Opens every configured source; a configured file that cannot be read stops the start. */
   static async open(
@@ -68,7 +73,8 @@ export class IpIntel implements GeoReader {
     return this.parts.maxmind?.lookup(ip, text).place ?? this.parts.dbip?.lookup(ip, text) ?? null
   }
 
-  async lookupIp(text: string): Promise<LookupResult> {
+  /** `rdns: false` skips reverse DNS even when it is on (the opt-out page: no query for a visitor without consent). */
+  async lookupIp(text: string, opts: { rdns?: boolean } = {}): Promise<LookupResult> {
     const ip = parseIp(text)
     if (!ip) {
       return { ip: text, network: null, network_type: 'unknown', company: null, asn: null, as_org: null, country: '', city: '', evidence: [{ source: 'input', says: 'not an IP address' }] }
@@ -76,8 +82,11 @@ export class IpIntel implements GeoReader {
     const { asn: asnTable, dbip, maxmind, rdns, knowledge } = this.parts
     const asn = asnTable.lookup(ip)
     const mm = maxmind?.lookup(ip, text) ?? null
-    const ptr = rdns ? await rdns.lookup(text) : null
-    const c = classify({ asn, maxmind: mm, ptr })
+    // The canonical form: an IPv4 client stored as ::ffff:a.b.c.d is asked as a.b.c.d (in-addr.arpa).
+    const ptr = rdns && opts.rdns !== false ? await rdns.lookup(ip.v === 4 ? ipv4ToString(ip.n) : text) : null
+    const ownerList = asn ? (this.listings.get(nameKey(asn.org)) ?? null) : null
+    const orgPrefix = asn ? findOrgPrefix(asn.org, this.prefixes) : null
+    const c = classify({ asn, maxmind: mm, ptr, ownerList, orgPrefix })
     const place = mm?.place ?? dbip?.lookup(ip, text) ?? EMPTY_PLACE
     if (mm?.place) c.evidence.push({ source: 'maxmind city', says: [place.city, place.country].filter(Boolean).join(', ') })
     else if (place.country) c.evidence.push({ source: 'db-ip city lite', says: [place.city, place.country].filter(Boolean).join(', ') })

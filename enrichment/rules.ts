@@ -36,7 +36,10 @@ export const ISP_WORDS = words([
   'telecoms?', 'telekom', 'telecommunications?', 'telecomunica\\p{L}*', 't[eé]l[eé]com\\p{L}*', 'telco', 'telefon\\p{L}*', 'telephone', 'telenet',
   'broadband', 'breitband', 'cable', 'cablevision', 'kabel', 'catv', 'internet', 'isp', 'dsl', 'fib(?:er|re)', 'fibra', 'glasvezel', 'ftth',
   'online', 'communications?', 'kommunikation', 'net', 'networks', 'provider', 'wi-?fi', 'wisp', 'satellite', 'stadtwerke', 'multimedia', 'tv', 'televis\\p{L}*',
-  'freifunk', 'svyaz', 'telecommunication', 'connect', 'connectivity', 'access', 'isp'
+  'freifunk', 'svyaz', 'connect', 'connectivity', 'access',
+  // Town utilities and electric co-ops that sell home fibre ("Department of Electricity",
+  // "Municipal Utilities"), tried before the government words.
+  'utilities', 'utility', 'electric', 'electricity', 'power board', 'light (?:and|&) power', 'cooperative', 'co-?op', 'telephone cooperative',
 ])
 
 /** ISP pool labels ("Dynamic IP pool", "DSL customers") also never name a company. */
@@ -50,6 +53,12 @@ export const GOVERNMENT_WORDS = words([
   'air force', 'defen[cs]e', 'military', 'armed forces', 'nato', 'european commission', 'court', 'dod', 'belastingdienst', 'overheid',
   'department', 'belediyesi', 'municipal\\p{L}*', 'nation of', 'prefecture', 'kommune', 'landkreis', 'kanton', 'regierung', 'provincie',
   'provincia', 'gemeenschappelijke? regeling', 'central bank', 'nationalbank', 'state government',
+])
+
+/** Networks that carry many schools or institutes: education, but their owner is not the visitor's. */
+export const EDUCATION_NETWORK_WORDS = words([
+  'research (?:and|&) education', 'education(?:al)? network', 'research network', 'schoolnet', 'schools? network', 'nren', 'academic network',
+  'scientific network', 'university network', 'kennisnet',
 ])
 
 export const EDUCATION_WORDS = words([
@@ -71,8 +80,7 @@ export const INDUSTRY_WORDS = words([
   'hospital', 'hospitals', 'ziekenhuis', 'klinikum', 'kliniken', 'clinic', 'medical', 'health', 'healthcare', 'gezondheidszorg', 'hotels?', 'resorts?',
   'publishing', 'newspapers?', 'publishers', 'consulting', 'accountants', 'accounting', 'law', 'advocaten', 'securities', 'investments?', 'asset management',
   'pensions?', 'pensioenfonds', 'church', 'museum', 'charity', 'red cross', 'rode kruis', '\\p{L}*bank', 'seguros', 'assicurazioni', 'mutual',
-  'finance', 'financial', 'llp', 'p\\.c\\.', 'transport', 'dental', 'opera', 'energy', 'energias', 'energie', 'mills', 'aero\\p{L}*', 'pharmacy',
-  'ministries', 'orchestra', 'theatre', 'theater', 'zoo',
+  'p\\.c\\.', 'transport', 'dental', 'opera', 'mills', 'aero\\p{L}*', 'pharmacy', 'ministries', 'orchestra', 'theatre', 'theater', 'zoo',
 ])
 
 // A company's name usually carries a legal form or a word of trade.

@@ -14,6 +14,8 @@ export interface AsnRecord {
 
 export interface AsnSource {
   lookup(ip: ParsedIp): AsnRecord | null
+  /** The owner names the data gives for each of these AS numbers (one pass over the table). */
+  ownerNames(asns: ReadonlySet<number>): Map<number, Set<string>>
   readonly stats: { v4: number; v6: number; clipped: number; buildMs: number }
 }
 
@@ -167,6 +169,23 @@ export class AsnTable implements AsnSource {
     this.v6asn = asn.slice(0, n)
     this.v6org = org.slice(0, n)
     this.stats.v6 = n
+  }
+
+  ownerNames(asns: ReadonlySet<number>): Map<number, Set<string>> {
+    const out = new Map<number, Set<string>>()
+    for (const [asn, org] of [
+      [this.v4asn, this.v4org],
+      [this.v6asn, this.v6org],
+    ] as const) {
+      for (let i = 0; i < asn.length; i++) {
+        const a = asn[i]!
+        if (!asns.has(a)) continue
+        let names = out.get(a)
+        if (!names) out.set(a, (names = new Set()))
+        names.add(this.orgs.names[org[i]!]!)
+      }
+    }
+    return out
   }
 
   lookup(ip: ParsedIp): AsnRecord | null {

@@ -13,7 +13,6 @@ describe('owner names the curated AS lists do not know', () => {
     ['ING Bank N.V.', 'business'],
     ['Zuger Kantonalbank', 'business'],
     ['Spirit AeroSystems, Inc', 'business'],
-    ['Lewis Roca Rothgerber LLP', 'business'],
     ['Ford Motor Company', 'business'],
     ['Universiteit van Amsterdam', 'education'],
     ['Technische Universität München', 'education'],
@@ -76,6 +75,13 @@ describe('owner names the curated AS lists do not know', () => {
     ['Smith, John', 'unknown'],
     ['Private Person', 'unknown'],
     ['Maria van der Berg', 'unknown'],
+    // Town utilities selling home fibre are ISPs, before any government word.
+    ['CLARKSVILLE DEPARTMENT OF ELECTRICITY', 'isp'],
+    ['Bowling Green Municipal Utilities', 'isp'],
+    ['Example Electric Cooperative', 'isp'],
+    // Networks of many schools are education, but not one of them.
+    ['Kansas Research and Education Network', 'education'],
+    ['European Schoolnet', 'education'],
   ])('%s → %s, never named', (org, type) => {
     const c = byOwner(org)
     expect(c.network_type).toBe(type)

@@ -63,7 +63,9 @@ describe('lookupIp', () => {
     const rdns = new ReverseDns(new Set(), async () => ['gw1.office.acme.example'])
     const r = await fixtureIntel({ rdns, knowledge }).lookupIp(ipIn(NETS.acme))
     expect(r.company).toMatchObject({ name: 'Acme Widgets', domain: 'acme.example', industry: 'Manufacturing', registration_number: '12345678' })
-    expect(r.evidence).toContainEqual({ source: 'reverse dns', says: 'gw1.office.acme.example' })
+    // Only the registrable domain goes into the evidence: host names can carry addresses or names.
+    expect(r.evidence).toContainEqual({ source: 'reverse dns', says: 'acme.example' })
+    expect(JSON.stringify(r)).not.toContain('gw1.office')
   })
 
   it('never names a company whose type is not allowed by COMPANY_NETWORK_TYPES', async () => {
@@ -82,5 +84,44 @@ describe('lookupIp', () => {
     expect(intel.lookup(ipIn(NETS.university))).toMatchObject({ country: 'NL', city: 'Amsterdam' })
     expect(intel.lookup('10.1.2.3')).toBeNull()
     expect(intel.lookup('garbage')).toBeNull()
+  })
+})
+
+describe('lookupIp and the curated lists', () => {
+  it('treats another AS of a listed provider the same, by owner name', async () => {
+    // AS 64999 is on no list, but its owner also owns AS7922 (Comcast, a listed ISP).
+    const { AsnTable } = await import('../../enrichment/sources/asn.ts')
+    const asn = AsnTable.load({ v4: '3221225984,3221226239,7922,"Comcast Cable Communications, LLC"\n3325256704,3325256959,64999,"Comcast Cable Communications, LLC"', v6: '' })
+    const { IpIntel } = await import('../../enrichment/lookup.ts')
+    const intel = new IpIntel({ asn, dbip: null, maxmind: null, rdns: null, knowledge: Knowledge.empty(), companyTypes: ['business', 'education', 'government'] })
+    const r = await intel.lookupIp('198.51.100.1')
+    expect(r).toMatchObject({ asn: 64999, network_type: 'isp', company: null })
+  })
+
+  it('asks reverse DNS about an IPv4 visitor in dotted form, also when stored as ::ffff:a.b.c.d', async () => {
+    const asked: string[] = []
+    const rdns = new ReverseDns(new Set(), async (ip) => (asked.push(ip), []))
+    await fixtureIntel({ rdns }).lookupIp(`::ffff:${ipIn(NETS.acme)}`)
+    expect(asked).toEqual([ipIn(NETS.acme)])
+  })
+
+  it('never names an Enterprise business line without an organisation, or with a person as organisation', async () => {
+    const m = MaxMind.fromSources([
+      {
+        kind: 'enterprise',
+        source: MmdbSource.fromBuffer(
+          writeMmdb({
+            databaseType: 'GeoIP2-Enterprise',
+            ipVersion: 6,
+            records: [
+              ['203.0.113.0/26', { traits: { user_type: 'business', isp: 'Comcast' } }],
+              ['203.0.113.128/26', { traits: { user_type: 'business', isp: 'Comcast', organization: 'Jan de Vries' } }],
+            ],
+          }),
+        ),
+      },
+    ])
+    expect((await fixtureIntel({ maxmind: m }).lookupIp(ipIn(NETS.comcast, 5))).company).toBeNull()
+    expect((await fixtureIntel({ maxmind: m }).lookupIp(ipIn(NETS.comcast, 130))).company).toBeNull()
   })
 })
