@@ -4,11 +4,12 @@ import express, { type Request, type Response, Router } from 'express'
 import type { Config } from '../lib/config.ts'
 import { HttpError } from '../lib/errors.ts'
 import { escapeHtml as h } from '../lib/html.ts'
+import { isOwnOrigin } from '../lib/origin.ts'
 import type { Sites } from '../lib/sites.ts'
 import { isToken, TOKEN_RULE } from './body.ts'
 import type { Optouts } from './optouts.ts'
 import type { IpIntel } from '../enrichment/lookup.ts'
-import { addSuppression } from '../enrichment/suppress.ts'
+import { addSuppressions } from '../enrichment/suppress.ts'
 import type { Db } from '../lib/db.ts'
 import { clientIp } from './ip.ts'
 
@@ -116,13 +117,13 @@ function returnUrl(v: unknown, sites: Sites): { url: string; site: string } | un
  * Origin of "null" (a sandboxed frame, or a no-referrer page) counts only when
  * Sec-Fetch-Site vouches for it. Requests with neither header are not from a browser.
  */
-function sameOriginPost(req: Request): boolean {
+function sameOriginPost(req: Request, publicUrl: string): boolean {
   const origin = req.get('origin')
   const fetchSite = req.get('sec-fetch-site')
   if (fetchSite !== undefined && fetchSite !== 'same-origin') return false
   if (origin === undefined) return true
   if (origin === 'null') return fetchSite === 'same-origin'
-  return URL.canParse(origin) && new URL(origin).host === req.get('host')
+  return isOwnOrigin(origin, req, publicUrl)
 }
 
 function page(
@@ -172,7 +173,7 @@ ${backLink}
 </body></html>`
 }
 
-export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pick<Config, 'ipRetentionDays'>; intel: IpIntel; db: Db }): Router {
+export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pick<Config, 'ipRetentionDays' | 'publicUrl'>; intel: IpIntel; db: Db }): Router {
   const r = Router()
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 })
 
@@ -186,12 +187,12 @@ export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pic
     const back = returnUrl(req.query.return, deps.sites)
     // The address is looked up here and forgotten: it is neither stored nor logged.
     const ip = clientIp(req)
-    const organisation = ip ? ((await deps.intel.lookupIp(ip)).company?.name ?? null) : null
+    const organisation = ip ? ((await deps.intel.lookupIp(ip, { rdns: false })).company?.name ?? null) : null
     res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' }).type('html').send(page(lang, { optedOut, vid, done, ipDays: deps.config.ipRetentionDays, back, organisation }))
   })
 
   r.post('/optout', form, async (req, res) => {
-    if (!sameOriginPost(req)) throw new HttpError(403, 'the opt-out form must be sent from the opt-out page itself')
+    if (!sameOriginPost(req, deps.config.publicUrl)) throw new HttpError(403, 'the opt-out form must be sent from the opt-out page itself')
     const body = (req.body ?? {}) as Record<string, unknown>
     const action = body.action
     if (action !== 'optout' && action !== 'optin' && action !== 'organisation') throw new HttpError(400, 'action must be "optout", "optin" or "organisation"', 'action')
@@ -201,11 +202,12 @@ export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pic
     const lang = pickLang(req)
     if (action === 'organisation') {
       const ip = clientIp(req)
-      const found = ip ? await deps.intel.lookupIp(ip) : null
+      const found = ip ? await deps.intel.lookupIp(ip, { rdns: false }) : null
       if (found?.company && found.network) {
-        const reason = 'asked on the opt-out page'
-        await addSuppression(deps.db, deps.intel.parts.knowledge, 'company', found.company.id, reason)
-        await addSuppression(deps.db, deps.intel.parts.knowledge, 'range', found.network, reason)
+        await addSuppressions(deps.db, deps.intel.parts.knowledge, 'asked on the opt-out page', [
+          ['company', found.company.id],
+          ['range', found.network],
+        ])
       }
     } else if (action === 'optout') {
       await recordOptout(req, res, deps.optouts, vid)

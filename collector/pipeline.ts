@@ -41,6 +41,8 @@ export interface Incoming {
   userAgent: string
   origin: string | undefined
   ownHost: string | undefined
+  /** PUBLIC_URL's host: behind a proxy that rewrites Host, the demo's origin is this. */
+  publicHost: string
   gpc: boolean
   dnt: boolean
   optoutCookie: boolean
@@ -87,7 +89,7 @@ const rightOrigin: Step = (ctx) => {
   } catch {
     return reject('wrong_origin')
   }
-  if (hostBelongsToSite(u.hostname, ctx.site) || (ownHost !== undefined && u.host === ownHost)) return undefined
+  if (hostBelongsToSite(u.hostname, ctx.site) || (ownHost !== undefined && u.host === ownHost) || u.host === ctx.in.publicHost) return undefined
   return reject('wrong_origin')
 }
 

@@ -18,6 +18,7 @@ import { clientIp } from './ip.ts'
 export const MAX_BODY = '16kb'
 
 export interface CollectorDeps extends PipelineDeps {
+  publicHost: string
   beacon: Beacon
   counters: Counters
   optouts: Optouts
@@ -75,6 +76,7 @@ export function collectorRouter(deps: CollectorDeps): Router {
         userAgent: req.get('user-agent') ?? '',
         origin: req.get('origin'),
         ownHost: req.get('host'),
+        publicHost: deps.publicHost,
         gpc: req.get('sec-gpc') === '1',
         dnt: req.get('dnt') === '1',
         optoutCookie: req.cookies?.[OPTOUT_COOKIE] === '1',

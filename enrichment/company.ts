@@ -71,18 +71,28 @@ export class Knowledge {
     return new Knowledge()
   }
 
+  private directoryVersion = ''
+
   async refresh(db: Db, minConfidence: number): Promise<void> {
+    // The directory can hold a whole chamber of commerce: reload it only when it changed.
+    const [v] = await db.query<{ v: string }>("SELECT concat(toString(count()), '/', toString(max(imported_at))) AS v FROM company_directory")
+    const reloadDirectory = v?.v !== this.directoryVersion
     const [dir, learned, supp] = await Promise.all([
-      db.query<DirectoryEntry>(
-        'SELECT name, domain, address, postcode, city, country, industry, employee_range, phone, website, registration_number FROM company_directory FINAL',
-      ),
+      reloadDirectory
+        ? db.query<DirectoryEntry>(
+            'SELECT name, domain, address, postcode, city, country, industry, employee_range, phone, website, registration_number FROM company_directory FINAL',
+          )
+        : Promise.resolve(null),
       db.query<{ network: string; domain: string; confidence: number }>(
         'SELECT network, domain, confidence FROM network_domains FINAL WHERE removed = 0 AND confidence >= {min:Float32}',
         { min: minConfidence },
       ),
       db.query<Suppression>('SELECT id, kind, value FROM suppressions FINAL WHERE deleted = 0'),
     ])
-    this.setDirectory(dir)
+    if (dir) {
+      this.setDirectory(dir)
+      this.directoryVersion = v?.v ?? ''
+    }
     this.learned = new Map(learned.map((l) => [l.network, { domain: l.domain, confidence: Number(l.confidence) }]))
     this.setSuppressions(supp)
   }

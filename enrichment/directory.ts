@@ -64,7 +64,9 @@ function canonicalKeys(raw: Record<string, unknown>): Record<string, unknown> {
   for (const [k, v] of Object.entries(raw)) {
     const key = k.trim().toLowerCase().replace(/[\s-]+/g, '_')
     const field = (FIELDS as readonly string[]).includes(key) ? key : ALIASES[key]
-    if (field && v !== null && v !== undefined) out[field] = typeof v === 'string' ? v : String(v)
+    if (!field || v === null || v === undefined) continue
+    // Numbers (a postcode, a registration number) become text; objects and lists are refused by the schema.
+    out[field] = typeof v === 'number' || typeof v === 'boolean' ? String(v) : v
   }
   return out
 }
@@ -76,7 +78,20 @@ export function parseDirectory(body: string, format: 'csv' | 'jsonl'): { entries
   let raws: Array<{ line: number; raw: unknown }>
   if (format === 'csv') {
     try {
-      const records = parse(body, { columns: true, skip_empty_lines: true, bom: true, relax_column_count: true, info: true }) as Array<{ record: Record<string, string>; info: { lines: number } }>
+      // A malformed record (an unclosed quote) is reported and skipped, not the whole file.
+      const records = parse(body, {
+        columns: true,
+        skip_empty_lines: true,
+        bom: true,
+        relax_column_count: true,
+        info: true,
+        skip_records_with_error: true,
+        on_skip: (err) => {
+          report.rows++
+          report.rejected.push({ line: (err as { lines?: number } | undefined)?.lines ?? 0, reason: `not readable as CSV: ${err?.message ?? 'malformed record'}` })
+          return undefined
+        },
+      }) as Array<{ record: Record<string, string>; info: { lines: number } }>
       raws = records.map((r) => ({ line: r.info.lines, raw: r.record }))
     } catch (err) {
       report.rejected.push({ line: (err as { lines?: number }).lines ?? 0, reason: `not readable as CSV: ${(err as Error).message}` })

@@ -125,6 +125,11 @@ export class Scheduler {
       state.last_run = new Date(started).toISOString()
       state.last_duration_ms = Date.now() - started
     }
+    await this.ctx.db
+      ?.insert('job_runs', [
+        { name, started_at: state.last_run.replace('T', ' ').replace('Z', ''), duration_ms: state.last_duration_ms, rows: state.last_error ? 0 : (state.last_rows ?? 0), error: state.last_error ?? '', failures: state.failures },
+      ])
+      .catch((err: Error) => this.log.warn({ job: name, err: err.message }, 'could not record the job run'))
     return state
   }
 
@@ -135,4 +140,30 @@ export class Scheduler {
   async stop(): Promise<void> {
     for (const t of this.tasks) await t.stop()
   }
+}
+
+/** The jobs' state as recorded in job_runs: the same answer in every process. */
+export async function recordedJobStates(db: Db): Promise<JobState[]> {
+  const rows = await db.query<{ name: string; last_run: string; last_duration_ms: number; last_rows: string; last_error: string; runs: string; failures: number }>(
+    `SELECT name, toString(max(started_at)) AS last_run, argMax(duration_ms, started_at) AS last_duration_ms,
+            argMax(rows, started_at) AS last_rows, argMax(error, started_at) AS last_error, count() AS runs,
+            argMax(failures, started_at) AS failures
+     FROM job_runs GROUP BY name`,
+  )
+  const byName = new Map(rows.map((r) => [r.name, r]))
+  return JOBS.map((j) => {
+    const r = byName.get(j.name)
+    return {
+      name: j.name,
+      schedule: j.schedule,
+      description: j.description,
+      running: false,
+      last_run: r ? `${r.last_run.replace(' ', 'T')}Z` : null,
+      last_duration_ms: r ? Number(r.last_duration_ms) : null,
+      last_rows: r ? Number(r.last_rows) : null,
+      last_error: r?.last_error ? r.last_error : null,
+      runs: r ? Number(r.runs) : 0,
+      failures: r ? Number(r.failures) : 0,
+    }
+  })
 }

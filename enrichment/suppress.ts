@@ -7,7 +7,7 @@ import type { Db } from '../lib/db.ts'
 import { HttpError } from '../lib/errors.ts'
 import { normaliseDomain } from '../lib/domain.ts'
 import { type Company, type Knowledge, type Suppression } from './company.ts'
-import { parseCidr } from './ip.ts'
+import { cmp6, parseCidr } from './ip.ts'
 import { MIN_CONFIDENCE } from './jobs/learn-domains.ts'
 
 export const SUPPRESSION_KINDS = ['company', 'domain', 'name', 'range'] as const
@@ -30,9 +30,20 @@ export function suppressionValue(kind: Suppression['kind'], value: string): stri
 }
 
 export async function addSuppression(db: Db, knowledge: Knowledge, kind: Suppression['kind'], value: string, reason: string): Promise<{ id: string; removed: number }> {
-  const id = randomUUID()
-  await db.insert('suppressions', [{ id, kind, value: suppressionValue(kind, value), reason: reason.slice(0, 300), deleted: 0 }])
-  return { id, removed: await applySuppressions(db, knowledge) }
+  const [id] = await insertSuppressions(db, reason, [[kind, value]])
+  return { id: id!, removed: await applySuppressions(db, knowledge) }
+}
+
+/** Several at once (a company and its network, from the opt-out page), applied once. */
+export async function addSuppressions(db: Db, knowledge: Knowledge, reason: string, items: Array<[Suppression['kind'], string]>): Promise<number> {
+  await insertSuppressions(db, reason, items)
+  return applySuppressions(db, knowledge)
+}
+
+async function insertSuppressions(db: Db, reason: string, items: Array<[Suppression['kind'], string]>): Promise<string[]> {
+  const rows = items.map(([kind, value]) => ({ id: randomUUID(), kind, value: suppressionValue(kind, value), reason: reason.slice(0, 300), deleted: 0 }))
+  await db.insert('suppressions', rows)
+  return rows.map((r) => r.id)
 }
 
 export async function removeSuppression(db: Db, id: string): Promise<boolean> {
@@ -44,13 +55,7 @@ export async function removeSuppression(db: Db, id: string): Promise<boolean> {
 
 function rangesOverlap(a: NonNullable<ReturnType<typeof parseCidr>>, b: NonNullable<ReturnType<typeof parseCidr>>): boolean {
   if (a.v === 4 && b.v === 4) return a.from <= b.to && b.from <= a.to
-  if (a.v === 6 && b.v === 6) {
-    const le = (x: readonly number[], y: readonly number[]) => {
-      for (let i = 0; i < 4; i++) if (x[i] !== y[i]) return x[i]! < y[i]!
-      return true
-    }
-    return le(a.from, b.to) && le(b.from, a.to)
-  }
+  if (a.v === 6 && b.v === 6) return cmp6(a.from, b.to) <= 0 && cmp6(b.from, a.to) <= 0
   return false
 }
 

@@ -19,7 +19,7 @@ import { companiesRouter } from '../dashboard/companies.ts'
 import { csrfGuard } from '../dashboard/csrf.ts'
 import { statsRouter } from '../dashboard/stats.ts'
 import type { GeoReader } from '../enrichment/geo.ts'
-import type { Scheduler } from '../enrichment/jobs.ts'
+import { recordedJobStates, type Scheduler } from '../enrichment/jobs.ts'
 import type { IpIntel } from '../enrichment/lookup.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db.ts'
@@ -75,17 +75,20 @@ export function createApp(deps: AppDeps): Express {
   })
 
   if (collects) {
-    app.use(collectorRouter(deps))
+    app.use(collectorRouter({ ...deps, publicHost: new URL(config.publicUrl).host }))
     app.use(optoutRouter(deps))
     if (config.demo) app.use(demoRouter())
   }
   if (serves) {
     app.use(authRouter({ users: deps.users, sessionHours: config.sessionHours }))
     const authed = express.Router()
-    authed.use('/api', requireSession(deps.users), csrfGuard)
+    authed.use('/api', requireSession(deps.users), csrfGuard(config.publicUrl))
     authed.get('/api/me', (req, res) => void res.json(req.user))
     authed.get('/api/ingest', (_req, res) => void res.json({ ...deps.counters.snapshot(), pending: deps.writer.pending }))
-    authed.get('/api/jobs', (_req, res) => void res.json({ jobs: deps.scheduler?.list() ?? [], runs_here: deps.scheduler !== null }))
+    // The process that runs the jobs knows them best (a run in progress); others read job_runs.
+    authed.get('/api/jobs', async (_req, res) => {
+      res.json({ jobs: deps.scheduler?.list() ?? (await recordedJobStates(deps.db)), runs_here: deps.scheduler !== null })
+    })
     authed.use(statsRouter(deps))
     authed.use(companiesRouter({ db: deps.db, sites: deps.sites, knowledge: deps.intel.parts.knowledge }))
     authed.use(adminRouter(deps))

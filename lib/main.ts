@@ -74,8 +74,13 @@ export async function assemble(
       ? new Scheduler({ db, intel, knowledge: intel.parts.knowledge, ipRetentionDays: config.ipRetentionDays, formDomainMinVisitors: config.formDomainMinVisitors }, log)
       : null
 
+  // Suppressions, learned domains and the directory: every process needs them (the
+  // opt-out page looks companies up too), the jobs process refreshes before each run as well.
+  let ticks = 0
   const refresh = setInterval(() => {
-    Promise.all([sites.refresh(), optouts.refresh()]).catch((err: Error) => log.warn({ err: err.message }, 'refresh of sites and opt-outs failed'))
+    const all: Array<Promise<void>> = [sites.refresh(), optouts.refresh()]
+    if (++ticks % 6 === 0) all.push(intel.parts.knowledge.refresh(db, MIN_CONFIDENCE))
+    Promise.all(all).catch((err: Error) => log.warn({ err: err.message }, 'refresh of sites, opt-outs or company data failed'))
   }, REFRESH_MS)
   refresh.unref()
 

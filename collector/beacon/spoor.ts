@@ -54,21 +54,13 @@ interface SpoorWindow extends Window {
     const sid = get(SES) || rid()
     set(ID, vid, 31536000) // 1 year
     set(SES, sid, 1800) // 30 minutes, renewed by every event
-    send('/api/event', {
-      site,
-      type,
-      url: l.href,
-      referrer,
-      title: d.title,
-      screen: screen.width,
-      consent: { analytics: true },
-      vid,
-      sid,
-      id: rid(),
-      name,
-      props,
-      domain,
-    })
+    const ids = { site, type, consent: { analytics: true }, vid, sid, id: rid() }
+    send(
+      '/api/event',
+      // A form submission carries the e-mail domain and nothing of the page: the URL of
+      // a GET form could hold the address itself.
+      domain ? { ...ids, url: l.origin + '/', domain } : { ...ids, url: l.href, referrer, title: d.title, screen: screen.width, name, props },
+    )
   }
 
   const page = () => {

@@ -6,6 +6,7 @@
 import type { Db } from '../../lib/db.ts'
 import type { Knowledge } from '../company.ts'
 import type { IpIntel, LookupResult } from '../lookup.ts'
+import { applySuppressions } from '../suppress.ts'
 
 // A visit whose pages do not (yet) include a counted page waits this long for one:
 // the beacon's session cookie lasts 30 minutes.
@@ -99,6 +100,8 @@ export async function enrichVisits(ctx: EnrichContext): Promise<number> {
   if (done.length > 0) await db.command("DELETE FROM visit_ips WHERE concat(site, '/', sid) IN {keys:Array(String)}", { keys: done })
 
   await recomputeCompanyVisits(db, [...new Set(decided.filter((d) => d.company_id).map((d) => d.day))])
+  // A suppression added while this run looked companies up must still win.
+  if (companies.size > 0) await applySuppressions(db, knowledge)
   return decided.length
 }
 

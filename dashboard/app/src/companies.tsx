@@ -28,7 +28,8 @@ const CSV_COLUMNS = ['name', 'domain', 'city', 'country', 'industry', 'employee_
 
 export function Companies(props: { s: ViewState; t: T }) {
   const { s, t } = props
-  const params = new URLSearchParams({ site: s.site, from: s.from, to: s.to })
+  // The inbox and its CSV hold up to 1,000 companies (the API's maximum per request).
+  const params = new URLSearchParams({ site: s.site, from: s.from, to: s.to, limit: '1000' })
   for (const f of FILTERS) {
     const v = s.query.get(f)
     if (v) params.set(f, v)
