@@ -10,7 +10,11 @@ const PAGES = new Map<string, { title: string; body: string }>(Object.entries({
   '': { title: 'Welcome', body: 'This is the Spoor demo site. Accept analytics cookies below, then browse a few pages and open the dashboard.' },
   pricing: { title: 'Pricing', body: 'Companies recognise their interest on pricing pages: this is the page sales teams watch.' },
   about: { title: 'About us', body: 'A pretend company page, so that the demo has more than one page to count.' },
+  contact: { title: 'Contact', body: 'Ask for a quote. With analytics consent, Spoor learns only the domain of the e-mail address (never the address) to recognise companies.' },
 }))
+
+// The contact form posts here; the demo keeps nothing of it.
+const THANKS = { title: 'Thank you', body: 'Nothing of this form was kept by the demo. Spoor received only the e-mail domain, if you gave analytics consent.' }
 
 const BANNER_JS = `(function () {
   var KEY = 'demo_consent'
@@ -48,6 +52,7 @@ button{font:inherit;padding:.4rem .9rem;margin-right:.5rem;border-radius:.4rem;b
 #accept{background:#4ade80}.muted{color:#5b6475}</style></head>
 <body><nav>${nav}</nav>
 <h1>${h(title)}</h1><p>${h(body)}</p>
+${slug === 'contact' ? '<form id="quote" method="post" action="/demo/thanks"><label>E-mail <input type="email" name="email" required></label> <button type="submit">Request a quote</button></form>' : ''}
 <p id="consent-state" class="muted" role="status"></p>
 <p><button id="change" type="button">Change my cookie choice</button></p>
 <p class="muted">The site's privacy policy links to the <a href="/optout?return=%2Fdemo">opt-out page</a>. The dashboard API is at <code>/api/stats/summary?site=${DEMO_SITE}</code> after logging in.</p>
@@ -61,6 +66,7 @@ export function demoRouter(): Router {
   const js = (src: string) => (_req: unknown, res: import('express').Response) => void res.type('application/javascript').set('Cache-Control', 'no-cache').send(src)
   r.get('/demo/banner.js', js(BANNER_JS))
   r.get('/demo/queue.js', js(QUEUE_JS))
+  r.post('/demo/thanks', (_req, res) => void res.type('html').send(demoPage('thanks', THANKS.title, THANKS.body)))
   r.get(['/demo', '/demo/:page'], (req, res) => {
     const slug = String(req.params.page ?? '')
     const p = PAGES.get(slug)

@@ -146,6 +146,28 @@ describe.skipIf(chromiumMissing)('beacon in Chromium', () => {
     await ctx.close()
   })
 
+  it('sends only the e-mail domain of a submitted form, never the address or the page', async () => {
+    const { ctx, page, vid } = await consentedPage()
+    await page.click('a[href="/demo/contact"]')
+    await page.waitForURL(/contact/)
+    const bodies: string[] = []
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/event')) bodies.push(r.postData() ?? '')
+    })
+    await page.fill('input[type=email]', 'jan.jansen@acme-widgets.example')
+    await page.click('#quote button')
+    await page.waitForURL(/thanks/)
+    const form = bodies.map((b) => JSON.parse(b) as Record<string, unknown>).find((b) => b.type === 'form')
+    expect(form).toBeDefined()
+    expect(Object.keys(form!).sort()).toEqual(['consent', 'domain', 'id', 'sid', 'site', 'type', 'url', 'vid'])
+    expect(form).toMatchObject({ domain: 'acme-widgets.example', url: `${base}/` })
+    expect(JSON.stringify(bodies)).not.toContain('jan.jansen')
+    await expect.poll(async () => t.count('form_domains', 'vid = {vid:String}', { vid }), { timeout: 5000 }).toBe(1)
+    const rows = await t.db.query<Record<string, string>>('SELECT * FROM form_domains WHERE vid = {vid:String}', { vid })
+    expect(rows[0]).toMatchObject({ domain: 'acme-widgets.example', network: '127.0.0.0/24' })
+    await ctx.close()
+  })
+
   it('adds the visitor id to the opt-out link, and the opt-out page records it', async () => {
     const { ctx, page, vid } = await consentedPage()
     await page.click('a[href^="/optout"], a[href*="/optout"]')

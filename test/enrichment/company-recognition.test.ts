@@ -120,6 +120,11 @@ describe('company visits', () => {
     expect(await names('&min_visits=2')).toEqual(['Acme Manufacturing B.V.'])
     expect(await names('&q=univ')).toEqual(['University of Example'])
     expect(await names('&country=DE')).toEqual([])
+    // Sorting by lead score in SQL gives the order of leadScore() in code.
+    const byScore = await companies('&sort=lead_score')
+    const scores = byScore.map((c) => c.lead_score as number)
+    expect(scores).toEqual([...scores].sort((a, b) => b - a))
+    expect(scores[0]).toBe(leadScore({ pages: 2, visits: 2, duration: 0 }))
     await admin.get('/api/companies?site=example.com&sort=size').expect(400)
     await admin.get('/api/companies?site=example.com&network_type=isp%27--').expect(400)
   })
@@ -189,6 +194,12 @@ describe('suppression', () => {
     await admin.post('/api/suppressions').send({ kind: 'range', value: '198.51.100.0/25' }).expect(201)
     await admin.post('/api/suppressions').send({ kind: 'name', value: 'university of example' }).expect(201)
     expect(await companies()).toEqual([])
+    // Later visits from the range, or of the named company, are never recognised either.
+    await visit(ipIn(NETS.acme, 77), ['/pricing'])
+    await visit(ipIn(NETS.university, 9), ['/pricing'])
+    await enrich()
+    expect(await companies()).toEqual([])
+    expect(await t.count('companies')).toBe(0)
   })
 
   it('lets a visitor stop the recognition of their organisation from the opt-out page', async () => {

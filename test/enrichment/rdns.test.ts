@@ -26,13 +26,20 @@ describe('PTR names', () => {
 describe('ReverseDns', () => {
   it('answers from the resolver, caches, and asks again only after the cache expires', async () => {
     let calls = 0
-    const r = new ReverseDns(CONSUMER, async () => {
-      calls++
-      return ['mail.acme.nl']
-    })
+    const r = new ReverseDns(
+      CONSUMER,
+      async () => {
+        calls++
+        return ['mail.acme.nl']
+      },
+      { timeoutMs: 1000, cacheMax: 10, hitTtlMs: 80, missTtlMs: 80 },
+    )
     expect((await r.lookup('192.0.2.1'))?.domain).toBe('acme.nl')
     expect((await r.lookup('192.0.2.1'))?.domain).toBe('acme.nl')
     expect(calls).toBe(1)
+    await new Promise((res) => setTimeout(res, 120))
+    expect((await r.lookup('192.0.2.1'))?.domain).toBe('acme.nl')
+    expect(calls).toBe(2)
   })
 
   it('gives null on a timeout or an error, and never throws', async () => {
