@@ -1,29 +1,33 @@
-// Visitor ids that opted out. Held in memory because the collector checks every
-// event; persisted in `optouts` so that a restart or another process honours them.
+// Visitor ids that opted out, kept as SHA-256 hashes: the collector checks every event
+// against them in memory; `optouts` persists them so that a restart or another process
+// honours them, without holding the id itself (an erased visitor leaves no id behind).
 import type { Db } from '../lib/db.ts'
 import { SyncedSet } from '../lib/synced-set.ts'
+import { vidHash } from '../privacy/hash.ts'
 
 export class Optouts {
-  private readonly vids: SyncedSet
+  private readonly hashes: SyncedSet
   constructor(private readonly db: Db) {
-    this.vids = new SyncedSet(async () => (await db.query<{ vid: string }>('SELECT vid FROM optouts FINAL')).map((r) => r.vid))
+    this.hashes = new SyncedSet(async () => (await db.query<{ vid_hash: string }>('SELECT vid_hash FROM optouts FINAL')).map((r) => r.vid_hash))
   }
 
   refresh(): Promise<void> {
-    return this.vids.refresh()
+    return this.hashes.refresh()
   }
 
   has(vid: string): boolean {
-    return this.vids.has(vid)
+    return this.hashes.has(vidHash(vid))
   }
 
   async add(vid: string): Promise<void> {
-    this.vids.add(vid)
-    await this.db.insert('optouts', [{ vid }])
+    const h = vidHash(vid)
+    this.hashes.add(h)
+    await this.db.insert('optouts', [{ vid_hash: h }])
   }
 
   async remove(vid: string): Promise<void> {
-    this.vids.delete(vid)
-    await this.db.command('DELETE FROM optouts WHERE vid = {vid:String}', { vid })
+    const h = vidHash(vid)
+    this.hashes.delete(h)
+    await this.db.command('DELETE FROM optouts WHERE vid_hash = {h:String}', { h })
   }
 }

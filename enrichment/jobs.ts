@@ -8,10 +8,12 @@ import { enrichVisits } from './jobs/enrich-visits.ts'
 import { purgeExpiredIps } from './jobs/ip-retention.ts'
 import { learnDomains, MIN_CONFIDENCE } from './jobs/learn-domains.ts'
 import { rollupVisits } from './jobs/rollup-visits.ts'
+import { resumeErasures } from '../privacy/erasure.ts'
 import type { IpIntel } from './lookup.ts'
 
 export interface JobContext {
   db: Db
+  log: Logger
   intel: IpIntel
   knowledge: Knowledge
   ipRetentionDays: number
@@ -45,6 +47,12 @@ export const JOBS: readonly JobDef[] = [
     schedule: '*/5 * * * *',
     description: 'reopen IP databases whose files were replaced (a broken new file keeps the old reader)',
     run: async (ctx) => (await ctx.intel.reload()).filter((r) => r === 'reloaded').length,
+  },
+  {
+    name: 'erasure',
+    schedule: '* * * * *',
+    description: 'finish erasure requests that a restart interrupted',
+    run: (ctx) => resumeErasures(ctx.db, ctx.log),
   },
   {
     name: 'ip-retention',

@@ -11,7 +11,8 @@ import type { RecentIds } from '../collector/dedup.ts'
 import { demoRouter } from '../collector/demo.ts'
 import { optoutRouter } from '../collector/optout.ts'
 import type { Optouts } from '../collector/optouts.ts'
-import { collectorRouter } from '../collector/routes.ts'
+import { collectorRouter, siteCors } from '../collector/routes.ts'
+import { adminPrivacyRouter, visitorPrivacyRouter } from '../privacy/routes.ts'
 import type { EventWriter } from '../collector/writer.ts'
 import { authRouter, requireSession, type Users } from '../dashboard/auth.ts'
 import { adminRouter } from '../dashboard/admin.ts'
@@ -76,6 +77,7 @@ export function createApp(deps: AppDeps): Express {
 
   if (collects) {
     app.use(collectorRouter({ ...deps, publicHost: new URL(config.publicUrl).host }))
+    app.use(visitorPrivacyRouter(deps, siteCors(deps.sites)))
     app.use(optoutRouter(deps))
     if (config.demo) app.use(demoRouter())
   }
@@ -92,6 +94,7 @@ export function createApp(deps: AppDeps): Express {
     authed.use(statsRouter(deps))
     authed.use(companiesRouter({ db: deps.db, sites: deps.sites, knowledge: deps.intel.parts.knowledge }))
     authed.use(adminRouter(deps))
+    authed.use(adminPrivacyRouter(deps))
     app.use(authed)
   }
 

@@ -71,7 +71,7 @@ export async function assemble(
   writer.start()
   const scheduler =
     config.role === 'all' || config.role === 'jobs'
-      ? new Scheduler({ db, intel, knowledge: intel.parts.knowledge, ipRetentionDays: config.ipRetentionDays, formDomainMinVisitors: config.formDomainMinVisitors }, log)
+      ? new Scheduler({ db, log, intel, knowledge: intel.parts.knowledge, ipRetentionDays: config.ipRetentionDays, formDomainMinVisitors: config.formDomainMinVisitors }, log)
       : null
 
   // Suppressions, learned domains and the directory: every process needs them (the
@@ -101,6 +101,8 @@ export interface Running {
 export async function start(config: Config, log: Logger): Promise<Running> {
   const deps = await assemble(config, log)
   deps.scheduler?.start()
+  // An erasure a restart interrupted is finished now, not a minute later.
+  void deps.scheduler?.runNow('erasure')
   const app = createApp(deps)
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s))

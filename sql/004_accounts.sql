@@ -35,11 +35,12 @@ ENGINE = ReplacingMergeTree
 ORDER BY token_hash
 TTL expires_at;
 
--- Visitor ids that opted out: no event carrying one of them is ever stored.
+-- Visitor ids that opted out, as SHA-256: no event carrying one of them is ever stored,
+-- and after an erasure no table holds the id itself.
 CREATE TABLE IF NOT EXISTS optouts
 (
-    vid        String,
+    vid_hash   String,
     created_at DateTime('UTC') DEFAULT now()
 )
 ENGINE = ReplacingMergeTree
-ORDER BY vid;
+ORDER BY vid_hash;

@@ -14,14 +14,23 @@ export async function rollupVisits(db: Db): Promise<number> {
      WHERE day < today() AND (day >= today() - 2 OR (site, day) NOT IN (SELECT site, day FROM daily_visits FINAL))
      GROUP BY day ORDER BY day LIMIT 400`,
   )
+  return rollupDays(db, todo)
+}
+
+/** Rolls the given days up again (also used by erasure to make the figures exact). */
+export async function rollupDays(db: Db, todo: ReadonlyArray<{ day: string; sites: readonly string[] }>): Promise<number> {
   let rolled = 0
   for (const { day, sites } of todo) {
     const params = { day, sites }
     const [old] = await db.query<{ n: string }>(`SELECT count() AS n FROM daily_entry_pages WHERE ${DAY}`, params)
     if (Number(old?.n ?? 0) > 0) await db.command(`DELETE FROM daily_entry_pages WHERE ${DAY}`, params)
+    // A day whose visits are all gone keeps a row of zeros, so that it does not fall back to `sessions`.
     await db.command(
       `INSERT INTO daily_visits (site, day, visits, bounces, duration_sum)
-       SELECT site, day, count(), countIf(pv = 1), sum(dur) FROM (${visitRows(DAY)}) GROUP BY site, day`,
+       SELECT s AS site, toDate({day:String}) AS day, countIf(sid != ''), countIf(sid != '' AND pv = 1), sumIf(dur, sid != '')
+       FROM (SELECT arrayJoin({sites:Array(String)}) AS s) AS wanted
+       LEFT JOIN (${visitRows(DAY)}) AS v ON v.site = wanted.s
+       GROUP BY s`,
       params,
     )
     await db.command(

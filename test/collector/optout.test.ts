@@ -1,6 +1,7 @@
 // The opt-out link of the privacy policy, and spoor('optout') from the site.
 import request from 'supertest'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { vidHash } from '../../privacy/hash.ts'
 import { makeApp, pageview, rid, send, type TestApp } from '../helpers/app.ts'
 
 let t: TestApp
@@ -53,7 +54,7 @@ describe('POST /optout', () => {
     expect(cookie).toMatch(/spoor_optout=1/)
     const maxAge = Number(/Max-Age=(\d+)/.exec(cookie)?.[1])
     expect(maxAge).toBeGreaterThanOrEqual(399 * 86400)
-    expect(await t.count('optouts', 'vid = {vid:String}', { vid })).toBe(1)
+    expect(await t.count('optouts', 'vid_hash = {h:String}', { h: vidHash(vid) })).toBe(1)
     await send(t.app, pageview({ vid })).expect(202)
     expect(await t.count('events')).toBe(0)
   })

@@ -37,16 +37,29 @@ export async function makeApp(env: Record<string, string> = {}, given: { intel?:
     ...env,
   })
   // Fixture IP data unless a test brings its own: loading the real tables takes a second per file.
-  const deps = await assemble(config, createLogger(config.logLevel), { intel: given.intel ?? fixtureIntel() })
-  const app = createApp(deps)
+  const open = () => assemble(config, createLogger(config.logLevel), { intel: given.intel ?? fixtureIntel() })
+  let deps = await open()
+  let app = createApp(deps)
   return {
-    app,
-    deps,
-    db: deps.db,
+    get app() {
+      return app
+    },
+    get deps() {
+      return deps
+    },
+    get db() {
+      return deps.db
+    },
     flush: () => deps.writer.flush(),
     async close() {
       await deps.close()
       rmSync(dir, { recursive: true, force: true })
+    },
+    /** Stops this app and starts a new one on the same data, as a process restart would. */
+    async restart() {
+      await deps.close()
+      deps = await open()
+      app = createApp(deps)
     },
     /** Counts rows of a table, optionally for one site, after writing what is pending. */
     async count(table: string, where = '1', params: Record<string, unknown> = {}): Promise<number> {
@@ -55,8 +68,8 @@ export async function makeApp(env: Record<string, string> = {}, given: { intel?:
       return Number(rows[0]?.n ?? 0)
     },
     /** A supertest agent holding an admin session cookie, sending the dashboard's CSRF header as the web app does. */
-    async login(app_: Express = app, who: { email: string; password: string } = ADMIN) {
-      const agent = request.agent(app_)
+    async login(app_?: Express, who: { email: string; password: string } = ADMIN) {
+      const agent = request.agent(app_ ?? app)
       agent.set('X-Spoor-Request', '1')
       await agent.post('/api/login').send(who).expect(200)
       return agent

@@ -1,0 +1,117 @@
+// "Forget me": every row that carries a visitor's id is deleted, and the aggregates of
+// the days it touched are rebuilt from the remaining raw events, so that the figures
+// equal what they would be had the visitor never been counted.
+//
+// A request is recorded first, with its plan (sessions, days, companies touched), and
+// each step is idempotent: a restart half-way resumes from the plan (the erasure job
+// runs every minute and at start).
+import { randomUUID } from 'node:crypto'
+import type { Db } from '../lib/db.ts'
+import type { Logger } from '../lib/logger.ts'
+import { recomputeCompanyVisits } from '../enrichment/jobs/enrich-visits.ts'
+import { rollupDays } from '../enrichment/jobs/rollup-visits.ts'
+import { audit } from './audit.ts'
+import { vidHash } from './hash.ts'
+
+interface Plan {
+  sids: string[]
+  days: Array<{ site: string; day: string }>
+  companies: string[]
+}
+
+export interface ErasureResult {
+  id: string
+  status: 'done'
+  events: number
+  sessions: number
+  days_rebuilt: number
+}
+
+// The views whose targets are rebuilt per (site, day) from `events` with their own SELECT.
+const DAILY_VIEWS = [
+  ['daily_stats_mv', 'daily_stats'],
+  ['daily_breakdown_mv', 'daily_breakdown'],
+] as const
+
+/** Records a request for `vid` and carries it out. Idempotent: a second request finds nothing left. */
+export async function eraseVisitor(db: Db, log: Logger, vid: string, requestedBy: 'visitor' | 'admin', failAfterDeletes = false): Promise<ErasureResult> {
+  const id = randomUUID()
+  const now = new Date().toISOString().replace('T', ' ').replace('Z', '')
+  await db.insert('erasure_requests', [{ id, vid, vid_hash: vidHash(vid), status: 'pending', plan: '', result: '', requested_by: requestedBy, requested_at: now }])
+  return runErasure(db, log, id, failAfterDeletes)
+}
+
+/** Carries out (or resumes) one recorded request. */
+export async function runErasure(db: Db, log: Logger, id: string, failAfterDeletes = false): Promise<ErasureResult> {
+  const [req] = await db.query<{ vid: string; vid_hash: string; status: string; plan: string; requested_by: string; requested_at: string }>(
+    'SELECT vid, vid_hash, status, plan, requested_by, toString(requested_at) AS requested_at FROM erasure_requests FINAL WHERE id = {id:String}',
+    { id },
+  )
+  if (!req) throw new Error(`no erasure request ${id}`)
+  const base = { id, vid_hash: req.vid_hash, requested_by: req.requested_by, requested_at: req.requested_at }
+  // 1. The plan, saved before anything is deleted: what to rebuild even after a restart.
+  let plan: Plan
+  if (req.plan) plan = JSON.parse(req.plan) as Plan
+  else {
+    const p = { vid: req.vid }
+    const sids = (await db.query<{ sid: string }>('SELECT DISTINCT sid FROM events WHERE vid = {vid:String}', p)).map((r) => r.sid)
+    const days = await db.query<{ site: string; day: string }>('SELECT DISTINCT site, toString(toDate(ts)) AS day FROM events WHERE vid = {vid:String}', p)
+    const companies = sids.length
+      ? (await db.query<{ company_id: string }>("SELECT DISTINCT company_id FROM enriched_sessions FINAL WHERE sid IN {sids:Array(String)} AND company_id != ''", { sids })).map((r) => r.company_id)
+      : []
+    plan = { sids, days, companies }
+    await db.insert('erasure_requests', [{ ...base, vid: req.vid, status: 'erasing', plan: JSON.stringify(plan), result: '' }])
+  }
+  // 2. Every row with the visitor's id or one of its sessions.
+  const [counted] = await db.query<{ n: string }>('SELECT count() AS n FROM events WHERE vid = {vid:String}', { vid: req.vid })
+  const p = { vid: req.vid, sids: plan.sids }
+  await db.command('DELETE FROM events WHERE vid = {vid:String}', p)
+  await db.command('DELETE FROM visit_ips WHERE vid = {vid:String}', p)
+  await db.command('DELETE FROM form_domains WHERE vid = {vid:String}', p)
+  if (plan.sids.length > 0) {
+    await db.command('DELETE FROM sessions WHERE sid IN {sids:Array(String)}', p)
+    await db.command('DELETE FROM enriched_sessions WHERE sid IN {sids:Array(String)}', p)
+  }
+  if (failAfterDeletes) throw new Error('erasure interrupted (injected)')
+  // 3. The aggregates of the touched days, rebuilt from what is left.
+  for (const { site, day } of plan.days) {
+    for (const [view, target] of DAILY_VIEWS) await rebuildDay(db, view, target, site, day)
+  }
+  const bySite = new Map<string, string[]>()
+  for (const { site, day } of plan.days) bySite.set(day, [...(bySite.get(day) ?? []), site])
+  const rolled = await db.query<{ day: string }>('SELECT DISTINCT toString(day) AS day FROM daily_visits WHERE day IN {days:Array(Date)}', { days: [...bySite.keys()] })
+  await rollupDays(db, rolled.map((r) => ({ day: r.day, sites: bySite.get(r.day) ?? [] })))
+  if (plan.companies.length > 0) {
+    await db.command('DELETE FROM company_visits WHERE company_id IN {ids:Array(String)} AND day IN {days:Array(Date)}', { ids: plan.companies, days: [...bySite.keys()] })
+    await recomputeCompanyVisits(db, [...bySite.keys()])
+  }
+  // 4. Done: the request keeps only the hash of the id.
+  const result: ErasureResult = { id, status: 'done', events: Number(counted?.n ?? 0), sessions: plan.sids.length, days_rebuilt: plan.days.length }
+  await db.insert('erasure_requests', [{ ...base, vid: '', status: 'done', plan: '', result: JSON.stringify(result) }])
+  // The earlier versions of this request (with the id) are only replaced at a merge: delete them now.
+  await db.command("DELETE FROM erasure_requests WHERE id = {id:String} AND vid != ''", { id })
+  await audit(db, 'erasure', req.vid_hash, req.requested_by, result)
+  log.info({ erasure: id, events: result.events, days: result.days_rebuilt }, 'visitor erased')
+  return result
+}
+
+/** Pending requests (a restart half-way): the erasure job finishes them. */
+export async function resumeErasures(db: Db, log: Logger): Promise<number> {
+  const pending = await db.query<{ id: string }>("SELECT id FROM erasure_requests FINAL WHERE status != 'done'")
+  for (const r of pending) await runErasure(db, log, r.id)
+  return pending.length
+}
+
+/**
+ * One day of one site in a view's target, rebuilt with the view's own SELECT over that
+ * day's remaining events: the aggregation is never written twice.
+ */
+async function rebuildDay(db: Db, view: string, target: string, site: string, day: string): Promise<void> {
+  const [v] = await db.query<{ q: string }>('SELECT as_select AS q FROM system.tables WHERE database = currentDatabase() AND name = {view:String}', { view })
+  if (!v?.q) throw new Error(`materialized view ${view} not found`)
+  // Our own schema's text, not input: only the source table is narrowed to the day.
+  const select = v.q.replace(/FROM\s+(?:`?\w+`?\.)?`?events`?(?=\s|$)/, 'FROM (SELECT * FROM events WHERE site = {site:String} AND toDate(ts) = {day:Date}) AS events')
+  if (select === v.q) throw new Error(`cannot narrow the SELECT of ${view}`)
+  await db.command(`DELETE FROM {t:Identifier} WHERE site = {site:String} AND day = {day:Date}`, { t: target, site, day })
+  await db.command(`INSERT INTO {t:Identifier} ${select}`, { t: target, site, day })
+}

@@ -1,0 +1,64 @@
+// The visitor's rights, from the opt-out page or the site (spoor('erase')): erasure
+// and a download of their data; and the admin's: the same by visitor id, and the audit log.
+import express, { Router } from 'express'
+import type { Config } from '../lib/config.ts'
+import type { Db } from '../lib/db.ts'
+import { HttpError } from '../lib/errors.ts'
+import type { Logger } from '../lib/logger.ts'
+import { perMinute } from '../lib/rate-limit.ts'
+import { isToken, TOKEN_RULE } from '../collector/body.ts'
+import { requireAdmin } from '../dashboard/admin.ts'
+import { audit } from './audit.ts'
+import { eraseVisitor } from './erasure.ts'
+import { exportVisitor } from './export.ts'
+import { vidHash } from './hash.ts'
+
+const vidOf = (v: unknown): string => {
+  if (!isToken(v)) throw new HttpError(400, `vid ${TOKEN_RULE}`, 'vid')
+  return v
+}
+
+interface Deps {
+  db: Db
+  log: Logger
+  config: Pick<Config, 'ipRetentionDays'>
+}
+
+/** Public: the visitor id is the proof, as for the opt-out (it lives in the visitor's own cookie). */
+export function visitorPrivacyRouter(deps: Deps, cors: express.RequestHandler): Router {
+  const r = Router()
+  // 10 a minute per client network: a person asks once; a crawler of ids gets nowhere.
+  const limit = perMinute(10, 'privacy requests')
+  const body = express.json({ type: ['application/json', 'text/plain'], limit: '4kb' })
+  r.options('/api/privacy/erase', cors)
+  r.post('/api/privacy/erase', cors, limit, body, async (req, res) => {
+    const vid = vidOf((req.body as { vid?: unknown } | undefined)?.vid)
+    res.json(await eraseVisitor(deps.db, deps.log, vid, 'visitor'))
+  })
+  r.get('/api/privacy/export', limit, async (req, res) => {
+    const vid = vidOf(req.query.vid)
+    const data = await exportVisitor(deps.db, vid, deps.config.ipRetentionDays)
+    await audit(deps.db, 'export', vidHash(vid), 'visitor', { events: data.events.length })
+    res.set({ 'Content-Disposition': 'attachment; filename="spoor-my-data.json"', 'Cache-Control': 'no-store' }).json(data)
+  })
+  return r
+}
+
+/** Admin, behind the session and CSRF guard. */
+export function adminPrivacyRouter(deps: Deps): Router {
+  const r = Router()
+  r.post('/api/admin/erase', requireAdmin, express.json({ limit: '4kb' }), async (req, res) => {
+    const vid = vidOf((req.body as { vid?: unknown } | undefined)?.vid)
+    res.json(await eraseVisitor(deps.db, deps.log, vid, 'admin'))
+  })
+  r.get('/api/admin/export', requireAdmin, async (req, res) => {
+    const vid = vidOf(req.query.vid)
+    const data = await exportVisitor(deps.db, vid, deps.config.ipRetentionDays)
+    await audit(deps.db, 'export', vidHash(vid), 'admin', { events: data.events.length })
+    res.json(data)
+  })
+  r.get('/api/audit', requireAdmin, async (_req, res) => {
+    res.json({ results: await deps.db.query("SELECT toString(ts) AS time, action, subject, actor, detail FROM privacy_audit ORDER BY ts DESC LIMIT 1000") })
+  })
+  return r
+}

@@ -1,0 +1,29 @@
+-- Privacy rights (privacy/). An erasure request keeps the visitor id only until it is
+-- done; its plan (sessions, days, companies touched) lets it resume after a restart.
+CREATE TABLE IF NOT EXISTS erasure_requests
+(
+    id           String,
+    vid          String,
+    vid_hash     String,
+    status       LowCardinality(String),
+    plan         String,
+    result       String,
+    requested_by LowCardinality(String),
+    requested_at DateTime64(3, 'UTC'),
+    updated_at   DateTime64(3, 'UTC') DEFAULT now64(3)
+)
+ENGINE = ReplacingMergeTree(updated_at)
+ORDER BY id;
+
+-- What was done for privacy, and when: opt-outs, erasures, exports, suppressions.
+-- No personal data beyond the SHA-256 of a visitor id.
+CREATE TABLE IF NOT EXISTS privacy_audit
+(
+    ts       DateTime64(3, 'UTC') DEFAULT now64(3),
+    action   LowCardinality(String),
+    subject  String,
+    actor    LowCardinality(String),
+    detail   String
+)
+ENGINE = MergeTree
+ORDER BY ts;

@@ -1,0 +1,135 @@
+// Erasure end to end: visitors come in through the beacon path, one asks to be
+// forgotten; then every table is searched for its id, and the figures are compared
+// with a recount from the raw events that are left.
+import request from 'supertest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { eraseVisitor, resumeErasures } from '../../privacy/erasure.ts'
+import { vidHash } from '../../privacy/hash.ts'
+import { createLogger } from '../../lib/logger.ts'
+import { makeApp, pageview, rid, send, type TestApp } from '../helpers/app.ts'
+import { ipIn, NETS } from '../helpers/intel.ts'
+
+let t: TestApp
+const log = createLogger('silent')
+
+beforeAll(async () => {
+  t = await makeApp({ TRUST_PROXY: 'loopback' })
+})
+afterAll(async () => {
+  await t.close()
+})
+
+/** A visitor's visit through the collector: pages in order, from `ip`, with a form on the way. */
+async function visitor(ip: string, paths: string[], opts: { form?: string; referrer?: string } = {}) {
+  const vid = rid()
+  const sid = rid()
+  for (const [i, path] of paths.entries()) {
+    const ref = i === 0 ? (opts.referrer ?? '') : ''
+    await send(t.app, pageview({ vid, sid, url: `https://example.com${path}?utm_campaign=spring`, referrer: ref, title: path }), { 'X-Forwarded-For': ip }).expect(202)
+  }
+  if (opts.form) await send(t.app, pageview({ vid, sid, type: 'form', domain: opts.form }), { 'X-Forwarded-For': ip }).expect(202)
+  return vid
+}
+
+/** Every table of the database, as text, with the ones that mention `needle`. */
+async function tablesHolding(needle: string): Promise<{ searched: string[]; holding: string[] }> {
+  await t.flush()
+  const tables = await t.db.query<{ name: string }>("SELECT name FROM system.tables WHERE database = currentDatabase() AND engine NOT LIKE '%View%' ORDER BY name")
+  const holding: string[] = []
+  for (const { name } of tables) {
+    const rows = await t.db.query<unknown>('SELECT * FROM {t:Identifier}', { t: name })
+    if (JSON.stringify(rows).includes(needle)) holding.push(name)
+  }
+  return { searched: tables.map((x) => x.name), holding }
+}
+
+const REPORTS = ['summary', 'timeseries', 'pages', 'entry-pages', 'referrers', 'utm', 'browsers', 'os', 'devices', 'countries']
+
+/** Every report of a site, without the site's own name in it. */
+async function figures(agent: Awaited<ReturnType<TestApp['login']>>, site: string) {
+  const today = new Date().toISOString().slice(0, 10)
+  const out: Record<string, unknown> = {}
+  for (const r of REPORTS) {
+    const body = (await agent.get(`/api/stats/${r}?site=${site}&from=${today}&to=${today}`).expect(200)).body as Record<string, unknown>
+    delete body.site
+    out[r] = body
+  }
+  return out
+}
+
+describe('erasure', () => {
+  it('leaves no table holding the visitor id, and figures equal a recount without the visitor', async () => {
+    const gone = await visitor(ipIn(NETS.acme), ['/', '/pricing', '/about'], { form: 'acme-widgets.example', referrer: 'https://www.google.com/' })
+    const stays = await visitor(ipIn(NETS.university), ['/', '/docs'], { referrer: 'https://news.example.net/' })
+    const other = await visitor(ipIn(NETS.acme, 44), ['/pricing'])
+    await t.flush()
+    await t.deps.scheduler!.runNow('enrich-visits')
+    await t.deps.optouts.add(gone) // an opt-out record too: it must keep only a hash
+    const before = await tablesHolding(gone)
+    expect(before.holding.length).toBeGreaterThanOrEqual(3)
+
+    const res = await request(t.app).post('/api/privacy/erase').set('Content-Type', 'text/plain').send(JSON.stringify({ vid: gone })).expect(200)
+    expect(res.body).toMatchObject({ status: 'done', events: 3, sessions: 1, days_rebuilt: 1 })
+
+    const after = await tablesHolding(gone)
+    expect(after.searched).toEqual(expect.arrayContaining(['events', 'visit_ips', 'sessions', 'daily_stats', 'form_domains', 'enriched_sessions', 'optouts', 'erasure_requests', 'privacy_audit']))
+    expect(after.holding).toEqual([])
+    // The others are untouched.
+    expect(await t.count('events', 'vid IN {v:Array(String)}', { v: [stays, other] })).toBe(3)
+    // The opt-out still holds (by hash), and the audit log says what was done.
+    expect(t.deps.optouts.has(gone)).toBe(true)
+    const [a] = await t.db.query<{ action: string; subject: string; actor: string }>("SELECT action, subject, actor FROM privacy_audit WHERE action = 'erasure'")
+    expect(a).toEqual({ action: 'erasure', subject: vidHash(gone), actor: 'visitor' })
+
+    // Recount: the remaining raw events copied to a second site, whose aggregates are
+    // built from scratch by the same views. Every report must be the same.
+    await t.deps.sites.add('recount.example')
+    // (The filter sits in a subquery: in ClickHouse a WHERE would see the replaced site.)
+    await t.db.command("INSERT INTO events SELECT * REPLACE ('recount.example' AS site) FROM (SELECT * FROM events WHERE site = 'example.com')")
+    const agent = await t.login()
+    expect(await figures(agent, 'example.com')).toEqual(await figures(agent, 'recount.example'))
+    expect(((await figures(agent, 'example.com')).summary as { visitors: number }).visitors).toBe(2)
+  })
+
+  it('is idempotent: asking again finds nothing left', async () => {
+    const vid = await visitor(ipIn(NETS.comcast), ['/'])
+    await t.flush()
+    expect(await eraseVisitor(t.db, log, vid, 'visitor')).toMatchObject({ events: 1 })
+    expect(await eraseVisitor(t.db, log, vid, 'visitor')).toMatchObject({ events: 0, days_rebuilt: 0 })
+  })
+
+  it('completes after a restart that interrupted it half-way', async () => {
+    const vid = await visitor(ipIn(NETS.comcast, 3), ['/', '/pricing'])
+    await t.flush()
+    await expect(eraseVisitor(t.db, log, vid, 'admin', true)).rejects.toThrow(/interrupted/)
+    // Deleted, but the figures still count the visitor: the request is not done.
+    expect(await t.count('events', 'vid = {vid:String}', { vid })).toBe(0)
+    const [pending] = await t.db.query<{ status: string }>("SELECT status FROM erasure_requests FINAL WHERE status != 'done'")
+    expect(pending?.status).toBe('erasing')
+    await t.restart()
+    expect(await resumeErasures(t.db, log)).toBe(1)
+    expect((await tablesHolding(vid)).holding).toEqual([])
+    expect(await t.count('erasure_requests', "status != 'done'")).toBe(0)
+  })
+
+  it('refuses a malformed visitor id with 400', async () => {
+    await request(t.app).post('/api/privacy/erase').set('Content-Type', 'application/json').send({ vid: "x' OR 1=1" }).expect(400)
+  })
+})
+
+describe('see my data', () => {
+  it('downloads everything stored for the visitor id, without the IP address', async () => {
+    const vid = await visitor(ipIn(NETS.acme, 50), ['/', '/pricing'], { form: 'acme-widgets.example' })
+    await t.flush()
+    await t.deps.scheduler!.runNow('enrich-visits')
+    const res = await request(t.app).get(`/api/privacy/export?vid=${vid}`).expect(200)
+    expect(res.headers['content-disposition']).toMatch(/attachment/)
+    expect(res.body.events.map((e: { path: string }) => e.path)).toEqual(['/', '/pricing'])
+    expect(res.body.visits).toEqual([expect.objectContaining({ company: 'Acme Manufacturing B.V.', network_type: 'business' })])
+    expect(res.body.form_domains).toEqual([expect.objectContaining({ domain: 'acme-widgets.example' })])
+    expect(res.body.ip_addresses.note).toMatch(/not part of this download/)
+    expect(JSON.stringify(res.body)).not.toContain(ipIn(NETS.acme, 50))
+    const [a] = await t.db.query<{ subject: string }>("SELECT subject FROM privacy_audit WHERE action = 'export' ORDER BY ts DESC LIMIT 1")
+    expect(a?.subject).toBe(vidHash(vid))
+  })
+})
