@@ -10,6 +10,10 @@ import { isToken, TOKEN_RULE } from './body.ts'
 import type { Optouts } from './optouts.ts'
 import type { IpIntel } from '../enrichment/lookup.ts'
 import { addSuppressions } from '../enrichment/suppress.ts'
+import type { Logger } from '../lib/logger.ts'
+import { audit } from '../privacy/audit.ts'
+import { eraseVisitor } from '../privacy/erasure.ts'
+import { vidHash } from '../privacy/hash.ts'
 import type { Db } from '../lib/db.ts'
 import { clientIp } from './ip.ts'
 
@@ -44,6 +48,11 @@ const TEXT = {
     orgIntro: (name: string) => `Your network belongs to ${name}. Spoor can show the sales team of this website that someone from ${name} visited (never who). Your organisation can ask not to be recognised.`,
     orgButton: 'Stop recognising my organisation',
     doneOrg: 'Done: visits from your organisation are no longer recognised, and what was recorded of it is removed.',
+    dataTitle: 'Your data',
+    dataIntro: 'This browser’s visits are stored under a random visitor id. You can download everything stored for it, or have it erased.',
+    download: 'Download my data',
+    erase: 'Erase my data',
+    doneErase: (n: number) => `Done: your data is erased (${n} page views and events), and the statistics no longer count you.`,
   },
   nl: {
     title: 'Websitestatistieken: uw keuze',
@@ -69,6 +78,11 @@ const TEXT = {
     orgIntro: (name: string) => `Uw netwerk hoort bij ${name}. Spoor kan het verkoopteam van deze website laten zien dat iemand van ${name} de site bezocht (nooit wie). Uw organisatie kan vragen niet herkend te worden.`,
     orgButton: 'Mijn organisatie niet meer herkennen',
     doneOrg: 'Gelukt: bezoeken vanuit uw organisatie worden niet meer herkend, en wat ervan was vastgelegd is verwijderd.',
+    dataTitle: 'Uw gegevens',
+    dataIntro: 'De bezoeken van deze browser zijn opgeslagen onder een willekeurige bezoekers-id. U kunt alles downloaden wat daaronder is opgeslagen, of het laten wissen.',
+    download: 'Mijn gegevens downloaden',
+    erase: 'Mijn gegevens wissen',
+    doneErase: (n: number) => `Gelukt: uw gegevens zijn gewist (${n} paginaweergaven en gebeurtenissen), en de statistieken tellen u niet meer mee.`,
   },
 } as const
 
@@ -128,7 +142,15 @@ function sameOriginPost(req: Request, publicUrl: string): boolean {
 
 function page(
   lang: Lang,
-  opts: { optedOut: boolean; vid: string | undefined; done: string | undefined; ipDays: number; back: { url: string; site: string } | undefined; organisation: string | null },
+  opts: {
+    optedOut: boolean
+    vid: string | undefined
+    done: string | undefined
+    erased: number
+    ipDays: number
+    back: { url: string; site: string } | undefined
+    organisation: string | null
+  },
 ): string {
   const t = TEXT[lang]
   const other: Lang = lang === 'en' ? 'nl' : 'en'
@@ -138,7 +160,15 @@ function page(
   const switchHref = `/optout?lang=${other}${keep}`
   // Back on the site, the beacon sees #spoor-optout and sets the site's own spoor_optout cookie.
   const backLink = opts.back ? `<p><a id="back" href="${h(opts.back.url + (opts.done === 'optout' ? '#spoor-optout' : ''))}">${h(t.back(opts.back.site))}</a></p>` : ''
-  const done = opts.done === 'optout' ? t.doneOut : opts.done === 'optin' ? t.doneIn : opts.done === 'organisation' ? t.doneOrg : ''
+  const done =
+    opts.done === 'optout' ? t.doneOut : opts.done === 'optin' ? t.doneIn : opts.done === 'organisation' ? t.doneOrg : opts.done === 'erase' ? t.doneErase(opts.erased) : ''
+  // Download and erasure need the visitor id: the beacon adds it to the link.
+  const data = opts.vid
+    ? `<h2>${h(t.dataTitle)}</h2><p>${h(t.dataIntro)}</p>
+<p><a href="/api/privacy/export?vid=${encodeURIComponent(opts.vid)}" download>${h(t.download)}</a></p>
+<form method="post" action="/optout"><input type="hidden" name="lang" value="${lang}">${vidField}${returnField}
+<button class="secondary" name="action" value="erase">${h(t.erase)}</button></form>`
+    : ''
   // Shown only to visitors whose network Spoor would name as a company.
   const org = opts.organisation
     ? `<h2>${h(t.orgTitle)}</h2><p>${h(t.orgIntro(opts.organisation))}</p>
@@ -168,12 +198,13 @@ ${opts.optedOut
   ? `<button class="secondary" name="action" value="optin">${h(t.optin)}</button>`
   : `<button name="action" value="optout">${h(t.optout)}</button>`}
 </form>
+${data}
 ${org}
 ${backLink}
 </body></html>`
 }
 
-export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pick<Config, 'ipRetentionDays' | 'publicUrl'>; intel: IpIntel; db: Db }): Router {
+export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pick<Config, 'ipRetentionDays' | 'publicUrl'>; intel: IpIntel; db: Db; log: Logger }): Router {
   const r = Router()
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 })
 
@@ -188,19 +219,26 @@ export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pic
     // The address is looked up here and forgotten: it is neither stored nor logged.
     const ip = clientIp(req)
     const organisation = ip ? ((await deps.intel.lookupIp(ip, { rdns: false })).company?.name ?? null) : null
-    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' }).type('html').send(page(lang, { optedOut, vid, done, ipDays: deps.config.ipRetentionDays, back, organisation }))
+    const erased = /^\d{1,9}$/.test(String(req.query.erased)) ? Number(req.query.erased) : 0
+    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' }).type('html').send(page(lang, { optedOut, vid, done, erased, ipDays: deps.config.ipRetentionDays, back, organisation }))
   })
 
   r.post('/optout', form, async (req, res) => {
     if (!sameOriginPost(req, deps.config.publicUrl)) throw new HttpError(403, 'the opt-out form must be sent from the opt-out page itself')
     const body = (req.body ?? {}) as Record<string, unknown>
     const action = body.action
-    if (action !== 'optout' && action !== 'optin' && action !== 'organisation') throw new HttpError(400, 'action must be "optout", "optin" or "organisation"', 'action')
+    if (action !== 'optout' && action !== 'optin' && action !== 'organisation' && action !== 'erase') {
+      throw new HttpError(400, 'action must be "optout", "optin", "organisation" or "erase"', 'action')
+    }
     if (body.vid !== undefined && vidFrom(body.vid) === undefined) throw new HttpError(400, `vid ${TOKEN_RULE}`, 'vid')
     const vid = vidFrom(body.vid) ?? vidFrom(req.cookies?.spoor_id)
     const back = returnUrl(body.return, deps.sites)
     const lang = pickLang(req)
-    if (action === 'organisation') {
+    let erased = 0
+    if (action === 'erase') {
+      if (!vid) throw new HttpError(400, 'erasure needs the visitor id: follow the opt-out link from the site, or ask the site owner', 'vid')
+      erased = (await eraseVisitor(deps.db, deps.log, vid, 'visitor')).events
+    } else if (action === 'organisation') {
       const ip = clientIp(req)
       const found = ip ? await deps.intel.lookupIp(ip, { rdns: false }) : null
       if (found?.company && found.network) {
@@ -211,11 +249,13 @@ export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pic
       }
     } else if (action === 'optout') {
       await recordOptout(req, res, deps.optouts, vid)
+      await audit(deps.db, 'optout', vid ? vidHash(vid) : '', 'visitor')
     } else {
       res.clearCookie(OPTOUT_COOKIE, { path: '/' })
       if (vid) await deps.optouts.remove(vid)
+      await audit(deps.db, 'optin', vid ? vidHash(vid) : '', 'visitor')
     }
-    res.redirect(303, `/optout?lang=${lang}&done=${action}${vid ? `&vid=${encodeURIComponent(vid)}` : ''}${back ? `&return=${encodeURIComponent(back.url)}` : ''}`)
+    res.redirect(303, `/optout?lang=${lang}&done=${action}${action === 'erase' ? `&erased=${erased}` : ''}${vid ? `&vid=${encodeURIComponent(vid)}` : ''}${back ? `&return=${encodeURIComponent(back.url)}` : ''}`)
   })
   return r
 }

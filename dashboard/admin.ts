@@ -44,7 +44,7 @@ export function adminRouter(deps: { db: Db; sites: Sites; users: Users; config: 
       retention: {
         ip_days: config.ipRetentionDays,
         raw_event_days: config.rawRetentionDays,
-        aggregate_months: 25,
+        aggregate_months: config.aggregateRetentionMonths,
         company_visit_months: config.companyRetentionMonths,
       },
       company_network_types: config.companyNetworkTypes,

@@ -5,7 +5,7 @@ import type { Db } from '../lib/db.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { Knowledge } from './company.ts'
 import { enrichVisits } from './jobs/enrich-visits.ts'
-import { purgeExpiredIps } from './jobs/ip-retention.ts'
+import { enforceRetention, type Retention } from './jobs/retention.ts'
 import { learnDomains, MIN_CONFIDENCE } from './jobs/learn-domains.ts'
 import { rollupVisits } from './jobs/rollup-visits.ts'
 import { resumeErasures } from '../privacy/erasure.ts'
@@ -16,7 +16,7 @@ export interface JobContext {
   log: Logger
   intel: IpIntel
   knowledge: Knowledge
-  ipRetentionDays: number
+  retention: Retention
   formDomainMinVisitors: number
 }
 
@@ -57,8 +57,14 @@ export const JOBS: readonly JobDef[] = [
   {
     name: 'ip-retention',
     schedule: '17 * * * *',
-    description: 'delete IP addresses older than IP_RETENTION_DAYS (hourly, so none outlives its limit by more than an hour)',
-    run: (ctx) => purgeExpiredIps(ctx.db, ctx.ipRetentionDays),
+    description: 'delete IP addresses and form networks older than IP_RETENTION_DAYS (hourly, so none outlives its limit by more than an hour)',
+    run: (ctx) => enforceRetention(ctx.db, ctx.retention, ctx.log, ['ipRetentionDays']),
+  },
+  {
+    name: 'retention',
+    schedule: '30 3 * * *',
+    description: 'delete whatever a lagging TTL left past every retention in force, and report per table what it removed (daily)',
+    run: (ctx) => enforceRetention(ctx.db, ctx.retention, ctx.log),
   },
   {
     name: 'rollup-visits',

@@ -9,6 +9,7 @@ import { normaliseDomain } from '../lib/domain.ts'
 import { type Company, type Knowledge, type Suppression } from './company.ts'
 import { cmp6, parseCidr } from './ip.ts'
 import { MIN_CONFIDENCE } from './jobs/learn-domains.ts'
+import { audit } from '../privacy/audit.ts'
 
 export const SUPPRESSION_KINDS = ['company', 'domain', 'name', 'range'] as const
 
@@ -43,6 +44,7 @@ export async function addSuppressions(db: Db, knowledge: Knowledge, reason: stri
 async function insertSuppressions(db: Db, reason: string, items: Array<[Suppression['kind'], string]>): Promise<string[]> {
   const rows = items.map(([kind, value]) => ({ id: randomUUID(), kind, value: suppressionValue(kind, value), reason: reason.slice(0, 300), deleted: 0 }))
   await db.insert('suppressions', rows)
+  for (const r of rows) await audit(db, 'suppression', r.id, 'spoor', { kind: r.kind, reason: r.reason })
   return rows.map((r) => r.id)
 }
 

@@ -107,6 +107,7 @@ const schema = z.object({
   FORM_DOMAIN_MIN_VISITORS: int(2, 1, 1000),
   NAME_UNVERIFIED_OWNERS: bool(false),
   COMPANY_RETENTION_MONTHS: int(13, 1, 60),
+  AGGREGATE_RETENTION_MONTHS: int(25, 1, 120),
   DEMO: bool(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
@@ -135,6 +136,7 @@ export type Config = Readonly<{
   formDomainMinVisitors: number
   nameUnverifiedOwners: boolean
   companyRetentionMonths: number
+  aggregateRetentionMonths: number
   demo: boolean
   logLevel: string
 }>
@@ -187,6 +189,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     formDomainMinVisitors: e.FORM_DOMAIN_MIN_VISITORS,
     nameUnverifiedOwners: e.NAME_UNVERIFIED_OWNERS,
     companyRetentionMonths: e.COMPANY_RETENTION_MONTHS,
+    aggregateRetentionMonths: e.AGGREGATE_RETENTION_MONTHS,
     demo: e.DEMO,
     logLevel: e.LOG_LEVEL,
   })

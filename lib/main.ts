@@ -71,7 +71,7 @@ export async function assemble(
   writer.start()
   const scheduler =
     config.role === 'all' || config.role === 'jobs'
-      ? new Scheduler({ db, log, intel, knowledge: intel.parts.knowledge, ipRetentionDays: config.ipRetentionDays, formDomainMinVisitors: config.formDomainMinVisitors }, log)
+      ? new Scheduler({ db, log, intel, knowledge: intel.parts.knowledge, retention: config, formDomainMinVisitors: config.formDomainMinVisitors }, log)
       : null
 
   // Suppressions, learned domains and the directory: every process needs them (the

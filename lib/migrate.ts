@@ -62,7 +62,7 @@ export async function migrate(db: Db, log: Logger, dir = SQL_DIR): Promise<numbe
  */
 export async function applyRetention(
   db: Db,
-  r: { rawRetentionDays: number; ipRetentionDays: number; companyRetentionMonths: number },
+  r: { rawRetentionDays: number; ipRetentionDays: number; companyRetentionMonths: number; aggregateRetentionMonths: number },
 ): Promise<void> {
   const ttls: Array<[table: string, expr: string, value: number]> = [
     ['events', 'toDateTime(ts) + toIntervalDay({v:UInt32})', r.rawRetentionDays],
@@ -73,6 +73,10 @@ export async function applyRetention(
     ['visit_ips', 'ts + toIntervalDay({v:UInt32})', r.ipRetentionDays],
     ['form_domains', 'ts + toIntervalDay({v:UInt32})', r.ipRetentionDays],
     ['company_visits', 'day + toIntervalMonth({v:UInt32})', r.companyRetentionMonths],
+    ['daily_stats', 'day + toIntervalMonth({v:UInt32})', r.aggregateRetentionMonths],
+    ['daily_breakdown', 'day + toIntervalMonth({v:UInt32})', r.aggregateRetentionMonths],
+    ['daily_visits', 'day + toIntervalMonth({v:UInt32})', r.aggregateRetentionMonths],
+    ['daily_entry_pages', 'day + toIntervalMonth({v:UInt32})', r.aggregateRetentionMonths],
   ]
   for (const [table, expr, v] of ttls) {
     await db.client.command({

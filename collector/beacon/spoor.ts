@@ -73,7 +73,11 @@ interface SpoorWindow extends Window {
     referrer = l.href
   }
 
+  // The id of this page's visitor, kept after consent is withdrawn so that
+  // spoor('erase') can still ask for its erasure.
+  let lastVid = get(ID)
   const clear = () => {
+    lastVid = get(ID) || lastVid
     set(ID, '', 0)
     set(SES, '', 0)
   }
@@ -86,6 +90,12 @@ interface SpoorWindow extends Window {
       else clear()
     } else if (cmd == 'event') {
       track('event', a, b)
+    } else if (cmd == 'erase') {
+      // Forget me: withdraw consent and ask the server to erase what it holds.
+      const vid = get(ID) || lastVid
+      consent = false
+      clear()
+      if (vid) send('/api/privacy/erase', { vid })
     } else if (cmd == 'optout') {
       const vid = get(ID)
       consent = false

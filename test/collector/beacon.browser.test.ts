@@ -132,6 +132,18 @@ describe.skipIf(chromiumMissing)('beacon in Chromium', () => {
     await ctx.close()
   })
 
+  it("spoor('erase') withdraws consent, removes the cookies and has the server forget the visitor", async () => {
+    const { ctx, page, vid } = await consentedPage()
+    await storedFor(vid, 1)
+    await page.evaluate("spoor('consent', false)")
+    expect(await spoorCookies(ctx)).toEqual([])
+    // Consent withdrawn first; erasure is still possible with the id the page remembers.
+    await page.evaluate("spoor('erase')")
+    await expect.poll(async () => t.count('erasure_requests', "status = 'done'"), { timeout: 5000 }).toBeGreaterThan(0)
+    expect(await t.count('events', 'vid = {vid:String}', { vid })).toBe(0)
+    await ctx.close()
+  })
+
   it("spoor('optout') sets spoor_optout, tells the server, and nothing is sent after", async () => {
     const { ctx, page, vid } = await consentedPage()
     await page.evaluate("spoor('optout')")

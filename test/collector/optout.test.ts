@@ -103,6 +103,29 @@ describe('POST /optout', () => {
   })
 })
 
+describe('rights on the opt-out page', () => {
+  it('offers a download and erasure for the visitor id of the link, and answers with what was done', async () => {
+    const vid = rid()
+    await send(t.app, pageview({ vid })).expect(202)
+    await send(t.app, pageview({ vid, url: 'https://example.com/pricing' })).expect(202)
+    await t.flush()
+    const page = await request(t.app).get(`/optout?lang=en&vid=${vid}`).expect(200)
+    expect(page.text).toContain(`href="/api/privacy/export?vid=${vid}"`)
+    expect(page.text).toContain('value="erase"')
+    const res = await request(t.app).post('/optout').type('form').send({ action: 'erase', vid, lang: 'en' }).expect(303)
+    const done = await request(t.app).get(res.headers.location!).expect(200)
+    expect(done.text).toContain('your data is erased (2 page views and events)')
+    expect(await t.count('events', 'vid = {vid:String}', { vid })).toBe(0)
+    const audit = await t.db.query<{ action: string }>("SELECT action FROM privacy_audit WHERE action = 'erasure'")
+    expect(audit.length).toBeGreaterThan(0)
+  })
+
+  it('refuses erasure without a visitor id, saying where to get one', async () => {
+    const res = await request(t.app).post('/optout').type('form').send({ action: 'erase' }).expect(400)
+    expect(res.body.error).toMatch(/needs the visitor id/)
+  })
+})
+
 describe("spoor('optout') from the site", () => {
   it('records the visitor id sent by the beacon and drops its later events', async () => {
     const vid = rid()

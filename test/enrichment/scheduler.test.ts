@@ -40,7 +40,7 @@ describe('Scheduler', () => {
 
   it('keeps the schedule of every job in one table with valid cron expressions', async () => {
     const { validate } = await import('node-cron')
-    expect(JOBS.map((j) => j.name)).toEqual(['enrich-visits', 'learn-domains', 'reload-ip-data', 'erasure', 'ip-retention', 'rollup-visits'])
+    expect(JOBS.map((j) => j.name)).toEqual(['enrich-visits', 'learn-domains', 'reload-ip-data', 'erasure', 'ip-retention', 'retention', 'rollup-visits'])
     for (const j of JOBS) expect(validate(j.schedule), j.name).toBe(true)
   })
 })
