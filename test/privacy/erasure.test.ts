@@ -133,3 +133,16 @@ describe('see my data', () => {
     expect(a?.subject).toBe(vidHash(vid))
   })
 })
+
+describe('for the operator', () => {
+  it('lets an admin export and erase by visitor id, and read the audit log', async () => {
+    const vid = await visitor(ipIn(NETS.comcast, 60), ['/', '/about'])
+    await t.flush()
+    const admin = await t.login()
+    expect((await admin.get(`/api/admin/export?vid=${vid}`).expect(200)).body.events).toHaveLength(2)
+    expect((await admin.post('/api/admin/erase').send({ vid }).expect(200)).body).toMatchObject({ status: 'done', events: 2 })
+    const log = (await admin.get('/api/audit').expect(200)).body.results as Array<{ action: string; actor: string; subject: string }>
+    expect(log.filter((a) => a.subject === vidHash(vid)).map((a) => `${a.action}/${a.actor}`).sort()).toEqual(['erasure/admin', 'export/admin'])
+    expect(JSON.stringify(log)).not.toContain(vid)
+  })
+})

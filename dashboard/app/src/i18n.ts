@@ -95,6 +95,13 @@ const en = {
   adminOnly: 'Only admins can see the settings.',
   vsPrevious: 'vs previous period',
   chartTitle: 'Visitors and page views per day',
+  privacy: 'Privacy requests',
+  visitorId: 'Visitor id (spoor_id)',
+  exportData: 'Download data',
+  eraseData: 'Erase',
+  eraseConfirm: 'Erase everything stored for this visitor? This cannot be undone.',
+  erased: 'Erased page views and events',
+  auditLog: 'Audit log',
 }
 
 const nl: typeof en = {
@@ -190,6 +197,13 @@ const nl: typeof en = {
   adminOnly: 'Alleen beheerders zien de instellingen.',
   vsPrevious: 't.o.v. vorige periode',
   chartTitle: 'Bezoekers en paginaweergaven per dag',
+  privacy: 'Privacyverzoeken',
+  visitorId: 'Bezoekers-id (spoor_id)',
+  exportData: 'Gegevens downloaden',
+  eraseData: 'Wissen',
+  eraseConfirm: 'Alles wissen wat voor deze bezoeker is opgeslagen? Dit kan niet ongedaan worden.',
+  erased: 'Gewiste paginaweergaven en gebeurtenissen',
+  auditLog: 'Auditlog',
 }
 
 export type Key = keyof typeof en

@@ -2,6 +2,7 @@
 // opt-out link, retention in force and the scheduled jobs.
 import { useState } from 'preact/hooks'
 import { api } from './api.ts'
+import { download } from './csv.ts'
 import { Status, type T, useApi } from './ui.tsx'
 
 interface Settings {
@@ -60,6 +61,7 @@ export function SettingsView(props: { t: T; onSitesChanged: () => void }) {
   const settings = useApi<Settings>('/api/settings')
   const users = useApi<{ results: Array<{ email: string; role: string }> }>('/api/users')
   const supp = useApi<{ results: Array<{ id: string; kind: string; value: string; reason: string }> }>('/api/suppressions')
+  const audit = useApi<{ results: Array<{ time: string; action: string; actor: string; subject: string; detail: string }> }>('/api/audit')
   const jobs = useApi<{ jobs: Array<{ name: string; schedule: string; last_run: string | null; last_rows: number | null; last_error: string | null }> }>('/api/jobs')
   const [msg, setMsg] = useState('')
   const submit = (path: string, build: (f: FormData) => unknown, after: () => void) => (e: Event) => {
@@ -142,6 +144,42 @@ export function SettingsView(props: { t: T; onSitesChanged: () => void }) {
           <input name="value" placeholder={t('value')} required aria-label={t('value')} />
           <input name="reason" placeholder={t('reason')} aria-label={t('reason')} /> <button>{t('add')}</button>
         </form>
+      </section>
+      <section class="card">
+        <h3>{t('privacy')}</h3>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault()
+            const f = new FormData(e.target as HTMLFormElement)
+            const vid = String(f.get('vid') ?? '')
+            const action = (e.submitter as HTMLButtonElement | null)?.value
+            if (action === 'export') {
+              api(`/api/admin/export?vid=${encodeURIComponent(vid)}`).then((d) => download(`spoor-${vid}.json`, JSON.stringify(d, null, 2)), (err: Error) => setMsg(err.message))
+            } else if (confirm(t('eraseConfirm'))) {
+              api<{ events: number }>('/api/admin/erase', { json: { vid } }).then((r) => (setMsg(`${t('erased')}: ${r.events}`), audit.reload()), (err: Error) => setMsg(err.message))
+            }
+          }}
+        >
+          <input name="vid" placeholder={t('visitorId')} required pattern="[A-Za-z0-9_-]{8,64}" aria-label={t('visitorId')} />{' '}
+          <button value="export">{t('exportData')}</button>{' '}
+          <button value="erase" class="danger">
+            {t('eraseData')}
+          </button>
+        </form>
+        <h4>{t('auditLog')}</h4>
+        <table data-testid="audit">
+          <tbody>
+            {(audit.data?.results ?? []).slice(0, 50).map((a, i) => (
+              <tr key={i}>
+                <td>{a.time.slice(0, 19)}</td>
+                <td>{a.action}</td>
+                <td>{a.actor}</td>
+                <td class="muted">{a.subject.slice(0, 12)}</td>
+                <td class="muted">{a.detail}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </section>
       <section class="card">
         <h3>{t('optoutLink')}</h3>
