@@ -8,6 +8,7 @@ import { isOwnOrigin } from '../lib/origin.ts'
 import type { Sites } from '../lib/sites.ts'
 import { isToken, TOKEN_RULE } from './body.ts'
 import type { Optouts } from './optouts.ts'
+import type { EventWriter } from './writer.ts'
 import type { IpIntel } from '../enrichment/lookup.ts'
 import { addSuppressions } from '../enrichment/suppress.ts'
 import type { Logger } from '../lib/logger.ts'
@@ -204,7 +205,7 @@ ${backLink}
 </body></html>`
 }
 
-export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pick<Config, 'ipRetentionDays' | 'publicUrl'>; intel: IpIntel; db: Db; log: Logger }): Router {
+export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pick<Config, 'ipRetentionDays' | 'publicUrl'>; intel: IpIntel; db: Db; log: Logger; writer: Pick<EventWriter, 'flush'> }): Router {
   const r = Router()
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 })
 
@@ -237,6 +238,7 @@ export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pic
     let erased = 0
     if (action === 'erase') {
       if (!vid) throw new HttpError(400, 'erasure needs the visitor id: follow the opt-out link from the site, or ask the site owner', 'vid')
+      await deps.writer.flush()
       erased = (await eraseVisitor(deps.db, deps.log, vid, 'visitor')).events
     } else if (action === 'organisation') {
       const ip = clientIp(req)

@@ -12,6 +12,7 @@ import { audit } from './audit.ts'
 import { eraseVisitor } from './erasure.ts'
 import { exportVisitor } from './export.ts'
 import { vidHash } from './hash.ts'
+import type { EventWriter } from '../collector/writer.ts'
 
 const vidOf = (v: unknown): string => {
   if (!isToken(v)) throw new HttpError(400, `vid ${TOKEN_RULE}`, 'vid')
@@ -22,6 +23,13 @@ interface Deps {
   db: Db
   log: Logger
   config: Pick<Config, 'ipRetentionDays'>
+  writer: Pick<EventWriter, 'flush'>
+}
+
+/** Events of the visitor still in the writer's buffer are written first, then erased with the rest. */
+async function erase(deps: Deps, vid: string, by: 'visitor' | 'admin') {
+  await deps.writer.flush()
+  return eraseVisitor(deps.db, deps.log, vid, by)
 }
 
 /** Public: the visitor id is the proof, as for the opt-out (it lives in the visitor's own cookie). */
@@ -33,7 +41,7 @@ export function visitorPrivacyRouter(deps: Deps, cors: express.RequestHandler): 
   r.options('/api/privacy/erase', cors)
   r.post('/api/privacy/erase', cors, limit, body, async (req, res) => {
     const vid = vidOf((req.body as { vid?: unknown } | undefined)?.vid)
-    res.json(await eraseVisitor(deps.db, deps.log, vid, 'visitor'))
+    res.json(await erase(deps, vid, 'visitor'))
   })
   r.get('/api/privacy/export', limit, async (req, res) => {
     const vid = vidOf(req.query.vid)
@@ -49,7 +57,7 @@ export function adminPrivacyRouter(deps: Deps): Router {
   const r = Router()
   r.post('/api/admin/erase', requireAdmin, express.json({ limit: '4kb' }), async (req, res) => {
     const vid = vidOf((req.body as { vid?: unknown } | undefined)?.vid)
-    res.json(await eraseVisitor(deps.db, deps.log, vid, 'admin'))
+    res.json(await erase(deps, vid, 'admin'))
   })
   r.get('/api/admin/export', requireAdmin, async (req, res) => {
     const vid = vidOf(req.query.vid)

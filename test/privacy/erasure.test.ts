@@ -146,3 +146,20 @@ describe('for the operator', () => {
     expect(JSON.stringify(log)).not.toContain(vid)
   })
 })
+
+describe('events still in the buffer', () => {
+  it('are written and erased with the rest', async () => {
+    const vid = rid()
+    // A long flush interval: the events are surely still buffered when the erasure comes.
+    const { EventWriter } = await import('../../collector/writer.ts')
+    const { createApp } = await import('../../lib/app.ts')
+    const writer = new EventWriter(t.db, { flushIntervalMs: 60_000, flushMaxRows: 1000, maxPendingEvents: 1000 }, log)
+    const app = createApp({ ...t.deps, writer })
+    await send(app, pageview({ vid })).expect(202)
+    expect(writer.pending).toBeGreaterThan(0)
+    const res = await request(app).post('/api/privacy/erase').set('Content-Type', 'application/json').send({ vid }).expect(200)
+    expect(res.body.events).toBe(1)
+    expect(writer.pending).toBe(0)
+    expect(await t.count('events', 'vid = {vid:String}', { vid })).toBe(0)
+  })
+})
