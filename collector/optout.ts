@@ -5,6 +5,7 @@ import type { Config } from '../lib/config.ts'
 import { HttpError } from '../lib/errors.ts'
 import { escapeHtml as h } from '../lib/html.ts'
 import { isOwnOrigin } from '../lib/origin.ts'
+import { perMinute } from '../lib/rate-limit.ts'
 import type { Sites } from '../lib/sites.ts'
 import { isToken, TOKEN_RULE } from './body.ts'
 import type { Optouts } from './optouts.ts'
@@ -205,7 +206,7 @@ ${backLink}
 </body></html>`
 }
 
-export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pick<Config, 'ipRetentionDays' | 'publicUrl'>; intel: IpIntel; db: Db; log: Logger; writer: Pick<EventWriter, 'flush'> }): Router {
+export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pick<Config, 'ipRetentionDays' | 'publicUrl' | 'rawRetentionDays'>; intel: IpIntel; db: Db; log: Logger; writer: Pick<EventWriter, 'flush'> }): Router {
   const r = Router()
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 })
 
@@ -224,7 +225,8 @@ export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pic
     res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' }).type('html').send(page(lang, { optedOut, vid, done, erased, ipDays: deps.config.ipRetentionDays, back, organisation }))
   })
 
-  r.post('/optout', form, async (req, res) => {
+  // 20 a minute per client network: erasure and organisation opt-outs cost work.
+  r.post('/optout', perMinute(20, 'opt-out requests'), form, async (req, res) => {
     if (!sameOriginPost(req, deps.config.publicUrl)) throw new HttpError(403, 'the opt-out form must be sent from the opt-out page itself')
     const body = (req.body ?? {}) as Record<string, unknown>
     const action = body.action
@@ -238,8 +240,10 @@ export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pic
     let erased = 0
     if (action === 'erase') {
       if (!vid) throw new HttpError(400, 'erasure needs the visitor id: follow the opt-out link from the site, or ask the site owner', 'vid')
+      // Opted out first (nothing more is collected), the buffer written, then erased.
+      await deps.optouts.add(vid)
       await deps.writer.flush()
-      erased = (await eraseVisitor(deps.db, deps.log, vid, 'visitor')).events
+      erased = (await eraseVisitor(deps.db, deps.log, vid, 'visitor', { optouts: deps.optouts, rawRetentionDays: deps.config.rawRetentionDays })).events
     } else if (action === 'organisation') {
       const ip = clientIp(req)
       const found = ip ? await deps.intel.lookupIp(ip, { rdns: false }) : null

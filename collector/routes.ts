@@ -13,12 +13,16 @@ import { type PipelineDeps, REJECT_REASONS, processEvent } from './pipeline.ts'
 import { OPTOUT_COOKIE, recordOptout } from './optout.ts'
 import type { Optouts } from './optouts.ts'
 import { clientIp } from './ip.ts'
+import { audit } from '../privacy/audit.ts'
+import { vidHash } from '../privacy/hash.ts'
+import type { Db } from '../lib/db.ts'
 
 /** 16 KB: a page view is about 0.5 KB; anything near the limit is not a beacon. */
 export const MAX_BODY = '16kb'
 
 export interface CollectorDeps extends PipelineDeps {
   publicHost: string
+  db: Db
   beacon: Beacon
   counters: Counters
   optouts: Optouts
@@ -105,6 +109,7 @@ export function collectorRouter(deps: CollectorDeps): Router {
     if (!site || !deps.sites.has(site)) throw new HttpError(403, 'site is not registered with this Spoor server', 'site')
     if (b.vid !== undefined && !isToken(b.vid)) throw new HttpError(400, `vid ${TOKEN_RULE}`, 'vid')
     await recordOptout(req, res, deps.optouts, b.vid)
+    await audit(deps.db, 'optout', b.vid ? vidHash(b.vid) : '', 'visitor', { via: 'beacon' })
     res.status(202).json({ ok: true, opted_out: true })
   })
 

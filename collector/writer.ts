@@ -4,6 +4,7 @@
 // nothing acknowledged). A failing insert keeps the rows and retries with backoff.
 import { randomUUID } from 'node:crypto'
 import type { Db } from '../lib/db.ts'
+import { dayLock } from '../lib/lock.ts'
 import type { Logger } from '../lib/logger.ts'
 
 export interface EventRow {
@@ -131,7 +132,7 @@ export class EventWriter {
   }
 
   private async write<T extends object>(table: string, batch: Batch<T>): Promise<void> {
-    await this.db.insert(table, batch.rows, { insert_deduplication_token: batch.token, deduplicate_blocks_in_dependent_materialized_views: 1 })
+    await dayLock.run(() => this.db.insert(table, batch.rows, { insert_deduplication_token: batch.token, deduplicate_blocks_in_dependent_materialized_views: 1 }))
   }
 
   private async drain(): Promise<void> {

@@ -52,7 +52,7 @@ export const JOBS: readonly JobDef[] = [
     name: 'erasure',
     schedule: '* * * * *',
     description: 'finish erasure requests that a restart interrupted',
-    run: (ctx) => resumeErasures(ctx.db, ctx.log),
+    run: (ctx) => resumeErasures(ctx.db, ctx.log, ctx.retention),
   },
   {
     name: 'ip-retention',

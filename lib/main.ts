@@ -18,6 +18,7 @@ import { type Config, ConfigError, loadConfig } from './config.ts'
 import { openDb } from './db.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { applyRetention, migrate } from './migrate.ts'
+import { resumeErasures } from '../privacy/erasure.ts'
 import { Sites } from './sites.ts'
 
 // Other processes (ROLE=collector behind a load balancer) learn of new sites and
@@ -101,8 +102,8 @@ export interface Running {
 export async function start(config: Config, log: Logger): Promise<Running> {
   const deps = await assemble(config, log)
   deps.scheduler?.start()
-  // An erasure a restart interrupted is finished now, not a minute later.
-  void deps.scheduler?.runNow('erasure')
+  // An erasure a restart interrupted is finished now: none can be in progress in this process yet.
+  if (deps.scheduler) void resumeErasures(deps.db, log, config, 0).catch((err: Error) => log.error({ err: err.message }, 'resuming erasures failed'))
   const app = createApp(deps)
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s))

@@ -10,6 +10,7 @@ import type { Db } from '../lib/db.ts'
 import type { Logger } from '../lib/logger.ts'
 import { recomputeCompanyVisits } from '../enrichment/jobs/enrich-visits.ts'
 import { rollupDays } from '../enrichment/jobs/rollup-visits.ts'
+import { dayLock } from '../lib/lock.ts'
 import { audit } from './audit.ts'
 import { vidHash } from './hash.ts'
 
@@ -33,21 +34,43 @@ const DAILY_VIEWS = [
   ['daily_breakdown_mv', 'daily_breakdown'],
 ] as const
 
+export interface ErasureOptions {
+  /** The visitor is opted out first: nothing of it is collected again, even from beacons in flight. */
+  optouts: { add(vid: string): Promise<void> }
+  /** Days this old are partly expired already: their aggregates are left as they are. */
+  rawRetentionDays: number
+  /** Tests: stop after the deletes, as a crash would. */
+  failAfterDeletes?: boolean
+}
+
+// Tables whose deleted rows are also removed from disk at once (a lightweight DELETE only masks them).
+const WITH_IDS = ['events', 'visit_ips', 'form_domains', 'sessions', 'enriched_sessions', 'erasure_requests'] as const
+
 /** Records a request for `vid` and carries it out. Idempotent: a second request finds nothing left. */
-export async function eraseVisitor(db: Db, log: Logger, vid: string, requestedBy: 'visitor' | 'admin', failAfterDeletes = false): Promise<ErasureResult> {
+export async function eraseVisitor(db: Db, log: Logger, vid: string, requestedBy: 'visitor' | 'admin', opts: ErasureOptions): Promise<ErasureResult> {
+  await opts.optouts.add(vid)
   const id = randomUUID()
   const now = new Date().toISOString().replace('T', ' ').replace('Z', '')
   await db.insert('erasure_requests', [{ id, vid, vid_hash: vidHash(vid), status: 'pending', plan: '', result: '', requested_by: requestedBy, requested_at: now }])
-  return runErasure(db, log, id, failAfterDeletes)
+  return runErasure(db, log, id, opts)
 }
 
-/** Carries out (or resumes) one recorded request. */
-export async function runErasure(db: Db, log: Logger, id: string, failAfterDeletes = false): Promise<ErasureResult> {
-  const [req] = await db.query<{ vid: string; vid_hash: string; status: string; plan: string; requested_by: string; requested_at: string }>(
-    'SELECT vid, vid_hash, status, plan, requested_by, toString(requested_at) AS requested_at FROM erasure_requests FINAL WHERE id = {id:String}',
+/** Carries out (or resumes) one recorded request, under dayLock: no rebuild, rollup or flush interleaves. */
+export function runErasure(db: Db, log: Logger, id: string, opts: Omit<ErasureOptions, 'optouts'>): Promise<ErasureResult> {
+  return dayLock.run(() => erase(db, log, id, opts))
+}
+
+async function erase(db: Db, log: Logger, id: string, opts: Omit<ErasureOptions, 'optouts'>): Promise<ErasureResult> {
+  const [req] = await db.query<{ vid: string; vid_hash: string; status: string; plan: string; result: string; requested_by: string; requested_at: string }>(
+    'SELECT vid, vid_hash, status, plan, result, requested_by, toString(requested_at) AS requested_at FROM erasure_requests FINAL WHERE id = {id:String}',
     { id },
   )
   if (!req) throw new Error(`no erasure request ${id}`)
+  if (req.status === 'done') {
+    // Done before a crash that came before its old versions were removed.
+    await removeOldVersions(db, id)
+    return JSON.parse(req.result) as ErasureResult
+  }
   const base = { id, vid_hash: req.vid_hash, requested_by: req.requested_by, requested_at: req.requested_at }
   // 1. The plan, saved before anything is deleted: what to rebuild even after a restart.
   let plan: Plan
@@ -62,7 +85,7 @@ export async function runErasure(db: Db, log: Logger, id: string, failAfterDelet
     plan = { sids, days, companies }
     await db.insert('erasure_requests', [{ ...base, vid: req.vid, status: 'erasing', plan: JSON.stringify(plan), result: '' }])
   }
-  // 2. Every row with the visitor's id or one of its sessions.
+  // 2. Every row with the visitor's id or one of its sessions, removed from disk too.
   const [counted] = await db.query<{ n: string }>('SELECT count() AS n FROM events WHERE vid = {vid:String}', { vid: req.vid })
   const p = { vid: req.vid, sids: plan.sids }
   await db.command('DELETE FROM events WHERE vid = {vid:String}', p)
@@ -72,34 +95,58 @@ export async function runErasure(db: Db, log: Logger, id: string, failAfterDelet
     await db.command('DELETE FROM sessions WHERE sid IN {sids:Array(String)}', p)
     await db.command('DELETE FROM enriched_sessions WHERE sid IN {sids:Array(String)}', p)
   }
-  if (failAfterDeletes) throw new Error('erasure interrupted (injected)')
-  // 3. The aggregates of the touched days, rebuilt from what is left.
-  for (const { site, day } of plan.days) {
+  for (const t of WITH_IDS.slice(0, 5)) await applyDeletedMask(db, t)
+  if (opts.failAfterDeletes) throw new Error('erasure interrupted (injected)')
+  // 3. The aggregates of the touched days, rebuilt from what is left; days at the edge
+  //    of raw retention are partly expired already and are left alone.
+  const oldest = new Date(Date.now() - (opts.rawRetentionDays - 1) * 86_400_000).toISOString().slice(0, 10)
+  const days = plan.days.filter((d) => d.day >= oldest)
+  for (const { site, day } of days) {
     for (const [view, target] of DAILY_VIEWS) await rebuildDay(db, view, target, site, day)
   }
-  const bySite = new Map<string, string[]>()
-  for (const { site, day } of plan.days) bySite.set(day, [...(bySite.get(day) ?? []), site])
-  const rolled = await db.query<{ day: string }>('SELECT DISTINCT toString(day) AS day FROM daily_visits WHERE day IN {days:Array(Date)}', { days: [...bySite.keys()] })
-  await rollupDays(db, rolled.map((r) => ({ day: r.day, sites: bySite.get(r.day) ?? [] })))
+  const sitesByDay = new Map<string, string[]>()
+  for (const { site, day } of days) sitesByDay.set(day, [...(sitesByDay.get(day) ?? []), site])
+  // Days already rolled up are rolled up again (the alias must not shadow the column `day`).
+  const rolled = await db.query<{ d: string }>('SELECT DISTINCT toString(day) AS d FROM daily_visits WHERE day IN {days:Array(Date)}', { days: [...sitesByDay.keys()] })
+  await rollupDays(db, rolled.map((r) => ({ day: r.d, sites: sitesByDay.get(r.d) ?? [] })))
   if (plan.companies.length > 0) {
-    await db.command('DELETE FROM company_visits WHERE company_id IN {ids:Array(String)} AND day IN {days:Array(Date)}', { ids: plan.companies, days: [...bySite.keys()] })
-    await recomputeCompanyVisits(db, [...bySite.keys()])
+    await db.client.command({
+      query: 'ALTER TABLE company_visits DELETE WHERE company_id IN {ids:Array(String)} AND day IN {days:Array(Date)}',
+      query_params: { ids: plan.companies, days: [...sitesByDay.keys()] },
+      clickhouse_settings: { mutations_sync: '2' },
+    })
+    await recomputeCompanyVisits(db, [...sitesByDay.keys()])
   }
-  // 4. Done: the request keeps only the hash of the id.
-  const result: ErasureResult = { id, status: 'done', events: Number(counted?.n ?? 0), sessions: plan.sids.length, days_rebuilt: plan.days.length }
+  // 4. Done: the request keeps only the hash of the id; the versions with it go.
+  const result: ErasureResult = { id, status: 'done', events: Number(counted?.n ?? 0), sessions: plan.sids.length, days_rebuilt: days.length }
   await db.insert('erasure_requests', [{ ...base, vid: '', status: 'done', plan: '', result: JSON.stringify(result) }])
-  // The earlier versions of this request (with the id) are only replaced at a merge: delete them now.
-  await db.command("DELETE FROM erasure_requests WHERE id = {id:String} AND vid != ''", { id })
+  await removeOldVersions(db, id)
   await audit(db, 'erasure', req.vid_hash, req.requested_by, result)
   log.info({ erasure: id, events: result.events, days: result.days_rebuilt }, 'visitor erased')
   return result
 }
 
-/** Pending requests (a restart half-way): the erasure job finishes them. */
-export async function resumeErasures(db: Db, log: Logger): Promise<number> {
-  const pending = await db.query<{ id: string }>("SELECT id FROM erasure_requests FINAL WHERE status != 'done'")
-  for (const r of pending) await runErasure(db, log, r.id)
-  return pending.length
+async function applyDeletedMask(db: Db, table: string): Promise<void> {
+  await db.client.command({ query: 'ALTER TABLE {t:Identifier} APPLY DELETED MASK', query_params: { t: table }, clickhouse_settings: { mutations_sync: '2' } })
+}
+
+async function removeOldVersions(db: Db, id: string): Promise<void> {
+  await db.command("DELETE FROM erasure_requests WHERE id = {id:String} AND vid != ''", { id })
+  await applyDeletedMask(db, 'erasure_requests')
+}
+
+/**
+ * Requests a restart interrupted: any still holding a visitor id that has not moved for
+ * `staleSeconds` (120 for the every-minute job: a request in progress moves within
+ * seconds; 0 at start, when none can be in progress in this process).
+ */
+export async function resumeErasures(db: Db, log: Logger, opts: Omit<ErasureOptions, 'optouts'>, staleSeconds = 120): Promise<number> {
+  const stale = await db.query<{ id: string }>(
+    "SELECT id FROM erasure_requests WHERE vid != '' GROUP BY id HAVING max(updated_at) <= now64(3) - toIntervalSecond({s:UInt32})",
+    { s: staleSeconds },
+  )
+  for (const r of stale) await runErasure(db, log, r.id, opts)
+  return stale.length
 }
 
 /**
@@ -112,6 +159,12 @@ async function rebuildDay(db: Db, view: string, target: string, site: string, da
   // Our own schema's text, not input: only the source table is narrowed to the day.
   const select = v.q.replace(/FROM\s+(?:`?\w+`?\.)?`?events`?(?=\s|$)/, 'FROM (SELECT * FROM events WHERE site = {site:String} AND toDate(ts) = {day:Date}) AS events')
   if (select === v.q) throw new Error(`cannot narrow the SELECT of ${view}`)
-  await db.command(`DELETE FROM {t:Identifier} WHERE site = {site:String} AND day = {day:Date}`, { t: target, site, day })
+  // A synchronous ALTER … DELETE, not a lightweight DELETE: seen here, a lightweight
+  // delete racing a background merge of the same part left the old aggregate row visible.
+  await db.client.command({
+    query: 'ALTER TABLE {t:Identifier} DELETE WHERE site = {site:String} AND day = {day:Date}',
+    query_params: { t: target, site, day },
+    clickhouse_settings: { mutations_sync: '2' },
+  })
   await db.command(`INSERT INTO {t:Identifier} ${select}`, { t: target, site, day })
 }

@@ -13,6 +13,7 @@ import { eraseVisitor } from './erasure.ts'
 import { exportVisitor } from './export.ts'
 import { vidHash } from './hash.ts'
 import type { EventWriter } from '../collector/writer.ts'
+import type { Optouts } from '../collector/optouts.ts'
 
 const vidOf = (v: unknown): string => {
   if (!isToken(v)) throw new HttpError(400, `vid ${TOKEN_RULE}`, 'vid')
@@ -22,28 +23,32 @@ const vidOf = (v: unknown): string => {
 interface Deps {
   db: Db
   log: Logger
-  config: Pick<Config, 'ipRetentionDays'>
+  config: Pick<Config, 'ipRetentionDays' | 'rawRetentionDays'>
   writer: Pick<EventWriter, 'flush'>
+  optouts: Optouts
 }
 
 /** Events of the visitor still in the writer's buffer are written first, then erased with the rest. */
 async function erase(deps: Deps, vid: string, by: 'visitor' | 'admin') {
+  await deps.optouts.add(vid)
   await deps.writer.flush()
-  return eraseVisitor(deps.db, deps.log, vid, by)
+  return eraseVisitor(deps.db, deps.log, vid, by, { optouts: deps.optouts, rawRetentionDays: deps.config.rawRetentionDays })
 }
 
 /** Public: the visitor id is the proof, as for the opt-out (it lives in the visitor's own cookie). */
 export function visitorPrivacyRouter(deps: Deps, cors: express.RequestHandler): Router {
   const r = Router()
-  // 10 a minute per client network: a person asks once; a crawler of ids gets nowhere.
-  const limit = perMinute(10, 'privacy requests')
+  // Per client network: a person asks once; a crawler of ids gets nowhere. Separate
+  // budgets, so that downloads never block an erasure behind an office's shared address.
+  const eraseLimit = perMinute(20, 'erasure requests')
+  const exportLimit = perMinute(10, 'data downloads')
   const body = express.json({ type: ['application/json', 'text/plain'], limit: '4kb' })
   r.options('/api/privacy/erase', cors)
-  r.post('/api/privacy/erase', cors, limit, body, async (req, res) => {
+  r.post('/api/privacy/erase', cors, eraseLimit, body, async (req, res) => {
     const vid = vidOf((req.body as { vid?: unknown } | undefined)?.vid)
     res.json(await erase(deps, vid, 'visitor'))
   })
-  r.get('/api/privacy/export', limit, async (req, res) => {
+  r.get('/api/privacy/export', exportLimit, async (req, res) => {
     const vid = vidOf(req.query.vid)
     const data = await exportVisitor(deps.db, vid, deps.config.ipRetentionDays)
     await audit(deps.db, 'export', vidHash(vid), 'visitor', { events: data.events.length })

@@ -4,6 +4,7 @@
 // Reruns never double-count: decisions replace by (site, sid), and company_visits
 // are recomputed per (site, company, day) from events, replacing the earlier row.
 import type { Db } from '../../lib/db.ts'
+import { dayLock } from '../../lib/lock.ts'
 import type { Knowledge } from '../company.ts'
 import type { IpIntel, LookupResult } from '../lookup.ts'
 import { applySuppressions } from '../suppress.ts'
@@ -36,7 +37,12 @@ export function pagePattern(patterns: readonly string[]): RegExp | null {
   return new RegExp(`^(?:${alts.join('|')})$`)
 }
 
-export async function enrichVisits(ctx: EnrichContext): Promise<number> {
+export function enrichVisits(ctx: EnrichContext): Promise<number> {
+  // Under dayLock: an erasure must not delete a visit between this run's read and its write.
+  return dayLock.run(() => enrich(ctx))
+}
+
+async function enrich(ctx: EnrichContext): Promise<number> {
   const { db, intel, knowledge } = ctx
   await knowledge.refresh(db, ctx.minConfidence)
   const pending = await db.query<PendingVisit>(

@@ -4,6 +4,7 @@
 // one row per day instead of one per visit. The last two finished days are rolled
 // up again on every run: events written late (after a ClickHouse outage) still count.
 import type { Db } from '../../lib/db.ts'
+import { dayLock } from '../../lib/lock.ts'
 import { visitRows } from '../../lib/visits.ts'
 
 const DAY = 'site IN {sites:Array(String)} AND day = {day:Date}'
@@ -14,16 +15,19 @@ export async function rollupVisits(db: Db): Promise<number> {
      WHERE day < today() AND (day >= today() - 2 OR (site, day) NOT IN (SELECT site, day FROM daily_visits FINAL))
      GROUP BY day ORDER BY day LIMIT 400`,
   )
-  return rollupDays(db, todo)
+  return dayLock.run(() => rollupDays(db, todo))
 }
 
-/** Rolls the given days up again (also used by erasure to make the figures exact). */
+/** Rolls the given days up again (also used by erasure to make the figures exact). Callers hold dayLock. */
 export async function rollupDays(db: Db, todo: ReadonlyArray<{ day: string; sites: readonly string[] }>): Promise<number> {
   let rolled = 0
   for (const { day, sites } of todo) {
     const params = { day, sites }
     const [old] = await db.query<{ n: string }>(`SELECT count() AS n FROM daily_entry_pages WHERE ${DAY}`, params)
-    if (Number(old?.n ?? 0) > 0) await db.command(`DELETE FROM daily_entry_pages WHERE ${DAY}`, params)
+    // Synchronous ALTER … DELETE: a lightweight delete racing a merge can leave old rows visible.
+    if (Number(old?.n ?? 0) > 0) {
+      await db.client.command({ query: `ALTER TABLE daily_entry_pages DELETE WHERE ${DAY}`, query_params: params, clickhouse_settings: { mutations_sync: '2' } })
+    }
     // A day whose visits are all gone keeps a row of zeros, so that it does not fall back to `sessions`.
     await db.command(
       `INSERT INTO daily_visits (site, day, visits, bounces, duration_sum)
