@@ -251,7 +251,7 @@ export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pic
         await addSuppressions(deps.db, deps.intel.parts.knowledge, 'asked on the opt-out page', [
           ['company', found.company.id],
           ['range', found.network],
-        ])
+        ], 'visitor')
       }
     } else if (action === 'optout') {
       await recordOptout(req, res, deps.optouts, vid)

@@ -30,21 +30,28 @@ export function suppressionValue(kind: Suppression['kind'], value: string): stri
   return v
 }
 
-export async function addSuppression(db: Db, knowledge: Knowledge, kind: Suppression['kind'], value: string, reason: string): Promise<{ id: string; removed: number }> {
-  const [id] = await insertSuppressions(db, reason, [[kind, value]])
+export async function addSuppression(
+  db: Db,
+  knowledge: Knowledge,
+  kind: Suppression['kind'],
+  value: string,
+  reason: string,
+  actor: 'admin' | 'visitor' = 'admin',
+): Promise<{ id: string; removed: number }> {
+  const [id] = await insertSuppressions(db, reason, [[kind, value]], actor)
   return { id: id!, removed: await applySuppressions(db, knowledge) }
 }
 
 /** Several at once (a company and its network, from the opt-out page), applied once. */
-export async function addSuppressions(db: Db, knowledge: Knowledge, reason: string, items: Array<[Suppression['kind'], string]>): Promise<number> {
-  await insertSuppressions(db, reason, items)
+export async function addSuppressions(db: Db, knowledge: Knowledge, reason: string, items: Array<[Suppression['kind'], string]>, actor: 'admin' | 'visitor'): Promise<number> {
+  await insertSuppressions(db, reason, items, actor)
   return applySuppressions(db, knowledge)
 }
 
-async function insertSuppressions(db: Db, reason: string, items: Array<[Suppression['kind'], string]>): Promise<string[]> {
+async function insertSuppressions(db: Db, reason: string, items: Array<[Suppression['kind'], string]>, actor: 'admin' | 'visitor'): Promise<string[]> {
   const rows = items.map(([kind, value]) => ({ id: randomUUID(), kind, value: suppressionValue(kind, value), reason: reason.slice(0, 300), deleted: 0 }))
   await db.insert('suppressions', rows)
-  for (const r of rows) await audit(db, 'suppression', r.id, 'spoor', { kind: r.kind, reason: r.reason })
+  for (const r of rows) await audit(db, 'suppression', r.id, actor, { kind: r.kind, reason: r.reason })
   return rows.map((r) => r.id)
 }
 

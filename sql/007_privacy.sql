@@ -13,7 +13,9 @@ CREATE TABLE IF NOT EXISTS erasure_requests
     updated_at   DateTime64(3, 'UTC') DEFAULT now64(3)
 )
 ENGINE = ReplacingMergeTree(updated_at)
-ORDER BY id;
+ORDER BY id
+-- Done requests hold only the hash; kept two years as proof of what was done.
+TTL toDateTime(requested_at) + INTERVAL 24 MONTH;
 
 -- What was done for privacy, and when: opt-outs, erasures, exports, suppressions.
 -- No personal data beyond the SHA-256 of a visitor id.
@@ -26,4 +28,5 @@ CREATE TABLE IF NOT EXISTS privacy_audit
     detail   String
 )
 ENGINE = MergeTree
-ORDER BY ts;
+ORDER BY ts
+TTL toDateTime(ts) + INTERVAL 24 MONTH;
