@@ -28,6 +28,13 @@ interface Deps {
   optouts: Optouts
 }
 
+/** The download, recorded in the audit log. */
+async function exported(deps: Deps, vid: string, by: 'visitor' | 'admin') {
+  const data = await exportVisitor(deps.db, vid, deps.config.ipRetentionDays)
+  await audit(deps.db, 'export', vidHash(vid), by, { events: data.events.length })
+  return data
+}
+
 /** Events of the visitor still in the writer's buffer are written first, then erased with the rest. */
 async function erase(deps: Deps, vid: string, by: 'visitor' | 'admin') {
   await deps.optouts.add(vid)
@@ -49,9 +56,7 @@ export function visitorPrivacyRouter(deps: Deps, cors: express.RequestHandler): 
     res.json(await erase(deps, vid, 'visitor'))
   })
   r.get('/api/privacy/export', exportLimit, async (req, res) => {
-    const vid = vidOf(req.query.vid)
-    const data = await exportVisitor(deps.db, vid, deps.config.ipRetentionDays)
-    await audit(deps.db, 'export', vidHash(vid), 'visitor', { events: data.events.length })
+    const data = await exported(deps, vidOf(req.query.vid), 'visitor')
     res.set({ 'Content-Disposition': 'attachment; filename="spoor-my-data.json"', 'Cache-Control': 'no-store' }).json(data)
   })
   return r
@@ -65,10 +70,7 @@ export function adminPrivacyRouter(deps: Deps): Router {
     res.json(await erase(deps, vid, 'admin'))
   })
   r.get('/api/admin/export', requireAdmin, async (req, res) => {
-    const vid = vidOf(req.query.vid)
-    const data = await exportVisitor(deps.db, vid, deps.config.ipRetentionDays)
-    await audit(deps.db, 'export', vidHash(vid), 'admin', { events: data.events.length })
-    res.json(data)
+    res.json(await exported(deps, vidOf(req.query.vid), 'admin'))
   })
   r.get('/api/audit', requireAdmin, async (_req, res) => {
     res.json({ results: await deps.db.query("SELECT toString(ts) AS time, action, subject, actor, detail FROM privacy_audit ORDER BY ts DESC LIMIT 1000") })
