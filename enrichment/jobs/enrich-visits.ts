@@ -37,12 +37,7 @@ export function pagePattern(patterns: readonly string[]): RegExp | null {
   return new RegExp(`^(?:${alts.join('|')})$`)
 }
 
-export function enrichVisits(ctx: EnrichContext): Promise<number> {
-  // Under dayLock: an erasure must not delete a visit between this run's read and its write.
-  return dayLock.run(() => enrich(ctx))
-}
-
-async function enrich(ctx: EnrichContext): Promise<number> {
+export async function enrichVisits(ctx: EnrichContext): Promise<number> {
   const { db, intel, knowledge } = ctx
   await knowledge.refresh(db, ctx.minConfidence)
   const pending = await db.query<PendingVisit>(
@@ -98,17 +93,28 @@ async function enrich(ctx: EnrichContext): Promise<number> {
     }
   }
 
-  if (companies.size > 0) await db.insert('companies', [...companies.values()])
-  if (decided.length > 0) await db.insert('enriched_sessions', decided)
+  // The writing part under dayLock, the lookups (reverse DNS can take seconds) outside it:
+  // a visit an erasure removed meanwhile has no IP rows left and is not written back.
+  return dayLock.run(async () => {
+    const keys = decided.map((d) => `${d.site}/${d.sid}`)
+    const alive = new Set(
+      keys.length === 0
+        ? []
+        : (await db.query<{ k: string }>("SELECT DISTINCT concat(site, '/', sid) AS k FROM visit_ips WHERE concat(site, '/', sid) IN {keys:Array(String)}", { keys })).map((r) => r.k),
+    )
+    const write = decided.filter((d) => alive.has(`${d.site}/${d.sid}`))
+    if (companies.size > 0) await db.insert('companies', [...companies.values()])
+    if (write.length > 0) await db.insert('enriched_sessions', write)
 
-  // The full IP has served its purpose for every decided visit.
-  const done = [...decided, ...leftovers].map((d) => `${d.site}/${d.sid}`)
-  if (done.length > 0) await db.command("DELETE FROM visit_ips WHERE concat(site, '/', sid) IN {keys:Array(String)}", { keys: done })
+    // The full IP has served its purpose for every decided visit.
+    const done = [...write, ...leftovers].map((d) => `${d.site}/${d.sid}`)
+    if (done.length > 0) await db.command("DELETE FROM visit_ips WHERE concat(site, '/', sid) IN {keys:Array(String)}", { keys: done })
 
-  await recomputeCompanyVisits(db, [...new Set(decided.filter((d) => d.company_id).map((d) => d.day))])
-  // A suppression added while this run looked companies up must still win.
-  if (companies.size > 0) await applySuppressions(db, knowledge)
-  return decided.length
+    await recomputeCompanyVisits(db, [...new Set(write.filter((d) => d.company_id).map((d) => d.day))])
+    // A suppression added while this run looked companies up must still win.
+    if (companies.size > 0) await applySuppressions(db, knowledge)
+    return write.length
+  })
 }
 
 /**
