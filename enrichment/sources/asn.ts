@@ -36,6 +36,23 @@ function splitLine(line: string): [string, string, string, string] | null {
   return [line.slice(0, a), line.slice(a + 1, b), line.slice(b + 1, c), org]
 }
 
+// Lines one at a time: text.split('\n') would hold 412k strings at once.
+function* eachLine(text: string): Generator<string> {
+  let from = 0
+  while (from < text.length) {
+    let to = text.indexOf('\n', from)
+    if (to < 0) to = text.length
+    yield text.slice(from, to)
+    from = to + 1
+  }
+}
+
+function lineCount(text: string): number {
+  let n = 1
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++
+  return n
+}
+
 class OrgTable {
   readonly names: string[] = []
   private readonly index = new Map<string, number>()
@@ -43,8 +60,10 @@ class OrgTable {
     let i = this.index.get(name)
     if (i === undefined) {
       i = this.names.length
-      this.names.push(name)
-      this.index.set(name, i)
+      // A copy, not a slice: a slice would keep the whole 21 MB file text alive.
+      const own = Buffer.from(name, 'utf8').toString('utf8')
+      this.names.push(own)
+      this.index.set(own, i)
     }
     return i
   }
@@ -87,13 +106,13 @@ export class AsnTable implements AsnSource {
   }
 
   private build4(text: string): void {
-    const lines = text.split('\n')
-    const start = new Uint32Array(lines.length)
-    const end = new Uint32Array(lines.length)
-    const asn = new Uint32Array(lines.length)
-    const org = new Uint32Array(lines.length)
+    const count = lineCount(text)
+    const start = new Uint32Array(count)
+    const end = new Uint32Array(count)
+    const asn = new Uint32Array(count)
+    const org = new Uint32Array(count)
     let n = 0
-    for (const line of lines) {
+    for (const line of eachLine(text)) {
       const f = line ? splitLine(line) : null
       if (!f) continue
       let s = Number(f[0])
@@ -123,11 +142,11 @@ export class AsnTable implements AsnSource {
   }
 
   private build6(text: string): void {
-    const lines = text.split('\n')
-    const start = new Uint32Array(lines.length * 4)
-    const end = new Uint32Array(lines.length * 4)
-    const asn = new Uint32Array(lines.length)
-    const org = new Uint32Array(lines.length)
+    const count = lineCount(text)
+    const start = new Uint32Array(count * 4)
+    const end = new Uint32Array(count * 4)
+    const asn = new Uint32Array(count)
+    const org = new Uint32Array(count)
     const M = 0xffffffffn
     const words = (x: bigint, out: Uint32Array, at: number) => {
       out[at] = Number((x >> 96n) & M)
@@ -137,7 +156,7 @@ export class AsnTable implements AsnSource {
     }
     let n = 0
     let prevEnd = -1n
-    for (const line of lines) {
+    for (const line of eachLine(text)) {
       const f = line ? splitLine(line) : null
       if (!f) continue
       let s: bigint
