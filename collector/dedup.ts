@@ -1,4 +1,5 @@
-// Event ids seen recently, so that a retried beacon is stored once.
+// Keys seen recently: event ids, so that a retried beacon is stored once, and
+// (visit, address) pairs, so that a visit writes its IP row once.
 // Two generations of up to `generation` ids each: memory stays bounded (about
 // 100 bytes per id, so 2 x 100k ids is about 20 MB) and an id is remembered for
 // at least `generation` further events. Seeded at start from the last hour of events.

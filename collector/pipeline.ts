@@ -4,6 +4,7 @@
 import { isbot } from 'isbot'
 import type { Config } from '../lib/config.ts'
 import { hostBelongsToSite, normaliseDomain } from '../lib/domain.ts'
+import { isOwnHost } from '../lib/origin.ts'
 import type { Sites } from '../lib/sites.ts'
 import type { GeoReader } from '../enrichment/geo.ts'
 import type { EventBody } from './body.ts'
@@ -89,7 +90,7 @@ const rightOrigin: Step = (ctx) => {
   } catch {
     return reject('wrong_origin')
   }
-  if (hostBelongsToSite(u.hostname, ctx.site) || (ownHost !== undefined && u.host === ownHost) || u.host === ctx.in.publicHost) return undefined
+  if (hostBelongsToSite(u.hostname, ctx.site) || isOwnHost(u.host, ownHost, ctx.in.publicHost)) return undefined
   return reject('wrong_origin')
 }
 
@@ -146,10 +147,18 @@ const enrich: Step = (ctx, { config, geo }) => {
   return undefined
 }
 
+// One IP row per visit and address is enough for enrichment; a visit of ten pages would
+// otherwise write ten, and the enrichment job delete nine of them again.
+const ipKey = (row: IpRow) => `ip:${row.site}/${row.sid}/${row.ip}`
+
 const write: Step = (ctx, { writer, recentIds }) => {
   if (!writer.hasRoom()) return reject('overloaded')
   if (ctx.form) writer.pushForm(ctx.form)
-  else writer.push(ctx.row!, ctx.ipRow ?? null)
+  else {
+    const ip = ctx.ipRow && !recentIds.has(ipKey(ctx.ipRow)) ? ctx.ipRow : null
+    writer.push(ctx.row!, ip)
+    if (ip) recentIds.add(ipKey(ip))
+  }
   recentIds.add(`${ctx.site}/${ctx.in.body.id}`)
   return { kind: 'stored' }
 }

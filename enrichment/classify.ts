@@ -91,6 +91,15 @@ const CONNECTION_TYPES: Record<string, NetworkType | 'corporate'> = {
 
 const tidy = (s: string) => s.replace(/\s+/g, ' ').trim()
 
+// The curated provider lists, privacy first: an address on one never names a company.
+const PROVIDER_LISTS: ReadonlyArray<readonly [ReadonlyMap<number, string>, 'isp' | 'mobile' | 'hosting' | 'education', string]> = [
+  [HOSTING_ASNS, 'hosting', 'hosting/cloud/CDN'],
+  [MOBILE_ASNS, 'mobile', 'mobile carrier'],
+  [ISP_ASNS, 'isp', 'access ISP or carrier'],
+  // Education, but the network's owner is not the visitor's institution: no company.
+  [EDUCATION_NETWORK_ASNS, 'education', 'research and education network (carries many institutions)'],
+]
+
 /** Type of an owner name by the word rules alone (no curated list said anything). */
 function byName(name: string): { type: NetworkType; rule: string; positive?: boolean; nameless?: boolean } {
   if (EDUCATION_NETWORK_WORDS.test(name)) return { type: 'education', rule: 'a network of many schools or institutes, not one of them', nameless: true }
@@ -167,19 +176,12 @@ export function classify(s: Signals): Classification {
   }
   // 4. The curated AS lists: providers first (privacy), then organisations known to use their network themselves.
   if (asn) {
-    const lists: Array<[ReadonlyMap<number, string>, NetworkType, string]> = [
-      [HOSTING_ASNS, 'hosting', 'hosting/cloud/CDN'],
-      [MOBILE_ASNS, 'mobile', 'mobile carrier'],
-      [ISP_ASNS, 'isp', 'access ISP or carrier'],
-      [EDUCATION_NETWORK_ASNS, 'education', 'research and education network (carries many institutions)'],
-    ]
-    for (const [list, type, label] of lists) {
+    for (const [list, type, label] of PROVIDER_LISTS) {
       const known = list.get(asn.asn)
       if (known !== undefined) {
         evidence.push({ source: 'curated AS list', says: `AS${asn.asn} ${known}: ${label}` })
-        // An NREN's own name is not the visitor's institution.
-        if (conn === 'corporate') return done('business', null, true)
-        return done(type, null, true)
+        // A corporate line on a provider's network: a business, but which one is not known.
+        return done(conn === 'corporate' ? 'business' : type, null, true)
       }
     }
   }
@@ -233,13 +235,9 @@ export function ownerListings(ownerNames: (asns: ReadonlySet<number>) => Map<num
     const o = ORGANISATION_ASNS.get(asn)!
     for (const n of names) if (nameKey(n)) out.set(nameKey(n), { kind: 'organisation', type: o.type, name: o.name })
   }
-  const providers: Array<[ReadonlyMap<number, string>, 'isp' | 'mobile' | 'hosting' | 'education', string]> = [
-    [EDUCATION_NETWORK_ASNS, 'education', 'research and education network'],
-    [ISP_ASNS, 'isp', 'access ISP or carrier'],
-    [MOBILE_ASNS, 'mobile', 'mobile carrier'],
-    [HOSTING_ASNS, 'hosting', 'hosting/cloud/CDN'],
-  ]
-  for (const [list, type, label] of providers) {
+  // Provider names are set last, so that they win over an organisation of the same name
+  // (and in reverse order, so that the first list a name is on says what it is).
+  for (const [list, type, label] of [...PROVIDER_LISTS].reverse()) {
     for (const names of ownerNames(new Set(list.keys())).values()) {
       for (const n of names) if (nameKey(n)) out.set(nameKey(n), { kind: 'provider', type, label })
     }

@@ -116,10 +116,6 @@ export class Knowledge {
     })
   }
 
-  setLearned(network: string, domain: string, confidence: number): void {
-    this.learned.set(network, { domain, confidence })
-  }
-
   learnedDomain(network: string): { domain: string; confidence: number } | null {
     return this.learned.get(network) ?? null
   }

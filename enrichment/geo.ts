@@ -1,6 +1,5 @@
 // Geolocation of a visitor's IP for the collector (country, city). IpIntel
-// (enrichment/lookup.ts) implements it over DB-IP City Lite or MaxMind City; tests
-// and processes without IP data use `noGeo`.
+// (enrichment/lookup.ts) implements it over DB-IP City Lite or MaxMind City.
 import type { Place } from './sources/dbip-city.ts'
 
 export type { Place }
@@ -9,5 +8,3 @@ export interface GeoReader {
   /** A miss is null, never an exception. */
   lookup(ip: string): Place | null
 }
-
-export const noGeo: GeoReader = { lookup: () => null }

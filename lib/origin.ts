@@ -3,8 +3,11 @@
 // names the origin the browser saw.
 import type { Request } from 'express'
 
+/** `host` (host:port of an Origin) is Spoor's own: the Host header or PUBLIC_URL's host. */
+export function isOwnHost(host: string, hostHeader: string | undefined, publicHost: string): boolean {
+  return host === hostHeader || host === publicHost
+}
+
 export function isOwnOrigin(origin: string, req: Request, publicUrl: string): boolean {
-  if (!URL.canParse(origin)) return false
-  const host = new URL(origin).host
-  return host === req.get('host') || host === new URL(publicUrl).host
+  return URL.canParse(origin) && isOwnHost(new URL(origin).host, req.get('host'), new URL(publicUrl).host)
 }

@@ -52,7 +52,8 @@ export async function enrichVisits(ctx: EnrichContext): Promise<number> {
     `SELECT DISTINCT site, sid FROM visit_ips WHERE (site, sid) IN (SELECT site, sid FROM enriched_sessions WHERE day >= today() - 8) LIMIT {batch:UInt32}`,
     { batch: BATCH },
   )
-  if (pending.length === 0 && leftovers.length === 0) return 0
+  // Nothing new to decide: the visits that go on still change today's company visits.
+  if (pending.length === 0 && leftovers.length === 0) return dayLock.run(async () => (await recomputeCompanyVisits(db, []), 0))
 
   const results = new Map<string, LookupResult>()
   for (const ip of new Set(pending.map((p) => p.ip))) results.set(ip, await intel.lookupIp(ip))

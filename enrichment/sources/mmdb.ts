@@ -46,14 +46,6 @@ export class MmdbSource<T> {
     return this.reader.metadata.databaseType
   }
 
-  get ipVersion(): number {
-    return this.reader.metadata.ipVersion
-  }
-
-  get buildEpoch(): Date {
-    return this.reader.metadata.buildEpoch
-  }
-
   /** The record for `ip`, or null. Never throws. */
   get(ip: ParsedIp, text: string): T | null {
     if (ip.v === 6 && this.reader.metadata.ipVersion === 4) return null

@@ -316,6 +316,13 @@ describe('what is kept of a page view', () => {
     expect(t.deps.writer.pending).toBe(0)
   })
 
+  it('writes one IP row per visit and address, however many pages the visit has', async () => {
+    const ev = pageview()
+    for (const path of ['/', '/a', '/b']) await send(t.app, { ...ev, id: rid(), url: `https://example.com${path}` }).expect(202)
+    expect(await t.count('events', 'sid = {sid:String}', { sid: ev.sid })).toBe(3)
+    expect(await t.count('visit_ips', 'sid = {sid:String}', { sid: ev.sid })).toBe(1)
+  })
+
   it('ignores X-Forwarded-For unless TRUST_PROXY is set, so a client cannot choose its IP', async () => {
     const ev = pageview()
     await send(t.app, ev, { 'X-Forwarded-For': '8.8.8.8' }).expect(202)
