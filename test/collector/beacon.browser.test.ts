@@ -2,15 +2,13 @@
 // The beacon in a real browser (Debian's Chromium through playwright-core) on the
 // demo page: nothing before consent, cookies and page views after, SPA navigation,
 // custom events, withdrawal of consent and opt-out.
-import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { CHROME_UA, makeApp, type TestApp } from '../helpers/app.ts'
-import { CHROMIUM, chromiumMissing, launchChromium } from '../helpers/browser.ts'
+import { CHROMIUM, chromiumMissing, launchChromium, serve } from '../helpers/browser.ts'
 
 let t: TestApp
-let server: Server
+let stop: (() => Promise<void>) | undefined
 let base = ''
 let browser: Browser
 
@@ -19,14 +17,12 @@ if (chromiumMissing) console.warn(`browser tests skipped: ${CHROMIUM} not found 
 describe.skipIf(chromiumMissing)('beacon in Chromium', () => {
   beforeAll(async () => {
     t = await makeApp()
-    server = t.app.listen(0, '127.0.0.1')
-    await new Promise((r) => server.once('listening', r))
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    ;({ base, close: stop } = await serve(t.app))
     browser = await launchChromium()
   })
   afterAll(async () => {
     await browser?.close()
-    await new Promise((r) => server?.close(r))
+    await stop?.()
     await t?.close()
   })
 

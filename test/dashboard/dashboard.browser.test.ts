@@ -2,20 +2,18 @@
 // draws, a recognised company and its timeline, CSV export, hostile titles shown as
 // text, the viewer kept out of settings, Dutch. Screenshots go to screenshots/ (ignored by git).
 import { mkdirSync, readFileSync } from 'node:fs'
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashPassword } from '../../dashboard/auth.ts'
 import { ADMIN, CHROME_UA, makeApp, pageview, rid, send, type TestApp } from '../helpers/app.ts'
-import { CHROMIUM, chromiumMissing, launchChromium } from '../helpers/browser.ts'
+import { CHROMIUM, chromiumMissing, launchChromium, serve } from '../helpers/browser.ts'
 import { ipIn, NETS } from '../helpers/intel.ts'
 
 const SHOTS = new URL('../../screenshots/', import.meta.url).pathname
 const HOSTILE = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
 
 let t: TestApp
-let server: Server
+let stop: (() => Promise<void>) | undefined
 let base = ''
 let browser: Browser
 
@@ -36,14 +34,12 @@ describe.skipIf(chromiumMissing)('dashboard in Chromium', () => {
     await send(t.app, pageview({ url: 'https://example.com/blog', title: 'Blog' }), { 'X-Forwarded-For': ipIn(NETS.university), 'User-Agent': CHROME_UA }).expect(202)
     await t.flush()
     await t.deps.scheduler!.runNow('enrich-visits')
-    server = t.app.listen(0, '127.0.0.1')
-    await new Promise((r) => server.once('listening', r))
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    ;({ base, close: stop } = await serve(t.app))
     browser = await launchChromium()
   })
   afterAll(async () => {
     await browser?.close()
-    await new Promise((r) => server?.close(r))
+    await stop?.()
     await t?.close()
   })
 

@@ -154,6 +154,9 @@ describe('MmdbSource', () => {
   it('answers null for a miss and for garbage, never throws', () => {
     const src = MmdbSource.fromBuffer<{ city: string }>(db('Utrecht'))
     expect(src.get(p('203.0.113.1'), '203.0.113.1')).toBeNull()
-    expect(src.get({ v: 4, n: 1 }, 'not-an-ip')).toBeNull()
+    // An IPv6 lookup goes by its text; the reader throws on this one, the source must not.
+    const v6 = MmdbSource.fromBuffer<{ city: string }>(writeMmdb({ databaseType: 'dbip', ipVersion: 6, records: [['2001:db8::/32', { city: 'X' }]] }))
+    expect(() => v6.get({ v: 6, w: [0x20010db8, 0, 0, 1] }, 'not-an-ip')).not.toThrow()
+    expect(v6.get({ v: 6, w: [0x20010db8, 0, 0, 1] }, 'not-an-ip')).toBeNull()
   })
 })
