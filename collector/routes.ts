@@ -47,8 +47,23 @@ export function siteCors(sites: Sites) {
   })
 }
 
+/** The one cookie the collector reads, found without parsing every cookie of the request. */
+const OPTED_OUT = new RegExp(`(?:^|;\\s*)${OPTOUT_COOKIE}=1(?:;|$)`)
+const ACCEPTED = '{"ok":true}'
+
+/**
+ * Mounted before helmet and cookie-parser: the event endpoint is the one route that
+ * takes every page view, and the dashboard's headers (a content security policy for
+ * HTML, frame options) mean nothing on a 202 with a JSON body. Measured with
+ * `npm run bench`: the full middleware stack cost about a third of the endpoint's
+ * CPU time. Responses here carry nosniff and nothing else they do not need.
+ */
 export function collectorRouter(deps: CollectorDeps): Router {
   const r = Router()
+  r.use(['/script.js', '/api/event', '/api/optout'], (_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff')
+    next()
+  })
   const beaconBody = express.json({ type: ['application/json', 'text/plain'], limit: MAX_BODY, strict: true })
   const allowSites = siteCors(deps.sites)
 
@@ -83,7 +98,7 @@ export function collectorRouter(deps: CollectorDeps): Router {
         publicHost: deps.publicHost,
         gpc: req.get('sec-gpc') === '1',
         dnt: req.get('dnt') === '1',
-        optoutCookie: req.cookies?.[OPTOUT_COOKIE] === '1',
+        optoutCookie: OPTED_OUT.test(req.headers.cookie ?? ''),
         receivedAt: new Date(),
       },
       deps,
@@ -93,8 +108,10 @@ export function collectorRouter(deps: CollectorDeps): Router {
       const { status, message } = REJECT_REASONS[outcome.reason]
       throw new HttpError(status, message, outcome.reason === 'unknown_site' ? 'site' : outcome.reason === 'no_consent' ? 'consent' : undefined, status === 503 ? { 'Retry-After': '5' } : {})
     }
-    // Stored and dropped look the same from outside (202), as in Plausible.
-    res.status(202).json({ ok: true })
+    // Stored and dropped look the same from outside (202), as in Plausible. Written
+    // directly: res.json would hash the body for an ETag nobody revalidates.
+    res.status(202).setHeader('Content-Type', 'application/json; charset=utf-8')
+    res.end(ACCEPTED)
   })
 
   // spoor('optout') on the site's own page. Each call adds a row that every process

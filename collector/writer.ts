@@ -77,6 +77,7 @@ export class EventWriter {
   private ipBatch: Batch<IpRow> | null = null
   private formBatch: Batch<FormRow> | null = null
   private running: Promise<void> | null = null
+  private following: Promise<void> | null = null
   private timer: NodeJS.Timeout | null = null
   private failures = 0
   private retryAt = 0
@@ -119,40 +120,63 @@ export class EventWriter {
     this.forms.push(form)
   }
 
-  /** Writes everything pending now; concurrent callers share one run. Rejects if an insert fails. */
+  /**
+   * Writes everything pending now. A flush that is already running wrote only what was
+   * waiting when it began, so a call during it is answered by the one after it; calls
+   * meanwhile share that one. Rejects if an insert fails.
+   */
   flush(): Promise<void> {
-    this.running ??= this.drain().finally(() => {
-      this.running = null
-    })
-    return this.running
+    if (!this.running) {
+      this.running = this.drain().finally(() => {
+        this.running = null
+      })
+      return this.running
+    }
+    this.following ??= this.running
+      .finally(() => {
+        this.following = null
+      })
+      .then(() => this.flush())
+    return this.following
   }
 
-  private take<T>(queue: T[]): Batch<T> {
-    return { rows: queue.splice(0, this.opts.flushMaxRows), token: `${this.runId}-${++this.seq}` }
+  private take<T>(queue: T[], limit: number): Batch<T> {
+    return { rows: queue.splice(0, Math.min(limit, this.opts.flushMaxRows)), token: `${this.runId}-${++this.seq}` }
   }
 
   private async write<T extends object>(table: string, batch: Batch<T>): Promise<void> {
     await dayLock.run(() => this.db.insert(table, batch.rows, { insert_deduplication_token: batch.token, deduplicate_blocks_in_dependent_materialized_views: 1 }))
   }
 
+  /**
+   * Writes one table's rows that were waiting when the flush began, in batches of at
+   * most flushMaxRows. Rows that arrive during the insert wait for the next flush:
+   * draining until the queue is empty turned a 1 s flush under load into a stream of
+   * inserts of a few hundred rows (the bench saw 14 inserts a second at 2,700
+   * events/s, each a new part in four tables, and IP rows starved behind them).
+   */
+  private async drainQueue<T extends object>(table: string, queue: T[], waiting: number, get: () => Batch<T> | null, set: (b: Batch<T> | null) => void): Promise<void> {
+    for (;;) {
+      let batch = get()
+      if (!batch) {
+        if (waiting <= 0) return
+        batch = this.take(queue, waiting)
+        waiting -= batch.rows.length
+        set(batch)
+      }
+      await this.write(table, batch)
+      set(null)
+    }
+  }
+
   private async drain(): Promise<void> {
     try {
-      // Events first: the IP rows are only of use for events that exist.
-      while (this.eventBatch || this.events.length > 0) {
-        this.eventBatch ??= this.take(this.events)
-        await this.write('events', this.eventBatch)
-        this.eventBatch = null
-      }
-      while (this.ipBatch || this.ips.length > 0) {
-        this.ipBatch ??= this.take(this.ips)
-        await this.write('visit_ips', this.ipBatch)
-        this.ipBatch = null
-      }
-      while (this.formBatch || this.forms.length > 0) {
-        this.formBatch ??= this.take(this.forms)
-        await this.write('form_domains', this.formBatch)
-        this.formBatch = null
-      }
+      // Events first: the IP rows are only of use for events that exist. What is
+      // counted here is written; anything newer waits, IP rows with their events.
+      const waiting = [this.events.length, this.ips.length, this.forms.length] as const
+      await this.drainQueue('events', this.events, waiting[0], () => this.eventBatch, (b) => (this.eventBatch = b))
+      await this.drainQueue('visit_ips', this.ips, waiting[1], () => this.ipBatch, (b) => (this.ipBatch = b))
+      await this.drainQueue('form_domains', this.forms, waiting[2], () => this.formBatch, (b) => (this.formBatch = b))
       this.failures = 0
       this.retryAt = 0
     } catch (err) {

@@ -54,6 +54,11 @@ export function createApp(deps: AppDeps): Express {
   // HSTS and upgrade-insecure-requests only when Spoor is served over HTTPS: on a
   // plain-HTTP LAN address they would send the opt-out form to a port that is not there.
   const https = config.publicUrl.startsWith('https://')
+  const collects = config.role === 'all' || config.role === 'collector'
+  const serves = config.role === 'all' || config.role === 'dashboard'
+  // The beacon's endpoints come first: they take every page view and need neither
+  // helmet's HTML headers nor parsed cookies (see collector/routes.ts).
+  if (collects) app.use(collectorRouter({ ...deps, publicHost: new URL(config.publicUrl).host }))
   app.use(
     helmet({
       contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': https ? [] : null } },
@@ -61,9 +66,6 @@ export function createApp(deps: AppDeps): Express {
     }),
   )
   app.use(cookieParser())
-
-  const collects = config.role === 'all' || config.role === 'collector'
-  const serves = config.role === 'all' || config.role === 'dashboard'
 
   app.get('/health', async (_req, res) => {
     let db = 'ok'
@@ -76,7 +78,6 @@ export function createApp(deps: AppDeps): Express {
   })
 
   if (collects) {
-    app.use(collectorRouter({ ...deps, publicHost: new URL(config.publicUrl).host }))
     app.use(visitorPrivacyRouter(deps, siteCors(deps.sites)))
     app.use(optoutRouter(deps))
     if (config.demo) app.use(demoRouter())

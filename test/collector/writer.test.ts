@@ -106,4 +106,34 @@ describe('EventWriter', () => {
     await writer.flush() // joins the flush the fifth event started
     expect(await t.count('events', 'event_id IN {ids:Array(String)}', { ids: evs.map((e) => e.id) })).toBe(5)
   })
+
+  it('writes rows that arrive during an insert with the next flush, in one insert per table, and a flush called meanwhile waits for them', async () => {
+    const inserts: string[] = []
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    const slow: Db = {
+      ...t.db,
+      insert: async (table, rows, settings) => {
+        inserts.push(`${table}:${rows.length}`)
+        if (inserts.length === 1) await gate
+        return t.db.insert(table, rows, settings)
+      },
+    }
+    const writer = new EventWriter(slow, { flushIntervalMs: 10_000, flushMaxRows: 100, maxPendingEvents: 1000 }, log)
+    const app = createApp({ ...t.deps, writer })
+    const first = [pageview(), pageview()]
+    for (const ev of first) await send(app, ev).expect(202)
+    const running = writer.flush()
+    // Ten more arrive while the first insert is held up.
+    const later = Array.from({ length: 10 }, () => pageview())
+    for (const ev of later) await send(app, ev).expect(202)
+    const after = writer.flush()
+    release()
+    await running
+    await after
+    // One insert per table per flush: the first flush did not chase the new arrivals row by row.
+    expect(inserts).toEqual(['events:2', 'visit_ips:2', 'events:10', 'visit_ips:10'])
+    const ids = [...first, ...later].map((e) => e.id)
+    expect(await t.count('events', 'event_id IN {ids:Array(String)}', { ids })).toBe(12)
+  })
 })

@@ -1,0 +1,157 @@
+// Part 1 (and 6): page views through the real server against a bare Express endpoint,
+// then a run at half the measured maximum for latency, then a count of what was stored.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import autocannon from 'autocannon'
+import { openDb } from '../../lib/db.ts'
+import { type Child, cpuOf, memoryOf, startChild } from '../proc.ts'
+import type { PartResult } from '../report.ts'
+import { benchSites, Traffic } from '../traffic.ts'
+
+export interface IngestOptions {
+  /** Seconds of each measured run. */
+  duration: number
+  connections: number
+}
+
+interface Run {
+  rate: number
+  accepted: number
+  refused: number
+  other: number
+  errors: number
+  timeouts: number
+  p50: number
+  p99: number
+  requests: number
+  /** Cores the server used during the run: all threads, and the JavaScript thread alone. */
+  serverCores?: number
+  serverMainCores?: number
+  /** Cores this (load generating) process used. */
+  clientCores?: number
+}
+
+async function load(url: string, pid: number, traffic: Traffic, o: { duration: number; connections: number; overallRate?: number }): Promise<Run> {
+  let refused = 0
+  const cpu0 = cpuOf(pid)
+  const me0 = process.cpuUsage()
+  const t0 = performance.now()
+  const result = await autocannon({
+    url,
+    connections: o.connections,
+    duration: o.duration,
+    ...(o.overallRate ? { overallRate: o.overallRate } : {}),
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/event',
+        setupRequest: (req) => {
+          const b = traffic.next()
+          if (!b.consented) refused++
+          return { ...req, body: b.body, headers: b.headers }
+        },
+      },
+    ],
+  })
+  const codes = result.statusCodeStats ?? {}
+  const count = (code: string) => codes[code as `${number}`]?.count ?? 0
+  const accepted = count('202')
+  const refusedSeen = count('403')
+  const total = Object.values(codes).reduce((s, c) => s + (c?.count ?? 0), 0)
+  void refused
+  const secs = (performance.now() - t0) / 1000
+  const cpu1 = cpuOf(pid)
+  const me = process.cpuUsage(me0)
+  return {
+    serverCores: (cpu1.total - cpu0.total) / secs,
+    serverMainCores: (cpu1.main - cpu0.main) / secs,
+    clientCores: (me.user + me.system) / 1e6 / secs,
+    rate: total / result.duration,
+    accepted,
+    refused: refusedSeen,
+    other: total - accepted - refusedSeen,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: total,
+  }
+}
+
+export async function run(o: IngestOptions): Promise<PartResult> {
+  const sites = benchSites(20)
+  const details: Record<string, unknown> = { options: o, sites: sites.length }
+
+  // The baseline first, with the same traffic generator (it costs the client the same).
+  const bare = await startChild('bench/bare-server.ts', {})
+  let bareRun: Run
+  try {
+    await load(bare.url, bare.proc.pid!, new Traffic(sites, 7), { duration: 2, connections: o.connections })
+    bareRun = await load(bare.url, bare.proc.pid!, new Traffic(sites, 1), { duration: o.duration, connections: o.connections })
+  } finally {
+    await bare.stop()
+  }
+
+  const dir = mkdtempSync(join(tmpdir(), 'spoor-bench-ingest-'))
+  let server: Child | undefined
+  try {
+    server = await startChild('lib/server.ts', {
+      DATA_DIR: dir,
+      SITES: sites.join(','),
+      ADMIN_EMAIL: 'bench@example.com',
+      ADMIN_PASSWORD: 'bench password long enough',
+      // The load generator is the "proxy": it sets X-Forwarded-For to the visitor's address.
+      TRUST_PROXY: 'loopback',
+      LOG_LEVEL: 'warn',
+    })
+    const pid = server.proc.pid!
+    let peak = memoryOf(pid).peakMb
+    const idle = memoryOf(pid).rssMb
+    const sampler = setInterval(() => {
+      try {
+        peak = Math.max(peak, memoryOf(pid).peakMb)
+      } catch {
+        // exited
+      }
+    }, 250)
+    const traffic = new Traffic(sites, 1)
+    const warm = await load(server.url, pid, traffic, { duration: 2, connections: o.connections })
+    const max = await load(server.url, pid, traffic, { duration: o.duration, connections: o.connections })
+    const halfRate = Math.max(1, Math.round(max.rate / 2))
+    const half = await load(server.url, pid, traffic, { duration: o.duration, connections: o.connections, overallRate: halfRate })
+    clearInterval(sites.length ? sampler : sampler)
+    peak = Math.max(peak, memoryOf(pid).peakMb)
+    const health = (await (await fetch(server.url + '/health')).json()) as { pending_events: number }
+
+    const t0 = performance.now()
+    const code = await server.stop()
+    const stopMs = performance.now() - t0
+    if (code !== 0) throw new Error(`server exited with ${code} on SIGTERM:\n${server.stderr()}`)
+
+    const db = await openDb({ dataDir: dir, clickhouse: null } as never)
+    const [row] = await db.query<{ n: string; pv: string }>("SELECT count() AS n, countIf(type = 'pageview') AS pv FROM events")
+    await db.close()
+    const stored = Number(row?.n ?? 0)
+    const accepted = warm.accepted + max.accepted + half.accepted
+    const ratio = max.rate / bareRun.rate
+    Object.assign(details, { bare: bareRun, warm, max, half, halfRate, stored, accepted, pendingAtEnd: health.pending_events, stopMs, idleRssMb: idle, peakRssMb: peak })
+
+    const failures = warm.other + max.other + half.other + warm.errors + max.errors + half.errors
+    return {
+      part: 'ingest',
+      details,
+      rows: [
+        { part: 'ingest', metric: 'events/s at full load', value: max.rate, unit: 'req/s', baseline: { label: 'bare Express', value: bareRun.rate }, ratio, target: '≥ 0.7×', ok: ratio >= 0.7 },
+        { part: 'ingest', metric: 'p50 latency at full load', value: max.p50, unit: 'ms', baseline: { label: 'bare Express', value: bareRun.p50 } },
+        { part: 'ingest', metric: 'p99 latency at full load', value: max.p99, unit: 'ms', baseline: { label: 'bare Express', value: bareRun.p99 } },
+        { part: 'ingest', metric: `p99 latency at half rate (${halfRate}/s)`, value: half.p99, unit: 'ms', target: '< 20 ms', ok: half.p99 < 20 },
+        { part: 'ingest', metric: 'stored / accepted (202)', value: stored, unit: `of ${accepted}`, target: 'all stored, no errors', ok: stored === accepted && failures === 0 },
+        { part: 'memory', metric: 'server peak RSS during ingest', value: peak, unit: 'MB', baseline: { label: 'idle after start', value: idle }, target: '< 600 MB', ok: peak < 600 },
+      ],
+    }
+  } finally {
+    if (server && server.proc.exitCode === null) server.proc.kill('SIGKILL')
+    rmSync(dir, { recursive: true, force: true })
+  }
+}

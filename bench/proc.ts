@@ -1,0 +1,90 @@
+// Child processes for the bench: the real server (`lib/server.ts`, as `npm start`
+// runs it) and the bare Express endpoint, each in its own process so that its
+// memory and CPU are its own.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+
+export const ROOT = join(import.meta.dirname, '..')
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+/** Resident set size now and at its peak (VmHWM), in MB, from /proc. */
+export function memoryOf(pid: number): { rssMb: number; peakMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0)
+  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 }
+}
+
+export interface Child {
+  proc: ChildProcess
+  url: string
+  stderr: () => string
+  /** SIGTERM, then wait for the exit (the server flushes what it acknowledged first). */
+  stop(): Promise<number | null>
+}
+
+export async function startChild(script: string, env: Record<string, string>, ready = '/health', timeoutMs = 60_000): Promise<Child> {
+  const port = await freePort()
+  // BENCH_CPU_PROF=dir writes a V8 CPU profile of each child there on exit (open it in Chrome's DevTools).
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+  const proc = spawn(process.execPath, [...prof, '--import', 'tsx', join(ROOT, script)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  let err = ''
+  proc.stderr!.on('data', (d: Buffer) => {
+    err = (err + d.toString()).slice(-8000)
+  })
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)))
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`${script} exited with ${proc.exitCode} before it was ready:\n${err}`)
+    try {
+      const res = await fetch(url + ready)
+      if (res.ok) break
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL')
+      throw new Error(`${script} was not ready within ${timeoutMs} ms:\n${err}`)
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return {
+    proc,
+    url,
+    stderr: () => err,
+    async stop() {
+      if (proc.exitCode === null) proc.kill('SIGTERM')
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 60_000)
+      const code = await exited
+      clearTimeout(timer)
+      return code
+    },
+  }
+}
+
+/** CPU seconds used so far by a process (all threads) and by its main (JavaScript) thread. */
+export function cpuOf(pid: number): { total: number; main: number } {
+  const secs = (path: string) => {
+    const stat = readFileSync(path, 'utf8')
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    // Fields 14 and 15 (utime, stime) in clock ticks; Linux uses 100 ticks a second.
+    return (Number(f[11]) + Number(f[12])) / 100
+  }
+  return { total: secs(`/proc/${pid}/stat`), main: secs(`/proc/${pid}/task/${pid}/stat`) }
+}
