@@ -90,7 +90,7 @@ export class Traffic {
   private readonly pool: Visitor[] = []
   private seq = 0
 
-  constructor(readonly sites: readonly string[], seed = 1, readonly activeVisitors = 2000) {
+  constructor(readonly sites: readonly string[], seed = 1, readonly activeVisitors = 2000, readonly lateConsent = 0.5) {
     this.r = rng(seed)
   }
 
@@ -114,7 +114,7 @@ export class Traffic {
       screen: SCREENS[(r() * SCREENS.length) | 0]!,
       // 1 to 8 pages, most visits short (about half bounce).
       pagesLeft: 1 + Math.floor(-Math.log(1 - r()) * 1.4),
-      consented: r() < 0.5,
+      consented: r() >= this.lateConsent,
     }
   }
 

@@ -1,10 +1,9 @@
 // What happens to an event, in order. Each step passes the event on, or ends it
 // with an outcome from a closed set. The order is part of the privacy promise:
 // consent is checked before anything about the visitor is looked at or kept.
-import { isbot } from 'isbot'
 import type { Config } from '../lib/config.ts'
 import { hostBelongsToSite, normaliseDomain } from '../lib/domain.ts'
-import { isOwnHost } from '../lib/origin.ts'
+import { isOwnHost, parseOrigin } from '../lib/origin.ts'
 import type { Sites } from '../lib/sites.ts'
 import type { GeoReader } from '../enrichment/geo.ts'
 import type { EventBody } from './body.ts'
@@ -12,7 +11,7 @@ import type { RecentIds } from './dedup.ts'
 import type { Optouts } from './optouts.ts'
 import { networkOf, parseIp } from '../enrichment/ip.ts'
 import { isFreeMail, registrableDomain } from './free-mail.ts'
-import { parseAgent, parsePageUrl, referrerSource } from './parse.ts'
+import { isBotAgent, parseAgent, parsePageUrl, referrerSource } from './parse.ts'
 import type { EventRow, EventWriter, FormRow, IpRow } from './writer.ts'
 
 /** Dropped events are answered 202, like stored ones: the sender learns nothing. */
@@ -84,12 +83,8 @@ const knownSite: Step = (ctx, { sites }) => {
 const rightOrigin: Step = (ctx) => {
   const { origin, ownHost } = ctx.in
   if (!origin) return undefined
-  let u: URL
-  try {
-    u = new URL(origin)
-  } catch {
-    return reject('wrong_origin')
-  }
+  const u = parseOrigin(origin)
+  if (!u) return reject('wrong_origin')
   if (hostBelongsToSite(u.hostname, ctx.site) || isOwnHost(u.host, ownHost, ctx.in.publicHost)) return undefined
   return reject('wrong_origin')
 }
@@ -102,7 +97,7 @@ const privacySignals: Step = (ctx) => (ctx.in.gpc ? drop('gpc') : ctx.in.dnt ? d
 
 // isbot knows crawlers, HeadlessChrome, curl, python-requests and the like. Every
 // real browser sends a user agent, so an empty one is a script too.
-const bot: Step = (ctx) => (ctx.in.userAgent === '' || isbot(ctx.in.userAgent) ? drop('bot') : undefined)
+const bot: Step = (ctx) => (ctx.in.userAgent === '' || isBotAgent(ctx.in.userAgent) ? drop('bot') : undefined)
 
 const duplicate: Step = (ctx, { recentIds }) => (recentIds.has(`${ctx.site}/${ctx.in.body.id}`) ? drop('duplicate') : undefined)
 
