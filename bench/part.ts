@@ -6,6 +6,7 @@ const [name, json, out] = process.argv.slice(2)
 const parts: Record<string, () => Promise<{ run(o: never): Promise<unknown> }>> = {
   ingest: () => import('./parts/ingest.ts'),
   storage: () => import('./parts/storage.ts'),
+  enrichment: () => import('./parts/enrichment.ts'),
 }
 const load = parts[name ?? '']
 if (!load || !out) {

@@ -56,7 +56,7 @@ export async function enrichVisits(ctx: EnrichContext): Promise<number> {
   if (pending.length === 0 && leftovers.length === 0) return dayLock.run(async () => (await recomputeCompanyVisits(db, []), 0))
 
   const results = new Map<string, LookupResult>()
-  for (const ip of new Set(pending.map((p) => p.ip))) results.set(ip, await intel.lookupIp(ip))
+  for (const ip of new Set(pending.map((p) => p.ip))) results.set(ip, await intel.lookupIp(ip, { place: false }))
 
   // Sites that count only some pages: which of these visits saw one?
   const settings = await db.query<{ site: string; company_pages: string[] }>('SELECT site, company_pages FROM site_settings FINAL')

@@ -29,7 +29,7 @@ export async function learnDomains(db: Db, intel: IpIntel, minVisitors: number):
   const learned = []
   for (const r of rows) {
     const base = r.network.split('/')[0]!
-    const { network_type } = await intel.lookupIp(base)
+    const { network_type } = await intel.lookupIp(base, { place: false })
     if (!COMPANY_TYPES.includes(network_type)) continue
     const visitors = Number(r.visitors)
     const confidence = (visitors / Math.max(visitors, Number(r.total))) * (1 - 0.5 ** visitors)

@@ -43,6 +43,15 @@ describe('lookupIp', () => {
     expect(r.evidence.map((e) => e.source)).toEqual(['ip-location-db/asn', 'rules', 'db-ip city lite'])
   })
 
+  it('with place: false still gives a company its city and country, and skips them for a consumer line', async () => {
+    const intel = fixtureIntel()
+    const company = await intel.lookupIp(ipIn(NETS.acme), { place: false })
+    expect(company.company).toMatchObject({ name: 'Acme Manufacturing B.V.', country: 'NL', city: 'Utrecht' })
+    const consumer = await intel.lookupIp(ipIn(NETS.comcast), { place: false })
+    expect(consumer.network_type).toBe((await intel.lookupIp(ipIn(NETS.comcast))).network_type)
+    expect(consumer).toMatchObject({ company: null, country: '', city: '' })
+  })
+
   it('lets MaxMind Enterprise decide: a residential line inside a company block is no company', async () => {
     const r = await fixtureIntel({ maxmind: enterprise }).lookupIp(ipIn(NETS.acme, 200))
     expect(r).toMatchObject({ network_type: 'isp', company: null })
