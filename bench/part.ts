@@ -7,6 +7,8 @@ const parts: Record<string, () => Promise<{ run(o: never): Promise<unknown> }>> 
   ingest: () => import('./parts/ingest.ts'),
   storage: () => import('./parts/storage.ts'),
   enrichment: () => import('./parts/enrichment.ts'),
+  queries: () => import('./parts/queries.ts'),
+  beacon: () => import('./parts/beacon.ts'),
 }
 const load = parts[name ?? '']
 if (!load || !out) {

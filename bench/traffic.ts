@@ -79,6 +79,8 @@ interface Visitor {
 }
 
 export interface BeaconRequest {
+  /** The event id in the body. */
+  id: string
   body: string
   headers: Record<string, string>
   /** false for the refused pre-consent page: it is answered 403 and stored nowhere. */
@@ -130,6 +132,7 @@ export class Traffic {
     const page = zipf(r, 500)
     const section = SECTIONS[page % SECTIONS.length]
     const utm = r() < 0.08 ? `?utm_source=newsletter&utm_medium=email&utm_campaign=week${(r() * 52) | 0}` : ''
+    const id = `${hex(r, 16)}${(this.seq++).toString(16).padStart(16, '0')}`
     const body = JSON.stringify({
       site: v.site,
       type: 'pageview',
@@ -140,10 +143,11 @@ export class Traffic {
       consent: { analytics: consented },
       vid: v.vid,
       sid: v.sid,
-      id: `${hex(r, 16)}${(this.seq++).toString(16).padStart(16, '0')}`,
+      id,
     })
     v.referrer = ''
     return {
+      id,
       body,
       consented,
       headers: {

@@ -1,0 +1,192 @@
+// Part 4: the dashboard API on 10 million page views. The rows are generated inside
+// ClickHouse (INSERT … SELECT FROM numbers(), so the materialized views fill as they
+// do in production), the jobs that run on a live server (company visits, visit
+// roll-ups) are run once, and then every dashboard call is timed through the real
+// HTTP app with a session, next to the summary computed from the raw events table.
+import { mkdtempSync, rmSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { recomputeCompanyVisits } from '../../enrichment/jobs/enrich-visits.ts'
+import { rollupDays } from '../../enrichment/jobs/rollup-visits.ts'
+import { createApp } from '../../lib/app.ts'
+import { loadConfig } from '../../lib/config.ts'
+import { dayLock } from '../../lib/lock.ts'
+import { createLogger } from '../../lib/logger.ts'
+import { assemble } from '../../lib/main.ts'
+import { percentile, type PartResult, type Row } from '../report.ts'
+
+export interface QueryOptions {
+  /** Page views to generate (10 million by default). */
+  rows: number
+  /** Timed calls per API route (after 3 untimed ones). */
+  repeat: number
+}
+
+const SITES = ['site1.example.com', 'site2.example.com', 'site3.example.com']
+const COMPANIES = 2000
+const CHUNK = 1_000_000
+
+// One page view per number n. Four page views make a visit, except that one visit in
+// five is split into single-page visits (about half of all visits bounce); a visit
+// belongs to one of a million visitors, each visitor to one site; the day is one of
+// the last 30 (today's part of the day only), pages follow a long tail (Zipf over 500).
+const GENERATE = `
+INSERT INTO events (event_id, site, ts, type, name, vid, sid, hostname, path, query, title, referrer_source,
+                    utm_source, utm_medium, utm_campaign, utm_content, utm_term, browser, browser_version,
+                    os, os_version, device, screen, country, city)
+SELECT
+  lower(hex(cityHash64(n, 'e'))) AS event_id,
+  arrayElement({sites:Array(String)}, 1 + v % 3) AS site,
+  toDateTime64(today() - 29 + d, 3, 'UTC') + toIntervalSecond(if(d = 29, secs % greatest(1, toUInt32(now() - toDateTime(today()))), secs)) + toIntervalSecond(pos * (20 + cityHash64(n) % 100)) AS ts,
+  'pageview' AS type, '' AS name,
+  lower(concat(hex(cityHash64(v, 1)), hex(cityHash64(v, 2)))) AS vid,
+  lower(concat(hex(cityHash64(s, 3)), hex(cityHash64(s, 4)), if(split, toString(pos), ''))) AS sid,
+  site AS hostname,
+  concat('/', arrayElement(['blog', 'products', 'docs', 'pricing', 'about', 'careers', 'news', 'cases'], 1 + p % 8), '/page-', toString(p)) AS path,
+  '' AS query,
+  concat('Page ', toString(p)) AS title,
+  if(pos = 0 OR split, arrayElement(['', '', '', 'google.com', 'google.com', 'bing.com', 'duckduckgo.com', 'linkedin.com', 't.co', 'news.ycombinator.com'], 1 + cityHash64(s, 'r') % 10), '') AS referrer_source,
+  if(utm, 'newsletter', '') AS utm_source, if(utm, 'email', '') AS utm_medium, if(utm, concat('week', toString(cityHash64(s) % 52)), '') AS utm_campaign,
+  '' AS utm_content, '' AS utm_term,
+  arrayElement(['Chrome', 'Chrome', 'Chrome', 'Mobile Safari', 'Safari', 'Edge', 'Firefox', 'Samsung Internet', 'Opera'], 1 + b) AS browser,
+  arrayElement(['131', '131', '130', '17', '17', '131', '133', '25', '115'], 1 + b) AS browser_version,
+  arrayElement(['Windows', 'Android', 'Windows', 'iOS', 'Mac OS', 'Windows', 'Linux', 'Android', 'Windows'], 1 + b) AS os,
+  '' AS os_version,
+  arrayElement(['desktop', 'mobile', 'desktop', 'mobile', 'desktop', 'desktop', 'desktop', 'mobile', 'desktop'], 1 + b) AS device,
+  arrayElement([1920, 412, 1536, 390, 1440, 1366, 1920, 412, 1920], 1 + b) AS screen,
+  arrayElement(['NL', 'NL', 'NL', 'DE', 'BE', 'GB', 'US', 'FR', 'ES', 'IT', 'PL', 'SE'], 1 + cityHash64(v, 'c') % 12) AS country,
+  '' AS city
+FROM (
+  SELECT number AS n, intDiv(n, 4) AS s, n % 4 AS pos,
+         cityHash64(s, 'v') % 1000000 AS v,
+         cityHash64(s, 'd') % 30 AS d,
+         toUInt32(cityHash64(s, 't') % 80000) AS secs,
+         cityHash64(s, 'x') % 5 = 0 AS split,
+         cityHash64(s, 'u') % 100 < 5 AS utm,
+         cityHash64(v, 'b') % 9 AS b,
+         toUInt32(floor(exp((cityHash64(n, 'p') % 1000000) / 1000000 * log(501)))) - 1 AS p
+  FROM numbers({start:UInt64}, {count:UInt64})
+)`
+
+// 8% of visitors come from one of 2,000 companies, as the enrichment job would have decided.
+const ENRICH = `
+INSERT INTO enriched_sessions (site, sid, day, network_type, company_id, network)
+SELECT site, sid, min(toDate(ts)) AS day, 'business', lower(hex(cityHash64('company', intDiv(cityHash64(any(vid), 'co'), 100) % ${COMPANIES}))), '198.51.100.0/24'
+FROM events WHERE cityHash64(vid, 'co') % 100 < 8 GROUP BY site, sid`
+
+const COMPANY_ROWS = `
+INSERT INTO companies (company_id, name, domain, city, country, industry, employee_range, network_type, asn, as_org, evidence)
+SELECT lower(hex(cityHash64('company', number))), concat('Company ', toString(number), ' B.V.'), concat('company', toString(number), '.example'),
+       arrayElement(['Amsterdam', 'Utrecht', 'Rotterdam', 'Berlin', 'Antwerp'], 1 + number % 5), arrayElement(['NL', 'NL', 'NL', 'DE', 'BE'], 1 + number % 5),
+       arrayElement(['Software', 'Manufacturing', 'Logistics', 'Finance'], 1 + number % 4), '50-199', 'business', 64500 + number, concat('Company ', toString(number)), '[]'
+FROM numbers(${COMPANIES})`
+
+// The summary the API gives, computed from raw events: what a dashboard without
+// aggregates (or Spoor without its views) would run on every page load.
+const RAW_SUMMARY = `
+SELECT uniq(vid) AS visitors, count() AS pageviews, count(DISTINCT sid) AS visits,
+       (SELECT countIf(pv = 1) FROM (SELECT sid, count() AS pv FROM events WHERE site = {site:String} AND toDate(ts) BETWEEN {from:Date} AND {to:Date} AND type = 'pageview' GROUP BY sid)) AS bounces,
+       (SELECT avg(dateDiff('second', t0, t1)) FROM (SELECT sid, min(ts) AS t0, max(ts) AS t1 FROM events WHERE site = {site:String} AND toDate(ts) BETWEEN {from:Date} AND {to:Date} AND type = 'pageview' GROUP BY sid)) AS duration
+FROM events WHERE site = {site:String} AND toDate(ts) BETWEEN {from:Date} AND {to:Date} AND type = 'pageview'`
+
+const isoDay = (d: Date) => d.toISOString().slice(0, 10)
+
+export async function run(o: QueryOptions): Promise<PartResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'spoor-bench-queries-'))
+  const password = 'bench password long enough'
+  const config = loadConfig({ DATA_DIR: dir, SITES: SITES.join(','), ADMIN_EMAIL: 'bench@example.com', ADMIN_PASSWORD: password, LOG_LEVEL: 'warn' })
+  const deps = await assemble(config, createLogger('warn'))
+  const { db } = deps
+  await deps.scheduler?.stop()
+  const server = createApp(deps).listen(0, '127.0.0.1')
+  await new Promise((r) => server.once('listening', r))
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const timings: Record<string, number> = {}
+  const step = async (name: string, f: () => Promise<unknown>) => {
+    const t0 = performance.now()
+    await f()
+    timings[name] = Math.round(performance.now() - t0)
+    process.stderr.write(`  queries: ${name} ${timings[name]} ms\n`)
+  }
+  try {
+    await step('generate page views', async () => {
+      for (let start = 0; start < o.rows; start += CHUNK) {
+        await db.command(GENERATE, { sites: SITES, start, count: Math.min(CHUNK, o.rows - start) })
+      }
+    })
+    await step('companies and enriched visits', async () => {
+      await db.command(COMPANY_ROWS)
+      await db.command(ENRICH)
+    })
+    const today = new Date()
+    const days = Array.from({ length: 30 }, (_, i) => isoDay(new Date(today.getTime() - (29 - i) * 86_400_000)))
+    await step('company visits (enrich-visits job)', () => dayLock.run(() => recomputeCompanyVisits(db, days)))
+    await step('visit roll-ups (rollup-visits job)', () => dayLock.run(() => rollupDays(db, days.slice(0, 29).map((day) => ({ day, sites: SITES })))))
+    // A server that has run for a month has merged its parts; so do we.
+    await step('merge', async () => {
+      for (const t of ['daily_stats', 'daily_breakdown', 'sessions', 'daily_visits', 'daily_entry_pages', 'company_visits', 'companies', 'enriched_sessions']) await db.command(`OPTIMIZE TABLE ${t} FINAL`)
+    })
+    const [counts] = await db.query<{ events: string; visitors: string; companies: string }>(
+      `SELECT (SELECT count() FROM events) AS events, (SELECT uniq(vid) FROM events) AS visitors, (SELECT uniqExact(company_id) FROM company_visits) AS companies`,
+    )
+
+    // A session, as the dashboard gets one.
+    const login = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-spoor-request': '1' }, body: JSON.stringify({ email: 'bench@example.com', password }) })
+    if (!login.ok) throw new Error(`login failed: ${login.status}`)
+    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+    const site = SITES[0]!
+    const [top] = await db.query<{ id: string }>('SELECT company_id AS id FROM company_visits WHERE site = {site:String} GROUP BY company_id ORDER BY sum(visits) DESC LIMIT 1', { site })
+    const calls: Array<[string, string]> = [
+      ['summary', `/api/stats/summary?site=${site}`],
+      ['timeseries', `/api/stats/timeseries?site=${site}`],
+      ['pages', `/api/stats/pages?site=${site}`],
+      ['referrers', `/api/stats/referrers?site=${site}`],
+      ['browsers', `/api/stats/browsers?site=${site}`],
+      ['countries', `/api/stats/countries?site=${site}`],
+      ['entry pages', `/api/stats/entry-pages?site=${site}`],
+      ['companies', `/api/companies?site=${site}`],
+      ['company page', `/api/companies/${top?.id}?site=${site}`],
+    ]
+    const time = async (f: () => Promise<void>) => {
+      const t0 = performance.now()
+      await f()
+      return performance.now() - t0
+    }
+    const get = (path: string) => async () => {
+      const res = await fetch(base + path, { headers: { cookie } })
+      if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`)
+      await res.arrayBuffer()
+    }
+    const measure = async (f: () => Promise<void>, n: number) => {
+      for (let i = 0; i < 3; i++) await f()
+      const ms: number[] = []
+      for (let i = 0; i < n; i++) ms.push(await time(f))
+      return ms.sort((a, b) => a - b)
+    }
+    const to = isoDay(today)
+    const from = days[0]!
+    const raw = await measure(async () => void (await db.query(RAW_SUMMARY, { site, from, to })), Math.max(5, Math.round(o.repeat / 3)))
+    const rawP50 = percentile(raw, 50)
+    const rows: Row[] = []
+    const latencies: Record<string, { p50: number; p95: number }> = {}
+    for (const [name, path] of calls) {
+      const ms = await measure(get(path), o.repeat)
+      const p50 = percentile(ms, 50)
+      const p95 = percentile(ms, 95)
+      latencies[name] = { p50, p95 }
+      const row: Row = { part: 'queries', metric: `${name} p50 / p95`, value: p95, unit: `ms p95 (p50 ${p50.toFixed(1)} ms)`, target: '< 100 ms', ok: p95 < 100 }
+      if (name === 'summary') Object.assign(row, { baseline: { label: 'raw events, p50', value: rawP50 }, ratio: rawP50 / p50, target: '< 100 ms, ≥ 10× raw', ok: p95 < 100 && rawP50 / p50 >= 10 })
+      rows.push(row)
+    }
+    return {
+      part: 'queries',
+      details: { options: o, generated: { events: Number(counts?.events), visitors: Number(counts?.visitors), companies: Number(counts?.companies) }, timingsMs: timings, rawSummaryMs: { p50: rawP50, p95: percentile(raw, 95) }, latencies },
+      rows,
+    }
+  } finally {
+    server.close()
+    await deps.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
