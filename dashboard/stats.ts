@@ -130,7 +130,7 @@ export class StatsQueries {
   /** A ranked list from daily_breakdown: `kind` is page, referrer, browser, ... */
   async breakdown(kind: string, q: RangeQuery): Promise<Array<{ name: string; visitors: number; visits: number; pageviews: number; events: number }>> {
     const rows = await this.db.query<{ name: string; visitors: number; visits: number; pageviews: number; events: number }>(
-      `SELECT value AS name, uniqMerge(visitors) AS visitors, uniqMerge(visits) AS visits,
+      `SELECT value AS name, uniqCombinedMerge(12)(visitors) AS visitors, uniqCombinedMerge(12)(visits) AS visits,
               sum(pageviews) AS pageviews, sum(events) AS events
        FROM daily_breakdown WHERE kind = {kind:String} AND ${RANGE}
        GROUP BY value ORDER BY visitors DESC, pageviews DESC, name ASC LIMIT {limit:UInt32}`,

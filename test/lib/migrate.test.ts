@@ -44,4 +44,32 @@ describe('migrations', () => {
     expect(rows[1]?.q).toMatch(/TTL day \+ toIntervalDay\(_CAST\(90, 'UInt32'\)\)/)
     expect(rows[2]?.q).toMatch(/TTL ts \+ toIntervalDay\(_CAST\(5, 'UInt32'\)\)/)
   })
+
+  it('008 rebuilds ranked lists as uniqCombined states from raw events, keeps older page views, and feeds the new table', async () => {
+    // Back to the state before 008: the 003 table and view, fed with two visitors' events.
+    await t.db.command('DROP VIEW IF EXISTS daily_breakdown_mv')
+    await t.db.command('DROP TABLE IF EXISTS daily_breakdown')
+    const old = readMigrations().find((m) => m.version === 3)!.statements.filter((s) => s.includes('daily_breakdown'))
+    for (const s of old) await t.db.command(s)
+    // Dates inside every retention (this app keeps raw events 90 days).
+    const day = (ago: number) => new Date(Date.now() - ago * 86_400_000).toISOString().slice(0, 10)
+    const [d1, d2, older] = [day(10), day(9), day(20)]
+    const row = (vid: string, id: string) => ({ event_id: id, site: 'example.com', ts: `${d1} 10:00:00.000`, type: 'pageview', vid, sid: `s-${vid}`, path: '/a', browser: 'Firefox' })
+    await t.db.insert('events', [row('v1', 'e1'), row('v1', 'e2'), row('v2', 'e3')])
+    // A day from before the raw events (long gone under RAW_RETENTION_DAYS).
+    await t.db.command("INSERT INTO daily_breakdown (site, kind, day, value, pageviews, events) VALUES ('example.com', 'browser', {older:Date}, 'Firefox', 7, 0)", { older })
+    await t.db.command('DELETE FROM schema_migrations WHERE version = 8')
+
+    expect(await migrate(t.db, log)).toBe(1)
+    const [type] = await t.db.query<{ t: string }>("SELECT type AS t FROM system.columns WHERE database = currentDatabase() AND table = 'daily_breakdown' AND name = 'visitors'")
+    expect(type?.t).toBe('AggregateFunction(uniqCombined(12), String)')
+    const q = "SELECT toString(day) AS day, uniqCombinedMerge(12)(visitors) AS visitors, sum(pageviews) AS pageviews FROM daily_breakdown WHERE kind = 'browser' AND value = 'Firefox' GROUP BY day ORDER BY day"
+    expect((await t.db.query(q)).map((r) => ({ ...r, visitors: Number(r.visitors), pageviews: Number(r.pageviews) }))).toEqual([
+      { day: older, visitors: 0, pageviews: 7 },
+      { day: d1, visitors: 2, pageviews: 3 },
+    ])
+    // The view writes into the new table.
+    await t.db.insert('events', [{ ...row('v3', 'e4'), ts: `${d2} 10:00:00.000` }])
+    expect((await t.db.query(q)).map((r) => Number(r.visitors))).toEqual([0, 2, 1])
+  })
 })
