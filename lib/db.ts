@@ -2,6 +2,7 @@
 // Everything above it speaks @clickhouse/client with bound parameters.
 import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { Readable } from 'node:stream'
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client'
 import { createChdbConnection } from 'chdb/connection'
 import type { Config } from './config.ts'
@@ -13,6 +14,8 @@ export interface Db {
   query<T>(query: string, params?: Params): Promise<T[]>
   command(query: string, params?: Params): Promise<void>
   insert(table: string, rows: readonly object[], settings?: ClickHouseSettings): Promise<void>
+  /** Rows already serialised as JSON, one per string (JSONEachRow). */
+  insertLines(table: string, lines: readonly string[], settings?: ClickHouseSettings): Promise<void>
   close(): Promise<void>
 }
 
@@ -51,6 +54,21 @@ export function wrap(client: ClickHouseClient): Db {
     async insert(table: string, rows: readonly object[], settings?: ClickHouseSettings) {
       if (rows.length === 0) return
       await client.insert({ table, values: rows as object[], format: 'JSONEachRow', clickhouse_settings: settings })
+    },
+    async insertLines(table: string, lines: readonly string[], settings?: ClickHouseSettings) {
+      if (lines.length === 0) return
+      // client.insert wants objects for JSONEachRow and would encode them again; exec
+      // sends the text as it is. The table is one of the writer's own names, checked
+      // here because an identifier cannot be bound in a statement that carries data.
+      if (!/^[a-z_]+$/.test(table)) throw new Error(`not a table name: ${table}`)
+      const r = await client.exec({
+        query: `INSERT INTO ${table} FORMAT JSONEachRow`,
+        values: Readable.from([`${lines.join('\n')}\n`], { objectMode: false }),
+        clickhouse_settings: settings,
+      })
+      for await (const _ of r.stream) {
+        // an INSERT answers with an empty body; reading it frees the connection
+      }
     },
     close: () => client.close(),
   }

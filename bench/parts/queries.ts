@@ -31,7 +31,7 @@ const CHUNK = 1_000_000
 // five is split into single-page visits (about half of all visits bounce); a visit
 // belongs to one of a million visitors, each visitor to one site; the day is one of
 // the last 30 (today's part of the day only), pages follow a long tail (Zipf over 500).
-const GENERATE = `
+export const GENERATE = `
 INSERT INTO events (event_id, site, ts, type, name, vid, sid, hostname, path, query, title, referrer_source,
                     utm_source, utm_medium, utm_campaign, utm_content, utm_term, browser, browser_version,
                     os, os_version, device, screen, country, city)
@@ -70,12 +70,12 @@ FROM (
 )`
 
 // 8% of visitors come from one of 2,000 companies, as the enrichment job would have decided.
-const ENRICH = `
+export const ENRICH = `
 INSERT INTO enriched_sessions (site, sid, day, network_type, company_id, network)
 SELECT site, sid, min(toDate(ts)) AS day, 'business', lower(hex(cityHash64('company', intDiv(cityHash64(any(vid), 'co'), 100) % ${COMPANIES}))), '198.51.100.0/24'
 FROM events WHERE cityHash64(vid, 'co') % 100 < 8 GROUP BY site, sid`
 
-const COMPANY_ROWS = `
+export const COMPANY_ROWS = `
 INSERT INTO companies (company_id, name, domain, city, country, industry, employee_range, network_type, asn, as_org, evidence)
 SELECT lower(hex(cityHash64('company', number))), concat('Company ', toString(number), ' B.V.'), concat('company', toString(number), '.example'),
        arrayElement(['Amsterdam', 'Utrecht', 'Rotterdam', 'Berlin', 'Antwerp'], 1 + number % 5), arrayElement(['NL', 'NL', 'NL', 'DE', 'BE'], 1 + number % 5),
@@ -84,7 +84,7 @@ FROM numbers(${COMPANIES})`
 
 // The summary the API gives, computed from raw events: what a dashboard without
 // aggregates (or Spoor without its views) would run on every page load.
-const RAW_SUMMARY = `
+export const RAW_SUMMARY = `
 SELECT uniq(vid) AS visitors, count() AS pageviews, count(DISTINCT sid) AS visits,
        (SELECT countIf(pv = 1) FROM (SELECT sid, count() AS pv FROM events WHERE site = {site:String} AND toDate(ts) BETWEEN {from:Date} AND {to:Date} AND type = 'pageview' GROUP BY sid)) AS bounces,
        (SELECT avg(dateDiff('second', t0, t1)) FROM (SELECT sid, min(ts) AS t0, max(ts) AS t1 FROM events WHERE site = {site:String} AND toDate(ts) BETWEEN {from:Date} AND {to:Date} AND type = 'pageview' GROUP BY sid)) AS duration

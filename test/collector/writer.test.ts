@@ -18,12 +18,12 @@ afterAll(async () => {
 function flaky(db: Db, failures: { left: number }): Db {
   return {
     ...db,
-    insert: async (table, rows, settings) => {
+    insertLines: async (table, rows, settings) => {
       if (failures.left > 0) {
         failures.left--
         throw new Error('ClickHouse unavailable (injected)')
       }
-      return db.insert(table, rows, settings)
+      return db.insertLines(table, rows, settings)
     },
   }
 }
@@ -70,8 +70,8 @@ describe('EventWriter', () => {
     let lose = 1
     const lossy: Db = {
       ...t.db,
-      insert: async (table, rows, settings) => {
-        await t.db.insert(table, rows, settings)
+      insertLines: async (table, rows, settings) => {
+        await t.db.insertLines(table, rows, settings)
         if (table === 'events' && lose-- > 0) throw new Error('response lost (injected)')
       },
     }
@@ -113,10 +113,10 @@ describe('EventWriter', () => {
     const gate = new Promise<void>((r) => (release = r))
     const slow: Db = {
       ...t.db,
-      insert: async (table, rows, settings) => {
+      insertLines: async (table, rows, settings) => {
         inserts.push(`${table}:${rows.length}`)
         if (inserts.length === 1) await gate
-        return t.db.insert(table, rows, settings)
+        return t.db.insertLines(table, rows, settings)
       },
     }
     const writer = new EventWriter(slow, { flushIntervalMs: 10_000, flushMaxRows: 100, maxPendingEvents: 1000 }, log)

@@ -64,12 +64,13 @@ describe('migrations', () => {
     const [type] = await t.db.query<{ t: string }>("SELECT type AS t FROM system.columns WHERE database = currentDatabase() AND table = 'daily_breakdown' AND name = 'visitors'")
     expect(type?.t).toBe('AggregateFunction(uniqCombined(12), String)')
     const q = "SELECT toString(day) AS day, uniqCombinedMerge(12)(visitors) AS visitors, sum(pageviews) AS pageviews FROM daily_breakdown WHERE kind = 'browser' AND value = 'Firefox' GROUP BY day ORDER BY day"
-    expect((await t.db.query(q)).map((r) => ({ ...r, visitors: Number(r.visitors), pageviews: Number(r.pageviews) }))).toEqual([
+    type Day = { day: string; visitors: string; pageviews: string }
+    expect((await t.db.query<Day>(q)).map((r) => ({ ...r, visitors: Number(r.visitors), pageviews: Number(r.pageviews) }))).toEqual([
       { day: older, visitors: 0, pageviews: 7 },
       { day: d1, visitors: 2, pageviews: 3 },
     ])
     // The view writes into the new table.
     await t.db.insert('events', [{ ...row('v3', 'e4'), ts: `${d2} 10:00:00.000` }])
-    expect((await t.db.query(q)).map((r) => Number(r.visitors))).toEqual([0, 2, 1])
+    expect((await t.db.query<Day>(q)).map((r) => Number(r.visitors))).toEqual([0, 2, 1])
   })
 })
