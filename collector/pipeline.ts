@@ -21,13 +21,13 @@ export const DROP_REASONS = ['opted_out', 'gpc', 'dnt', 'bot', 'duplicate', 'fre
 export type DropReason = (typeof DROP_REASONS)[number]
 
 /** Rejected events get an error the sender can act on. */
-export const REJECT_REASONS = {
-  unknown_site: { status: 403, message: 'site is not registered with this Spoor server' },
+export type RejectReason = 'unknown_site' | 'wrong_origin' | 'no_consent' | 'overloaded'
+export const REJECT_REASONS: Record<RejectReason, { status: number; message: string; field?: string; headers?: Record<string, string> }> = {
+  unknown_site: { status: 403, message: 'site is not registered with this Spoor server', field: 'site' },
   wrong_origin: { status: 403, message: 'the page origin does not belong to this site' },
-  no_consent: { status: 403, message: 'analytics consent is required: send consent.analytics = true only after the visitor agreed' },
-  overloaded: { status: 503, message: 'the collector is catching up; retry later' },
-} as const
-export type RejectReason = keyof typeof REJECT_REASONS
+  no_consent: { status: 403, message: 'analytics consent is required: send consent.analytics = true only after the visitor agreed', field: 'consent' },
+  overloaded: { status: 503, message: 'the collector is catching up; retry later', headers: { 'Retry-After': '5' } },
+}
 
 export type Outcome =
   | { kind: 'stored' }

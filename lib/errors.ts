@@ -11,7 +11,14 @@ export class HttpError extends Error {
     readonly field?: string,
     readonly headers: Record<string, string> = {},
   ) {
+    // A client error is answered, never debugged: no stack trace. Capturing one cost
+    // the collector about 15% of its throughput in the bench when a fifth of the
+    // requests were refused (page views before consent); bots and bad bodies are the
+    // same case.
+    const limit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
     super(message)
+    Error.stackTraceLimit = limit
   }
 }
 
