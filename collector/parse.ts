@@ -1,6 +1,7 @@
 // Turning what the browser sent into the few fields the dashboard shows.
 import { isbot } from 'isbot'
 import { UAParser } from 'ua-parser-js'
+import { memoize } from '../lib/bounded.ts'
 import { bareHost, hostBelongsToSite } from '../lib/domain.ts'
 
 export interface PageFields {
@@ -62,41 +63,28 @@ export interface AgentFields {
   device: string
 }
 
-// ua-parser-js costs tens of microseconds per call and real traffic repeats a few
-// hundred user agents, so a small cache pays; it is cleared when full to stay bounded.
-const uaCache = new Map<string, AgentFields>()
-const UA_CACHE_MAX = 5000
+// ua-parser-js costs tens of microseconds per call and isbot's one large regular
+// expression about 13 µs (bench); real traffic repeats a few hundred user agents, so
+// both answers are kept per agent.
+const UA_CACHE = 5000
+
+const agentFields = memoize(UA_CACHE, (ua: string): AgentFields => {
+  const r = new UAParser(ua).getResult()
+  const t = r.device.type
+  return {
+    browser: r.browser.name ?? '',
+    browser_version: (r.browser.version ?? '').split('.')[0] ?? '',
+    os: r.os.name ?? '',
+    os_version: r.os.version ?? '',
+    device: t === 'mobile' || t === 'tablet' ? t : t ? 'other' : '',
+  }
+})
 
 export function parseAgent(ua: string, screen: number | undefined): AgentFields {
-  let a = uaCache.get(ua)
-  if (!a) {
-    const r = new UAParser(ua).getResult()
-    const t = r.device.type
-    a = {
-      browser: r.browser.name ?? '',
-      browser_version: (r.browser.version ?? '').split('.')[0] ?? '',
-      os: r.os.name ?? '',
-      os_version: r.os.version ?? '',
-      device: t === 'mobile' || t === 'tablet' ? t : t ? 'other' : '',
-    }
-    if (uaCache.size >= UA_CACHE_MAX) uaCache.clear()
-    uaCache.set(ua, a)
-  }
+  const a = agentFields(ua)
   if (a.device !== '') return a
   // No device type in the UA: decide by screen width (below 576 px a phone, as Plausible does).
   return { ...a, device: screen !== undefined && screen > 0 && screen < 576 ? 'mobile' : 'desktop' }
 }
 
-// isbot's one large regular expression cost about 13 µs per event in the bench; the
-// same few hundred user agents come back all day, so the answer is kept per agent.
-const botCache = new Map<string, boolean>()
-
-export function isBotAgent(ua: string): boolean {
-  let b = botCache.get(ua)
-  if (b === undefined) {
-    b = isbot(ua)
-    if (botCache.size >= UA_CACHE_MAX) botCache.clear()
-    botCache.set(ua, b)
-  }
-  return b
-}
+export const isBotAgent = memoize(UA_CACHE, (ua: string) => isbot(ua))

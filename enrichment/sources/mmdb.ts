@@ -5,21 +5,19 @@
 // reader when the new file is broken.
 import { readFile, stat } from 'node:fs/promises'
 import { Reader, type Response } from 'maxmind'
+import { BoundedMap } from '../../lib/bounded.ts'
 import { ipv4ToString, type ParsedIp } from '../ip.ts'
 
-// 50k networks: a busy site sees a few thousand distinct /24s a day.
-const CACHE_MAX = 50_000
+// Up to 50,000 networks (two generations of 25,000, lib/bounded.ts): a busy site
+// sees a few thousand distinct /24s a day.
+const CACHE_GENERATION = 25_000
 
 export type ReloadResult = 'unchanged' | 'reloaded' | 'failed'
 
 // T is the record shape the caller expects; maxmind's own Response types do not
 // cover DB-IP's flat records, so the reader is untyped and the record cast once here.
 export class MmdbSource<T> {
-  // Two generations instead of evicting the oldest key: deleting from the front of a
-  // Map makes the next keys().next() walk past every deleted slot, and that walk was a
-  // third of all lookup time in the bench (200k random addresses, a full cache).
-  private cache = new Map<string | number, T | null>()
-  private older = new Map<string | number, T | null>()
+  private cache = new BoundedMap<string | number, T | null>(CACHE_GENERATION)
   private constructor(
     readonly path: string,
     private reader: Reader<Response>,
@@ -50,11 +48,6 @@ export class MmdbSource<T> {
     return this.reader.metadata.databaseType
   }
 
-  /** A cached record (null: known to have none), or undefined when not cached. */
-  private cached(key: string | number): T | null | undefined {
-    return this.cache.has(key) ? this.cache.get(key) : this.older.get(key)
-  }
-
   /** The record for `ip`, or null. Never throws. */
   get(ip: ParsedIp, text: string): T | null {
     if (ip.v === 6 && this.reader.metadata.ipVersion === 4) return null
@@ -63,10 +56,10 @@ export class MmdbSource<T> {
     // IPv4 keys are numbers (no string to build and hash): the /24 below 2^24, the
     // address itself above it. IPv6 keys are strings, so the two never meet.
     const wide = ip.v === 4 ? ip.n >>> 8 : `6/${ip.w[0]}:${ip.w[1]! >>> 16}`
-    const hit = this.cached(wide)
+    const hit = this.cache.get(wide)
     if (hit !== undefined) return hit
     const exact = ip.v === 4 ? 0x1000000 + ip.n : `6:${ip.w.join(':')}`
-    const exactHit = this.cached(exact)
+    const exactHit = this.cache.get(exact)
     if (exactHit !== undefined) return exactHit
     let rec: T | null = null
     let prefix = 0
@@ -78,10 +71,6 @@ export class MmdbSource<T> {
       prefix = length
     } catch {
       return null
-    }
-    if (this.cache.size >= CACHE_MAX / 2) {
-      this.older = this.cache
-      this.cache = new Map()
     }
     this.cache.set(prefix <= (ip.v === 4 ? 24 : 48) ? wide : exact, rec)
     return rec
@@ -104,8 +93,7 @@ export class MmdbSource<T> {
     }
     this.mtimeMs = st.mtimeMs
     this.size = st.size
-    this.cache = new Map()
-    this.older = new Map()
+    this.cache.clear()
     return 'reloaded'
   }
 }
