@@ -167,4 +167,3 @@ export async function main(): Promise<void> {
   }
 }
 
-process.on('SIGUSR2', () => { (globalThis as { gc?: () => void }).gc?.(); const m = process.memoryUsage(); process.stderr.write('MEM ' + JSON.stringify(Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v / 1048576)]))) + '\n') })
