@@ -111,9 +111,9 @@ export class EventWriter {
     return this.queues.reduce((n, q) => n + q.rows.length + (q.batch?.rows.length ?? 0), 0)
   }
 
-  /** False when too much is waiting (ClickHouse failing for a while): the caller answers 503. */
+  /** False when MAX_PENDING_EVENTS events wait (ClickHouse failing for a while): the caller answers 503. */
   hasRoom(): boolean {
-    return this.pending < this.opts.maxPendingEvents * 2
+    return this.events.rows.length + (this.events.batch?.rows.length ?? 0) < this.opts.maxPendingEvents
   }
 
   push(event: EventRow, ip: IpRow | null): void {

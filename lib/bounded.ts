@@ -35,10 +35,16 @@ export class BoundedMap<K, V> {
   }
 }
 
-/** `f` remembered for the last `generation` to 2 × `generation` distinct arguments. */
-export function memoize<K, V>(generation: number, f: (key: K) => V): (key: K) => V {
-  const kept = new BoundedMap<K, V>(generation)
+/**
+ * `f` remembered for the last `generation` to 2 × `generation` distinct arguments.
+ * The arguments are request headers (User-Agent, Origin) that a client chooses: one
+ * longer than `maxKeyLength` is answered but not kept, so that 10,000 kept keys stay
+ * a few MB whatever is sent (real user agents are under 300 characters).
+ */
+export function memoize<V>(generation: number, f: (key: string) => V, maxKeyLength = 512): (key: string) => V {
+  const kept = new BoundedMap<string, V>(generation)
   return (key) => {
+    if (key.length > maxKeyLength) return f(key)
     let v = kept.get(key)
     if (v === undefined && !kept.has(key)) {
       v = f(key)

@@ -1,5 +1,5 @@
 // The batch writer: nothing acknowledged is lost when ClickHouse fails for a while.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { EventWriter } from '../../collector/writer.ts'
 import { createApp } from '../../lib/app.ts'
 import type { Db } from '../../lib/db.ts'
@@ -52,6 +52,8 @@ describe('EventWriter', () => {
     const app = createApp({ ...t.deps, writer })
     const accepted = [pageview(), pageview()]
     for (const ev of accepted) await send(app, ev).expect(202)
+    // ClickHouse is failing: the rows stay in memory.
+    await expect(writer.flush()).rejects.toThrow(/injected/)
     const refused = pageview()
     const res = await send(app, refused).expect(503)
     expect(res.headers['retry-after']).toBe('5')
@@ -68,9 +70,11 @@ describe('EventWriter', () => {
     // The insert happens, then the client sees a failure (a timeout on the server
     // path): the retry carries the same deduplication token.
     let lose = 1
+    const sentSettings: unknown[] = []
     const lossy: Db = {
       ...t.db,
       insertLines: async (table, rows, settings) => {
+        if (table === 'events') sentSettings.push(settings)
         await t.db.insertLines(table, rows, settings)
         if (table === 'events' && lose-- > 0) throw new Error('response lost (injected)')
       },
@@ -82,6 +86,10 @@ describe('EventWriter', () => {
     for (const ev of evs) await send(app, ev).expect(202)
     await expect(writer.flush()).rejects.toThrow(/injected/)
     await writer.flush()
+    // The retry is the same block under the same token, and the views deduplicate it too.
+    expect(sentSettings).toHaveLength(2)
+    expect(sentSettings[1]).toEqual(sentSettings[0])
+    expect(sentSettings[0]).toMatchObject({ insert_deduplication_token: expect.stringMatching(/.+/), deduplicate_blocks_in_dependent_materialized_views: 1 })
     expect(await t.count('events', 'event_id IN {ids:Array(String)}', { ids: evs.map((e) => e.id) })).toBe(2)
     const [agg] = await t.db.query<{ pv: string }>('SELECT sum(pageviews) AS pv FROM daily_stats WHERE site = {site:String}', { site })
     expect(Number(agg?.pv)).toBe(2)
@@ -103,7 +111,8 @@ describe('EventWriter', () => {
     const app = createApp({ ...t.deps, writer })
     const evs = Array.from({ length: 5 }, () => pageview())
     for (const ev of evs) await send(app, ev).expect(202)
-    await writer.flush() // joins the flush the fifth event started
+    // Not started (no timer) and never flushed here: only the fifth push can write them.
+    await vi.waitFor(() => expect(writer.pending).toBe(0), { timeout: 5000 })
     expect(await t.count('events', 'event_id IN {ids:Array(String)}', { ids: evs.map((e) => e.id) })).toBe(5)
   })
 
