@@ -117,7 +117,9 @@ for (const name of parts) {
 const rows: Row[] = results.flatMap((r) => r.rows)
 console.log(`\n== all parts ==\n${table(rows)}`)
 mkdirSync(dirname(out), { recursive: true })
-writeFileSync(out, JSON.stringify({ startedAt, finishedAt: new Date().toISOString(), machine, options, rows, results, failures }, null, 2))
+// Rows once (the table), and each part's details beside them.
+const details = Object.fromEntries(results.map((r) => [r.part, r.details]))
+writeFileSync(out, JSON.stringify({ startedAt, finishedAt: new Date().toISOString(), machine, options, rows, details, failures }, null, 2))
 console.log(`\nwritten to ${out}`)
 const missed = rows.filter((r) => r.ok === false).map((r) => `${r.part}: ${r.metric}`)
 if (missed.length) console.log(`targets missed: ${missed.join('; ')}`)

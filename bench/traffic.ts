@@ -1,4 +1,4 @@
-// Realistic beacon traffic for the bench and the soak test: many sites, a long tail
+// Realistic beacon traffic for the bench: many sites, a long tail
 // of pages, browsers in roughly their market shares, addresses from all over the
 // public IPv4 and IPv6 space, and visitors who browse several pages. Half of the
 // visitors consent only after their first page: that first page is refused (403)

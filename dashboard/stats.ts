@@ -9,7 +9,7 @@ import type { Sites } from '../lib/sites.ts'
 import { visitRows } from '../lib/visits.ts'
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/
-const isoDay = (d: Date) => d.toISOString().slice(0, 10)
+export const isoDay = (d: Date) => d.toISOString().slice(0, 10)
 const validDay = (s: string) => DAY.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && isoDay(new Date(`${s}T00:00:00Z`)) === s
 // About three years: aggregates are kept 25 months, and a longer range is almost surely a typo.
 const MAX_RANGE_DAYS = 1100

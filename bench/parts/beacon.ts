@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { startChild } from '../proc.ts'
 import type { PartResult } from '../report.ts'
 
-export const REFERENCE = { plausible: 769, umami: 2223 } as const
+const REFERENCE = { plausible: 769, umami: 2223 } as const
 const BUDGET = 1536
 
 function gzippedBytes(url: string): Promise<{ bytes: number; encoding: string }> {

@@ -7,7 +7,7 @@ import { Reader } from 'maxmind'
 import { Knowledge } from '../../enrichment/company.ts'
 import { IpIntel } from '../../enrichment/lookup.ts'
 import { AsnTable } from '../../enrichment/sources/asn.ts'
-import { dbipPackageDir } from '../../enrichment/sources/dbip-city.ts'
+import { DbipCity, dbipPackageDir } from '../../enrichment/sources/dbip-city.ts'
 import { loadConfig } from '../../lib/config.ts'
 import type { PartResult } from '../report.ts'
 import { publicIp, rng } from '../traffic.ts'
@@ -23,13 +23,12 @@ export async function run(o: EnrichmentOptions): Promise<PartResult> {
   // The range table first, in a process that has loaded nothing else yet.
   gc()
   const before = process.memoryUsage()
-  const t0 = performance.now()
   const table = AsnTable.load()
-  const buildMs = performance.now() - t0
   gc()
   const after = process.memoryUsage()
-  const tableMb = { rss: mb(after.rss - before.rss), heap: mb(after.heapUsed - before.heapUsed), arrayBuffers: mb(after.arrayBuffers - before.arrayBuffers) }
-  void table
+  // What the table holds (its arrays and names) and what the process kept after the
+  // build (the CSV text it read is freed, but not all of it is given back).
+  const tableMb = { held: mb(after.heapUsed - before.heapUsed + after.arrayBuffers - before.arrayBuffers), rss: mb(after.rss - before.rss) }
 
   const r = rng(11)
   const ips = Array.from({ length: o.addresses }, () => publicIp(r))
@@ -43,8 +42,9 @@ export async function run(o: EnrichmentOptions): Promise<PartResult> {
   for (const ip of ips) if ((ip.includes(':') ? raw6 : raw4).get(ip)) found++
   const rawSecs = (performance.now() - t1) / 1000
 
-  // Spoor: AS table, DB-IP City, MaxMind when configured, classification, directory.
-  const intel = await IpIntel.open(loadConfig({ LOG_LEVEL: 'silent' }), Knowledge.empty())
+  // Spoor: the table above, DB-IP City, classification, directory, as the server wires them.
+  const config = loadConfig({ LOG_LEVEL: 'silent' })
+  const intel = new IpIntel({ asn: table, dbip: await DbipCity.open(), maxmind: null, rdns: null, knowledge: Knowledge.empty(), companyTypes: config.companyNetworkTypes, nameUnverified: config.nameUnverifiedOwners })
   const types: Record<string, number> = {}
   let companies = 0
   const t2 = performance.now()
@@ -63,12 +63,13 @@ export async function run(o: EnrichmentOptions): Promise<PartResult> {
   const raw = ips.length / rawSecs
   return {
     part: 'enrichment',
-    details: { options: o, rawFound: found, networkTypes: types, companies, buildMs, tableMb, rawSecs, ourSecs, fullSecs },
+    details: { options: o, rawFound: found, networkTypes: types, companies, tableStats: table.stats, tableMb, rawSecs, ourSecs, fullSecs },
     rows: [
-      { part: 'enrichment', metric: 'classified lookups/s (type + company)', value: ours, unit: '/s', baseline: { label: 'maxmind get()', value: raw }, ratio: ours / raw, target: '≥ 0.5×', ok: ours / raw >= 0.5 },
+      // As the enrichment jobs ask: DB-IP City is decoded only for addresses that name a company.
+      { part: 'enrichment', metric: 'classified lookups/s (type + company, city for companies)', value: ours, unit: '/s', baseline: { label: 'maxmind get()', value: raw }, ratio: ours / raw, target: '≥ 0.5×', ok: ours / raw >= 0.5 },
       { part: 'enrichment', metric: 'lookups/s with city for every address', value: ips.length / fullSecs, unit: '/s', baseline: { label: 'maxmind get()', value: raw }, ratio: ips.length / fullSecs / raw },
-      { part: 'enrichment', metric: 'AS range table build', value: buildMs, unit: 'ms' },
-      { part: 'enrichment', metric: 'AS range table memory (RSS)', value: tableMb.rss, unit: 'MB' },
+      { part: 'enrichment', metric: 'AS range table build', value: table.stats.buildMs, unit: 'ms' },
+      { part: 'enrichment', metric: 'AS range table memory (held)', value: tableMb.held, unit: 'MB', baseline: { label: 'process RSS growth', value: tableMb.rss } },
     ],
   }
 }

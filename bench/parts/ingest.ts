@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 import { openDb } from '../../lib/db.ts'
-import { type Child, cpuOf, memoryOf, startChild } from '../proc.ts'
+import { type Child, cpuOf, memoryOf, resetPeak, startChild } from '../proc.ts'
 import type { PartResult } from '../report.ts'
 import { benchSites, Traffic } from '../traffic.ts'
 
@@ -32,8 +32,13 @@ interface Run {
   clientCores?: number
 }
 
-async function load(url: string, pid: number, traffic: Traffic, o: { duration: number; connections: number; overallRate?: number }, acks?: string[]): Promise<Run> {
-  let refused = 0
+/** Ids of the events a run sent: answered 202, and sent without consent (must never be stored). */
+interface Sent {
+  acknowledged: string[]
+  unconsented: string[]
+}
+
+async function load(url: string, pid: number, traffic: Traffic, o: { duration: number; connections: number; overallRate?: number }, sent?: Sent): Promise<Run> {
   const cpu0 = cpuOf(pid)
   const me0 = process.cpuUsage()
   const t0 = performance.now()
@@ -50,12 +55,12 @@ async function load(url: string, pid: number, traffic: Traffic, o: { duration: n
         // context says which event a response answers.
         setupRequest: (req, context) => {
           const b = traffic.next()
-          if (!b.consented) refused++
+          if (!b.consented) sent?.unconsented.push(b.id)
           ;(context as { id?: string }).id = b.id
           return { ...req, body: b.body, headers: b.headers }
         },
         onResponse: (status, _body, context) => {
-          if (status === 202 && acks) acks.push((context as { id: string }).id)
+          if (status === 202) sent?.acknowledged.push((context as { id: string }).id)
         },
       },
     ],
@@ -65,7 +70,6 @@ async function load(url: string, pid: number, traffic: Traffic, o: { duration: n
   const accepted = count('202')
   const refusedSeen = count('403')
   const total = Object.values(codes).reduce((s, c) => s + (c?.count ?? 0), 0)
-  void refused
   const secs = (performance.now() - t0) / 1000
   const cpu1 = cpuOf(pid)
   const me = process.cpuUsage(me0)
@@ -112,23 +116,17 @@ export async function run(o: IngestOptions): Promise<PartResult> {
       LOG_LEVEL: 'warn',
     })
     const pid = server.proc.pid!
-    let peak = memoryOf(pid).peakMb
     const idle = memoryOf(pid).rssMb
-    const sampler = setInterval(() => {
-      try {
-        peak = Math.max(peak, memoryOf(pid).peakMb)
-      } catch {
-        // exited
-      }
-    }, 250)
+    // Forget the start's peak (building the AS table reads 21 MB of CSV): from here
+    // VmHWM is the peak during ingest alone.
+    resetPeak(pid)
     const traffic = new Traffic(sites, 1)
-    const acknowledged: string[] = []
-    const warm = await load(server.url, pid, traffic, { duration: 2, connections: o.connections }, acknowledged)
-    const max = await load(server.url, pid, traffic, { duration: o.duration, connections: o.connections }, acknowledged)
+    const sent: Sent = { acknowledged: [], unconsented: [] }
+    const warm = await load(server.url, pid, traffic, { duration: 2, connections: o.connections }, sent)
+    const max = await load(server.url, pid, traffic, { duration: o.duration, connections: o.connections }, sent)
     const halfRate = Math.max(1, Math.round(max.rate / 2))
-    const half = await load(server.url, pid, traffic, { duration: o.duration, connections: o.connections, overallRate: halfRate }, acknowledged)
-    clearInterval(sampler)
-    peak = Math.max(peak, memoryOf(pid).peakMb)
+    const half = await load(server.url, pid, traffic, { duration: o.duration, connections: o.connections, overallRate: halfRate }, sent)
+    const peak = memoryOf(pid).peakMb
     const health = (await (await fetch(server.url + '/health')).json()) as { pending_events: number }
 
     const t0 = performance.now()
@@ -136,32 +134,47 @@ export async function run(o: IngestOptions): Promise<PartResult> {
     const stopMs = performance.now() - t0
     if (code !== 0) throw new Error(`server exited with ${code} on SIGTERM:\n${server.stderr()}`)
 
-    // Every event answered 202 must be in ClickHouse, by id. (Events still in flight
-    // when a run's time was up may be stored without their 202 having been counted.)
+    // Every event answered 202 must be in ClickHouse once, by id, and none sent without
+    // consent. Only the events still in flight when a run's time was up (at most one per
+    // connection per run) may be stored without their 202 having been counted.
     const db = await openDb({ dataDir: dir, clickhouse: null } as never)
-    await db.command('CREATE TABLE bench_acknowledged (id String) ENGINE = Memory')
-    await db.insert('bench_acknowledged', acknowledged.map((id) => ({ id })))
-    const [row] = await db.query<{ n: string; found: string; distinct_ids: string }>(
-      'SELECT (SELECT count() FROM events) AS n, (SELECT count() FROM bench_acknowledged WHERE id IN (SELECT event_id FROM events)) AS found, (SELECT uniqExact(event_id) FROM events) AS distinct_ids',
+    await db.command('CREATE TABLE bench_sent (id String, acknowledged UInt8) ENGINE = Memory')
+    await db.insert('bench_sent', [...sent.acknowledged.map((id) => ({ id, acknowledged: 1 })), ...sent.unconsented.map((id) => ({ id, acknowledged: 0 }))])
+    const [row] = await db.query<{ n: string; found: string; unconsented: string; distinct_ids: string }>(
+      `SELECT (SELECT count() FROM events) AS n, (SELECT uniqExact(event_id) FROM events) AS distinct_ids,
+              (SELECT countIf(acknowledged = 1) FROM bench_sent WHERE id IN (SELECT event_id FROM events)) AS found,
+              (SELECT countIf(acknowledged = 0) FROM bench_sent WHERE id IN (SELECT event_id FROM events)) AS unconsented`,
     )
     await db.close()
     const stored = Number(row?.n ?? 0)
     const found = Number(row?.found ?? 0)
+    const unconsentedStored = Number(row?.unconsented ?? 0)
     const duplicates = stored - Number(row?.distinct_ids ?? 0)
-    const accepted = acknowledged.length
+    const accepted = sent.acknowledged.length
+    const inFlightBound = 3 * o.connections
+    // The same traffic goes to both servers (a fifth of it refused for lack of consent
+    // by Spoor), so the ratio is of requests answered; accepted events/s is shown too.
     const ratio = max.rate / bareRun.rate
-    Object.assign(details, { bare: bareRun, warm, max, half, halfRate, stored, accepted, acknowledgedFound: found, duplicates, storedWithoutAck: stored - found, pendingAtEnd: health.pending_events, stopMs, idleRssMb: idle, peakRssMb: peak })
+    Object.assign(details, { bare: bareRun, warm, max, half, halfRate, stored, accepted, acknowledgedFound: found, unconsentedSent: sent.unconsented.length, unconsentedStored, duplicates, storedWithoutAck: stored - found, pendingAtEnd: health.pending_events, stopMs, idleRssMb: idle, peakRssMb: peak })
 
     const failures = warm.other + max.other + half.other + warm.errors + max.errors + half.errors
     return {
       part: 'ingest',
       details,
       rows: [
-        { part: 'ingest', metric: 'events/s at full load', value: max.rate, unit: 'req/s', baseline: { label: 'bare Express', value: bareRun.rate }, ratio, target: '≥ 0.7×', ok: ratio >= 0.7 },
+        { part: 'ingest', metric: 'requests/s at full load', value: max.rate, unit: 'req/s', baseline: { label: 'bare Express', value: bareRun.rate }, ratio, target: '≥ 0.7×', ok: ratio >= 0.7 },
+        { part: 'ingest', metric: 'accepted events/s at full load', value: max.accepted / o.duration, unit: 'events/s' },
         { part: 'ingest', metric: 'p50 latency at full load', value: max.p50, unit: 'ms', baseline: { label: 'bare Express', value: bareRun.p50 } },
         { part: 'ingest', metric: 'p99 latency at full load', value: max.p99, unit: 'ms', baseline: { label: 'bare Express', value: bareRun.p99 } },
         { part: 'ingest', metric: `p99 latency at half rate (${halfRate}/s)`, value: half.p99, unit: 'ms', target: '< 20 ms', ok: half.p99 < 20 },
-        { part: 'ingest', metric: 'acknowledged (202) events stored', value: found, unit: `of ${accepted}`, target: 'all, once, no errors', ok: found === accepted && duplicates === 0 && failures === 0 },
+        {
+          part: 'ingest',
+          metric: 'acknowledged (202) events stored',
+          value: found,
+          unit: `of ${accepted}`,
+          target: 'all, once, none without consent, no errors',
+          ok: found === accepted && duplicates === 0 && unconsentedStored === 0 && stored - found <= inFlightBound && failures === 0,
+        },
         { part: 'memory', metric: 'server peak RSS during ingest', value: peak, unit: 'MB', baseline: { label: 'idle after start', value: idle }, target: '< 600 MB', ok: peak < 600 },
       ],
     }

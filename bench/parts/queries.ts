@@ -14,6 +14,8 @@ import { loadConfig } from '../../lib/config.ts'
 import { dayLock } from '../../lib/lock.ts'
 import { createLogger } from '../../lib/logger.ts'
 import { assemble } from '../../lib/main.ts'
+import { CSRF_HEADER } from '../../dashboard/csrf.ts'
+import { isoDay } from '../../dashboard/stats.ts'
 import { percentile, type PartResult, type Row } from '../report.ts'
 
 export interface QueryOptions {
@@ -31,7 +33,7 @@ const CHUNK = 1_000_000
 // five is split into single-page visits (about half of all visits bounce); a visit
 // belongs to one of a million visitors, each visitor to one site; the day is one of
 // the last 30 (today's part of the day only), pages follow a long tail (Zipf over 500).
-export const GENERATE = `
+const GENERATE = `
 INSERT INTO events (event_id, site, ts, type, name, vid, sid, hostname, path, query, title, referrer_source,
                     utm_source, utm_medium, utm_campaign, utm_content, utm_term, browser, browser_version,
                     os, os_version, device, screen, country, city)
@@ -70,12 +72,12 @@ FROM (
 )`
 
 // 8% of visitors come from one of 2,000 companies, as the enrichment job would have decided.
-export const ENRICH = `
+const ENRICH = `
 INSERT INTO enriched_sessions (site, sid, day, network_type, company_id, network)
 SELECT site, sid, min(toDate(ts)) AS day, 'business', lower(hex(cityHash64('company', intDiv(cityHash64(any(vid), 'co'), 100) % ${COMPANIES}))), '198.51.100.0/24'
 FROM events WHERE cityHash64(vid, 'co') % 100 < 8 GROUP BY site, sid`
 
-export const COMPANY_ROWS = `
+const COMPANY_ROWS = `
 INSERT INTO companies (company_id, name, domain, city, country, industry, employee_range, network_type, asn, as_org, evidence)
 SELECT lower(hex(cityHash64('company', number))), concat('Company ', toString(number), ' B.V.'), concat('company', toString(number), '.example'),
        arrayElement(['Amsterdam', 'Utrecht', 'Rotterdam', 'Berlin', 'Antwerp'], 1 + number % 5), arrayElement(['NL', 'NL', 'NL', 'DE', 'BE'], 1 + number % 5),
@@ -84,13 +86,12 @@ FROM numbers(${COMPANIES})`
 
 // The summary the API gives, computed from raw events: what a dashboard without
 // aggregates (or Spoor without its views) would run on every page load.
-export const RAW_SUMMARY = `
+const RAW_SUMMARY = `
 SELECT uniq(vid) AS visitors, count() AS pageviews, count(DISTINCT sid) AS visits,
        (SELECT countIf(pv = 1) FROM (SELECT sid, count() AS pv FROM events WHERE site = {site:String} AND toDate(ts) BETWEEN {from:Date} AND {to:Date} AND type = 'pageview' GROUP BY sid)) AS bounces,
        (SELECT avg(dateDiff('second', t0, t1)) FROM (SELECT sid, min(ts) AS t0, max(ts) AS t1 FROM events WHERE site = {site:String} AND toDate(ts) BETWEEN {from:Date} AND {to:Date} AND type = 'pageview' GROUP BY sid)) AS duration
 FROM events WHERE site = {site:String} AND toDate(ts) BETWEEN {from:Date} AND {to:Date} AND type = 'pageview'`
 
-const isoDay = (d: Date) => d.toISOString().slice(0, 10)
 
 export async function run(o: QueryOptions): Promise<PartResult> {
   const dir = mkdtempSync(join(tmpdir(), 'spoor-bench-queries-'))
@@ -98,7 +99,6 @@ export async function run(o: QueryOptions): Promise<PartResult> {
   const config = loadConfig({ DATA_DIR: dir, SITES: SITES.join(','), ADMIN_EMAIL: 'bench@example.com', ADMIN_PASSWORD: password, LOG_LEVEL: 'warn' })
   const deps = await assemble(config, createLogger('warn'))
   const { db } = deps
-  await deps.scheduler?.stop()
   const server = createApp(deps).listen(0, '127.0.0.1')
   await new Promise((r) => server.once('listening', r))
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
@@ -132,7 +132,7 @@ export async function run(o: QueryOptions): Promise<PartResult> {
     )
 
     // A session, as the dashboard gets one.
-    const login = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-spoor-request': '1' }, body: JSON.stringify({ email: 'bench@example.com', password }) })
+    const login = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', [CSRF_HEADER]: '1' }, body: JSON.stringify({ email: 'bench@example.com', password }) })
     if (!login.ok) throw new Error(`login failed: ${login.status}`)
     const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
     const site = SITES[0]!
@@ -166,6 +166,12 @@ export async function run(o: QueryOptions): Promise<PartResult> {
     }
     const to = isoDay(today)
     const from = days[0]!
+    // The two must say the same, or the comparison means nothing.
+    const [fromRaw] = await db.query<{ pageviews: string; visits: string }>(RAW_SUMMARY, { site, from, to })
+    const api = (await (await fetch(`${base}/api/stats/summary?site=${site}`, { headers: { cookie } })).json()) as { pageviews: number; visits: number }
+    if (Number(fromRaw?.pageviews) !== api.pageviews || Number(fromRaw?.visits) !== api.visits) {
+      throw new Error(`the API's summary (${api.pageviews} page views, ${api.visits} visits) differs from the raw table's (${fromRaw?.pageviews}, ${fromRaw?.visits})`)
+    }
     const raw = await measure(async () => void (await db.query(RAW_SUMMARY, { site, from, to })), Math.max(5, Math.round(o.repeat / 3)))
     const rawP50 = percentile(raw, 50)
     const rows: Row[] = []
@@ -185,7 +191,7 @@ export async function run(o: QueryOptions): Promise<PartResult> {
       rows,
     }
   } finally {
-    server.close()
+    await new Promise((r) => server.close(r))
     await deps.close()
     rmSync(dir, { recursive: true, force: true })
   }

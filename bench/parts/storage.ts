@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { EventWriter } from '../../collector/writer.ts'
+import { loadConfig } from '../../lib/config.ts'
 import { openDb } from '../../lib/db.ts'
 import { createLogger } from '../../lib/logger.ts'
 import { migrate } from '../../lib/migrate.ts'
@@ -38,7 +39,7 @@ export async function run(o: StorageOptions): Promise<PartResult> {
     }
     const count = async () => Number((await db.query<{ n: string }>('SELECT count() AS n FROM events'))[0]?.n)
 
-    // Warm up both paths (first insert creates the parts directories and caches).
+    // Warm up (the first insert creates the parts directories and caches).
     await db.insert('events', rows.slice(0, 1000))
     await truncate()
 
@@ -47,8 +48,8 @@ export async function run(o: StorageOptions): Promise<PartResult> {
     if ((await count()) !== rows.length) throw new Error('plain insert did not store every row')
     await truncate()
 
-    // The collector's path, with its defaults (5,000 rows a batch).
-    const writer = new EventWriter(db, { flushIntervalMs: 1000, flushMaxRows: 5000, maxPendingEvents: 100_000 }, log)
+    // The collector's path, with the configuration's defaults (5,000 rows a batch).
+    const writer = new EventWriter(db, loadConfig({}), log)
     const writerSecs = await time(async () => {
       for (const r of rows) writer.push(r, null)
       await writer.flush()
