@@ -108,7 +108,9 @@ export class IpIntel implements GeoReader {
     const mm = maxmind?.lookup(ip, text) ?? null
     // The canonical form: an IPv4 client stored as ::ffff:a.b.c.d is asked as a.b.c.d (in-addr.arpa).
     const ptr = rdns && opts.rdns !== false ? await rdns.lookup(ip.v === 4 ? ipv4ToString(ip.n) : text) : null
-    const { ownerList, orgPrefix } = asn ? this.ownerFacts(asn.org) : NO_OWNER_FACTS
+    // The owner classify() judges: MaxMind's AS where present, else the registry's.
+    const owner = mm?.asn ?? asn
+    const { ownerList, orgPrefix } = owner ? this.ownerFacts(owner.org) : NO_OWNER_FACTS
     const c = classify({ asn, maxmind: mm, ptr, ownerList, orgPrefix })
     const wantPlace = opts.place !== false || c.owner !== null || c.candidate !== null
     const place = mm?.place ?? (wantPlace ? dbip?.lookup(ip, text) : null) ?? EMPTY_PLACE

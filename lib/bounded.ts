@@ -10,7 +10,12 @@ export class BoundedMap<K, V> {
 
   /** The value, or undefined when the key is not kept (a kept value may itself be null). */
   get(key: K): V | undefined {
-    return this.current.has(key) ? this.current.get(key) : this.previous.get(key)
+    if (this.current.has(key)) return this.current.get(key)
+    if (!this.previous.has(key)) return undefined
+    // Still in use: carried into the newer generation, so that a hot key survives the turn.
+    const v = this.previous.get(key) as V
+    this.set(key, v)
+    return v
   }
 
   has(key: K): boolean {

@@ -166,5 +166,8 @@ async function rebuildDay(db: Db, view: string, target: string, site: string, da
     query_params: { t: target, site, day },
     clickhouse_settings: { mutations_sync: '2' },
   })
-  await db.command(`INSERT INTO {t:Identifier} ${select}`, { t: target, site, day })
+  // insert_deduplicate = 0: an ALTER DELETE does not forget the block hashes, so a
+  // resumed erasure re-inserting the same rows would otherwise be dropped as a
+  // duplicate and leave the day empty.
+  await db.client.command({ query: `INSERT INTO {t:Identifier} ${select}`, query_params: { t: target, site, day }, clickhouse_settings: { insert_deduplicate: 0 } })
 }

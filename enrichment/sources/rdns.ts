@@ -5,6 +5,7 @@
 // machine unless the operator decides so. The resolver is injected, so tests need no network.
 import { promises as dns } from 'node:dns'
 import { getDomain } from 'tldts'
+import { BoundedMap } from '../../lib/bounded.ts'
 
 export type Resolver = (ip: string) => Promise<string[]>
 
@@ -33,13 +34,15 @@ interface Cached {
 }
 
 export class ReverseDns {
-  private cache = new Map<string, Cached>()
+  private readonly cache: BoundedMap<string, Cached>
 
   constructor(
     private readonly consumerDomains: ReadonlySet<string>,
     private readonly resolver: Resolver = (ip) => dns.reverse(ip),
     private readonly opts = { timeoutMs: 1500, cacheMax: 20_000, hitTtlMs: 6 * 3600_000, missTtlMs: 3600_000 },
-  ) {}
+  ) {
+    this.cache = new BoundedMap(opts.cacheMax / 2)
+  }
 
   /** The PTR signal for `ip`, or null (no name, timeout, error). Never throws. */
   async lookup(ip: string): Promise<PtrSignal | null> {
@@ -62,7 +65,6 @@ export class ReverseDns {
     } finally {
       clearTimeout(timer)
     }
-    if (this.cache.size >= this.opts.cacheMax) this.cache.delete(this.cache.keys().next().value!)
     this.cache.set(ip, { value, until: now + (value ? this.opts.hitTtlMs : this.opts.missTtlMs) })
     return value
   }

@@ -128,7 +128,8 @@ describe('erasure', () => {
 
 describe('erasure of finished days', () => {
   it('corrects rolled-up days too: their figures equal a recount without the visitor', async () => {
-    const d = '2026-11-01'
+    // A finished day inside every retention.
+    const d = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10)
     const ev = (id: string, vid: string, sid: string, time: string, path: string, site = 'example.com') => ({
       event_id: id, site, ts: `${d} ${time}`, type: 'pageview', name: '', vid, sid, hostname: site, path, query: '', title: '',
       referrer_source: '', utm_source: '', utm_medium: '', utm_campaign: '', utm_content: '', utm_term: '', browser: 'Chrome', browser_version: '1',
@@ -141,7 +142,7 @@ describe('erasure of finished days', () => {
       ev('r3', 'visitor-stays', 'sess-stays', '11:00:00.000', '/a'),
     ])
     await t.deps.scheduler!.runNow('rollup-visits')
-    expect(await t.count('daily_visits', "day = '2026-11-01' AND site = 'example.com'")).toBe(1)
+    expect(await t.count('daily_visits', "day = {d:Date} AND site = 'example.com'", { d })).toBe(1)
     await eraseVisitor(t.db, log, gone, 'visitor', { optouts: t.deps.optouts, rawRetentionDays: 3650 })
     // Recount: the day's remaining raw events on a second site, rolled up the same way.
     await t.deps.sites.add('recount2.example')
