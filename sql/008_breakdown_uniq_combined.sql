@@ -11,8 +11,12 @@
 -- The old states cannot be converted: the table is rebuilt from the raw events
 -- (kept RAW_RETENTION_DAYS, 180 by default). This runs at start, before the
 -- collector writes; days older than the raw events keep their page views but not
--- their distinct counts in ranked lists.
+-- their distinct counts in ranked lists. Every step can run again after a failure:
+-- daily_breakdown always exists (EXCHANGE is atomic) and daily_breakdown_v2 is
+-- made afresh.
 DROP VIEW IF EXISTS daily_breakdown_mv;
+
+DROP TABLE IF EXISTS daily_breakdown_v2;
 
 CREATE TABLE daily_breakdown_v2
 (
@@ -64,9 +68,9 @@ FROM daily_breakdown
 WHERE day < (SELECT min(toDate(ts)) FROM events)
 GROUP BY site, kind, day, value;
 
-DROP TABLE daily_breakdown;
+EXCHANGE TABLES daily_breakdown AND daily_breakdown_v2;
 
-RENAME TABLE daily_breakdown_v2 TO daily_breakdown;
+DROP TABLE daily_breakdown_v2;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS daily_breakdown_mv TO daily_breakdown AS
 SELECT
