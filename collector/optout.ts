@@ -14,7 +14,7 @@ import type { IpIntel } from '../enrichment/lookup.ts'
 import { addSuppressions } from '../enrichment/suppress.ts'
 import type { Logger } from '../lib/logger.ts'
 import { audit } from '../privacy/audit.ts'
-import { eraseVisitor } from '../privacy/erasure.ts'
+import { erase } from '../privacy/routes.ts'
 import { vidHash } from '../privacy/hash.ts'
 import type { Db } from '../lib/db.ts'
 import { clientIp } from './ip.ts'
@@ -240,10 +240,7 @@ export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pic
     let erased = 0
     if (action === 'erase') {
       if (!vid) throw new HttpError(400, 'erasure needs the visitor id: follow the opt-out link from the site, or ask the site owner', 'vid')
-      // Opted out first (nothing more is collected), the buffer written, then erased.
-      await deps.optouts.add(vid)
-      await deps.writer.flush()
-      erased = (await eraseVisitor(deps.db, deps.log, vid, 'visitor', { optouts: deps.optouts, rawRetentionDays: deps.config.rawRetentionDays })).events
+      erased = (await erase(deps, vid, 'visitor')).events
     } else if (action === 'organisation') {
       const ip = clientIp(req)
       const found = ip ? await deps.intel.lookupIp(ip, { rdns: false }) : null

@@ -1,7 +1,7 @@
 // The public, unauthenticated side of Spoor: the beacon script, the event
 // endpoint and the opt-out endpoint for the beacon.
 import cors from 'cors'
-import express, { type ErrorRequestHandler, type Request, Router } from 'express'
+import express, { type ErrorRequestHandler, Router } from 'express'
 import { normaliseDomain } from '../lib/domain.ts'
 import { parseOrigin } from '../lib/origin.ts'
 import { perMinute } from '../lib/rate-limit.ts'

@@ -39,6 +39,8 @@ export interface ErasureOptions {
   optouts: { add(vid: string): Promise<void> }
   /** Days this old are partly expired already: their aggregates are left as they are. */
   rawRetentionDays: number
+  /** Writes the collector's buffer: called after the opt-out, so that the visitor's last events are erased too. */
+  flush?: () => Promise<void>
   /** Tests: stop after the deletes, as a crash would. */
   failAfterDeletes?: boolean
 }
@@ -48,7 +50,9 @@ const WITH_IDS = ['events', 'visit_ips', 'form_domains', 'sessions', 'enriched_s
 
 /** Records a request for `vid` and carries it out. Idempotent: a second request finds nothing left. */
 export async function eraseVisitor(db: Db, log: Logger, vid: string, requestedBy: 'visitor' | 'admin', opts: ErasureOptions): Promise<ErasureResult> {
+  // Opted out first (nothing more is collected), the buffer written, then erased.
   await opts.optouts.add(vid)
+  await opts.flush?.()
   const id = randomUUID()
   const now = new Date().toISOString().replace('T', ' ').replace('Z', '')
   await db.insert('erasure_requests', [{ id, vid, vid_hash: vidHash(vid), status: 'pending', plan: '', result: '', requested_by: requestedBy, requested_at: now }])

@@ -35,11 +35,9 @@ async function exported(deps: Deps, vid: string, by: 'visitor' | 'admin') {
   return data
 }
 
-/** Events of the visitor still in the writer's buffer are written first, then erased with the rest. */
-async function erase(deps: Deps, vid: string, by: 'visitor' | 'admin') {
-  await deps.optouts.add(vid)
-  await deps.writer.flush()
-  return eraseVisitor(deps.db, deps.log, vid, by, { optouts: deps.optouts, rawRetentionDays: deps.config.rawRetentionDays })
+/** Erasure as both routes and the opt-out page ask for it: events still in the writer's buffer are erased too. */
+export function erase(deps: Deps, vid: string, by: 'visitor' | 'admin') {
+  return eraseVisitor(deps.db, deps.log, vid, by, { optouts: deps.optouts, rawRetentionDays: deps.config.rawRetentionDays, flush: () => deps.writer.flush() })
 }
 
 /** Public: the visitor id is the proof, as for the opt-out (it lives in the visitor's own cookie). */
