@@ -12,7 +12,7 @@ export function eventRows(sites: readonly string[], n: number, start = Date.now(
     const req = traffic.next()
     if (!req.consented) continue
     const b = JSON.parse(req.body) as { site: string; url: string; referrer: string; title: string; screen: number; vid: string; sid: string; id: string }
-    const page = parsePageUrl(b.url, [])
+    const page = parsePageUrl(new URL(b.url), [])
     rows.push({
       event_id: b.id,
       site: b.site,

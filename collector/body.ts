@@ -8,10 +8,20 @@ export const TOKEN_RULE = 'must be 8 to 64 letters, digits, "-" or "_"'
 export const isToken = (v: unknown): v is string => typeof v === 'string' && TOKEN.test(v)
 const token = z.string().regex(TOKEN, TOKEN_RULE)
 
+// Parsed here, once: the pipeline takes its path and UTM parameters from this URL.
 const httpUrl = z
   .string()
   .max(4096, 'is longer than 4096 characters')
-  .refine((s) => /^https?:\/\//i.test(s) && URL.canParse(s), 'must be an absolute http(s) URL')
+  .transform((s, ctx) => {
+    // new URL, not URL.parse: that came with Node 20.18 and package.json allows 20.11.
+    try {
+      if (/^https?:\/\//i.test(s)) return new URL(s)
+    } catch {
+      // not a URL
+    }
+    ctx.addIssue({ code: 'custom', message: 'must be an absolute http(s) URL' })
+    return z.NEVER
+  })
 
 const propValue = z.union([z.string().max(2000), z.number().finite(), z.boolean()])
 

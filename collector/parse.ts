@@ -18,8 +18,7 @@ export interface PageFields {
 const cut = (s: string | null, n: number) => (s ?? '').slice(0, n)
 
 /** Path and UTM parameters; every other query parameter is dropped unless kept by config. */
-export function parsePageUrl(raw: string, keep: readonly string[]): PageFields {
-  const u = new URL(raw)
+export function parsePageUrl(u: URL, keep: readonly string[]): PageFields {
   const p = u.searchParams
   const kept = new URLSearchParams()
   for (const k of keep) for (const v of p.getAll(k)) kept.append(k, v)
