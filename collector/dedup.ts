@@ -7,8 +7,12 @@ import { BoundedMap } from '../lib/bounded.ts'
 
 export class RecentIds {
   private readonly ids: BoundedMap<string, true>
+  // Apart from the event ids, so that a visit's first page does not halve how long
+  // event ids are remembered.
+  private readonly visitIps: BoundedMap<string, true>
   constructor(generation = 100_000) {
     this.ids = new BoundedMap(generation)
+    this.visitIps = new BoundedMap(generation)
   }
 
   has(id: string): boolean {
@@ -17,6 +21,14 @@ export class RecentIds {
 
   add(id: string): void {
     this.ids.set(id, true)
+  }
+
+  /** True the first time a (site, visit, address) is seen: only then is its IP row written. */
+  firstForVisit(site: string, sid: string, ip: string): boolean {
+    const key = `${site}/${sid}/${ip}`
+    if (this.visitIps.has(key)) return false
+    this.visitIps.set(key, true)
+    return true
   }
 
   get size(): number {

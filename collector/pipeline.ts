@@ -144,15 +144,12 @@ const enrich: Step = (ctx, { config, geo }) => {
 
 // One IP row per visit and address is enough for enrichment; a visit of ten pages would
 // otherwise write ten, and the enrichment job delete nine of them again.
-const ipKey = (row: IpRow) => `ip:${row.site}/${row.sid}/${row.ip}`
-
 const write: Step = (ctx, { writer, recentIds }) => {
   if (!writer.hasRoom()) return reject('overloaded')
   if (ctx.form) writer.pushForm(ctx.form)
   else {
-    const ip = ctx.ipRow && !recentIds.has(ipKey(ctx.ipRow)) ? ctx.ipRow : null
+    const ip = ctx.ipRow && recentIds.firstForVisit(ctx.ipRow.site, ctx.ipRow.sid, ctx.ipRow.ip) ? ctx.ipRow : null
     writer.push(ctx.row!, ip)
-    if (ip) recentIds.add(ipKey(ip))
   }
   recentIds.add(`${ctx.site}/${ctx.in.body.id}`)
   return { kind: 'stored' }
