@@ -1,10 +1,11 @@
-// Child processes for the bench: the real server (`lib/server.ts`, as `npm start`
-// runs it) and the bare Express endpoint, each in its own process so that its
-// memory and CPU are its own.
+// Spoor on a port of 127.0.0.1, for the bench and the tests: the real server as a
+// child process (`lib/server.ts`, as `npm start` runs it; its memory and CPU its own),
+// or an app in this process.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { type AddressInfo, createServer } from 'node:net'
 import { join } from 'node:path'
+import type { Express } from 'express'
 
 export const ROOT = join(import.meta.dirname, '..')
 
@@ -92,4 +93,14 @@ export function cpuOf(pid: number): { total: number; main: number } {
     return (Number(f[11]) + Number(f[12])) / 100
   }
   return { total: secs(`/proc/${pid}/stat`), main: secs(`/proc/${pid}/task/${pid}/stat`) }
+}
+
+/** The app on a free port of 127.0.0.1; `close` stops it. */
+export async function serve(app: Express): Promise<{ base: string; close: () => Promise<void> }> {
+  const server = app.listen(0, '127.0.0.1')
+  await new Promise((r) => server.once('listening', r))
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  }
 }

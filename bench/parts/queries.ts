@@ -4,7 +4,6 @@
 // roll-ups) are run once, and then every dashboard call is timed through the real
 // HTTP app with a session, next to the summary computed from the raw events table.
 import { mkdtempSync, rmSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { recomputeCompanyVisits } from '../../enrichment/jobs/enrich-visits.ts'
@@ -16,6 +15,7 @@ import { createLogger } from '../../lib/logger.ts'
 import { assemble } from '../../lib/main.ts'
 import { CSRF_HEADER } from '../../dashboard/csrf.ts'
 import { isoDay } from '../../dashboard/stats.ts'
+import { serve } from '../proc.ts'
 import { percentile, type PartResult, type Row } from '../report.ts'
 
 export interface QueryOptions {
@@ -99,9 +99,7 @@ export async function run(o: QueryOptions): Promise<PartResult> {
   const config = loadConfig({ DATA_DIR: dir, SITES: SITES.join(','), ADMIN_EMAIL: 'bench@example.com', ADMIN_PASSWORD: password, LOG_LEVEL: 'warn' })
   const deps = await assemble(config, createLogger('warn'))
   const { db } = deps
-  const server = createApp(deps).listen(0, '127.0.0.1')
-  await new Promise((r) => server.once('listening', r))
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const { base, close } = await serve(createApp(deps))
   const timings: Record<string, number> = {}
   const step = async (name: string, f: () => Promise<unknown>) => {
     const t0 = performance.now()
@@ -191,7 +189,7 @@ export async function run(o: QueryOptions): Promise<PartResult> {
       rows,
     }
   } finally {
-    await new Promise((r) => server.close(r))
+    await close()
     await deps.close()
     rmSync(dir, { recursive: true, force: true })
   }

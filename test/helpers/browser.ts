@@ -1,7 +1,5 @@
 // Debian's Chromium, driven by playwright-core: no browser download at install time.
 import { existsSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
-import type { Express } from 'express'
 import { chromium, type Browser } from 'playwright-core'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -25,12 +23,4 @@ export function launchChromium(): Promise<Browser> {
   })
 }
 
-/** The app on a free port of 127.0.0.1, for the browser; `close` stops it. */
-export async function serve(app: Express): Promise<{ base: string; close: () => Promise<void> }> {
-  const server = app.listen(0, '127.0.0.1')
-  await new Promise((r) => server.once('listening', r))
-  return {
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  }
-}
+export { serve } from '../../bench/proc.ts'

@@ -4,46 +4,24 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createServer } from 'node:net'
 import { afterAll, describe, expect, it } from 'vitest'
+import { startChild } from '../../bench/proc.ts'
 import { ADMIN, CHROME_UA, pageview } from '../helpers/app.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'spoor-shutdown-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port
-      s.close(() => resolve(port))
-    })
-  })
-}
-
-async function startServer(port: number, extra: Record<string, string> = {}): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lib/server.ts'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dir, SITES: 'example.com', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, DEMO: 'false', ...extra },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let out = ''
-  child.stdout!.on('data', (d) => (out += d))
-  child.stderr!.on('data', (d) => (out += d))
-  const deadline = Date.now() + 30_000
-  while (!out.includes('Spoor is running')) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${out}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  return { child, output: () => out }
-}
+// The server as `npm start` runs it, on this test's data directory.
+const startServer = (extra: Record<string, string> = {}) =>
+  startChild('lib/server.ts', { DATA_DIR: dir, SITES: 'example.com', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, DEMO: 'false', LOG_LEVEL: 'warn', ...extra })
 
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
 
 describe('shutdown', () => {
   it('writes every acknowledged event when the process gets SIGTERM', async () => {
-    const port = await freePort()
     // A 5 s flush interval: at SIGTERM the events are surely still in the buffer.
-    const first = await startServer(port, { FLUSH_INTERVAL_MS: '5000', FLUSH_MAX_ROWS: '100000' })
-    const base = `http://127.0.0.1:${port}`
+    const first = await startServer({ FLUSH_INTERVAL_MS: '5000', FLUSH_MAX_ROWS: '100000' })
+    let base = first.url
     let accepted = 0
     const batch = Array.from({ length: 200 }, () => pageview())
     await Promise.all(
@@ -53,11 +31,10 @@ describe('shutdown', () => {
       }),
     )
     expect(accepted).toBe(200)
-    const done = exited(first.child)
-    first.child.kill('SIGTERM')
-    expect(await done).toBe(0)
+    expect(await first.stop()).toBe(0)
 
-    const second = await startServer(port)
+    const second = await startServer()
+    base = second.url
     try {
       const login = await fetch(`${base}/api/login`, { method: 'POST', body: JSON.stringify(ADMIN), headers: { 'Content-Type': 'application/json' } })
       const cookie = login.headers.get('set-cookie')!.split(';')[0]!
@@ -73,9 +50,7 @@ describe('shutdown', () => {
       const again = (await (await fetch(`${base}/api/stats/summary?site=example.com&from=${today}&to=${today}`, { headers: { Cookie: cookie } })).json()) as { pageviews: number }
       expect(again.pageviews).toBe(accepted)
     } finally {
-      const gone = exited(second.child)
-      second.child.kill('SIGTERM')
-      await gone
+      await second.stop()
     }
   }, 90_000)
 
