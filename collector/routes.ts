@@ -32,12 +32,15 @@ export interface CollectorDeps extends PipelineDeps {
 
 /** CORS for the beacon: registered site origins (and Spoor's own pages) only. */
 export function siteCors(sites: Sites) {
+  // credentials: the spoor_optout cookie of Spoor's own domain must travel with the beacon.
+  // origin: true reflects the request's Origin; both option sets are made once, not per request.
+  const allow = { origin: true, credentials: true, methods: ['POST'], maxAge: 86_400 }
+  const refuse = { ...allow, origin: false }
   return cors((req, cb) => {
     const origin = req.headers.origin
     const u = origin ? parseOrigin(origin) : null
     const allowed = u !== null && (sites.siteForHost(u.hostname) !== null || u.host === req.headers.host)
-    // credentials: the spoor_optout cookie of Spoor's own domain must travel with the beacon.
-    cb(null, { origin: allowed ? origin : false, credentials: true, methods: ['POST'], maxAge: 86_400 })
+    cb(null, allowed ? allow : refuse)
   })
 }
 

@@ -11,7 +11,8 @@ export function isOwnHost(host: string, hostHeader: string | undefined, publicHo
 
 export function isOwnOrigin(origin: string, req: Request, publicUrl: string): boolean {
   const o = parseOrigin(origin)
-  return o !== null && isOwnHost(o.host, req.get('host'), new URL(publicUrl).host)
+  const own = parseOrigin(publicUrl)
+  return o !== null && own !== null && isOwnHost(o.host, req.get('host'), own.host)
 }
 
 /**
