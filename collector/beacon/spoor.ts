@@ -141,7 +141,11 @@ interface SpoorWindow extends Window {
 
   for (let i = 0; i < queued.length; i++) spoor.apply(null, queued[i] as unknown as [string, unknown, unknown])
   // Back from the opt-out page (its "back to the site" link): opt out here as well,
-  // with a cookie of the site's own, which no third-party cookie policy blocks.
-  if (l.hash == '#spoor-optout') spoor('optout')
+  // with a cookie of the site's own, which no third-party cookie policy blocks. The
+  // hash is removed, so that a reload does not record the opt-out again.
+  if (l.hash == '#spoor-optout') {
+    history.replaceState(history.state, '', l.pathname + l.search)
+    spoor('optout')
+  }
   page()
 })(window, document, location)

@@ -190,9 +190,11 @@ describe.skipIf(chromiumMissing)('beacon in Chromium', () => {
     // first, as if the site lived on another domain.
     await ctx.clearCookies({ name: 'spoor_optout' })
     await page.click('#back')
-    await page.waitForURL(/\/demo#spoor-optout$/)
+    await page.waitForURL(/\/demo/)
     await expect.poll(() => page.evaluate('document.cookie'), { timeout: 5000 }).toContain('spoor_optout=1')
     expect(await page.evaluate('document.cookie')).not.toContain('spoor_id=')
+    // The link's #spoor-optout is gone once handled: a reload does not opt out again.
+    expect(new URL(page.url()).hash).toBe('')
     await ctx.close()
   })
 })
