@@ -14,6 +14,7 @@ import { normaliseDomain } from '../lib/domain.ts'
 import { HttpError } from '../lib/errors.ts'
 import type { Sites } from '../lib/sites.ts'
 import { parseRange } from './stats.ts'
+import type { CompanyRow } from './api-types.ts'
 
 
 const Filters = z.object({
@@ -42,24 +43,6 @@ const SORTS = {
   lead_score: 'least(1, length(pages) / 10) * 40 + least(1, visits / 5) * 30 + least(1, duration / 900) * 30',
 } as const
 
-export interface CompanyRow {
-  id: string
-  name: string
-  domain: string
-  city: string
-  country: string
-  industry: string
-  employee_range: string
-  network_type: string
-  visits: number
-  pageviews: number
-  visitors: number
-  duration: number
-  first_visit: string
-  last_visit: string
-  pages: string[]
-  lead_score: number
-}
 
 /**
  * Lead score, 0–100: how much a company looked around. Distinct pages weigh most

@@ -7,6 +7,7 @@ import { normaliseDomain } from '../lib/domain.ts'
 import { HttpError } from '../lib/errors.ts'
 import type { Sites } from '../lib/sites.ts'
 import { visitRows } from '../lib/visits.ts'
+import type { Summary } from './api-types.ts'
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 export const isoDay = (d: Date) => d.toISOString().slice(0, 10)
@@ -56,13 +57,6 @@ const RANGE = 'site = {site:String} AND day BETWEEN {from:Date} AND {to:Date}'
 // only today) are computed from `sessions`, one row per visit.
 const LIVE_VISITS = visitRows(`${RANGE} AND day NOT IN (SELECT day FROM daily_visits FINAL WHERE ${RANGE})`)
 
-export interface Summary {
-  visitors: number
-  visits: number
-  pageviews: number
-  bounce_rate: number
-  visit_duration: number
-}
 
 interface DayFigures {
   day: string

@@ -1,27 +1,11 @@
 // The Leadinfo-style inbox: recognised companies with filters, search, sort and CSV
 // export, and a company page with its profile and visit timeline.
 import { useState } from 'preact/hooks'
+import type { CompanyRow } from '../../api-types.ts'
 import { download, toCsv } from './csv.ts'
 import { navigate, type ViewState } from './state.ts'
 import { duration, fmt, Status, type T, useApi } from './ui.tsx'
 
-interface CompanyRow {
-  id: string
-  name: string
-  domain: string
-  city: string
-  country: string
-  industry: string
-  employee_range: string
-  network_type: string
-  visits: number
-  pageviews: number
-  visitors: number
-  duration: number
-  last_visit: string
-  lead_score: number
-  pages: string[]
-}
 
 const FILTERS = ['q', 'country', 'industry', 'size', 'network_type', 'page', 'min_visits', 'sort'] as const
 const CSV_COLUMNS = ['name', 'domain', 'city', 'country', 'industry', 'employee_range', 'network_type', 'visits', 'pageviews', 'visitors', 'duration', 'last_visit', 'lead_score', 'pages']

@@ -1,17 +1,11 @@
 // Overview: the five figures with their change, the chart, realtime visitors and the ranked lists.
 import { useEffect, useState } from 'preact/hooks'
+import type { Summary } from '../../api-types.ts'
 import { api } from './api.ts'
 import { Chart, type Point } from './chart.tsx'
 import { previousRange, type ViewState } from './state.ts'
 import { change, duration, fmt, RankedList, type RankedRow, Status, type T, useApi } from './ui.tsx'
 
-interface Summary {
-  visitors: number
-  visits: number
-  pageviews: number
-  bounce_rate: number
-  visit_duration: number
-}
 
 const FIGURES: Array<keyof Summary> = ['visitors', 'visits', 'pageviews', 'bounce_rate', 'visit_duration']
 const LISTS = ['pages', 'entry-pages', 'referrers', 'utm', 'browsers', 'os', 'devices', 'countries'] as const

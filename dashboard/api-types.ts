@@ -1,0 +1,31 @@
+// The shapes the dashboard API answers with, shared by the server (dashboard/*.ts)
+// and the web app (dashboard/app): no imports, so that both can read it.
+
+/** GET /api/stats/summary */
+export interface Summary {
+  visitors: number
+  visits: number
+  pageviews: number
+  bounce_rate: number
+  visit_duration: number
+}
+
+/** One row of GET /api/companies */
+export interface CompanyRow {
+  id: string
+  name: string
+  domain: string
+  city: string
+  country: string
+  industry: string
+  employee_range: string
+  network_type: string
+  visits: number
+  pageviews: number
+  visitors: number
+  duration: number
+  first_visit: string
+  last_visit: string
+  pages: string[]
+  lead_score: number
+}
