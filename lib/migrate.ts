@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Db } from './db.ts'
 import type { Logger } from './logger.ts'
+import { EXPIRIES, type Retention, ttlOf } from './retention.ts'
 
 export const SQL_DIR = new URL('../sql/', import.meta.url).pathname
 
@@ -60,28 +61,11 @@ export async function migrate(db: Db, log: Logger, dir = SQL_DIR): Promise<numbe
  * metadata changes (materialize_ttl_after_modify = 0); the new TTL applies at the next
  * merge, and the retention jobs delete what a merge has not reached yet.
  */
-export async function applyRetention(
-  db: Db,
-  r: { rawRetentionDays: number; ipRetentionDays: number; companyRetentionMonths: number; aggregateRetentionMonths: number },
-): Promise<void> {
-  const ttls: Array<[table: string, expr: string, value: number]> = [
-    ['events', 'toDateTime(ts) + toIntervalDay({v:UInt32})', r.rawRetentionDays],
-    // These hold visitor or session ids: they go with the raw events.
-    ['sessions', 'day + toIntervalDay({v:UInt32})', r.rawRetentionDays],
-    ['enriched_sessions', 'day + toIntervalDay({v:UInt32})', r.rawRetentionDays],
-    // IP addresses and the networks of form submitters: at most a week.
-    ['visit_ips', 'ts + toIntervalDay({v:UInt32})', r.ipRetentionDays],
-    ['form_domains', 'ts + toIntervalDay({v:UInt32})', r.ipRetentionDays],
-    ['company_visits', 'day + toIntervalMonth({v:UInt32})', r.companyRetentionMonths],
-    ['daily_stats', 'day + toIntervalMonth({v:UInt32})', r.aggregateRetentionMonths],
-    ['daily_breakdown', 'day + toIntervalMonth({v:UInt32})', r.aggregateRetentionMonths],
-    ['daily_visits', 'day + toIntervalMonth({v:UInt32})', r.aggregateRetentionMonths],
-    ['daily_entry_pages', 'day + toIntervalMonth({v:UInt32})', r.aggregateRetentionMonths],
-  ]
-  for (const [table, expr, v] of ttls) {
+export async function applyRetention(db: Db, r: Retention): Promise<void> {
+  for (const e of EXPIRIES) {
     await db.client.command({
-      query: `ALTER TABLE {t:Identifier} MODIFY TTL ${expr}`,
-      query_params: { t: table, v },
+      query: `ALTER TABLE {t:Identifier} MODIFY TTL ${ttlOf(e)}`,
+      query_params: { t: e.table, v: r[e.limit] },
       clickhouse_settings: { materialize_ttl_after_modify: 0 },
     })
   }

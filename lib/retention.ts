@@ -1,0 +1,39 @@
+// How long each table keeps its rows: one list for the TTLs set at start
+// (lib/migrate.ts) and the daily job that deletes what a lagging TTL left
+// (enrichment/jobs/retention.ts).
+
+export interface Retention {
+  rawRetentionDays: number
+  ipRetentionDays: number
+  companyRetentionMonths: number
+  aggregateRetentionMonths: number
+}
+
+export interface Expiry {
+  table: string
+  /** What dates a row: a day, or a DateTime (events' DateTime64 is cast, as TTL wants). */
+  dated: 'day' | 'ts' | 'toDateTime(ts)'
+  unit: 'Day' | 'Month'
+  limit: keyof Retention
+}
+
+export const EXPIRIES: readonly Expiry[] = [
+  { table: 'events', dated: 'toDateTime(ts)', unit: 'Day', limit: 'rawRetentionDays' },
+  // These hold visitor or session ids: they go with the raw events.
+  { table: 'sessions', dated: 'day', unit: 'Day', limit: 'rawRetentionDays' },
+  { table: 'enriched_sessions', dated: 'day', unit: 'Day', limit: 'rawRetentionDays' },
+  // IP addresses and the networks of form submitters: at most a week.
+  { table: 'visit_ips', dated: 'ts', unit: 'Day', limit: 'ipRetentionDays' },
+  { table: 'form_domains', dated: 'ts', unit: 'Day', limit: 'ipRetentionDays' },
+  { table: 'company_visits', dated: 'day', unit: 'Month', limit: 'companyRetentionMonths' },
+  { table: 'daily_stats', dated: 'day', unit: 'Month', limit: 'aggregateRetentionMonths' },
+  { table: 'daily_breakdown', dated: 'day', unit: 'Month', limit: 'aggregateRetentionMonths' },
+  { table: 'daily_visits', dated: 'day', unit: 'Month', limit: 'aggregateRetentionMonths' },
+  { table: 'daily_entry_pages', dated: 'day', unit: 'Month', limit: 'aggregateRetentionMonths' },
+]
+
+// Fixed SQL per shape; the limit is always bound as {v:UInt32}.
+/** The table's TTL expression. */
+export const ttlOf = (e: Expiry) => `${e.dated} + toInterval${e.unit}({v:UInt32})`
+/** The condition of a row past its limit. */
+export const expiredOf = (e: Expiry) => `${e.dated} < ${e.dated === 'day' ? 'today()' : 'now()'} - toInterval${e.unit}({v:UInt32})`
