@@ -15,6 +15,8 @@ import { audit } from './audit.ts'
 import { vidHash } from './hash.ts'
 
 interface Plan {
+  /** Events found when the plan was made: after a restart in the middle they are gone already. */
+  events?: number
   sids: string[]
   days: Array<{ site: string; day: string }>
   companies: string[]
@@ -45,8 +47,14 @@ export interface ErasureOptions {
   failAfterDeletes?: boolean
 }
 
-// Tables whose deleted rows are also removed from disk at once (a lightweight DELETE only masks them).
-const WITH_IDS = ['events', 'visit_ips', 'form_domains', 'sessions', 'enriched_sessions', 'erasure_requests'] as const
+// Every table holding the visitor's id or one of its session ids. Fixed SQL per column.
+const BY_VISITOR = [
+  ['events', 'vid = {vid:String}'],
+  ['visit_ips', 'vid = {vid:String}'],
+  ['form_domains', 'vid = {vid:String}'],
+  ['sessions', 'sid IN {sids:Array(String)}'],
+  ['enriched_sessions', 'sid IN {sids:Array(String)}'],
+] as const
 
 /** Records a request for `vid` and carries it out. Idempotent: a second request finds nothing left. */
 export async function eraseVisitor(db: Db, log: Logger, vid: string, requestedBy: 'visitor' | 'admin', opts: ErasureOptions): Promise<ErasureResult> {
@@ -86,20 +94,18 @@ async function erase(db: Db, log: Logger, id: string, opts: Omit<ErasureOptions,
     const companies = sids.length
       ? (await db.query<{ company_id: string }>("SELECT DISTINCT company_id FROM enriched_sessions FINAL WHERE sid IN {sids:Array(String)} AND company_id != ''", { sids })).map((r) => r.company_id)
       : []
-    plan = { sids, days, companies }
+    const [counted] = await db.query<{ n: string }>('SELECT count() AS n FROM events WHERE vid = {vid:String}', p)
+    plan = { events: Number(counted?.n ?? 0), sids, days, companies }
     await db.insert('erasure_requests', [{ ...base, vid: req.vid, status: 'erasing', plan: JSON.stringify(plan), result: '' }])
   }
-  // 2. Every row with the visitor's id or one of its sessions, removed from disk too.
-  const [counted] = await db.query<{ n: string }>('SELECT count() AS n FROM events WHERE vid = {vid:String}', { vid: req.vid })
+  // 2. Every row with the visitor's id or one of its sessions, removed from disk too
+  //    (a lightweight DELETE only masks rows).
   const p = { vid: req.vid, sids: plan.sids }
-  await db.command('DELETE FROM events WHERE vid = {vid:String}', p)
-  await db.command('DELETE FROM visit_ips WHERE vid = {vid:String}', p)
-  await db.command('DELETE FROM form_domains WHERE vid = {vid:String}', p)
-  if (plan.sids.length > 0) {
-    await db.command('DELETE FROM sessions WHERE sid IN {sids:Array(String)}', p)
-    await db.command('DELETE FROM enriched_sessions WHERE sid IN {sids:Array(String)}', p)
+  for (const [table, where] of BY_VISITOR) {
+    if (where.startsWith('sid') && plan.sids.length === 0) continue
+    await db.command(`DELETE FROM {t:Identifier} WHERE ${where}`, { ...p, t: table })
+    await applyDeletedMask(db, table)
   }
-  for (const t of WITH_IDS.slice(0, 5)) await applyDeletedMask(db, t)
   if (opts.failAfterDeletes) throw new Error('erasure interrupted (injected)')
   // 3. The aggregates of the touched days, rebuilt from what is left; days at the edge
   //    of raw retention are partly expired already and are left alone.
@@ -122,7 +128,7 @@ async function erase(db: Db, log: Logger, id: string, opts: Omit<ErasureOptions,
     await recomputeCompanyVisits(db, [...sitesByDay.keys()])
   }
   // 4. Done: the request keeps only the hash of the id; the versions with it go.
-  const result: ErasureResult = { id, status: 'done', events: Number(counted?.n ?? 0), sessions: plan.sids.length, days_rebuilt: days.length }
+  const result: ErasureResult = { id, status: 'done', events: plan.events ?? 0, sessions: plan.sids.length, days_rebuilt: days.length }
   await db.insert('erasure_requests', [{ ...base, vid: '', status: 'done', plan: '', result: JSON.stringify(result) }])
   await removeOldVersions(db, id)
   await audit(db, 'erasure', req.vid_hash, req.requested_by, result)

@@ -115,6 +115,9 @@ describe('erasure', () => {
     expect(await resumeErasures(t.db, log, { rawRetentionDays: 180 }, 0)).toBe(1)
     expect((await tablesHolding(vid)).holding).toEqual([])
     expect(await t.count('erasure_requests', "status != 'done'")).toBe(0)
+    // Its result still counts the two events, deleted before the restart.
+    const [done] = await t.db.query<{ result: string }>("SELECT result FROM erasure_requests FINAL WHERE status = 'done' AND vid_hash = {h:String}", { h: vidHash(vid) })
+    expect(JSON.parse(done!.result).events).toBe(2)
     // The resumed erasure rebuilt the day: one visitor and two page views fewer.
     const after = await figures(await t.login(), 'example.com')
     expect((after.summary as { visitors: number }).visitors).toBe((before.summary as { visitors: number }).visitors - 1)
