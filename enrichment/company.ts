@@ -107,7 +107,9 @@ export class Knowledge {
   }
 
   setSuppressions(list: Suppression[]): void {
-    this.suppressedIds = new Set(list.filter((s) => s.kind === 'company').map((s) => s.value))
+    // A name suppression also suppresses the company whose owner has that name: the id
+    // is made from the owner's name, and stored companies may show a directory's name.
+    this.suppressedIds = new Set(list.flatMap((s) => (s.kind === 'company' ? [s.value] : s.kind === 'name' ? [companyId(s.value)] : [])))
     this.suppressedDomains = new Set(list.filter((s) => s.kind === 'domain').map((s) => domainKey(s.value)))
     this.suppressedNames = new Set(list.filter((s) => s.kind === 'name').map((s) => nameKey(s.value)))
     this.suppressedRanges = list.flatMap((s) => {

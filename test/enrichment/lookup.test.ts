@@ -1,7 +1,7 @@
 // lookupIp: the one function behind `npm run lookup` and the enrichment job, on
 // fixture data, with MaxMind Enterprise records deciding where they are present.
 import { describe, expect, it } from 'vitest'
-import { Knowledge } from '../../enrichment/company.ts'
+import { companyId, Knowledge } from '../../enrichment/company.ts'
 import { MaxMind } from '../../enrichment/sources/maxmind.ts'
 import { MmdbSource } from '../../enrichment/sources/mmdb.ts'
 import { ReverseDns } from '../../enrichment/sources/rdns.ts'
@@ -64,6 +64,16 @@ describe('lookupIp', () => {
     const r = await fixtureIntel({ maxmind: enterprise }).lookupIp(ipIn(NETS.comcast, 70))
     expect(r).toMatchObject({ network_type: 'business', company: { name: 'Rocky Mountain Bikes Inc.', city: 'Denver', country: 'US' } })
     expect((await fixtureIntel({ maxmind: enterprise }).lookupIp(ipIn(NETS.comcast, 10))).company).toBeNull()
+  })
+
+  it('a name suppression of the owner also covers the company as stored under its directory name', async () => {
+    // Stored companies keep the shown name (here the directory's), not the owner's;
+    // applying suppressions to stored visits must still find them.
+    const knowledge = Knowledge.empty()
+    knowledge.setSuppressions([{ id: 's1', kind: 'name', value: 'Acme Manufacturing B.V.' }])
+    const stored = { id: companyId('Acme Manufacturing B.V.'), name: 'Acme Widgets', domain: 'acme.example' }
+    expect(knowledge.suppressed(stored, null)).not.toBeNull()
+    expect(knowledge.suppressed({ ...stored, id: companyId('Other B.V.'), name: 'Other' }, null)).toBeNull()
   })
 
   it('takes the domain from reverse DNS when switched on, and the directory fills in the rest', async () => {
