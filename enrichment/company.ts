@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto'
 import type { Db } from '../lib/db.ts'
 import { inCidr, parseCidr, type ParsedIp } from './ip.ts'
+import { bareHost } from '../lib/domain.ts'
 
 export interface Company {
   id: string
@@ -37,7 +38,7 @@ export function nameKey(name: string): string {
     .trim()
 }
 
-export const domainKey = (d: string) => d.toLowerCase().trim().replace(/^www\./, '').replace(/\.$/, '')
+const domainKey = (d: string) => bareHost(d.trim())
 
 /**
  * Stable id from the network owner's registered name: a domain or directory entry
@@ -127,6 +128,11 @@ export class Knowledge {
   }
 
   /** Why this company or address must not be recognised, or null. `owner`: the registered name, if it differs. */
+  /** The suppressed address ranges, parsed. */
+  get suppressedRangeList(): ReadonlyArray<NonNullable<ReturnType<typeof parseCidr>>> {
+    return this.suppressedRanges
+  }
+
   suppressed(c: Pick<Company, 'id' | 'name' | 'domain'>, ip: ParsedIp | null, owner = c.name): string | null {
     if (this.suppressedIds.has(c.id)) return 'company suppressed'
     if (c.domain && this.suppressedDomains.has(domainKey(c.domain))) return `domain ${c.domain} suppressed`

@@ -71,11 +71,7 @@ function rangesOverlap(a: NonNullable<ReturnType<typeof parseCidr>>, b: NonNulla
 /** Removes everything recognised of suppressed companies; returns how many companies. */
 export async function applySuppressions(db: Db, knowledge: Knowledge): Promise<number> {
   await knowledge.refresh(db, MIN_CONFIDENCE)
-  const supp = await db.query<Suppression>("SELECT id, kind, value FROM suppressions FINAL WHERE deleted = 0 AND kind = 'range'")
-  const ranges = supp.flatMap((s) => {
-    const c = parseCidr(s.value)
-    return c ? [c] : []
-  })
+  const ranges = knowledge.suppressedRangeList
   const companies = await db.query<Company & { company_id: string }>('SELECT company_id, name, domain FROM companies FINAL')
   const ids = new Set(companies.filter((c) => knowledge.suppressed({ ...c, id: c.company_id }, null)).map((c) => c.company_id))
   if (ranges.length > 0) {
