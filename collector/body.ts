@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { HttpError } from '../lib/errors.ts'
 
 // Ids are made by the beacon (32 hex characters); accept any URL-safe token of sane length.
-export const TOKEN = /^[A-Za-z0-9_-]{8,64}$/
+const TOKEN = /^[A-Za-z0-9_-]{8,64}$/
 export const TOKEN_RULE = 'must be 8 to 64 letters, digits, "-" or "_"'
 export const isToken = (v: unknown): v is string => typeof v === 'string' && TOKEN.test(v)
 const token = z.string().regex(TOKEN, TOKEN_RULE)

@@ -72,7 +72,7 @@ function canonicalKeys(raw: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Parses CSV (header row) or JSON lines into entries; never throws on a bad row. */
-export function parseDirectory(body: string, format: 'csv' | 'jsonl'): { entries: Array<{ line: number; entry: DirectoryEntry }>; report: ImportReport } {
+function parseDirectory(body: string, format: 'csv' | 'jsonl'): { entries: Array<{ line: number; entry: DirectoryEntry }>; report: ImportReport } {
   const report: ImportReport = { rows: 0, imported: 0, rejected: [] }
   const entries: Array<{ line: number; entry: DirectoryEntry }> = []
   let raws: Array<{ line: number; raw: unknown }>

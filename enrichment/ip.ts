@@ -6,7 +6,7 @@ export type ParsedIp =
   | { v: 4; n: number } // unsigned 32-bit
   | { v: 6; w: [number, number, number, number] } // four unsigned 32-bit words, most significant first
 
-export function parseIpv4(s: string): number | null {
+function parseIpv4(s: string): number | null {
   let n = 0
   let part = 0
   let digits = 0

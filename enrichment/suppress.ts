@@ -14,7 +14,7 @@ import { audit } from '../privacy/audit.ts'
 export const SUPPRESSION_KINDS = ['company', 'domain', 'name', 'range'] as const
 
 /** Validates and normalises a suppression's value; 400 naming the problem otherwise. */
-export function suppressionValue(kind: Suppression['kind'], value: string): string {
+function suppressionValue(kind: Suppression['kind'], value: string): string {
   const v = value.trim()
   if (v === '' || v.length > 300) throw new HttpError(400, 'value must be 1 to 300 characters', 'value')
   if (kind === 'domain') {

@@ -68,7 +68,7 @@ export async function eraseVisitor(db: Db, log: Logger, vid: string, requestedBy
 }
 
 /** Carries out (or resumes) one recorded request, under dayLock: no rebuild, rollup or flush interleaves. */
-export function runErasure(db: Db, log: Logger, id: string, opts: Omit<ErasureOptions, 'optouts'>): Promise<ErasureResult> {
+function runErasure(db: Db, log: Logger, id: string, opts: Omit<ErasureOptions, 'optouts'>): Promise<ErasureResult> {
   return dayLock.run(() => erase(db, log, id, opts))
 }
 

@@ -31,7 +31,7 @@ interface PendingVisit {
 }
 
 /** "/pricing*" style patterns → one RegExp; empty list = every page counts. */
-export function pagePattern(patterns: readonly string[]): RegExp | null {
+function pagePattern(patterns: readonly string[]): RegExp | null {
   if (patterns.length === 0) return null
   const alts = patterns.map((p) => p.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*'))
   return new RegExp(`^(?:${alts.join('|')})$`)

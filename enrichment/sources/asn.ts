@@ -20,7 +20,7 @@ export interface AsnSource {
 }
 
 /** Where the package's CSV files live (resolved through node_modules, never downloaded). */
-export function asnPackageDir(): string {
+function asnPackageDir(): string {
   const require = createRequire(import.meta.url)
   return dirname(require.resolve('@ip-location-db/asn/package.json'))
 }

@@ -49,7 +49,7 @@ export interface MaxMindSignals {
   sources: MaxMindKind[]
 }
 
-export function kindOf(databaseType: string): MaxMindKind | null {
+function kindOf(databaseType: string): MaxMindKind | null {
   const t = databaseType.toLowerCase()
   if (t.includes('enterprise')) return 'enterprise'
   if (t.includes('anonymous')) return 'anonymous-ip'
