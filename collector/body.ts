@@ -56,13 +56,21 @@ export const EventBody = z.object({
 
 export type EventBody = z.infer<typeof EventBody>
 
+/**
+ * The beacon's parsed body as an object, or the error a sender can act on: 415 when
+ * no JSON parser took it (another content type), 400 when it is no object or empty
+ * (an empty body parses to {}: say so rather than "site is required").
+ */
+export function beaconObject(body: unknown, what: string): Record<string, unknown> {
+  if (body === undefined) throw new HttpError(415, `send the ${what} as application/json or text/plain`)
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, `body must be a JSON object describing the ${what}`, 'body')
+  // At least one key (without building the array of them).
+  for (const _ in body) return body as Record<string, unknown>
+  throw new HttpError(400, `body must be a JSON object describing the ${what}`, 'body')
+}
+
 export function parseEventBody(body: unknown): EventBody {
-  if (body === undefined) throw new HttpError(415, 'send the event as application/json or text/plain')
-  // An empty body parses to {}: say so rather than "site is required".
-  if (typeof body !== 'object' || body === null || Array.isArray(body) || Object.keys(body).length === 0) {
-    throw new HttpError(400, 'body must be a JSON object describing the event', 'body')
-  }
-  const r = EventBody.safeParse(body)
+  const r = EventBody.safeParse(beaconObject(body, 'event'))
   if (r.success) return r.data
   const issue = r.error.issues[0]
   const field = issue?.path.map(String).join('.') || 'body'

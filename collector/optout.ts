@@ -105,10 +105,11 @@ function vidFrom(v: unknown): string | undefined {
  * Safari and Firefox do not, which is why the visitor id list and the site's own
  * spoor_optout cookie exist).
  */
-export async function recordOptout(req: Request, res: Response, optouts: Optouts, vid: string | undefined): Promise<void> {
+export async function recordOptout(req: Request, res: Response, deps: { optouts: Optouts; db: Db }, vid: string | undefined, via: 'beacon' | 'page'): Promise<void> {
   // Not HttpOnly: when Spoor shares the site's host, the beacon must see it (and may set it).
   res.cookie(OPTOUT_COOKIE, '1', { maxAge: OPTOUT_MAX_AGE_MS, httpOnly: false, sameSite: req.secure ? 'none' : 'lax', secure: req.secure, path: '/' })
-  if (vid) await optouts.add(vid)
+  if (vid) await deps.optouts.add(vid)
+  await audit(deps.db, 'optout', vid ? vidHash(vid) : '', 'visitor', { via })
 }
 
 /**
@@ -251,8 +252,7 @@ export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pic
         ], 'visitor')
       }
     } else if (action === 'optout') {
-      await recordOptout(req, res, deps.optouts, vid)
-      await audit(deps.db, 'optout', vid ? vidHash(vid) : '', 'visitor')
+      await recordOptout(req, res, deps, vid, 'page')
     } else {
       res.clearCookie(OPTOUT_COOKIE, { path: '/' })
       if (vid) await deps.optouts.remove(vid)

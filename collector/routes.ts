@@ -8,14 +8,12 @@ import { perMinute } from '../lib/rate-limit.ts'
 import { HttpError } from '../lib/errors.ts'
 import type { Sites } from '../lib/sites.ts'
 import type { Beacon } from './beacon.ts'
-import { isToken, parseEventBody, TOKEN_RULE } from './body.ts'
+import { beaconObject, isToken, parseEventBody, TOKEN_RULE } from './body.ts'
 import type { Counters } from './counters.ts'
 import { type PipelineDeps, REJECT_REASONS, processEvent } from './pipeline.ts'
 import { OPTOUT_COOKIE, recordOptout } from './optout.ts'
 import type { Optouts } from './optouts.ts'
 import { clientIp } from './ip.ts'
-import { audit } from '../privacy/audit.ts'
-import { vidHash } from '../privacy/hash.ts'
 import type { Db } from '../lib/db.ts'
 
 /** 16 KB: a page view is about 0.5 KB; anything near the limit is not a beacon. */
@@ -116,14 +114,14 @@ export function collectorRouter(deps: CollectorDeps): Router {
   // what a person clicking an opt-out button does.
   const optoutLimit = perMinute(20, 'opt-out requests')
   r.post('/api/optout', allowSites, optoutLimit, beaconBody, async (req, res) => {
-    const b = req.body as { vid?: unknown; site?: unknown } | undefined
-    if (b === undefined) throw new HttpError(415, 'send the opt-out as application/json or text/plain')
-    if (typeof b !== 'object' || b === null || Array.isArray(b)) throw new HttpError(400, 'body must be a JSON object', 'body')
+    const b = beaconObject(req.body, 'opt-out')
     const site = typeof b.site === 'string' ? normaliseDomain(b.site) : null
-    if (!site || !deps.sites.has(site)) throw new HttpError(403, 'site is not registered with this Spoor server', 'site')
+    if (!site || !deps.sites.has(site)) {
+      const { status, message, field } = REJECT_REASONS.unknown_site
+      throw new HttpError(status, message, field)
+    }
     if (b.vid !== undefined && !isToken(b.vid)) throw new HttpError(400, `vid ${TOKEN_RULE}`, 'vid')
-    await recordOptout(req, res, deps.optouts, b.vid)
-    await audit(deps.db, 'optout', b.vid ? vidHash(b.vid) : '', 'visitor', { via: 'beacon' })
+    await recordOptout(req, res, deps, b.vid, 'beacon')
     res.status(202).json({ ok: true, opted_out: true })
   })
 
