@@ -3,6 +3,7 @@
 import { parseAgent, parsePageUrl, referrerSource } from '../collector/parse.ts'
 import type { EventRow } from '../collector/writer.ts'
 import { Traffic } from './traffic.ts'
+import { chTime } from '../lib/db.ts'
 
 export function eventRows(sites: readonly string[], n: number, start = Date.now() - 3_600_000, seed = 3): EventRow[] {
   const traffic = new Traffic(sites, seed)
@@ -16,7 +17,7 @@ export function eventRows(sites: readonly string[], n: number, start = Date.now(
     rows.push({
       event_id: b.id,
       site: b.site,
-      ts: new Date(start + rows.length * step).toISOString().replace('T', ' ').replace('Z', ''),
+      ts: chTime(new Date(start + rows.length * step)),
       type: 'pageview',
       name: '',
       vid: b.vid,

@@ -13,6 +13,7 @@ import { networkOf, parseIp } from '../enrichment/ip.ts'
 import { isFreeMail, registrableDomain } from './free-mail.ts'
 import { isBotAgent, parseAgent, parsePageUrl, referrerSource } from './parse.ts'
 import type { EventRow, EventWriter, FormRow, IpRow } from './writer.ts'
+import { chTime } from '../lib/db.ts'
 
 /** Dropped events are answered 202, like stored ones: the sender learns nothing. */
 // free_mail and no_ip concern form submissions only: a free-mail domain or an unknown
@@ -101,7 +102,6 @@ const bot: Step = (ctx) => (ctx.in.userAgent === '' || isBotAgent(ctx.in.userAge
 
 const duplicate: Step = (ctx, { recentIds }) => (recentIds.has(`${ctx.site}/${ctx.in.body.id}`) ? drop('duplicate') : undefined)
 
-const ts = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '')
 
 // A form submission keeps only the registrable e-mail domain and the /24 or /48 it came from.
 const formDomain: Step = (ctx) => {
@@ -111,7 +111,7 @@ const formDomain: Step = (ctx) => {
   if (!domain || isFreeMail(domain)) return drop('free_mail')
   const parsed = parseIp(ip)
   if (!parsed) return drop('no_ip')
-  ctx.form = { site: ctx.site, network: networkOf(parsed), vid: body.vid, domain, ts: ts(receivedAt).slice(0, 19) }
+  ctx.form = { site: ctx.site, network: networkOf(parsed), vid: body.vid, domain, ts: chTime(receivedAt).slice(0, 19) }
   return undefined
 }
 
@@ -120,7 +120,7 @@ const enrich: Step = (ctx, { config, geo }) => {
   const { body, ip, userAgent, receivedAt } = ctx.in
   const page = parsePageUrl(body.url, config.keepQueryParams)
   const place = ip ? geo.lookup(ip) : null
-  const at = ts(receivedAt)
+  const at = chTime(receivedAt)
   ctx.row = {
     event_id: body.id,
     site: ctx.site,

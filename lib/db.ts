@@ -9,6 +9,9 @@ import type { Config } from './config.ts'
 
 export type Params = object
 
+/** A moment as ClickHouse's DateTime64(3) text, UTC: '2026-11-25 17:53:20.123'. */
+export const chTime = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '')
+
 export interface Db {
   readonly client: ClickHouseClient
   query<T>(query: string, params?: Params): Promise<T[]>

@@ -6,7 +6,7 @@
 // each step is idempotent: a restart half-way resumes from the plan (the erasure job
 // runs every minute and at start).
 import { randomUUID } from 'node:crypto'
-import type { Db } from '../lib/db.ts'
+import { chTime, type Db } from '../lib/db.ts'
 import type { Logger } from '../lib/logger.ts'
 import { recomputeCompanyVisits } from '../enrichment/jobs/enrich-visits.ts'
 import { rollupDays } from '../enrichment/jobs/rollup-visits.ts'
@@ -62,7 +62,7 @@ export async function eraseVisitor(db: Db, log: Logger, vid: string, requestedBy
   await opts.optouts.add(vid)
   await opts.flush?.()
   const id = randomUUID()
-  const now = new Date().toISOString().replace('T', ' ').replace('Z', '')
+  const now = chTime(new Date())
   await db.insert('erasure_requests', [{ id, vid, vid_hash: vidHash(vid), status: 'pending', plan: '', result: '', requested_by: requestedBy, requested_at: now }])
   return runErasure(db, log, id, opts)
 }

@@ -2,6 +2,7 @@
 // time, and the daily retention job deletes what a lagging merge left and reports it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeApp, type TestApp } from '../helpers/app.ts'
+import { chTime } from '../../lib/db.ts'
 
 let t: TestApp
 beforeAll(async () => {
@@ -12,7 +13,7 @@ afterAll(async () => {
 })
 
 const ago = (days: number) => new Date(Date.now() - days * 86_400_000)
-const ts = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '')
+const ts = chTime
 const day = (d: Date) => d.toISOString().slice(0, 10)
 
 function event(id: string, when: Date) {
