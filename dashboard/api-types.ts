@@ -29,3 +29,12 @@ export interface CompanyRow {
   pages: string[]
   lead_score: number
 }
+
+/** One row of GET /api/stats/{pages,referrers,browsers,...}. Pages carry no visits or events. */
+export interface BreakdownRow {
+  name: string
+  visitors: number
+  pageviews: number
+  visits?: number
+  events?: number
+}

@@ -7,7 +7,7 @@ import { normaliseDomain } from '../lib/domain.ts'
 import { HttpError } from '../lib/errors.ts'
 import type { Sites } from '../lib/sites.ts'
 import { visitRows } from '../lib/visits.ts'
-import type { Summary } from './api-types.ts'
+import type { BreakdownRow, Summary } from './api-types.ts'
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 export const isoDay = (d: Date) => d.toISOString().slice(0, 10)
@@ -85,7 +85,7 @@ export class StatsQueries {
   /** Page views and unique visitors (daily_stats), visits, bounces and duration per day. */
   private async byDay(q: RangeQuery): Promise<Map<string, DayFigures>> {
     const traffic = await this.db.query<{ day: string; visitors: string; pageviews: string }>(
-      `SELECT day, uniqMerge(visitors) AS visitors, sum(pageviews) AS pageviews FROM daily_stats WHERE ${RANGE} GROUP BY day`,
+      `SELECT day, uniqCombinedMerge(15)(visitors) AS visitors, sum(pageviews) AS pageviews FROM daily_stats WHERE ${RANGE} GROUP BY day`,
       q,
     )
     const visits = await this.db.query<{ day: string; visits: string; bounces: string; duration_sum: string }>(
@@ -106,7 +106,7 @@ export class StatsQueries {
   async summary(q: RangeQuery): Promise<Summary> {
     const days = await this.byDay(q)
     // Unique visitors of the range: the daily uniq states merged, not the days added up.
-    const [v] = await this.db.query<{ visitors: string }>(`SELECT uniqMerge(visitors) AS visitors FROM daily_stats WHERE ${RANGE}`, q)
+    const [v] = await this.db.query<{ visitors: string }>(`SELECT uniqCombinedMerge(15)(visitors) AS visitors FROM daily_stats WHERE ${RANGE}`, q)
     return figures([...days.values()], Number(v?.visitors ?? 0))
   }
 
@@ -121,12 +121,37 @@ export class StatsQueries {
     return out
   }
 
-  /** A ranked list from daily_breakdown: `kind` is page, referrer, browser, ... */
-  async breakdown(kind: string, q: RangeQuery): Promise<Array<{ name: string; visitors: number; visits: number; pageviews: number; events: number }>> {
-    const rows = await this.db.query<{ name: string; visitors: number; visits: number; pageviews: number; events: number }>(
+  /**
+   * A ranked list from daily_breakdown: `kind` is page, referrer, browser, ...
+   * Pages are ranked by page views and carry no visits figure; everything else is
+   * ranked by visitors.
+   *
+   * Why pages differ: ranking by visitors merges the distinct-visitor state of every
+   * page and day, and a merged HyperLogLog state costs about 15 µs whatever its day
+   * or week: on 10 million page views (bench: 500 pages, 30 days) visitors took
+   * 75 ms and visits another 75 ms. Page views are a plain sum (7 ms), so the top
+   * pages are found first and only their visitor states are merged. Umami ranks
+   * pages by views too; visits per page is a figure no dashboard view shows.
+   * Pre-merged weekly states (a projection) were tried: 63 ms for three weeks, as
+   * the merged states are all HyperLogLogs. Referrers, browsers and countries have
+   * few values and keep the visitor ranking.
+   */
+  async breakdown(kind: string, q: RangeQuery): Promise<BreakdownRow[]> {
+    const where = `kind = {kind:String} AND ${RANGE}`
+    if (kind === 'page') {
+      const rows = await this.db.query<{ name: string; visitors: string; pageviews: string }>(
+        `SELECT value AS name, uniqCombinedMerge(12)(visitors) AS visitors, sum(pageviews) AS pageviews
+         FROM daily_breakdown
+         WHERE ${where} AND value IN (SELECT value FROM daily_breakdown WHERE ${where} GROUP BY value ORDER BY sum(pageviews) DESC, value ASC LIMIT {limit:UInt32})
+         GROUP BY value ORDER BY pageviews DESC, name ASC`,
+        { ...q, kind },
+      )
+      return rows.map((r) => ({ name: r.name, visitors: Number(r.visitors), pageviews: Number(r.pageviews) }))
+    }
+    const rows = await this.db.query<{ name: string; visitors: string; visits: string; pageviews: string; events: string }>(
       `SELECT value AS name, uniqCombinedMerge(12)(visitors) AS visitors, uniqCombinedMerge(12)(visits) AS visits,
               sum(pageviews) AS pageviews, sum(events) AS events
-       FROM daily_breakdown WHERE kind = {kind:String} AND ${RANGE}
+       FROM daily_breakdown WHERE ${where}
        GROUP BY value ORDER BY visitors DESC, pageviews DESC, name ASC LIMIT {limit:UInt32}`,
       { ...q, kind },
     )
@@ -135,10 +160,10 @@ export class StatsQueries {
 
   async entryPages(q: RangeQuery): Promise<Array<{ name: string; visitors: number; visits: number; bounce_rate: number }>> {
     const rows = await this.db.query<{ name: string; visitors: number; visits: number; bounces: number }>(
-      `SELECT page AS name, uniqMerge(visitors) AS visitors, sum(visits) AS visits, sum(bounces) AS bounces FROM (
+      `SELECT page AS name, uniqCombinedMerge(12)(visitors) AS visitors, sum(visits) AS visits, sum(bounces) AS bounces FROM (
          SELECT page, visitors, visits, bounces FROM daily_entry_pages WHERE ${RANGE}
          UNION ALL
-         SELECT entry AS page, uniqState(vid) AS visitors, count() AS visits, countIf(pv = 1) AS bounces FROM (${LIVE_VISITS}) GROUP BY entry
+         SELECT entry AS page, uniqCombinedState(12)(vid) AS visitors, count() AS visits, countIf(pv = 1) AS bounces FROM (${LIVE_VISITS}) GROUP BY entry
        ) GROUP BY page ORDER BY visits DESC, name ASC LIMIT {limit:UInt32}`,
       q,
     )

@@ -39,7 +39,7 @@ export async function rollupDays(db: Db, todo: ReadonlyArray<{ day: string; site
     )
     await db.command(
       `INSERT INTO daily_entry_pages (site, day, page, visitors, visits, bounces)
-       SELECT site, day, entry, uniqState(vid), count(), countIf(pv = 1) FROM (${visitRows(DAY)}) GROUP BY site, day, entry`,
+       SELECT site, day, entry, uniqCombinedState(12)(vid), count(), countIf(pv = 1) FROM (${visitRows(DAY)}) GROUP BY site, day, entry`,
       params,
     )
     rolled += sites.length

@@ -112,12 +112,29 @@ describe('stats on a known set of events', () => {
     ])
   })
 
-  it('pages: ranked by visitors, then page views', async () => {
+  it('pages: ranked by page views, then name, with their visitors', async () => {
     expect((await get('pages')).results).toEqual([
-      { name: '/', visitors: 3, visits: 4, pageviews: 4, events: 0 },
-      { name: '/pricing', visitors: 3, visits: 4, pageviews: 4, events: 0 },
-      { name: '/about', visitors: 1, visits: 1, pageviews: 1, events: 0 },
+      { name: '/', visitors: 3, pageviews: 4 },
+      { name: '/pricing', visitors: 3, pageviews: 4 },
+      { name: '/about', visitors: 1, pageviews: 1 },
     ])
+  })
+
+  it('pages: a page seen often by one visitor ranks above one seen once by two, also when the limit cuts', async () => {
+    const day = { ts: '2026-10-20 08:00:00.000', site: 'example.com' }
+    await t.db.insert('events', [
+      row({ ...day, vid: 'visitor-x-0001', sid: 'sess-x1-00001', path: '/docs' }),
+      row({ ...day, vid: 'visitor-x-0001', sid: 'sess-x1-00001', path: '/docs', ts: '2026-10-20 08:01:00.000' }),
+      row({ ...day, vid: 'visitor-x-0001', sid: 'sess-x1-00001', path: '/docs', ts: '2026-10-20 08:02:00.000' }),
+      row({ ...day, vid: 'visitor-y-0001', sid: 'sess-y1-00001', path: '/blog' }),
+      row({ ...day, vid: 'visitor-z-0001', sid: 'sess-z1-00001', path: '/blog' }),
+    ])
+    const on = async (extra: string) => (await agent.get(`/api/stats/pages?site=example.com&from=2026-10-20&to=2026-10-20${extra}`).expect(200)).body.results
+    expect(await on('')).toEqual([
+      { name: '/docs', visitors: 1, pageviews: 3 },
+      { name: '/blog', visitors: 2, pageviews: 2 },
+    ])
+    expect(await on('&limit=1')).toEqual([{ name: '/docs', visitors: 1, pageviews: 3 }])
   })
 
   it('entry pages: the first page of each visit', async () => {

@@ -18,7 +18,9 @@ function show(key: keyof Summary, v: number): string {
 
 function List(props: { s: ViewState; report: (typeof LISTS)[number]; t: T; qs: string }) {
   const r = useApi<{ results: RankedRow[] }>(`/api/stats/${props.report}?${props.qs}`)
-  return <RankedList title={props.t(props.report)} rows={r.data?.results ?? null} t={props.t} file={props.report} loading={r.loading} error={r.error} />
+  // Pages are ranked by page views (see dashboard/stats.ts), every other list by visitors.
+  const metric = props.report === 'pages' ? 'pageviews' : 'visitors'
+  return <RankedList title={props.t(props.report)} rows={r.data?.results ?? null} t={props.t} file={props.report} loading={r.loading} error={r.error} metric={metric} />
 }
 
 function Realtime(props: { site: string; t: T }) {

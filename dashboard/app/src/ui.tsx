@@ -54,9 +54,12 @@ export interface RankedRow {
   bounce_rate?: number
 }
 
-export function RankedList(props: { title: string; rows: RankedRow[] | null; t: T; file: string; loading: boolean; error: string | null }) {
+/** `metric` is the figure the list is ranked by and shows: visitors, or page views for pages. */
+export function RankedList(props: { title: string; rows: RankedRow[] | null; t: T; file: string; loading: boolean; error: string | null; metric?: 'visitors' | 'pageviews' }) {
   const rows = props.rows ?? []
-  const max = Math.max(1, ...rows.map((r) => r.visitors))
+  const metric = props.metric ?? 'visitors'
+  const value = (r: RankedRow) => r[metric] ?? 0
+  const max = Math.max(1, ...rows.map(value))
   return (
     <section class="card ranked" data-testid={`list-${props.file}`}>
       <header>
@@ -75,11 +78,13 @@ export function RankedList(props: { title: string; rows: RankedRow[] | null; t: 
       <ol>
         {rows.slice(0, 10).map((r) => (
           <li key={r.name}>
-            <span class="bar" style={{ width: `${(r.visitors / max) * 100}%` }} />
+            <span class="bar" style={{ width: `${(value(r) / max) * 100}%` }} />
             <span class="label" title={r.name}>
               {r.name}
             </span>
-            <span class="num">{fmt(r.visitors)}</span>
+            <span class="num" title={props.t(metric)}>
+              {fmt(value(r))}
+            </span>
           </li>
         ))}
       </ol>
