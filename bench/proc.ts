@@ -44,7 +44,9 @@ export async function startChild(script: string, env: Record<string, string>, re
   const port = await freePort()
   // BENCH_CPU_PROF=dir writes a V8 CPU profile of each child there on exit (open it in Chrome's DevTools).
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
-  const proc = spawn(process.execPath, [...prof, '--import', 'tsx', join(ROOT, script)], {
+  // BENCH_NODE_FLAGS="--max-old-space-size=256 ..." tries V8 or Node flags on the server only (not the load generator).
+  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)
+  const proc = spawn(process.execPath, [...prof, ...flags, '--import', 'tsx', join(ROOT, script)], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'pipe'],

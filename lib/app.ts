@@ -11,7 +11,7 @@ import type { RecentIds } from '../collector/dedup.ts'
 import { demoRouter } from '../collector/demo.ts'
 import { optoutRouter } from '../collector/optout.ts'
 import type { Optouts } from '../collector/optouts.ts'
-import { collectorRouter, siteCors } from '../collector/routes.ts'
+import { collectorRouter, eventEndpoint, siteCors } from '../collector/routes.ts'
 import { adminPrivacyRouter, visitorPrivacyRouter } from '../privacy/routes.ts'
 import type { EventWriter } from '../collector/writer.ts'
 import { authRouter, requireSession, type Users } from '../dashboard/auth.ts'
@@ -58,7 +58,11 @@ export function createApp(deps: AppDeps): Express {
   const serves = config.role === 'all' || config.role === 'dashboard'
   // The beacon's endpoints come first: they take every page view and need neither
   // helmet's HTML headers nor parsed cookies (see collector/routes.ts).
-  if (collects) app.use(collectorRouter({ ...deps, publicHost: new URL(config.publicUrl).host }))
+  if (collects) {
+    const collector = { ...deps, publicHost: new URL(config.publicUrl).host }
+    app.use(eventEndpoint(collector))
+    app.use(collectorRouter(collector))
+  }
   app.use(
     helmet({
       contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': https ? [] : null } },

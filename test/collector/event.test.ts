@@ -190,6 +190,27 @@ describe('malformed input: 4xx with the field named, nothing stored', () => {
     expect(res.body.error).toMatch(/application\/json or text\/plain/)
   })
 
+  it('refuses a charset other than UTF-8 and a compressed body with 415, and reads text/plain as sendBeacon sends it', async () => {
+    const body = JSON.stringify(pageview())
+    const post = (type: string, extra: Record<string, string> = {}) =>
+      request(t.app).post('/api/event').set('User-Agent', CHROME_UA).set('Content-Type', type).set(extra).send(body)
+    expect((await post('application/json; charset=iso-8859-1').expect(415)).body.error).toMatch(/charset "iso-8859-1"/)
+    expect((await post('application/json', { 'Content-Encoding': 'gzip' }).expect(415)).body.error).toMatch(/uncompressed/)
+    expect(await stored()).toBe(0)
+    await post('text/plain;charset=UTF-8').expect(202)
+    expect(await stored()).toBe(1)
+  })
+
+  it.each([
+    ['text that is not JSON', 'site=example.com'],
+    ['a JSON string', '"https://example.com/"'],
+    ['JSON cut short', '{"site": "example.com", "url": '],
+  ])('refuses %s with 400 naming the body', async (_name, text) => {
+    const res = await request(t.app).post('/api/event').set('User-Agent', CHROME_UA).set('Content-Type', 'application/json').send(text).expect(400)
+    expect(res.body).toEqual({ error: 'request body is not valid JSON', field: 'body' })
+    expect(await stored()).toBe(0)
+  })
+
   // Every body below carries consent, so a body that slipped through validation
   // would reach enrichment and the writer, where a 5xx or a poisoned batch would show.
   const INVALID: Record<string, unknown[]> = {
