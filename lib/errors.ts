@@ -1,5 +1,6 @@
 // One error type for everything that should reach the client as a 4xx, and one
 // handler. Anything else is a bug: logged with its stack, answered with a bare 500.
+import type { ServerResponse } from 'node:http'
 import type { ErrorRequestHandler } from 'express'
 import type { Logger } from './logger.ts'
 
@@ -22,6 +23,17 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * Writes the answer to a client error: `{ error, field? }` with the error's status and
+ * headers. Written directly, not with res.json: that hashes every body for an ETag.
+ */
+export function sendHttpError(res: ServerResponse, e: HttpError): void {
+  res.statusCode = e.status
+  for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v)
+  res.setHeader('Content-Type', 'application/json; charset=utf-8')
+  res.end(JSON.stringify(e.field ? { error: e.message, field: e.field } : { error: e.message }))
+}
+
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     // body-parser's errors carry a status and a type; turn them into messages a sender can act on.
@@ -41,11 +53,6 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     }
     if (res.headersSent) return
     log.debug({ status: httpErr.status, method: req.method, path: req.path, msg: httpErr.message }, 'client error')
-    // Written directly, not with res.json: that hashes every body for an ETag, and the
-    // collector answers a fifth of its requests (page views before consent) with a 403.
-    res.statusCode = httpErr.status
-    for (const [k, v] of Object.entries(httpErr.headers)) res.setHeader(k, v)
-    res.setHeader('Content-Type', 'application/json; charset=utf-8')
-    res.end(JSON.stringify(httpErr.field ? { error: httpErr.message, field: httpErr.field } : { error: httpErr.message }))
+    sendHttpError(res, httpErr)
   }
 }
