@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto'
 import type { Db } from '../lib/db.ts'
 import { dayLock } from '../lib/lock.ts'
 import type { Logger } from '../lib/logger.ts'
+import { LineBuffer } from './lines.ts'
 
 export interface EventRow {
   event_id: string
@@ -62,8 +63,9 @@ export interface WriterOptions {
 const MAX_BACKOFF_MS = 30_000
 
 interface Batch {
-  /** JSON lines: see push(). */
-  rows: string[]
+  /** JSON lines, each ending in "\n". */
+  text: string
+  count: number
   // Sent as insert_deduplication_token: a retry after a timeout that did reach
   // ClickHouse is then stored once (tables carry non_replicated_deduplication_window).
   token: string
@@ -72,7 +74,7 @@ interface Batch {
 /** One table's rows: waiting, and the batch being written (retried as it is, with its token). */
 interface Queue {
   table: string
-  rows: string[]
+  rows: LineBuffer
   batch: Batch | null
 }
 
@@ -81,9 +83,9 @@ export class EventWriter {
   // flush time held the event loop for several milliseconds each second, in the
   // latency tail of every request that arrived meanwhile. Events first: IP rows are
   // only of use for events that exist.
-  private readonly events: Queue = { table: 'events', rows: [], batch: null }
-  private readonly ips: Queue = { table: 'visit_ips', rows: [], batch: null }
-  private readonly forms: Queue = { table: 'form_domains', rows: [], batch: null }
+  private readonly events: Queue = { table: 'events', rows: new LineBuffer(), batch: null }
+  private readonly ips: Queue = { table: 'visit_ips', rows: new LineBuffer(), batch: null }
+  private readonly forms: Queue = { table: 'form_domains', rows: new LineBuffer(), batch: null }
   private readonly queues = [this.events, this.ips, this.forms]
   private running: Promise<void> | null = null
   private following: Promise<void> | null = null
@@ -108,18 +110,18 @@ export class EventWriter {
 
   /** Rows not yet written: events, their IP rows and form domains. */
   get pending(): number {
-    return this.queues.reduce((n, q) => n + q.rows.length + (q.batch?.rows.length ?? 0), 0)
+    return this.queues.reduce((n, q) => n + q.rows.count + (q.batch?.count ?? 0), 0)
   }
 
   /** False when MAX_PENDING_EVENTS events wait (ClickHouse failing for a while): the caller answers 503. */
   hasRoom(): boolean {
-    return this.events.rows.length + (this.events.batch?.rows.length ?? 0) < this.opts.maxPendingEvents
+    return this.events.rows.count + (this.events.batch?.count ?? 0) < this.opts.maxPendingEvents
   }
 
   push(event: EventRow, ip: IpRow | null): void {
     this.events.rows.push(JSON.stringify(event))
     if (ip) this.ips.rows.push(JSON.stringify(ip))
-    if (this.events.rows.length >= this.opts.flushMaxRows && Date.now() >= this.retryAt) void this.flush().catch(() => {})
+    if (this.events.rows.count >= this.opts.flushMaxRows && Date.now() >= this.retryAt) void this.flush().catch(() => {})
   }
 
   pushForm(form: FormRow): void {
@@ -154,22 +156,25 @@ export class EventWriter {
    * in four tables, and IP rows starved behind them).
    */
   private async drain(): Promise<void> {
-    const waiting = this.queues.map((q) => q.rows.length)
+    const waiting = this.queues.map((q) => q.rows.count)
     try {
       for (const [i, q] of this.queues.entries()) {
         let left = waiting[i]!
         while (q.batch || left > 0) {
           if (!q.batch) {
-            q.batch = { rows: q.rows.splice(0, Math.min(left, this.opts.flushMaxRows)), token: `${this.runId}-${++this.seq}` }
-            left -= q.batch.rows.length
+            const count = Math.min(left, this.opts.flushMaxRows)
+            q.batch = { text: q.rows.take(count), count, token: `${this.runId}-${++this.seq}` }
+            left -= count
           }
-          const { rows, token } = q.batch
-          await dayLock.run(() => this.db.insertLines(q.table, rows, { insert_deduplication_token: token, deduplicate_blocks_in_dependent_materialized_views: 1 }))
+          const { text, token } = q.batch
+          await dayLock.run(() => this.db.insertText(q.table, text, { insert_deduplication_token: token, deduplicate_blocks_in_dependent_materialized_views: 1 }))
           q.batch = null
         }
       }
       this.failures = 0
       this.retryAt = 0
+      // Best effort, and only after a write: the inserts are what allocates.
+      if (waiting.some((n) => n > 0)) await this.db.releaseMemory().catch(() => {})
     } catch (err) {
       this.failures++
       const wait = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.failures)

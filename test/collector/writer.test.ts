@@ -18,12 +18,12 @@ afterAll(async () => {
 function flaky(db: Db, failures: { left: number }): Db {
   return {
     ...db,
-    insertLines: async (table, rows, settings) => {
+    insertText: async (table, text, settings) => {
       if (failures.left > 0) {
         failures.left--
         throw new Error('ClickHouse unavailable (injected)')
       }
-      return db.insertLines(table, rows, settings)
+      return db.insertText(table, text, settings)
     },
   }
 }
@@ -73,9 +73,9 @@ describe('EventWriter', () => {
     const sentSettings: unknown[] = []
     const lossy: Db = {
       ...t.db,
-      insertLines: async (table, rows, settings) => {
+      insertText: async (table, text, settings) => {
         if (table === 'events') sentSettings.push(settings)
-        await t.db.insertLines(table, rows, settings)
+        await t.db.insertText(table, text, settings)
         if (table === 'events' && lose-- > 0) throw new Error('response lost (injected)')
       },
     }
@@ -122,10 +122,10 @@ describe('EventWriter', () => {
     const gate = new Promise<void>((r) => (release = r))
     const slow: Db = {
       ...t.db,
-      insertLines: async (table, rows, settings) => {
-        inserts.push(`${table}:${rows.length}`)
+      insertText: async (table, text, settings) => {
+        inserts.push(`${table}:${text.split('\n').length - 1}`)
         if (inserts.length === 1) await gate
-        return t.db.insertLines(table, rows, settings)
+        return t.db.insertText(table, text, settings)
       },
     }
     const writer = new EventWriter(slow, { flushIntervalMs: 10_000, flushMaxRows: 100, maxPendingEvents: 1000 }, log)
