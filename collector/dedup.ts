@@ -23,6 +23,10 @@ export class RecentIds {
     this.ids.set(id, true)
   }
 
+  forget(id: string): void {
+    this.ids.delete(id)
+  }
+
   /** True the first time a (site, visit, address) is seen: only then is its IP row written. */
   firstForVisit(site: string, sid: string, ip: string): boolean {
     const key = `${site}/${sid}/${ip}`

@@ -22,16 +22,18 @@ export const DROP_REASONS = ['opted_out', 'gpc', 'dnt', 'bot', 'duplicate', 'fre
 export type DropReason = (typeof DROP_REASONS)[number]
 
 /** Rejected events get an error the sender can act on. */
-export type RejectReason = 'unknown_site' | 'wrong_origin' | 'no_consent' | 'overloaded'
+export type RejectReason = 'unknown_site' | 'wrong_origin' | 'no_consent' | 'overloaded' | 'not_journaled'
 export const REJECT_REASONS: Record<RejectReason, { status: number; message: string; field?: string; headers?: Record<string, string> }> = {
   unknown_site: { status: 403, message: 'site is not registered with this Spoor server', field: 'site' },
   wrong_origin: { status: 403, message: 'the page origin does not belong to this site' },
   no_consent: { status: 403, message: 'analytics consent is required: send consent.analytics = true only after the visitor agreed', field: 'consent' },
   overloaded: { status: 503, message: 'the collector is catching up; retry later', headers: { 'Retry-After': '5' } },
+  not_journaled: { status: 503, message: 'the event could not be recorded; retry later', headers: { 'Retry-After': '5' } },
 }
 
 export type Outcome =
-  | { kind: 'stored' }
+  // `durable` resolves once the rows are in the journal on disk: the 202 waits for it.
+  | { kind: 'stored'; durable: Promise<void> }
   | { kind: 'dropped'; reason: DropReason }
   | { kind: 'rejected'; reason: RejectReason }
 
@@ -146,13 +148,18 @@ const enrich: Step = (ctx, { config, geo }) => {
 // otherwise write ten, and the enrichment job delete nine of them again.
 const write: Step = (ctx, { writer, recentIds }) => {
   if (!writer.hasRoom()) return reject('overloaded')
-  if (ctx.form) writer.pushForm(ctx.form)
+  let durable: Promise<void>
+  if (ctx.form) durable = writer.pushForm(ctx.form)
   else {
     const ip = ctx.ipRow && recentIds.firstForVisit(ctx.ipRow.site, ctx.ipRow.sid, ctx.ipRow.ip) ? ctx.ipRow : null
-    writer.push(ctx.row!, ip)
+    durable = writer.push(ctx.row!, ip)
   }
-  recentIds.add(`${ctx.site}/${ctx.in.body.id}`)
-  return { kind: 'stored' }
+  const key = `${ctx.site}/${ctx.in.body.id}`
+  recentIds.add(key)
+  // Not journaled (a disk error): the sender is told to retry, and the retry must not
+  // be taken for a duplicate of an event that was never kept.
+  durable.catch(() => recentIds.forget(key))
+  return { kind: 'stored', durable }
 }
 
 export const STEPS: ReadonlyArray<readonly [string, Step]> = [

@@ -153,7 +153,7 @@ export function eventEndpoint(deps: CollectorDeps): RequestHandler {
       res.setHeader('Access-Control-Allow-Credentials', 'true')
     }
     readBeaconJson(req).then(
-      (json) => {
+      async (json) => {
         const body = parseEventBody(json)
         const outcome = processEvent(
           {
@@ -177,6 +177,14 @@ export function eventEndpoint(deps: CollectorDeps): RequestHandler {
           // error handler took 8% of the collector's CPU time.
           const { status, message, field, headers } = REJECT_REASONS[outcome.reason]
           return sendHttpError(res, new HttpError(status, message, field, headers))
+        }
+        if (outcome.kind === 'stored') {
+          try {
+            await outcome.durable
+          } catch {
+            const { status, message, headers } = REJECT_REASONS.not_journaled
+            return sendHttpError(res, new HttpError(status, message, undefined, headers))
+          }
         }
         // Stored and dropped look the same from outside (202), as in Plausible.
         res.statusCode = 202

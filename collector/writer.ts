@@ -1,11 +1,13 @@
 // Batches accepted events into ClickHouse: one insert per table per flush instead
-// of one per event. Flushes on size, after at most flushIntervalMs (1 s by default:
-// the stats API promises a page view within 5 s), and on close (SIGTERM loses
-// nothing acknowledged). A failing insert keeps the rows and retries with backoff.
-import { randomUUID } from 'node:crypto'
+// of one per event. Every row is first in the journal on disk (collector/journal.ts),
+// and acknowledged only then. Flushes on size, after at most flushIntervalMs (1 s by
+// default: the stats API promises a page view within 5 s), and on close (SIGTERM
+// writes what is pending; what ClickHouse does not take stays in the journal). A
+// failing insert keeps the rows on disk and retries with backoff.
 import type { Db } from '../lib/db.ts'
 import { dayLock } from '../lib/lock.ts'
 import type { Logger } from '../lib/logger.ts'
+import { JOURNAL_TABLES, Journal, type JournalTag, type Segment, type SegmentRows } from './journal.ts'
 import { LineBuffer } from './lines.ts'
 
 export interface EventRow {
@@ -57,75 +59,90 @@ export interface IpRow {
 export interface WriterOptions {
   flushIntervalMs: number
   flushMaxRows: number
-  maxPendingEvents: number
+  /** Where the journal's segments are written (one process per directory). */
+  journalDir: string
+  /** Above this many bytes in the journal (ClickHouse failing for a while) the collector answers 503. */
+  journalMaxBytes: number
 }
 
 const MAX_BACKOFF_MS = 30_000
+const TAGS = Object.keys(JOURNAL_TABLES) as JournalTag[]
 
-interface Batch {
-  /** JSON lines, each ending in "\n". */
-  text: string
+/** A sealed journal segment on its way into ClickHouse; `rows` is dropped after a failed try and read from disk again. */
+interface Pending {
+  segment: Segment
+  rows: SegmentRows | null
   count: number
-  // Sent as insert_deduplication_token: a retry after a timeout that did reach
-  // ClickHouse is then stored once (tables carry non_replicated_deduplication_window).
-  token: string
-}
-
-/** One table's rows: waiting, and the batch being written (retried as it is, with its token). */
-interface Queue {
-  table: string
-  rows: LineBuffer
-  batch: Batch | null
 }
 
 export class EventWriter {
-  // Rows wait as JSON text, serialised as they arrive: encoding a whole batch at
-  // flush time held the event loop for several milliseconds each second, in the
-  // latency tail of every request that arrived meanwhile. Events first: IP rows are
-  // only of use for events that exist.
-  private readonly events: Queue = { table: 'events', rows: new LineBuffer(), batch: null }
-  private readonly ips: Queue = { table: 'visit_ips', rows: new LineBuffer(), batch: null }
-  private readonly forms: Queue = { table: 'form_domains', rows: new LineBuffer(), batch: null }
-  private readonly queues = [this.events, this.ips, this.forms]
+  // Rows wait in memory as JSON lines, serialised as they arrive (encoding a whole
+  // batch at flush time held the event loop for milliseconds), and on disk in the
+  // journal. A row enters its queue only once its journal write returned, so the
+  // queues always hold exactly the open segment's rows.
+  private readonly queues: Record<JournalTag, LineBuffer> = { e: new LineBuffer(), i: new LineBuffer(), f: new LineBuffer() }
+  private readonly journal: Journal
+  private readonly sealed: Pending[]
   private running: Promise<void> | null = null
   private following: Promise<void> | null = null
   private timer: NodeJS.Timeout | null = null
   private failures = 0
   private retryAt = 0
-  private seq = 0
-  private readonly runId = randomUUID()
 
   constructor(
     private readonly db: Db,
     private readonly opts: WriterOptions,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.journal = new Journal(opts.journalDir)
+    // What a killed (or cut-off) process left: written first, under the tokens it had.
+    this.sealed = this.journal.leftover().map((segment) => ({ segment, rows: null, count: Journal.countRows(segment) }))
+    if (this.sealed.length > 0) log.info({ segments: this.sealed.length, rows: this.pending }, 'journal: rows from an earlier run will be written')
+  }
 
   start(): void {
     this.timer ??= setInterval(() => {
       if (this.pending > 0 && Date.now() >= this.retryAt) void this.flush().catch(() => {})
     }, this.opts.flushIntervalMs)
     this.timer.unref()
+    if (this.sealed.length > 0) void this.flush().catch(() => {})
   }
 
-  /** Rows not yet written: events, their IP rows and form domains. */
+  /** Rows not yet in ClickHouse: events, their IP rows and form domains. */
   get pending(): number {
-    return this.queues.reduce((n, q) => n + q.rows.count + (q.batch?.count ?? 0), 0)
+    return TAGS.reduce((n, t) => n + this.queues[t].count, 0) + this.sealed.reduce((n, p) => n + p.count, 0)
   }
 
-  /** False when MAX_PENDING_EVENTS events wait (ClickHouse failing for a while): the caller answers 503. */
+  /** Bytes waiting in the journal on disk. */
+  get journalBytes(): number {
+    return this.journal.bytes
+  }
+
+  /** False once the journal holds journalMaxBytes (ClickHouse failing for a while): the caller answers 503. */
   hasRoom(): boolean {
-    return this.events.rows.count + (this.events.batch?.count ?? 0) < this.opts.maxPendingEvents
+    return this.journal.bytes < this.opts.journalMaxBytes
   }
 
-  push(event: EventRow, ip: IpRow | null): void {
-    this.events.rows.push(JSON.stringify(event))
-    if (ip) this.ips.rows.push(JSON.stringify(ip))
-    if (this.events.rows.count >= this.opts.flushMaxRows && Date.now() >= this.retryAt) void this.flush().catch(() => {})
+  /** Resolves once the event (and its IP row) is in the journal on disk: only then may it be acknowledged. */
+  push(event: EventRow, ip: IpRow | null): Promise<void> {
+    const lines: Array<[JournalTag, string]> = [['e', JSON.stringify(event)]]
+    if (ip) lines.push(['i', JSON.stringify(ip)])
+    return this.append(lines)
   }
 
-  pushForm(form: FormRow): void {
-    this.forms.rows.push(JSON.stringify(form))
+  pushForm(form: FormRow): Promise<void> {
+    return this.append([['f', JSON.stringify(form)]])
+  }
+
+  private append(lines: Array<[JournalTag, string]>): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.journal.append(lines, (err) => {
+        if (err) return reject(err)
+        for (const [tag, json] of lines) this.queues[tag].push(json)
+        if (this.queues.e.count >= this.opts.flushMaxRows && Date.now() >= this.retryAt) void this.flush().catch(() => {})
+        resolve()
+      })
+    })
   }
 
   /**
@@ -149,44 +166,63 @@ export class EventWriter {
   }
 
   /**
-   * Writes what was waiting when the flush began, table by table, in batches of at most
-   * flushMaxRows. Rows that arrive meanwhile wait for the next flush: draining until the
-   * queues were empty turned a 1 s flush under load into a stream of inserts of a few
-   * hundred rows (the bench saw 14 inserts a second at 2,700 events/s, each a new part
-   * in four tables, and IP rows starved behind them).
+   * Seals the open segment (rows arriving meanwhile go to the next one: draining until
+   * the queues were empty turned a 1 s flush under load into 14 small inserts a second),
+   * then writes the sealed segments oldest first, one insert per table each, and
+   * deletes a segment once all of it is in. Each insert carries the segment's name as
+   * its deduplication token: a segment written again after a crash or a lost answer is
+   * stored once (the tables keep the last 1,000 tokens).
    */
   private async drain(): Promise<void> {
-    const waiting = this.queues.map((q) => q.rows.count)
+    if (TAGS.some((t) => this.queues[t].count > 0)) {
+      const segment = await this.journal.seal()
+      // Synchronously after the seal: no journal write can complete in between.
+      const rows = {} as SegmentRows
+      let count = 0
+      for (const t of TAGS) {
+        const n = this.queues[t].count
+        rows[t] = { text: this.queues[t].take(n), count: n }
+        count += n
+      }
+      this.sealed.push({ segment, rows, count })
+    }
+    let wrote = false
     try {
-      for (const [i, q] of this.queues.entries()) {
-        let left = waiting[i]!
-        while (q.batch || left > 0) {
-          if (!q.batch) {
-            const count = Math.min(left, this.opts.flushMaxRows)
-            q.batch = { text: q.rows.take(count), count, token: `${this.runId}-${++this.seq}` }
-            left -= count
-          }
-          const { text, token } = q.batch
-          await dayLock.run(() => this.db.insertText(q.table, text, { insert_deduplication_token: token, deduplicate_blocks_in_dependent_materialized_views: 1 }))
-          q.batch = null
+      while (this.sealed.length > 0) {
+        const p = this.sealed[0]!
+        p.rows ??= Journal.read(p.segment)
+        for (const t of TAGS) {
+          const { text, count } = p.rows[t]
+          if (count === 0) continue
+          const token = `${p.segment.name}-${t}`
+          await dayLock.run(() => this.db.insertText(JOURNAL_TABLES[t], text, { insert_deduplication_token: token, deduplicate_blocks_in_dependent_materialized_views: 1 }))
+          wrote = true
         }
+        this.journal.remove(p.segment)
+        this.sealed.shift()
       }
       this.failures = 0
       this.retryAt = 0
-      // Best effort, and only after a write: the inserts are what allocates.
-      if (waiting.some((n) => n > 0)) await this.db.releaseMemory().catch(() => {})
     } catch (err) {
+      // The rows stay on disk; memory is not held for them while ClickHouse is away.
+      for (const p of this.sealed) p.rows = null
       this.failures++
       const wait = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.failures)
       this.retryAt = Date.now() + wait
       // Code and type only: ClickHouse's message can quote row data (an IP among it).
       const e = err as { code?: string; type?: string }
-      this.log.error({ code: e.code ?? 'network', type: e.type ?? (err as Error).name, pending: this.pending, retryInMs: wait }, 'insert failed; rows kept for retry')
+      this.log.error({ code: e.code ?? 'network', type: e.type ?? (err as Error).name, pending: this.pending, journalBytes: this.journal.bytes, retryInMs: wait }, 'insert failed; rows kept in the journal for retry')
       throw err
+    } finally {
+      // Best effort, and only after a write: the inserts are what allocates.
+      if (wrote) await this.db.releaseMemory().catch(() => {})
     }
   }
 
-  /** Stops the timer and writes what is left, retrying until `deadlineMs` has passed. */
+  /**
+   * Stops the timer and writes what is left, retrying until `deadlineMs` has passed.
+   * Whatever ClickHouse did not take by then stays in the journal for the next start.
+   */
   async close(deadlineMs = 15_000): Promise<void> {
     if (this.timer) clearInterval(this.timer)
     this.timer = null
@@ -196,11 +232,12 @@ export class EventWriter {
         await this.flush()
       } catch {
         if (Date.now() > until) {
-          this.log.error({ lost: this.pending }, 'could not write pending rows before shutdown')
-          return
+          this.log.error({ rows: this.pending, journal: this.journal.dir }, 'ClickHouse did not take the pending rows before shutdown; they stay in the journal and are written at the next start')
+          break
         }
         await new Promise((r) => setTimeout(r, 250))
       }
     }
+    await this.journal.close()
   }
 }

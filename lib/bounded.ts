@@ -30,6 +30,11 @@ export class BoundedMap<K, V> {
     this.current.set(key, value)
   }
 
+  delete(key: K): void {
+    this.current.delete(key)
+    this.previous.delete(key)
+  }
+
   clear(): void {
     this.current = new Map()
     this.previous = new Map()

@@ -1,6 +1,7 @@
 // The one place that reads process.env. Everything else receives the typed,
 // frozen Config (or the slice of it that it needs).
 import { isIP } from 'node:net'
+import { join } from 'node:path'
 import { z } from 'zod'
 import { normaliseDomain } from './domain.ts'
 
@@ -86,8 +87,11 @@ const schema = z.object({
   // 1 s: the stats API promises that a page view is visible within 5 s.
   FLUSH_INTERVAL_MS: int(1000, 10, 5000),
   FLUSH_MAX_ROWS: int(5000, 1, 100_000),
-  // Events held in memory while ClickHouse is failing, before the collector answers 503.
-  MAX_PENDING_EVENTS: int(100_000, 100, 5_000_000),
+  // The journal (collector/journal.ts): where accepted rows wait on disk until ClickHouse
+  // has them, and how large it may grow while ClickHouse is failing before the collector
+  // answers 503. 512 MB is about 600,000 events, 2.5 minutes at the bench's 4,000 a second.
+  JOURNAL_DIR: z.string().min(1).optional(),
+  JOURNAL_MAX_MB: int(512, 1, 1_000_000),
   SESSION_HOURS: int(168, 1, 24 * 90),
   // Company recognition (enrichment/).
   MAXMIND_DB_PATHS: list,
@@ -127,7 +131,8 @@ export type Config = Readonly<{
   keepQueryParams: readonly string[]
   flushIntervalMs: number
   flushMaxRows: number
-  maxPendingEvents: number
+  journalDir: string
+  journalMaxBytes: number
   sessionHours: number
   maxmindDbPaths: readonly string[]
   dbipCity: boolean
@@ -180,7 +185,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     keepQueryParams: Object.freeze(e.KEEP_QUERY_PARAMS),
     flushIntervalMs: e.FLUSH_INTERVAL_MS,
     flushMaxRows: e.FLUSH_MAX_ROWS,
-    maxPendingEvents: e.MAX_PENDING_EVENTS,
+    journalDir: e.JOURNAL_DIR ?? join(e.DATA_DIR, 'journal'),
+    journalMaxBytes: e.JOURNAL_MAX_MB * 1024 * 1024,
     sessionHours: e.SESSION_HOURS,
     maxmindDbPaths: Object.freeze(e.MAXMIND_DB_PATHS),
     dbipCity: e.DBIP_CITY,

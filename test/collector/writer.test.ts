@@ -4,7 +4,7 @@ import { EventWriter } from '../../collector/writer.ts'
 import { createApp } from '../../lib/app.ts'
 import type { Db } from '../../lib/db.ts'
 import { createLogger } from '../../lib/logger.ts'
-import { makeApp, pageview, send, type TestApp } from '../helpers/app.ts'
+import { journalDir, makeApp, pageview, send, type TestApp } from '../helpers/app.ts'
 
 let t: TestApp
 beforeAll(async () => {
@@ -33,7 +33,7 @@ const log = createLogger('silent')
 describe('EventWriter', () => {
   it('keeps events whose insert failed and writes them on a later flush', async () => {
     const failures = { left: 2 }
-    const writer = new EventWriter(flaky(t.db, failures), { flushIntervalMs: 10_000, flushMaxRows: 100, maxPendingEvents: 1000 }, log)
+    const writer = new EventWriter(flaky(t.db, failures), { flushIntervalMs: 10_000, flushMaxRows: 100, journalDir: journalDir(), journalMaxBytes: 1_000_000 }, log)
     const app = createApp({ ...t.deps, writer })
     const evs = [pageview(), pageview(), pageview()]
     for (const ev of evs) await send(app, ev).expect(202)
@@ -46,21 +46,23 @@ describe('EventWriter', () => {
     expect(await t.count('events', 'event_id IN {ids:Array(String)}', { ids })).toBe(3)
   })
 
-  it('answers 503 with Retry-After once too much is waiting, and stores only what it acknowledged', async () => {
+  it('answers 503 with Retry-After once the journal is full, and stores only what it acknowledged', async () => {
     const failures = { left: 1_000 }
-    const writer = new EventWriter(flaky(t.db, failures), { flushIntervalMs: 10_000, flushMaxRows: 100, maxPendingEvents: 2 }, log)
+    const writer = new EventWriter(flaky(t.db, failures), { flushIntervalMs: 10_000, flushMaxRows: 100, journalDir: journalDir(), journalMaxBytes: 1 }, log)
     const app = createApp({ ...t.deps, writer })
-    const accepted = [pageview(), pageview()]
+    const accepted = [pageview()]
     for (const ev of accepted) await send(app, ev).expect(202)
-    // ClickHouse is failing: the rows stay in memory.
+    // ClickHouse is failing: the rows stay in the journal, which is now over its limit.
     await expect(writer.flush()).rejects.toThrow(/injected/)
+    expect(writer.journalBytes).toBeGreaterThan(1)
     const refused = pageview()
     const res = await send(app, refused).expect(503)
     expect(res.headers['retry-after']).toBe('5')
     expect(res.body.error).toMatch(/retry later/)
-    expect(writer.pending).toBe(4)
+    expect(writer.pending).toBe(2)
     failures.left = 0
     await writer.flush()
+    expect(writer.journalBytes).toBe(0)
     const ids = [...accepted, refused].map((e) => e.id)
     const rows = await t.db.query<{ event_id: string }>('SELECT event_id FROM events WHERE event_id IN {ids:Array(String)}', { ids })
     expect(rows.map((r) => r.event_id).sort()).toEqual(accepted.map((e) => e.id).sort())
@@ -79,7 +81,7 @@ describe('EventWriter', () => {
         if (table === 'events' && lose-- > 0) throw new Error('response lost (injected)')
       },
     }
-    const writer = new EventWriter(lossy, { flushIntervalMs: 10_000, flushMaxRows: 100, maxPendingEvents: 1000 }, log)
+    const writer = new EventWriter(lossy, { flushIntervalMs: 10_000, flushMaxRows: 100, journalDir: journalDir(), journalMaxBytes: 1_000_000 }, log)
     const app = createApp({ ...t.deps, writer })
     const site = 'shop.example.org'
     const evs = [pageview({ site, url: 'https://shop.example.org/a' }), pageview({ site, url: 'https://shop.example.org/b' })]
@@ -96,7 +98,7 @@ describe('EventWriter', () => {
   })
 
   it('writes everything pending on close', async () => {
-    const writer = new EventWriter(t.db, { flushIntervalMs: 60_000, flushMaxRows: 1000, maxPendingEvents: 1000 }, log)
+    const writer = new EventWriter(t.db, { flushIntervalMs: 60_000, flushMaxRows: 1000, journalDir: journalDir(), journalMaxBytes: 1_000_000 }, log)
     writer.start()
     const app = createApp({ ...t.deps, writer })
     const evs = Array.from({ length: 20 }, () => pageview())
@@ -107,7 +109,7 @@ describe('EventWriter', () => {
   })
 
   it('flushes by itself once a batch reaches flushMaxRows', async () => {
-    const writer = new EventWriter(t.db, { flushIntervalMs: 60_000, flushMaxRows: 5, maxPendingEvents: 1000 }, log)
+    const writer = new EventWriter(t.db, { flushIntervalMs: 60_000, flushMaxRows: 5, journalDir: journalDir(), journalMaxBytes: 1_000_000 }, log)
     const app = createApp({ ...t.deps, writer })
     const evs = Array.from({ length: 5 }, () => pageview())
     for (const ev of evs) await send(app, ev).expect(202)
@@ -128,7 +130,7 @@ describe('EventWriter', () => {
         return t.db.insertText(table, text, settings)
       },
     }
-    const writer = new EventWriter(slow, { flushIntervalMs: 10_000, flushMaxRows: 100, maxPendingEvents: 1000 }, log)
+    const writer = new EventWriter(slow, { flushIntervalMs: 10_000, flushMaxRows: 100, journalDir: journalDir(), journalMaxBytes: 1_000_000 }, log)
     const app = createApp({ ...t.deps, writer })
     const first = [pageview(), pageview()]
     for (const ev of first) await send(app, ev).expect(202)

@@ -1,7 +1,7 @@
 // A real Spoor app on a real embedded ClickHouse, one data directory per test
 // process (chDB allows one process per directory and one directory per process).
 import { randomBytes } from 'node:crypto'
-import { rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import request from 'supertest'
@@ -20,6 +20,11 @@ export const FIREFOX_UA = 'Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:132.0) Gec
 
 export function testDataDir(): string {
   return join(tmpdir(), `spoor-test-${process.env.VITEST_POOL_ID ?? '0'}-${process.pid}`)
+}
+
+/** A fresh journal directory for a writer a test makes itself (one process per journal). */
+export function journalDir(): string {
+  return mkdtempSync(join(tmpdir(), 'spoor-journal-'))
 }
 
 export type TestApp = Awaited<ReturnType<typeof makeApp>>

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eraseVisitor, resumeErasures } from '../../privacy/erasure.ts'
 import { vidHash } from '../../privacy/hash.ts'
 import { createLogger } from '../../lib/logger.ts'
-import { makeApp, pageview, rid, send, type TestApp } from '../helpers/app.ts'
+import { journalDir, makeApp, pageview, rid, send, type TestApp } from '../helpers/app.ts'
 import { ipIn, NETS } from '../helpers/intel.ts'
 
 let t: TestApp
@@ -208,7 +208,7 @@ describe('events still in the buffer', () => {
     // A long flush interval: the events are surely still buffered when the erasure comes.
     const { EventWriter } = await import('../../collector/writer.ts')
     const { createApp } = await import('../../lib/app.ts')
-    const writer = new EventWriter(t.db, { flushIntervalMs: 60_000, flushMaxRows: 1000, maxPendingEvents: 1000 }, log)
+    const writer = new EventWriter(t.db, { flushIntervalMs: 60_000, flushMaxRows: 1000, journalDir: journalDir(), journalMaxBytes: 1_000_000 }, log)
     const app = createApp({ ...t.deps, writer })
     await send(app, pageview({ vid })).expect(202)
     expect(writer.pending).toBeGreaterThan(0)
