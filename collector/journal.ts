@@ -145,7 +145,9 @@ export class Journal {
   /** Writes what is pending, then closes the open segment (deleting it when empty) and releases the directory. */
   async close(): Promise<void> {
     const last = await this.seal()
+    // The seal opened a fresh segment, which nothing will be appended to now.
     closeSync(this.fd)
+    unlinkSync(this.current.path)
     if (last.bytes === 0) this.remove(last)
     try {
       unlinkSync(this.lockPath)

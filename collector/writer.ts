@@ -63,6 +63,8 @@ export interface WriterOptions {
   journalDir: string
   /** Above this many bytes in the journal (ClickHouse failing for a while) the collector answers 503. */
   journalMaxBytes: number
+  /** The first retry waits twice this, doubling up to 30 s (500 ms: 1, 2, 4, 8, 16, 30 s). */
+  retryBaseMs?: number
 }
 
 const MAX_BACKOFF_MS = 30_000
@@ -207,7 +209,7 @@ export class EventWriter {
       // The rows stay on disk; memory is not held for them while ClickHouse is away.
       for (const p of this.sealed) p.rows = null
       this.failures++
-      const wait = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.failures)
+      const wait = Math.min(MAX_BACKOFF_MS, (this.opts.retryBaseMs ?? 500) * 2 ** this.failures)
       this.retryAt = Date.now() + wait
       // Code and type only: ClickHouse's message can quote row data (an IP among it).
       const e = err as { code?: string; type?: string }

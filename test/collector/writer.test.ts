@@ -1,4 +1,5 @@
 // The batch writer: nothing acknowledged is lost when ClickHouse fails for a while.
+import { readdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { EventWriter } from '../../collector/writer.ts'
 import { createApp } from '../../lib/app.ts'
@@ -147,4 +148,54 @@ describe('EventWriter', () => {
     const ids = [...first, ...later].map((e) => e.id)
     expect(await t.count('events', 'event_id IN {ids:Array(String)}', { ids })).toBe(12)
   })
+
+  it('a process that died after part of a segment was inserted: the next one writes the segment again, and each row is stored once', async () => {
+    const dir = journalDir()
+    // Events go in, then the answer of the visit_ips insert is "lost" and the process dies.
+    const dying: Db = {
+      ...t.db,
+      insertText: async (table, text, settings) => {
+        await t.db.insertText(table, text, settings)
+        if (table === 'visit_ips') throw new Error('killed (injected)')
+      },
+    }
+    const first = new EventWriter(dying, { flushIntervalMs: 60_000, flushMaxRows: 1000, journalDir: dir, journalMaxBytes: 1_000_000 }, log)
+    const app = createApp({ ...t.deps, writer: first })
+    const evs = Array.from({ length: 30 }, () => pageview())
+    for (const ev of evs) await send(app, ev).expect(202)
+    await expect(first.flush()).rejects.toThrow(/killed/)
+    const ids = evs.map((e) => e.id)
+    expect(await t.count('events', 'event_id IN {ids:Array(String)}', { ids })).toBe(30)
+    expect(readdirSync(dir).filter((f) => f.endsWith('.jsonl')).length).toBeGreaterThan(0)
+
+    // The next process on the same journal (never closed: the first one was killed).
+    const second = new EventWriter(t.db, { flushIntervalMs: 60_000, flushMaxRows: 1000, journalDir: dir, journalMaxBytes: 1_000_000 }, log)
+    expect(second.pending).toBe(60) // 30 events and their 30 IP rows, read back from disk
+    await second.flush()
+    expect(second.pending).toBe(0)
+    expect(await t.count('events', 'event_id IN {ids:Array(String)}', { ids })).toBe(30)
+    expect(await t.count('visit_ips', 'sid IN {sids:Array(String)}', { sids: evs.map((e) => e.sid) })).toBe(30)
+    await second.close()
+    expect(readdirSync(dir).filter((f) => f.endsWith('.jsonl'))).toEqual([])
+  })
+
+  it('keeps retrying with backoff while ClickHouse fails, and writes everything once it is back', async () => {
+    const failures = { left: 4 }
+    let attempts = 0
+    const counting = flaky(t.db, failures)
+    const db: Db = { ...counting, insertText: (table, text, settings) => (attempts++, counting.insertText(table, text, settings)) }
+    const writer = new EventWriter(db, { flushIntervalMs: 50, flushMaxRows: 1000, journalDir: journalDir(), journalMaxBytes: 1_000_000, retryBaseMs: 25 }, log)
+    writer.start()
+    const app = createApp({ ...t.deps, writer })
+    const evs = Array.from({ length: 25 }, () => pageview())
+    for (const ev of evs) await send(app, ev).expect(202)
+    // Backoff doubles from 50 ms (retryBaseMs 25): 50, 100, 200, 400 ms before the fifth try.
+    const t0 = Date.now()
+    await vi.waitFor(() => expect(writer.pending).toBe(0), { timeout: 10_000, interval: 20 })
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(700)
+    expect(failures.left).toBe(0)
+    expect(attempts).toBeGreaterThan(4)
+    expect(await t.count('events', 'event_id IN {ids:Array(String)}', { ids: evs.map((e) => e.id) })).toBe(25)
+    await writer.close()
+  }, 20_000)
 })
