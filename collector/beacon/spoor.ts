@@ -34,14 +34,18 @@ interface SpoorWindow extends Window {
     for (let i = 0; i < 16; i++) s += (a[i]! + 256).toString(16).slice(1)
     return s
   }
-  const send = (path: string, body: object) => {
-    const url = base + path
+  // fetch with keepalive (it outlives the page like sendBeacon, and its answer can be
+  // read): a 503 (the collector's journal is full) is tried again after Retry-After,
+  // up to 3 times while the page is open, with the same event id (stored once). On a
+  // network error sendBeacon gets one go. text/plain needs no CORS preflight.
+  const send = (path: string, body: object, tries = 0) => {
     const data = JSON.stringify(body)
-    // sendBeacon survives page unload; fetch with keepalive is the fallback. Both send
-    // text/plain, which needs no CORS preflight.
-    if (!(navigator.sendBeacon && navigator.sendBeacon(url, data))) {
-      fetch(url, { method: 'POST', body: data, keepalive: true, credentials: 'include', headers: { 'Content-Type': 'text/plain' } }).catch(() => {})
-    }
+    fetch(base + path, { method: 'POST', body: data, keepalive: true, credentials: 'include', headers: { 'Content-Type': 'text/plain' } }).then(
+      (r) => {
+        if (r.status == 503 && tries < 3) setTimeout(() => send(path, body, tries + 1), (+r.headers.get('Retry-After')! || 5) * 1e3)
+      },
+      () => navigator.sendBeacon && navigator.sendBeacon(base + path, data),
+    )
   }
 
   let consent = !!get(ID)

@@ -114,6 +114,28 @@ describe.skipIf(chromiumMissing)('beacon in Chromium', () => {
     await ctx.close()
   })
 
+  it('tries an event again after Retry-After when the collector answers 503, with the same id, and it is stored once', async () => {
+    const ctx = await newContext()
+    const bodies: string[] = []
+    // The collector's journal is full for the first request (answered here, in the browser's network layer).
+    await ctx.route('**/api/event', async (route) => {
+      bodies.push(route.request().postData() ?? '')
+      if (bodies.length === 1) {
+        await route.fulfill({ status: 503, headers: { 'Retry-After': '1', 'Content-Type': 'application/json' }, body: '{"error":"the collector is catching up; retry later"}' })
+      } else await route.continue()
+    })
+    const page = await ctx.newPage()
+    await page.goto(`${base}/demo`)
+    await page.click('#accept')
+    await page.waitForFunction("document.cookie.includes('spoor_id=')")
+    const vid = (await spoorCookies(ctx)).find((c) => c.name === 'spoor_id')!.value
+    const rows = await storedFor(vid, 1, 8000)
+    expect(rows).toHaveLength(1)
+    expect(bodies).toHaveLength(2)
+    expect(JSON.parse(bodies[1]!).id).toBe(JSON.parse(bodies[0]!).id)
+    await ctx.close()
+  })
+
   it("spoor('consent', false) removes the cookies and stops collection", async () => {
     const { ctx, page, vid } = await consentedPage()
     await storedFor(vid, 1)
