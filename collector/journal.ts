@@ -1,5 +1,5 @@
-// The collector's write-ahead journal: every accepted row is appended to a file on
-// disk, and the 202 goes out only after that write (and fdatasync) returned. A killed
+// The collector's write-ahead journal: every accepted row is appended to a file, and
+// the 202 goes out only after that write returned (and, with JOURNAL_SYNC, fdatasync). A killed
 // process loses nothing it acknowledged: at the next start the writer inserts the
 // files it finds, with the same deduplication tokens, so rows already in ClickHouse
 // are not stored twice.
@@ -10,8 +10,9 @@
 // each once all of its rows are in ClickHouse.
 //
 // Group commit: appends made while a write is in flight are written together by the
-// next one, so a busy collector does one write and one fdatasync per few milliseconds,
-// not one per event (0.2 ms for write + fdatasync of 20 KB on the bench machine).
+// next one, so a busy collector does one write (and fdatasync) per few milliseconds,
+// not one per event (0.2 ms for write + fdatasync of 20 KB on the bench machine, with
+// spikes that made fdatasync the default off: see JOURNAL_SYNC in lib/config.ts).
 import { closeSync, fdatasync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, write, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
@@ -35,7 +36,9 @@ export interface Segment {
 export type SegmentRows = Record<JournalTag, { text: string; count: number }>
 
 interface Group {
-  chunks: Buffer[]
+  /** The lines as one string: encoded once, when the group is written. */
+  text: string
+  /** UTF-8 bytes of `text`, estimated as its length until written (the limit check needs no more). */
   bytes: number
   /** Called synchronously once the group is on disk, before anything else happens. */
   done: Array<(err: Error | null) => void>
@@ -62,7 +65,11 @@ export class Journal {
    * a previous process left, oldest first: the caller inserts them. One process per
    * directory: a second one is refused while the first is alive.
    */
-  constructor(readonly dir: string) {
+  /** `sync`: fdatasync every group (survives a power cut); without it a write survives the process being killed, not the machine. */
+  constructor(
+    readonly dir: string,
+    private readonly sync = false,
+  ) {
     mkdirSync(dir, { recursive: true })
     this.lockPath = join(dir, 'LOCK')
     this.lock()
@@ -95,11 +102,10 @@ export class Journal {
    * there and know they belong to the segment they were written to.
    */
   append(lines: ReadonlyArray<[JournalTag, string]>, done: (err: Error | null) => void): void {
-    const g = (this.collecting ??= { chunks: [], bytes: 0, done: [] })
+    const g = (this.collecting ??= { text: '', bytes: 0, done: [] })
     for (const [tag, json] of lines) {
-      const b = Buffer.from(`${tag}${json}\n`, 'utf8')
-      g.chunks.push(b)
-      g.bytes += b.length
+      g.text += `${tag}${json}\n`
+      g.bytes += json.length + 2
     }
     g.done.push(done)
     this.kick()
@@ -171,11 +177,11 @@ export class Journal {
           this.collecting = null
           let err: Error | null = null
           try {
-            const buf = g.chunks.length === 1 ? g.chunks[0]! : Buffer.concat(g.chunks, g.bytes)
+            const buf = Buffer.from(g.text, 'utf8')
             let off = 0
             while (off < buf.length) off += (await writeAsync(this.fd, buf, off, buf.length - off)).bytesWritten
-            await syncAsync(this.fd)
-            this.current.bytes += g.bytes
+            if (this.sync) await syncAsync(this.fd)
+            this.current.bytes += buf.length
           } catch (e) {
             err = new JournalError(`journal write failed: ${(e as Error).message}`)
           }

@@ -63,6 +63,8 @@ export interface WriterOptions {
   journalDir: string
   /** Above this many bytes in the journal (ClickHouse failing for a while) the collector answers 503. */
   journalMaxBytes: number
+  /** fdatasync each journal write: acknowledged events then survive a power cut, not only a killed process. */
+  journalSync?: boolean
   /** The first retry waits twice this, doubling up to 30 s (500 ms: 1, 2, 4, 8, 16, 30 s). */
   retryBaseMs?: number
 }
@@ -96,7 +98,7 @@ export class EventWriter {
     private readonly opts: WriterOptions,
     private readonly log: Logger,
   ) {
-    this.journal = new Journal(opts.journalDir)
+    this.journal = new Journal(opts.journalDir, opts.journalSync ?? false)
     // What a killed (or cut-off) process left: written first, under the tokens it had.
     this.sealed = this.journal.leftover().map((segment) => ({ segment, rows: null, count: Journal.countRows(segment) }))
     if (this.sealed.length > 0) log.info({ segments: this.sealed.length, rows: this.pending }, 'journal: rows from an earlier run will be written')

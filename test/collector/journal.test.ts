@@ -11,7 +11,7 @@ const appended = (j: Journal, lines: Array<['e' | 'i' | 'f', string]>) => new Pr
 describe('Journal', () => {
   it('has the lines on disk when it says so, and a seal starts a new segment', async () => {
     const dir = journalDir()
-    const j = new Journal(dir)
+    const j = new Journal(dir, true) // with fdatasync
     await Promise.all([appended(j, [['e', '{"a":1}'], ['i', '{"ip":1}']]), appended(j, [['e', '{"a":2}']])])
     const files = readdirSync(dir).filter((f) => f.endsWith('.jsonl'))
     expect(files).toHaveLength(1)
