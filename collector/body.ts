@@ -23,7 +23,16 @@ const httpUrl = z
     return z.NEVER
   })
 
-const propValue = z.union([z.string().max(2000), z.number().finite(), z.boolean()])
+// Text a browser sends may hold a lone UTF-16 surrogate (a string cut in the middle of
+// an emoji, or sent on purpose). JSON allows it, ClickHouse refuses it, and one such row
+// would make the whole batch fail on every retry (found by test/collector/fuzz.test.ts).
+// It becomes U+FFFD, as a browser's TextEncoder would make it. (String.prototype
+// .toWellFormed is in Node 20 but not in TypeScript's ES2023 library.)
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+export const wellFormed = (s: string) => s.replace(LONE_SURROGATE, '\ufffd')
+const text = (max: number, message?: string) => z.string().max(max, message).transform(wellFormed)
+
+const propValue = z.union([text(2000), z.number().finite(), z.boolean()])
 
 export const EventBody = z.object({
   site: z.string().min(1, 'is required').max(253, 'is longer than 253 characters'),
@@ -31,23 +40,23 @@ export const EventBody = z.object({
   type: z.enum(['pageview', 'event', 'form']).default('pageview'),
   url: httpUrl,
   // Referrers are untrusted and sometimes odd (android-app://...): any string, parsed later.
-  referrer: z.string().max(4096, 'is longer than 4096 characters').optional(),
+  referrer: text(4096, 'is longer than 4096 characters').optional(),
   // Titles are cut, not refused: a long title is not a malformed event.
-  title: z.string().max(100_000).optional().transform((t) => (t ?? '').slice(0, 500)),
+  title: z.string().max(100_000).optional().transform((t) => wellFormed((t ?? '').slice(0, 500))),
   // UInt16 column: no screen is wider than 65,535 px.
   screen: z.number().int().min(0).max(65_535).optional(),
   consent: z.object({ analytics: z.boolean() }).optional(),
   vid: token,
   sid: token,
   id: token,
-  name: z.string().min(1).max(120, 'is longer than 120 characters').optional(),
+  name: text(120, 'is longer than 120 characters').pipe(z.string().min(1)).optional(),
   domain: z
     .string()
     .max(253, 'is longer than 253 characters')
     .regex(/^[A-Za-z0-9.-]+\.[A-Za-z]{2,63}\.?$/, 'must be a domain name (the part after @)')
     .optional(),
   props: z
-    .record(z.string().min(1).max(300), propValue)
+    .record(z.string().min(1).max(300).transform(wellFormed), propValue)
     .refine((p) => Object.keys(p).length <= 30, 'has more than 30 keys')
     .optional(),
 })

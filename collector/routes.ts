@@ -5,7 +5,8 @@ import express, { type RequestHandler, Router } from 'express'
 import getRawBody from 'raw-body'
 import { normaliseDomain } from '../lib/domain.ts'
 import { parseOrigin } from '../lib/origin.ts'
-import { perMinute } from '../lib/rate-limit.ts'
+import { NetworkLimit, perMinute } from '../lib/rate-limit.ts'
+import type { Config } from '../lib/config.ts'
 import { HttpError, sendHttpError } from '../lib/errors.ts'
 import type { Sites } from '../lib/sites.ts'
 import type { Beacon } from './beacon.ts'
@@ -21,6 +22,7 @@ import type { Db } from '../lib/db.ts'
 const MAX_BODY = 16 * 1024
 
 export interface CollectorDeps extends PipelineDeps {
+  config: PipelineDeps['config'] & Pick<Config, 'collectLimitPerMinute'>
   publicHost: string
   db: Db
   beacon: Beacon
@@ -142,6 +144,7 @@ async function readBeaconJson(req: Parameters<RequestHandler>[0]): Promise<unkno
  * three response headers and a JSON.parse. Preflight requests still go through cors.
  */
 export function eventEndpoint(deps: CollectorDeps): RequestHandler {
+  const limit = new NetworkLimit(deps.config.collectLimitPerMinute, 'events')
   return (req, res, next) => {
     if (req.method !== 'POST' || (req.url !== EVENT_PATH && !req.url.startsWith(`${EVENT_PATH}?`))) return next()
     res.setHeader('X-Content-Type-Options', 'nosniff')
@@ -152,13 +155,17 @@ export function eventEndpoint(deps: CollectorDeps): RequestHandler {
       res.setHeader('Access-Control-Allow-Origin', origin)
       res.setHeader('Access-Control-Allow-Credentials', 'true')
     }
-    readBeaconJson(req).then(
-      async (json) => {
+    // Counted before the body is read: a flood costs as little as possible.
+    const ip = clientIp(req)
+    limit
+      .take(ip)
+      .then(() => readBeaconJson(req))
+      .then(async (json) => {
         const body = parseEventBody(json)
         const outcome = processEvent(
           {
             body,
-            ip: clientIp(req),
+            ip,
             userAgent: req.headers['user-agent'] ?? '',
             origin,
             ownHost: req.headers.host,
@@ -190,8 +197,8 @@ export function eventEndpoint(deps: CollectorDeps): RequestHandler {
         res.statusCode = 202
         res.setHeader('Content-Type', 'application/json; charset=utf-8')
         res.end(ACCEPTED)
-      },
-    ).catch((err: unknown) => {
+      })
+      .catch((err: unknown) => {
       // Malformed, oversized and wrongly typed requests are counted. The reader's own
       // errors (size, aborted) go to the error handler, which knows their types.
       const status = err instanceof HttpError ? err.status : ((err as { status?: number }).status ?? 500)

@@ -1,14 +1,57 @@
-// Per-client-network limits (express-rate-limit groups IPv6 clients by /56), answered
-// through the one error handler as a 429 that says when to try again.
-import { rateLimit } from 'express-rate-limit'
+// Per-client-network limits: an IPv4 client counts with its /24, an IPv6 client with
+// its /48 (the networks company recognition works with too), so that a client cannot
+// step around a limit by taking the next address. Answered through the one error type
+// as a 429 that says when to try again.
+import { MemoryStore, type Options, rateLimit } from 'express-rate-limit'
+import { networkOf, parseIp } from '../enrichment/ip.ts'
 import { HttpError } from './errors.ts'
 
+/** The /24 or /48 of a client address; an address that is none counts as one unnamed network. */
+export function clientNetwork(ip: string | undefined): string {
+  const parsed = ip ? parseIp(ip) : null
+  return parsed ? networkOf(parsed) : 'unknown'
+}
+
+const tooMany = (what: string, limit: number, retryAfterS: number) =>
+  new HttpError(429, `too many ${what} from your network (at most ${limit} a minute); try again in ${retryAfterS} s`, undefined, { 'Retry-After': String(retryAfterS) })
+
+/** Middleware: at most `limit` requests a minute per client network. */
 export function perMinute(limit: number, what: string) {
   return rateLimit({
     windowMs: 60_000,
     limit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    handler: (_req, _res, next) => next(new HttpError(429, `too many ${what}; wait a minute and try again`)),
+    keyGenerator: (req) => clientNetwork(req.ip),
+    // The key is already a network (express-rate-limit's own IPv6 grouping is /56).
+    validate: { keyGeneratorIpFallback: false },
+    handler: (req, _res, next) => {
+      const reset = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime
+      next(tooMany(what, limit, Math.max(1, Math.ceil(((reset?.getTime() ?? Date.now() + 60_000) - Date.now()) / 1000))))
+    },
   })
+}
+
+/**
+ * The same limit for a handler that is no middleware (the event endpoint): one counter
+ * per network and minute in express-rate-limit's memory store.
+ */
+export class NetworkLimit {
+  private readonly store = new MemoryStore()
+  constructor(
+    readonly limit: number,
+    readonly what: string,
+  ) {
+    this.store.init({ windowMs: 60_000 } as Options)
+  }
+
+  /** Counts one request of `ip`'s network; throws the 429 when the network is over its limit. */
+  async take(ip: string): Promise<void> {
+    const { totalHits, resetTime } = await this.store.increment(clientNetwork(ip))
+    if (totalHits > this.limit) throw tooMany(this.what, this.limit, Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + 60_000) - Date.now()) / 1000)))
+  }
+
+  close(): void {
+    this.store.shutdown()
+  }
 }

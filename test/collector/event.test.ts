@@ -254,6 +254,15 @@ describe('malformed input: 4xx with the field named, nothing stored', () => {
     expect(await stored('event_id = {id:String}', { id: keep.id })).toBe(1)
   })
 
+  it('turns a lone UTF-16 surrogate (valid JSON, refused by ClickHouse) into U+FFFD, so that the batch is written', async () => {
+    const ev = pageview({ title: 'cut \ud83d here', referrer: 'https://ref.example.net/\udc00', type: 'event', name: 'x\ud800', props: { k: 'v\udfff' } })
+    await send(t.app, ev).expect(202)
+    await t.flush()
+    expect(t.deps.writer.pending).toBe(0)
+    const [row] = await t.db.query<{ title: string; name: string; v: string }>("SELECT title, name, props['k'] AS v FROM events WHERE event_id = {id:String}", { id: ev.id })
+    expect(row).toEqual({ title: 'cut \ufffd here', name: 'x\ufffd', v: 'v\ufffd' })
+  })
+
   it('stores odd but valid text (control characters, right-to-left marks, markup) as text, and keeps writing', async () => {
     const odd = '\u0000\u0007\u202e<script>alert(1)</script> \'; DROP TABLE events; -- 🎉'
     const ev = pageview({ title: odd, url: `https://example.com/${encodeURIComponent(odd)}`, referrer: `https://ref.example.net/?q=${encodeURIComponent(odd)}` })
