@@ -15,7 +15,7 @@ export interface IngestOptions {
   connections: number
 }
 
-interface Run {
+export interface Run {
   rate: number
   accepted: number
   refused: number
@@ -33,12 +33,12 @@ interface Run {
 }
 
 /** Ids of the events a run sent: answered 202, and sent without consent (must never be stored). */
-interface Sent {
+export interface Sent {
   acknowledged: string[]
   unconsented: string[]
 }
 
-async function load(url: string, pid: number, traffic: Traffic, o: { duration: number; connections: number; overallRate?: number }, sent?: Sent): Promise<Run> {
+export async function load(url: string, pid: number, traffic: Traffic, o: { duration: number; connections: number; overallRate?: number }, sent?: Sent): Promise<Run> {
   const cpu0 = cpuOf(pid)
   const me0 = process.cpuUsage()
   const t0 = performance.now()
@@ -134,22 +134,7 @@ export async function run(o: IngestOptions): Promise<PartResult> {
     const stopMs = performance.now() - t0
     if (code !== 0) throw new Error(`server exited with ${code} on SIGTERM:\n${server.stderr()}`)
 
-    // Every event answered 202 must be in ClickHouse once, by id, and none sent without
-    // consent. Only the events still in flight when a run's time was up (at most one per
-    // connection per run) may be stored without their 202 having been counted.
-    const db = await openDb({ dataDir: dir, clickhouse: null } as never)
-    await db.command('CREATE TABLE bench_sent (id String, acknowledged UInt8) ENGINE = Memory')
-    await db.insert('bench_sent', [...sent.acknowledged.map((id) => ({ id, acknowledged: 1 })), ...sent.unconsented.map((id) => ({ id, acknowledged: 0 }))])
-    const [row] = await db.query<{ n: string; found: string; unconsented: string; distinct_ids: string }>(
-      `SELECT (SELECT count() FROM events) AS n, (SELECT uniqExact(event_id) FROM events) AS distinct_ids,
-              (SELECT countIf(acknowledged = 1) FROM bench_sent WHERE id IN (SELECT event_id FROM events)) AS found,
-              (SELECT countIf(acknowledged = 0) FROM bench_sent WHERE id IN (SELECT event_id FROM events)) AS unconsented`,
-    )
-    await db.close()
-    const stored = Number(row?.n ?? 0)
-    const found = Number(row?.found ?? 0)
-    const unconsentedStored = Number(row?.unconsented ?? 0)
-    const duplicates = stored - Number(row?.distinct_ids ?? 0)
+    const { stored, found, unconsentedStored, duplicates } = await verifyStored(dir, sent)
     const accepted = sent.acknowledged.length
     const inFlightBound = 3 * o.connections
     // The same traffic goes to both servers (a fifth of it refused for lack of consent
@@ -181,5 +166,28 @@ export async function run(o: IngestOptions): Promise<PartResult> {
   } finally {
     if (server && server.proc.exitCode === null) server.proc.kill('SIGKILL')
     rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * Every event answered 202 must be in ClickHouse once, by id, and none sent without
+ * consent. Only the events still in flight when a run's time was up (at most one per
+ * connection per run) may be stored without their 202 having been counted. Opens the
+ * data directory itself: the server must have stopped.
+ */
+export async function verifyStored(dir: string, sent: Sent): Promise<{ stored: number; found: number; unconsentedStored: number; duplicates: number }> {
+  const db = await openDb({ dataDir: dir, clickhouse: null } as never)
+  try {
+    await db.command('CREATE TABLE bench_sent (id String, acknowledged UInt8) ENGINE = Memory')
+    await db.insert('bench_sent', [...sent.acknowledged.map((id) => ({ id, acknowledged: 1 })), ...sent.unconsented.map((id) => ({ id, acknowledged: 0 }))])
+    const [row] = await db.query<{ n: string; found: string; unconsented: string; distinct_ids: string }>(
+      `SELECT (SELECT count() FROM events) AS n, (SELECT uniqExact(event_id) FROM events) AS distinct_ids,
+              (SELECT countIf(acknowledged = 1) FROM bench_sent WHERE id IN (SELECT event_id FROM events)) AS found,
+              (SELECT countIf(acknowledged = 0) FROM bench_sent WHERE id IN (SELECT event_id FROM events)) AS unconsented`,
+    )
+    const stored = Number(row?.n ?? 0)
+    return { stored, found: Number(row?.found ?? 0), unconsentedStored: Number(row?.unconsented ?? 0), duplicates: stored - Number(row?.distinct_ids ?? 0) }
+  } finally {
+    await db.close()
   }
 }
