@@ -157,8 +157,8 @@ export function eventEndpoint(deps: CollectorDeps): RequestHandler {
     }
     // Counted before the body is read: a flood costs as little as possible.
     const ip = clientIp(req)
-    limit
-      .take(ip)
+    Promise.resolve(ip)
+      .then((addr) => limit.take(addr))
       .then(() => readBeaconJson(req))
       .then(async (json) => {
         const body = parseEventBody(json)

@@ -4,6 +4,8 @@
 // default: the stats API promises a page view within 5 s), and on close (SIGTERM
 // writes what is pending; what ClickHouse does not take stays in the journal). A
 // failing insert keeps the rows on disk and retries with backoff.
+import { appendFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Db } from '../lib/db.ts'
 import { dayLock } from '../lib/lock.ts'
 import type { Logger } from '../lib/logger.ts'
@@ -198,8 +200,7 @@ export class EventWriter {
         for (const t of TAGS) {
           const { text, count } = p.rows[t]
           if (count === 0) continue
-          const token = `${p.segment.name}-${t}`
-          await dayLock.run(() => this.db.insertText(JOURNAL_TABLES[t], text, { insert_deduplication_token: token, deduplicate_blocks_in_dependent_materialized_views: 1 }))
+          await this.insert(t, text, count, `${p.segment.name}-${t}`)
           wrote = true
         }
         this.journal.remove(p.segment)
@@ -224,6 +225,33 @@ export class EventWriter {
   }
 
   /**
+   * One table's rows of a segment. ClickHouse refusing the rows themselves (a value it
+   * cannot parse) must not hold up every later segment for ever: the rows are split in
+   * halves until the refused ones are alone, those go to `rejected.jsonl` in the journal
+   * directory (logged, never retried), and the rest is stored. Tokens stay deterministic
+   * (`…-0`, `…-1`), so a replay after a crash splits and deduplicates the same way.
+   * Any other failure (ClickHouse away, a timeout) is thrown: the segment is tried again.
+   */
+  private async insert(tag: JournalTag, text: string, count: number, token: string): Promise<void> {
+    try {
+      await dayLock.run(() => this.db.insertText(JOURNAL_TABLES[tag], text, { insert_deduplication_token: token, deduplicate_blocks_in_dependent_materialized_views: 1 }))
+    } catch (err) {
+      if (!refusedData(err)) throw err
+      if (count === 1) {
+        appendFileSync(join(this.opts.journalDir, 'rejected.jsonl'), `${tag}${text}`)
+        // Table and error type only: the row can hold an address.
+        this.log.error({ table: JOURNAL_TABLES[tag], type: (err as { type?: string }).type }, 'ClickHouse refused a row; it is kept in the journal directory as rejected.jsonl')
+        return
+      }
+      const lines = text.split('\n').slice(0, -1)
+      const half = Math.ceil(lines.length / 2)
+      const part = (ls: string[]) => `${ls.join('\n')}\n`
+      await this.insert(tag, part(lines.slice(0, half)), half, `${token}-0`)
+      await this.insert(tag, part(lines.slice(half)), lines.length - half, `${token}-1`)
+    }
+  }
+
+  /**
    * Stops the timer and writes what is left, retrying until `deadlineMs` has passed.
    * Whatever ClickHouse did not take by then stays in the journal for the next start.
    */
@@ -244,4 +272,10 @@ export class EventWriter {
     }
     await this.journal.close()
   }
+}
+
+/** ClickHouse answered and refused the data itself (as opposed to being unreachable or overloaded). */
+function refusedData(err: unknown): boolean {
+  const type = (err as { type?: string }).type ?? ''
+  return /^(CANNOT_PARSE|INCORRECT_DATA|CANNOT_READ|CANNOT_CONVERT|TYPE_MISMATCH|CANNOT_INSERT_NULL|TOO_LARGE_STRING|ARGUMENT_OUT_OF_BOUND|VALUE_IS_OUT_OF_RANGE|ILLEGAL_TYPE|INCORRECT_NUMBER_OF_COLUMNS|UNKNOWN_ELEMENT)/.test(type)
 }

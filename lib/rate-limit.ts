@@ -2,7 +2,8 @@
 // its /48 (the networks company recognition works with too), so that a client cannot
 // step around a limit by taking the next address. Answered through the one error type
 // as a 429 that says when to try again.
-import { MemoryStore, type Options, rateLimit } from 'express-rate-limit'
+import { rateLimit } from 'express-rate-limit'
+import { BoundedMap } from './bounded.ts'
 import { networkOf, parseIp } from '../enrichment/ip.ts'
 import { HttpError } from './errors.ts'
 
@@ -33,25 +34,28 @@ export function perMinute(limit: number, what: string) {
 }
 
 /**
- * The same limit for a handler that is no middleware (the event endpoint): one counter
- * per network and minute in express-rate-limit's memory store.
+ * The same limit for a handler that is no middleware (the event endpoint), without a
+ * promise per request: a fixed one-minute window per network. The networks are kept in
+ * two generations of at most 50,000 (lib/bounded.ts) rather than in express-rate-limit's
+ * memory store, which keeps every network of the last two minutes: a flood from many
+ * networks would grow it without bound (at 10,000 events a second from new networks,
+ * over a million entries).
  */
 export class NetworkLimit {
-  private readonly store = new MemoryStore()
+  private readonly windows = new BoundedMap<string, { count: number; resetAt: number }>(50_000)
   constructor(
     readonly limit: number,
     readonly what: string,
-  ) {
-    this.store.init({ windowMs: 60_000 } as Options)
-  }
+  ) {}
 
   /** Counts one request of `ip`'s network; throws the 429 when the network is over its limit. */
-  async take(ip: string): Promise<void> {
-    const { totalHits, resetTime } = await this.store.increment(clientNetwork(ip))
-    if (totalHits > this.limit) throw tooMany(this.what, this.limit, Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + 60_000) - Date.now()) / 1000)))
-  }
-
-  close(): void {
-    this.store.shutdown()
+  take(ip: string, now = Date.now()): void {
+    const key = clientNetwork(ip)
+    let w = this.windows.get(key)
+    if (!w || now >= w.resetAt) {
+      w = { count: 0, resetAt: now + 60_000 }
+      this.windows.set(key, w)
+    }
+    if (++w.count > this.limit) throw tooMany(this.what, this.limit, Math.max(1, Math.ceil((w.resetAt - now) / 1000)))
   }
 }

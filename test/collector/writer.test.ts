@@ -1,7 +1,8 @@
 // The batch writer: nothing acknowledged is lost when ClickHouse fails for a while.
-import { readdirSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { EventWriter } from '../../collector/writer.ts'
+import { type EventRow, EventWriter } from '../../collector/writer.ts'
 import { createApp } from '../../lib/app.ts'
 import type { Db } from '../../lib/db.ts'
 import { createLogger } from '../../lib/logger.ts'
@@ -198,4 +199,32 @@ describe('EventWriter', () => {
     expect(await t.count('events', 'event_id IN {ids:Array(String)}', { ids: evs.map((e) => e.id) })).toBe(25)
     await writer.close()
   }, 20_000)
+
+  it('sets a row ClickHouse refuses aside (rejected.jsonl), stores the rest of its segment, and holds nothing up', async () => {
+    const dir = journalDir()
+    const writer = new EventWriter(t.db, { flushIntervalMs: 60_000, flushMaxRows: 1000, journalDir: dir, journalMaxBytes: 1_000_000 }, log)
+    const app = createApp({ ...t.deps, writer })
+    const good = Array.from({ length: 9 }, () => pageview())
+    for (const ev of good.slice(0, 5)) await send(app, ev).expect(202)
+    // A row that passed every check of ours but that ClickHouse cannot parse (a time that is none).
+    const bad: EventRow = {
+      event_id: 'refused-row-0001', site: 'example.com', ts: 'not a time', type: 'pageview', name: '', vid: 'v-refused', sid: 's-refused', hostname: 'example.com',
+      path: '/', query: '', title: '', referrer_source: '', utm_source: '', utm_medium: '', utm_campaign: '', utm_content: '', utm_term: '',
+      browser: '', browser_version: '', os: '', os_version: '', device: '', screen: 0, country: '', city: '', props: {},
+    }
+    await writer.push(bad, null)
+    for (const ev of good.slice(5)) await send(app, ev).expect(202)
+    await writer.flush()
+    expect(writer.pending).toBe(0)
+    expect(await t.count('events', 'event_id IN {ids:Array(String)}', { ids: good.map((e) => e.id) })).toBe(9)
+    const rejected = readFileSync(join(dir, 'rejected.jsonl'), 'utf8')
+    expect(rejected.trim().split('\n')).toHaveLength(1)
+    expect(rejected).toContain('refused-row-0001')
+    // The next segment goes through as usual.
+    const later = pageview()
+    await send(app, later).expect(202)
+    await writer.flush()
+    expect(await t.count('events', 'event_id = {id:String}', { id: later.id })).toBe(1)
+    await writer.close()
+  })
 })

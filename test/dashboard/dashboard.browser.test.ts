@@ -117,6 +117,39 @@ describe.skipIf(chromiumMissing)('dashboard in Chromium', () => {
     await page.context().close()
   })
 
+  it('shows hostile text from the internet (UTM values, event names, paths, company names) as text, and runs none of it', async () => {
+    // From the internet: a UTM campaign and a path with markup, and a company whose public name has markup.
+    const campaign = `<img src=x onerror="window.__xss=1">${rid().slice(0, 6)}`
+    await send(t.app, pageview({ url: `https://example.com/x<svg onload=alert(2)>?utm_campaign=${encodeURIComponent(campaign)}` })).expect(202)
+    await t.flush()
+    const company = `Evil <script>window.__xss=2</script><img src=y onerror=alert(3)> ${rid().slice(0, 6)} B.V.`
+    const id = rid()
+    const today = new Date().toISOString().slice(0, 10)
+    await t.db.insert('companies', [{ company_id: id, name: company, domain: 'evil.example', country: 'NL', network_type: 'business', evidence: '[]' }])
+    await t.db.command(
+      "INSERT INTO company_visits (site, company_id, day, visits, pageviews, visitors, pages, first_seen, last_seen, duration) SELECT 'example.com', {id:String}, {d:Date}, 1, 1, uniqState('v'), ['/'], now64(3), now64(3), 0",
+      { id, d: today },
+    )
+    const { page, dialogs } = await loggedIn()
+    await page.waitForSelector('[data-testid=list-utm] li')
+    const utm = await page.$$eval('[data-testid=list-utm] li .label', (els) => els.map((e) => e.textContent))
+    expect(utm).toContain(campaign)
+    const pages = await page.$$eval('[data-testid=list-pages] li .label', (els) => els.map((e) => e.textContent))
+    expect(pages.some((p) => p?.includes('svg'))).toBe(true)
+    await page.click('nav >> text=Companies')
+    await page.waitForSelector('[data-testid=companies]')
+    const names = await page.$$eval('[data-testid=companies] tbody tr td:first-child a', (as) => as.map((a) => a.textContent))
+    expect(names).toContain(company)
+    await page.click(`text=${company.slice(0, 12)}`)
+    await page.waitForSelector('[data-testid=company-name]')
+    expect(await page.textContent('[data-testid=company-name]')).toBe(company)
+    // Nothing of it became markup, and nothing ran.
+    expect(await page.$$('img[src=x], img[src=y], svg[onload], script:not([src])')).toHaveLength(0)
+    expect(await page.evaluate('window.__xss')).toBeUndefined()
+    expect(dialogs).toEqual([])
+    await page.context().close()
+  })
+
   it('downloads the companies list as CSV', async () => {
     const { page } = await loggedIn()
     await page.click('nav >> text=Companies')
