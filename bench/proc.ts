@@ -40,12 +40,19 @@ export interface Child {
   stop(): Promise<number | null>
 }
 
+/** The Node flags `npm start` passes before --import (package.json is their one place). */
+export const START_FLAGS: string[] = (() => {
+  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  return start.split(' --import')[0]!.split(' ').filter((w) => w.startsWith('--'))
+})()
+
 export async function startChild(script: string, env: Record<string, string>, ready = '/health', timeoutMs = 60_000): Promise<Child> {
   const port = await freePort()
   // BENCH_CPU_PROF=dir writes a V8 CPU profile of each child there on exit (open it in Chrome's DevTools).
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
-  // BENCH_NODE_FLAGS="--max-old-space-size=256 ..." tries V8 or Node flags on the server only (not the load generator).
-  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)
+  // The server runs with the Node flags of `npm start` (package.json); BENCH_NODE_FLAGS=
+  // "--max-old-space-size=256 ..." adds or overrides flags for the servers only (not the load generator).
+  const flags = [...(script === 'lib/server.ts' ? START_FLAGS : []), ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)]
   const proc = spawn(process.execPath, [...prof, ...flags, '--import', 'tsx', join(ROOT, script)], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
