@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { Readable } from 'node:stream'
-import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client'
+import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client'
 import { createChdbConnection } from 'chdb/connection'
 import type { Config } from './config.ts'
 
@@ -24,17 +24,22 @@ export interface Db {
   close(): Promise<void>
 }
 
+// The client's own logger writes failed requests to the console, error text included,
+// and ClickHouse's text can quote row data (an IP among it). Spoor logs failures itself,
+// code and type only (collector/writer.ts).
+const QUIET = { level: ClickHouseLogLevel.OFF }
+
 export async function openDb(config: Pick<Config, 'clickhouse' | 'dataDir'>): Promise<Db> {
   if (config.clickhouse) {
     const { url, user, password, database } = config.clickhouse
     // The database must exist before a client can be bound to it.
-    const bootstrap = createClient({ url, username: user, password })
+    const bootstrap = createClient({ url, username: user, password, log: QUIET })
     try {
       await bootstrap.command({ query: 'CREATE DATABASE IF NOT EXISTS {db:Identifier}', query_params: { db: database } })
     } finally {
       await bootstrap.close()
     }
-    return wrap(createClient({ url, username: user, password, database, request_timeout: 30_000 }), false)
+    return wrap(createClient({ url, username: user, password, database, request_timeout: 30_000, log: QUIET }), false)
   }
   // chDB locks its data directory per process ("Cannot lock file .../status"):
   // one process per DATA_DIR. It always works in its own `default` database.
