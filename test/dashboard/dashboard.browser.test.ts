@@ -117,13 +117,13 @@ describe.skipIf(chromiumMissing)('dashboard in Chromium', () => {
     await page.context().close()
   })
 
-  it('shows hostile text from the internet (UTM values, event names, paths, company names) as text, and runs none of it', async () => {
+  it('shows hostile text from the internet (UTM values, paths, company names) as text, and runs none of it', async () => {
     // From the internet: a UTM campaign and a path with markup, and a company whose public name has markup.
     const campaign = `<img src=x onerror="window.__xss=1">${rid().slice(0, 6)}`
     await send(t.app, pageview({ url: `https://example.com/x<svg onload=alert(2)>?utm_campaign=${encodeURIComponent(campaign)}` })).expect(202)
     await t.flush()
     const company = `Evil <script>window.__xss=2</script><img src=y onerror=alert(3)> ${rid().slice(0, 6)} B.V.`
-    const id = rid()
+    const id = rid().slice(0, 16) // company ids are 16 hexadecimal characters
     const today = new Date().toISOString().slice(0, 10)
     await t.db.insert('companies', [{ company_id: id, name: company, domain: 'evil.example', country: 'NL', network_type: 'business', evidence: '[]' }])
     await t.db.command(
@@ -131,7 +131,7 @@ describe.skipIf(chromiumMissing)('dashboard in Chromium', () => {
       { id, d: today },
     )
     const { page, dialogs } = await loggedIn()
-    await page.waitForSelector('[data-testid=list-utm] li')
+    await page.waitForSelector('[data-testid=list-utm] li', { timeout: 8000 })
     const utm = await page.$$eval('[data-testid=list-utm] li .label', (els) => els.map((e) => e.textContent))
     expect(utm).toContain(campaign)
     const pages = await page.$$eval('[data-testid=list-pages] li .label', (els) => els.map((e) => e.textContent))
@@ -140,8 +140,8 @@ describe.skipIf(chromiumMissing)('dashboard in Chromium', () => {
     await page.waitForSelector('[data-testid=companies]')
     const names = await page.$$eval('[data-testid=companies] tbody tr td:first-child a', (as) => as.map((a) => a.textContent))
     expect(names).toContain(company)
-    await page.click(`text=${company.slice(0, 12)}`)
-    await page.waitForSelector('[data-testid=company-name]')
+    await page.click('[data-testid=companies] tbody tr td:first-child a >> text=/^Evil /', { timeout: 8000 })
+    await page.waitForSelector('[data-testid=company-name]', { timeout: 8000 })
     expect(await page.textContent('[data-testid=company-name]')).toBe(company)
     // Nothing of it became markup, and nothing ran.
     expect(await page.$$('img[src=x], img[src=y], svg[onload], script:not([src])')).toHaveLength(0)
