@@ -277,5 +277,7 @@ export class EventWriter {
 /** ClickHouse answered and refused the data itself (as opposed to being unreachable or overloaded). */
 function refusedData(err: unknown): boolean {
   const type = (err as { type?: string }).type ?? ''
-  return /^(CANNOT_PARSE|INCORRECT_DATA|CANNOT_READ|CANNOT_CONVERT|TYPE_MISMATCH|CANNOT_INSERT_NULL|TOO_LARGE_STRING|ARGUMENT_OUT_OF_BOUND|VALUE_IS_OUT_OF_RANGE|ILLEGAL_TYPE|INCORRECT_NUMBER_OF_COLUMNS|UNKNOWN_ELEMENT)/.test(type)
+  // Row-level parse errors only: a socket read error, a schema or view mismatch is not the
+  // rows' fault, and setting rows aside for it would drop good events (found in review).
+  return /^(CANNOT_PARSE_|INCORRECT_DATA$|CANNOT_READ_ARRAY_FROM_TEXT$|CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN$|TOO_LARGE_STRING_SIZE$|VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE$)/.test(type)
 }

@@ -54,4 +54,29 @@ describe('Journal', () => {
     writeFileSync(join(dir, 'LOCK'), String(process.ppid))
     expect(() => new Journal(dir)).toThrow(/in use by process \d+; give each collector process its own JOURNAL_DIR/)
   })
+
+  it('seals at once while appends keep arriving, and loses none of them', async () => {
+    const dir = journalDir()
+    const j = new Journal(dir, true)
+    let going = true
+    let n = 0
+    const pump = () => {
+      if (!going) return
+      j.append([['e', `{"n":${n++}}`]], () => {})
+      setImmediate(pump)
+    }
+    pump()
+    await new Promise((r) => setTimeout(r, 30))
+    const sealed = await Promise.race([j.seal(), new Promise<null>((r) => setTimeout(() => r(null), 2000))])
+    going = false
+    expect(sealed).not.toBeNull()
+    await j.close()
+    const lines = readdirSync(dir)
+      .filter((f) => f.endsWith('.jsonl'))
+      .map((f) => readFileSync(join(dir, f), 'utf8'))
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+    expect(lines).toHaveLength(n)
+  })
 })
