@@ -1,7 +1,7 @@
 // The public, unauthenticated side of Spoor: the beacon script, the event
 // endpoint and the opt-out endpoint for the beacon.
 import cors from 'cors'
-import express, { type RequestHandler, Router } from 'express'
+import { type Request, type RequestHandler, Router } from 'express'
 import getRawBody from 'raw-body'
 import { normaliseDomain } from '../lib/domain.ts'
 import { parseOrigin } from '../lib/origin.ts'
@@ -66,7 +66,6 @@ export function collectorRouter(deps: CollectorDeps): Router {
     res.setHeader('X-Content-Type-Options', 'nosniff')
     next()
   })
-  const beaconBody = express.json({ type: ['application/json', 'text/plain'], limit: MAX_BODY, strict: true })
   const allowSites = siteCors(deps.sites)
 
   r.get('/script.js', (req, res) => {
@@ -93,8 +92,8 @@ export function collectorRouter(deps: CollectorDeps): Router {
   // keeps in memory, so it is limited: 20 a minute per client network is far beyond
   // what a person clicking an opt-out button does.
   const optoutLimit = perMinute(20, 'opt-out requests')
-  r.post('/api/optout', allowSites, optoutLimit, beaconBody, async (req, res) => {
-    const b = beaconObject(req.body, 'opt-out')
+  r.post('/api/optout', allowSites, optoutLimit, async (req, res) => {
+    const b = beaconObject(await readBeaconJson(req), 'opt-out')
     const site = typeof b.site === 'string' ? normaliseDomain(b.site) : null
     if (!site || !deps.sites.has(site)) {
       const { status, message, field } = REJECT_REASONS.unknown_site
@@ -112,12 +111,12 @@ const EVENT_PATH = '/api/event'
 const BEACON_TYPES = new Set(['application/json', 'text/plain'])
 
 /**
- * The body of a beacon request as parsed JSON, with body-parser's rules and error
- * types (the one error handler turns them into messages): JSON sent as
+ * The body of a beacon request (event and opt-out) as parsed JSON, with body-parser's
+ * rules and error types (the one error handler turns them into messages): JSON sent as
  * application/json or text/plain (sendBeacon's type) in UTF-8, not compressed, at
  * most MAX_BODY, an object or array at the top; an empty body is {}.
  */
-async function readBeaconJson(req: Parameters<RequestHandler>[0]): Promise<unknown> {
+async function readBeaconJson(req: Request): Promise<unknown> {
   const type = req.headers['content-type'] ?? ''
   const semi = type.indexOf(';')
   if (!BEACON_TYPES.has((semi < 0 ? type : type.slice(0, semi)).trim().toLowerCase())) return undefined
@@ -155,50 +154,48 @@ export function eventEndpoint(deps: CollectorDeps): RequestHandler {
       res.setHeader('Access-Control-Allow-Origin', origin)
       res.setHeader('Access-Control-Allow-Credentials', 'true')
     }
-    // Counted before the body is read: a flood costs as little as possible.
     const ip = clientIp(req)
-    Promise.resolve(ip)
-      .then((addr) => limit.take(addr))
-      .then(() => readBeaconJson(req))
-      .then(async (json) => {
-        const body = parseEventBody(json)
-        const outcome = processEvent(
-          {
-            body,
-            ip,
-            userAgent: req.headers['user-agent'] ?? '',
-            origin,
-            ownHost: req.headers.host,
-            publicHost: deps.publicHost,
-            gpc: req.headers['sec-gpc'] === '1',
-            dnt: req.headers.dnt === '1',
-            optoutCookie: OPTED_OUT.test(req.headers.cookie ?? ''),
-            receivedAt: new Date(),
-          },
-          deps,
-        )
-        deps.counters.count(outcome)
-        if (outcome.kind === 'rejected') {
-          // Answered here rather than through next(err): a fifth of the bench's requests
-          // are page views before consent, and walking the app's remaining layers to the
-          // error handler took 8% of the collector's CPU time.
-          const { status, message, field, headers } = REJECT_REASONS[outcome.reason]
-          return sendHttpError(res, new HttpError(status, message, field, headers))
+    const handle = async () => {
+      // Counted before the body is read: a flood costs as little as possible.
+      limit.take(ip)
+      const body = parseEventBody(await readBeaconJson(req))
+      const outcome = processEvent(
+        {
+          body,
+          ip,
+          userAgent: req.headers['user-agent'] ?? '',
+          origin,
+          ownHost: req.headers.host,
+          publicHost: deps.publicHost,
+          gpc: req.headers['sec-gpc'] === '1',
+          dnt: req.headers.dnt === '1',
+          optoutCookie: OPTED_OUT.test(req.headers.cookie ?? ''),
+          receivedAt: new Date(),
+        },
+        deps,
+      )
+      deps.counters.count(outcome)
+      if (outcome.kind === 'rejected') {
+        // Answered here rather than through next(err): a fifth of the bench's requests
+        // are page views before consent, and walking the app's remaining layers to the
+        // error handler took 8% of the collector's CPU time.
+        const { status, message, field, headers } = REJECT_REASONS[outcome.reason]
+        return sendHttpError(res, new HttpError(status, message, field, headers))
+      }
+      if (outcome.kind === 'stored') {
+        try {
+          await outcome.durable
+        } catch {
+          const { status, message, headers } = REJECT_REASONS.not_journaled
+          return sendHttpError(res, new HttpError(status, message, undefined, headers))
         }
-        if (outcome.kind === 'stored') {
-          try {
-            await outcome.durable
-          } catch {
-            const { status, message, headers } = REJECT_REASONS.not_journaled
-            return sendHttpError(res, new HttpError(status, message, undefined, headers))
-          }
-        }
-        // Stored and dropped look the same from outside (202), as in Plausible.
-        res.statusCode = 202
-        res.setHeader('Content-Type', 'application/json; charset=utf-8')
-        res.end(ACCEPTED)
-      })
-      .catch((err: unknown) => {
+      }
+      // Stored and dropped look the same from outside (202), as in Plausible.
+      res.statusCode = 202
+      res.setHeader('Content-Type', 'application/json; charset=utf-8')
+      res.end(ACCEPTED)
+    }
+    handle().catch((err: unknown) => {
       // Malformed, oversized and wrongly typed requests are counted. The reader's own
       // errors (size, aborted) go to the error handler, which knows their types.
       const status = err instanceof HttpError ? err.status : ((err as { status?: number }).status ?? 500)
