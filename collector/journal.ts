@@ -62,11 +62,11 @@ export class Journal {
   private readonly lockPath: string
 
   /**
-   * Opens (creating) the journal directory and a fresh segment. `found` are the segments
-   * a previous process left, oldest first: the caller inserts them. One process per
-   * directory: a second one is refused while the first is alive.
+   * Opens (creating) the journal directory and a fresh segment; leftover() lists what an
+   * earlier process left. One process per directory: a second one is refused while the
+   * first is alive. `sync`: fdatasync every group (survives a power cut); without it a
+   * write survives the process being killed, not the machine.
    */
-  /** `sync`: fdatasync every group (survives a power cut); without it a write survives the process being killed, not the machine. */
   constructor(
     readonly dir: string,
     private readonly sync = false,
@@ -138,7 +138,6 @@ export class Journal {
   /** Reads a sealed segment back, per table. A last line cut short (the process was killed mid-write) was never acknowledged and is left out. */
   static read(s: Segment): SegmentRows {
     const text = readFileSync(s.path, 'utf8')
-    const out: SegmentRows = { e: { text: '', count: 0 }, i: { text: '', count: 0 }, f: { text: '', count: 0 } }
     const parts: Record<JournalTag, string[]> = { e: [], i: [], f: [] }
     let start = 0
     for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
@@ -146,8 +145,8 @@ export class Journal {
       if (tag in parts) parts[tag].push(text.slice(start + 1, nl + 1))
       start = nl + 1
     }
-    for (const tag of Object.keys(parts) as JournalTag[]) out[tag] = { text: parts[tag].join(''), count: parts[tag].length }
-    return out
+    const rows = (tag: JournalTag) => ({ text: parts[tag].join(''), count: parts[tag].length })
+    return { e: rows('e'), i: rows('i'), f: rows('f') }
   }
 
   /** Writes what is pending, then closes the open segment (deleting it when empty) and releases the directory. */

@@ -10,11 +10,10 @@ const CHUNK = 256 * 1024
 export class LineBuffer {
   private buf = Buffer.allocUnsafe(CHUNK)
   private used = 0
-  /** Byte offset after each line's newline. */
-  private ends: number[] = []
+  private lines = 0
 
   get count(): number {
-    return this.ends.length
+    return this.lines
   }
 
   push(line: string): void {
@@ -23,26 +22,15 @@ export class LineBuffer {
     if (this.used + room > this.buf.length) this.grow(room)
     this.used += this.buf.write(line, this.used, 'utf8')
     this.buf[this.used++] = 0x0a
-    this.ends.push(this.used)
+    this.lines++
   }
 
-  /** Removes the first `n` lines and returns them as one text, each line ending in "\n". */
-  take(n: number): string {
-    const k = Math.min(n, this.ends.length)
-    if (k === 0) return ''
-    const cut = this.ends[k - 1]!
-    const text = this.buf.toString('utf8', 0, cut)
-    const rest = this.used - cut
-    if (rest === 0) {
-      // The usual case (a flush takes everything): start over, keeping a small buffer.
-      if (this.buf.length > CHUNK) this.buf = Buffer.allocUnsafe(CHUNK)
-      this.used = 0
-      this.ends = []
-    } else {
-      this.buf.copy(this.buf, 0, cut, this.used)
-      this.used = rest
-      this.ends = this.ends.slice(k).map((e) => e - cut)
-    }
+  /** Empties the buffer and returns its lines as one text, each line ending in "\n" (a flush takes everything). */
+  takeAll(): string {
+    const text = this.buf.toString('utf8', 0, this.used)
+    if (this.buf.length > CHUNK) this.buf = Buffer.allocUnsafe(CHUNK)
+    this.used = 0
+    this.lines = 0
     return text
   }
 

@@ -180,20 +180,19 @@ export class EventWriter {
    * stored once (the tables keep the last 1,000 tokens).
    */
   private async drain(): Promise<void> {
-    if (TAGS.some((t) => this.queues[t].count > 0)) {
-      const segment = await this.journal.seal()
-      // Synchronously after the seal: no journal write can complete in between.
-      const rows = {} as SegmentRows
-      let count = 0
-      for (const t of TAGS) {
-        const n = this.queues[t].count
-        rows[t] = { text: this.queues[t].take(n), count: n }
-        count += n
-      }
-      this.sealed.push({ segment, rows, count })
-    }
     let wrote = false
     try {
+      if (TAGS.some((t) => this.queues[t].count > 0)) {
+        const segment = await this.journal.seal()
+        // Synchronously after the seal: no journal write can complete in between.
+        const rows = {} as SegmentRows
+        let count = 0
+        for (const t of TAGS) {
+          rows[t] = { count: this.queues[t].count, text: this.queues[t].takeAll() }
+          count += rows[t].count
+        }
+        this.sealed.push({ segment, rows, count })
+      }
       while (this.sealed.length > 0) {
         const p = this.sealed[0]!
         p.rows ??= Journal.read(p.segment)
