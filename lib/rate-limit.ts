@@ -3,7 +3,7 @@
 // step around a limit by taking the next address. Answered through the one error type
 // as a 429 that says when to try again.
 import { rateLimit } from 'express-rate-limit'
-import { BoundedMap } from './bounded.ts'
+import { BoundedKeys } from './bounded.ts'
 import { networkOf, parseIp } from '../enrichment/ip.ts'
 import { HttpError } from './errors.ts'
 
@@ -36,13 +36,14 @@ export function perMinute(limit: number, what: string) {
 /**
  * The same limit for a handler that is no middleware (the event endpoint), without a
  * promise per request: a fixed one-minute window per network. The networks are kept in
- * two generations of at most 50,000 (lib/bounded.ts) rather than in express-rate-limit's
- * memory store, which keeps every network of the last two minutes: a flood from many
- * networks would grow it without bound (at 10,000 events a second from new networks,
- * over a million entries).
+ * two generations of at most 50,000 in typed arrays (BoundedKeys, lib/bounded.ts)
+ * rather than in express-rate-limit's memory store, which keeps every network of the
+ * last two minutes: a flood from many networks would grow it without bound (at 10,000
+ * events a second from new networks, over a million entries).
  */
 export class NetworkLimit {
-  private readonly windows = new BoundedMap<string, { count: number; resetAt: number }>(50_000)
+  // Per network: [count, window end in ms].
+  private readonly windows = new BoundedKeys(50_000, 2)
   constructor(
     readonly limit: number,
     readonly what: string,
@@ -50,12 +51,17 @@ export class NetworkLimit {
 
   /** Counts one request of `ip`'s network; throws the 429 when the network is over its limit. */
   take(ip: string, now = Date.now()): void {
-    const key = clientNetwork(ip)
-    let w = this.windows.get(key)
-    if (!w || now >= w.resetAt) {
-      w = { count: 0, resetAt: now + 60_000 }
-      this.windows.set(key, w)
+    const parsed = parseIp(ip)
+    // The network as two words whose low word is at least 2 (BoundedKeys' rule): an
+    // IPv4 /24 has bit 31 set, an IPv6 /48 bit 16, an address that is none is (0, 2).
+    const hi = parsed?.v === 6 ? parsed.w[0] : 0
+    const lo = !parsed ? 2 : parsed.v === 4 ? ((parsed.n >>> 8) | 0x80000000) >>> 0 : ((parsed.w[1] >>> 16) | 0x10000) >>> 0
+    const s = this.windows.insert(hi, lo)
+    const w = this.windows.values
+    if (now >= w[2 * s + 1]!) {
+      w[2 * s] = 0
+      w[2 * s + 1] = now + 60_000
     }
-    if (++w.count > this.limit) throw tooMany(this.what, this.limit, Math.max(1, Math.ceil((w.resetAt - now) / 1000)))
+    if (++w[2 * s]! > this.limit) throw tooMany(this.what, this.limit, Math.max(1, Math.ceil((w[2 * s + 1]! - now) / 1000)))
   }
 }

@@ -3,6 +3,7 @@
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN, makeApp, pageview, send, type TestApp } from '../helpers/app.ts'
+import { NetworkLimit } from '../../lib/rate-limit.ts'
 
 let t: TestApp
 beforeAll(async () => {
@@ -38,5 +39,19 @@ describe('rate limits', () => {
     expect(res.headers['set-cookie']).toBeUndefined()
     // Someone else, elsewhere, logs in.
     await request(t.app).post('/api/login').set('X-Forwarded-For', '198.51.100.7').send(ADMIN).expect(200)
+  })
+
+  it('the per-network count survives 60,000 other networks passing by, and starts again after its minute', () => {
+    const limit = new NetworkLimit(3, 'events')
+    const now = 1_000_000
+    for (let i = 0; i < 3; i++) limit.take('203.0.113.9', now)
+    // More networks than one generation (50,000) holds: the busy one is carried over.
+    for (let i = 0; i < 60_000; i++) limit.take(`10.${(i >> 8) & 255}.${i & 255}.1`.replace(/^10\./, `${11 + (i >> 16)}.`), now)
+    expect(() => limit.take('203.0.113.10', now + 1000)).toThrow(/too many events from your network \(at most 3 a minute\); try again in 59 s/)
+    // A v4 /24 and a v6 /48 are different networks, and an address that is none is one network of its own.
+    limit.take('::cb00:7109', now + 1000)
+    for (let i = 0; i < 3; i++) limit.take('not an address', now)
+    expect(() => limit.take('', now)).toThrow(/too many/)
+    expect(() => limit.take('203.0.113.11', now + 60_000)).not.toThrow()
   })
 })
