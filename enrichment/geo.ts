@@ -1,6 +1,6 @@
 // Geolocation of a visitor's IP for the collector (country, city). IpIntel
 // (enrichment/lookup.ts) implements it over DB-IP City Lite or MaxMind City.
-import type { Place } from './sources/dbip-city.ts'
+import type { Place } from './sources/dbip.ts'
 
 export type { Place }
 

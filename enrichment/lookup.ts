@@ -8,7 +8,7 @@ import type { GeoReader, Place } from './geo.ts'
 import { ipv4ToString, networkOf, parseIp } from './ip.ts'
 import { CONSUMER_PTR_DOMAINS } from './rules-data.ts'
 import { AsnTable, type AsnSource } from './sources/asn.ts'
-import { DbipCity } from './sources/dbip-city.ts'
+import { Dbip } from './sources/dbip.ts'
 import { MaxMind } from './sources/maxmind.ts'
 import type { ReloadResult } from './sources/mmdb.ts'
 import { ReverseDns } from './sources/rdns.ts'
@@ -27,7 +27,7 @@ export interface LookupResult {
 
 export interface IntelParts {
   asn: AsnSource
-  dbip: DbipCity | null
+  dbip: Dbip | null
   maxmind: MaxMind | null
   rdns: ReverseDns | null
   knowledge: Knowledge
@@ -54,11 +54,11 @@ export class IpIntel implements GeoReader {
 
   /** Opens every configured source; a configured file that cannot be read stops the start. */
   static async open(
-    config: Pick<Config, 'maxmindDbPaths' | 'dbipCity' | 'rdns' | 'companyNetworkTypes' | 'nameUnverifiedOwners'>,
+    config: Pick<Config, 'maxmindDbPaths' | 'dbip' | 'rdns' | 'companyNetworkTypes' | 'nameUnverifiedOwners'>,
     knowledge: Knowledge,
   ): Promise<IpIntel> {
     const [dbip, maxmind] = await Promise.all([
-      config.dbipCity ? DbipCity.open() : Promise.resolve(null),
+      config.dbip === 'off' ? Promise.resolve(null) : Dbip.open(config.dbip),
       config.maxmindDbPaths.length > 0 ? MaxMind.open(config.maxmindDbPaths) : Promise.resolve(null),
     ])
     return new IpIntel({

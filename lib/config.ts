@@ -102,7 +102,10 @@ const schema = z.object({
   COLLECT_LIMIT_PER_MINUTE: int(3000, 1, 10_000_000),
   // Company recognition (enrichment/).
   MAXMIND_DB_PATHS: list,
-  DBIP_CITY: bool(true),
+  // country (8 MB, the default), city (134 MB in memory), or off; see enrichment/sources/dbip.ts.
+  DBIP: z.enum(['country', 'city', 'off'], { message: 'expected country, city or off' }).optional(),
+  // Before DBIP: true was city, false off. Still read when DBIP is not set.
+  DBIP_CITY: z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' }).optional(),
   RDNS: bool(false),
   COMPANY_NETWORK_TYPES: list.transform((types, ctx) => {
     const allowed = ['business', 'education', 'government'] as const
@@ -144,7 +147,7 @@ export type Config = Readonly<{
   sessionHours: number
   collectLimitPerMinute: number
   maxmindDbPaths: readonly string[]
-  dbipCity: boolean
+  dbip: 'country' | 'city' | 'off'
   rdns: boolean
   companyNetworkTypes: ReadonlyArray<'business' | 'education' | 'government'>
   formDomainMinVisitors: number
@@ -200,7 +203,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionHours: e.SESSION_HOURS,
     collectLimitPerMinute: e.COLLECT_LIMIT_PER_MINUTE,
     maxmindDbPaths: Object.freeze(e.MAXMIND_DB_PATHS),
-    dbipCity: e.DBIP_CITY,
+    dbip: e.DBIP ?? (e.DBIP_CITY === undefined ? 'country' : ['true', '1', 'yes'].includes(e.DBIP_CITY) ? 'city' : 'off'),
     rdns: e.RDNS,
     companyNetworkTypes: Object.freeze(e.COMPANY_NETWORK_TYPES),
     formDomainMinVisitors: e.FORM_DOMAIN_MIN_VISITORS,

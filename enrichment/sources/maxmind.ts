@@ -4,7 +4,7 @@
 // `maxmind`'s raw records: @maxmind/geoip2-node's typed models cost about 20 times
 // more per lookup and give nothing the classification needs.
 import type { ParsedIp } from '../ip.ts'
-import type { Place } from './dbip-city.ts'
+import type { Place } from './dbip.ts'
 import { MmdbSource, type ReloadResult } from './mmdb.ts'
 
 export type MaxMindKind = 'enterprise' | 'city' | 'asn' | 'isp' | 'connection-type' | 'domain' | 'anonymous-ip'

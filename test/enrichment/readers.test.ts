@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { networkOf, parseCidr, parseIp } from '../../enrichment/ip.ts'
 import { AsnTable } from '../../enrichment/sources/asn.ts'
-import { DbipCity } from '../../enrichment/sources/dbip-city.ts'
+import { Dbip } from '../../enrichment/sources/dbip.ts'
 import { MaxMind } from '../../enrichment/sources/maxmind.ts'
 import { MmdbSource } from '../../enrichment/sources/mmdb.ts'
 import { writeMmdb } from '../helpers/mmdb-writer.ts'
@@ -53,6 +53,19 @@ describe('AS range table', () => {
     expect(t.lookup({ v: 4, n: 250 })).toEqual({ asn: 2, org: 'B' })
   })
 
+  it('the packaged DB-IP files: country level gives the country alone, city level the same country and a city', async () => {
+    const [country, city] = await Promise.all([Dbip.open('country'), Dbip.open('city')])
+    // 8.8.8.8 (Google, US) and 2a00:1450:4001::1 (Google, Frankfurt) in DB-IP Lite.
+    for (const [text, cc] of [['8.8.8.8', 'US'], ['2a00:1450:4001::1', 'DE']] as const) {
+      const ip = p(text)
+      expect(country.lookup(ip, text)).toEqual({ country: cc, region: '', city: '', postcode: '' })
+      const c = city.lookup(ip, text)
+      expect(c?.country).toBe(cc)
+      expect(c?.city).not.toBe('')
+    }
+    expect(country.lookup(p('10.1.2.3'), '10.1.2.3')).toBeNull()
+  })
+
   it('loads the packaged registry data: both families, the known overlap clipped', () => {
     const t = AsnTable.load()
     expect(t.stats.v4).toBeGreaterThan(300_000)
@@ -74,7 +87,7 @@ describe('DB-IP city files', () => {
     // An IPv4 "file" that covers everything: asked about IPv6, it must not be used.
     const v4 = MmdbSource.fromBuffer<object>(writeMmdb({ databaseType: 'dbip', ipVersion: 4, records: [['0.0.0.0/0', { country_code: 'CN', city: 'Wrong' }]] }))
     const v6 = MmdbSource.fromBuffer<object>(writeMmdb({ databaseType: 'dbip', ipVersion: 6, records: [['2001:db8::/32', { country_code: 'DE', city: 'Right' }]] }))
-    const geo = DbipCity.fromSources(v4, v6)
+    const geo = Dbip.fromSources(v4, v6)
     expect(geo.lookup(p('2001:db8::1'), '2001:db8::1')).toMatchObject({ country: 'DE', city: 'Right' })
     expect(v4.get(p('2001:db8::1'), '2001:db8::1')).toBeNull()
   })

@@ -6,7 +6,7 @@ import type { NetworkType } from '../../enrichment/classify.ts'
 import { parseCidr } from '../../enrichment/ip.ts'
 import { IpIntel } from '../../enrichment/lookup.ts'
 import { AsnTable } from '../../enrichment/sources/asn.ts'
-import { DbipCity } from '../../enrichment/sources/dbip-city.ts'
+import { Dbip } from '../../enrichment/sources/dbip.ts'
 import type { MaxMind } from '../../enrichment/sources/maxmind.ts'
 import { MmdbSource } from '../../enrichment/sources/mmdb.ts'
 import type { ReverseDns } from '../../enrichment/sources/rdns.ts'
@@ -55,11 +55,11 @@ export function fixtureAsn(nets: FixtureNet[] = Object.values(NETS)): AsnTable {
   return AsnTable.load({ v4, v6 })
 }
 
-export function fixtureDbip(nets: FixtureNet[] = Object.values(NETS)): DbipCity {
+export function fixtureDbip(nets: FixtureNet[] = Object.values(NETS)): Dbip {
   const rec = (n: FixtureNet) => ({ city: n.city, country_code: n.country, state1: '', postcode: '' })
   const v4 = writeMmdb({ databaseType: 'dbip-city-lite', ipVersion: 4, records: nets.filter((n) => !n.cidr.includes(':')).map((n) => [n.cidr, rec(n)]) })
   const v6 = writeMmdb({ databaseType: 'dbip-city-lite', ipVersion: 6, records: nets.filter((n) => n.cidr.includes(':')).map((n) => [n.cidr, rec(n)]) })
-  return DbipCity.fromSources(MmdbSource.fromBuffer(v4), MmdbSource.fromBuffer(v6))
+  return Dbip.fromSources(MmdbSource.fromBuffer(v4), MmdbSource.fromBuffer(v6))
 }
 
 export function fixtureIntel(over: { maxmind?: MaxMind; rdns?: ReverseDns; knowledge?: Knowledge; companyTypes?: NetworkType[] } = {}): IpIntel {

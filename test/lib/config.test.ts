@@ -44,6 +44,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [key]: value })).toThrow(message)
   })
 
+  it('geolocates by country unless DBIP says city or off; the older DBIP_CITY still counts when DBIP is not set', () => {
+    expect(loadConfig({}).dbip).toBe('country')
+    expect(loadConfig({ DBIP: 'city' }).dbip).toBe('city')
+    expect(loadConfig({ DBIP: 'off' }).dbip).toBe('off')
+    expect(loadConfig({ DBIP_CITY: 'true' }).dbip).toBe('city')
+    expect(loadConfig({ DBIP_CITY: 'false' }).dbip).toBe('off')
+    expect(loadConfig({ DBIP: 'country', DBIP_CITY: 'true' }).dbip).toBe('country')
+    expect(() => loadConfig({ DBIP: 'street' })).toThrow(/DBIP: expected country, city or off/)
+  })
+
   it('refuses a split ROLE on the embedded ClickHouse, which serves one process', () => {
     expect(() => loadConfig({ ROLE: 'collector' })).toThrow(/ROLE: "collector" needs CLICKHOUSE_URL/)
     expect(loadConfig({ ROLE: 'collector', CLICKHOUSE_URL: 'http://127.0.0.1:8123' }).role).toBe('collector')
