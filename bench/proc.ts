@@ -5,7 +5,8 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { type AddressInfo, createServer } from 'node:net'
 import { join } from 'node:path'
-import type { Express } from 'express'
+import { createServer as createHttpServer } from 'node:http'
+import type { App } from '../lib/app.ts'
 
 export const ROOT = join(import.meta.dirname, '..')
 
@@ -105,8 +106,8 @@ export function cpuOf(pid: number): { total: number; main: number } {
 }
 
 /** The app on a free port of 127.0.0.1; `close` stops it. */
-export async function serve(app: Express): Promise<{ base: string; close: () => Promise<void> }> {
-  const server = app.listen(0, '127.0.0.1')
+export async function serve(app: App): Promise<{ base: string; close: () => Promise<void> }> {
+  const server = createHttpServer(app).listen(0, '127.0.0.1')
   await new Promise((r) => server.once('listening', r))
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

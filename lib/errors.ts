@@ -1,6 +1,6 @@
 // One error type for everything that should reach the client as a 4xx, and one
 // handler. Anything else is a bug: logged with its stack, answered with a bare 500.
-import type { ServerResponse } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ErrorRequestHandler } from 'express'
 import type { Logger } from './logger.ts'
 
@@ -34,23 +34,34 @@ export function sendHttpError(res: ServerResponse, e: HttpError): void {
   res.end(JSON.stringify(e.field ? { error: e.message, field: e.field } : { error: e.message }))
 }
 
+/**
+ * The client error that `err` stands for, or null for a bug. body-parser's and
+ * raw-body's errors carry a status and a type; they become messages a sender can act on.
+ */
+export function asHttpError(err: unknown): HttpError | null {
+  if (err instanceof HttpError) return err
+  const e = err as { status?: number; type?: string; message?: string }
+  if (e.type === 'entity.too.large') return new HttpError(413, 'request body is too large')
+  if (e.type === 'entity.parse.failed') return new HttpError(400, 'request body is not valid JSON', 'body')
+  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return new HttpError(415, 'unsupported body encoding or charset')
+  if (e.type === 'request.aborted') return new HttpError(400, 'request was aborted by the client')
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return new HttpError(e.status, e.message ?? 'bad request')
+  return null
+}
+
+/** A bug: logged with its stack (the path only: query strings can carry visitor ids; the IP is never logged), answered with a bare 500. */
+export function sendInternalError(log: Logger, err: unknown, req: IncomingMessage, res: ServerResponse): void {
+  log.error({ err, method: req.method, path: (req.url ?? '').split('?')[0] }, 'unhandled error')
+  if (res.headersSent) return
+  res.statusCode = 500
+  res.setHeader('Content-Type', 'application/json; charset=utf-8')
+  res.end('{"error":"internal error"}')
+}
+
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    // body-parser's errors carry a status and a type; turn them into messages a sender can act on.
-    const e = err as { status?: number; type?: string; message?: string }
-    let httpErr: HttpError
-    if (err instanceof HttpError) httpErr = err
-    else if (e.type === 'entity.too.large') httpErr = new HttpError(413, 'request body is too large')
-    else if (e.type === 'entity.parse.failed') httpErr = new HttpError(400, 'request body is not valid JSON', 'body')
-    else if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') httpErr = new HttpError(415, 'unsupported body encoding or charset')
-    else if (e.type === 'request.aborted') httpErr = new HttpError(400, 'request was aborted by the client')
-    else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) httpErr = new HttpError(e.status, e.message ?? 'bad request')
-    else {
-      // Path only: query strings can carry visitor ids; the IP is never logged.
-      log.error({ err, method: req.method, path: req.path }, 'unhandled error')
-      if (!res.headersSent) res.status(500).json({ error: 'internal error' })
-      return
-    }
+    const httpErr = asHttpError(err)
+    if (!httpErr) return sendInternalError(log, err, req, res)
     if (res.headersSent) return
     log.debug({ status: httpErr.status, method: req.method, path: req.path, msg: httpErr.message }, 'client error')
     sendHttpError(res, httpErr)

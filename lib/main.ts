@@ -1,7 +1,7 @@
 // Parse config, open ClickHouse, migrate, wire the parts, listen (lib/server.ts calls main()).
 // SIGTERM/SIGINT: stop accepting, write every acknowledged event, then exit.
 import { randomBytes } from 'node:crypto'
-import type { Server } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import { buildBeacon } from '../collector/beacon.ts'
 import { Counters } from '../collector/counters.ts'
 import { RecentIds } from '../collector/dedup.ts'
@@ -106,7 +106,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   if (deps.scheduler) void resumeErasures(deps.db, log, config, 0).catch((err: Error) => log.error({ err: err.message }, 'resuming erasures failed'))
   const app = createApp(deps)
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.host, () => resolve(s))
+    const s = createServer(app).listen(config.port, config.host, () => resolve(s))
     s.once('error', reject)
   })
   log.info(

@@ -40,7 +40,7 @@ function routes(app: Express): Array<[string, string]> {
 const PUBLIC = new Set(['POST /api/event', 'OPTIONS /api/event', 'POST /api/optout', 'OPTIONS /api/optout', 'POST /api/login', 'POST /api/logout', 'POST /api/privacy/erase', 'OPTIONS /api/privacy/erase', 'GET /api/privacy/export'])
 
 describe('route protection', () => {
-  const all = () => routes(t.app).filter(([, p]) => p.startsWith('/api'))
+  const all = () => routes(t.app.express).filter(([, p]) => p.startsWith('/api'))
 
   it('finds the API routes to check', () => {
     expect(all().length).toBeGreaterThan(20)

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import request from 'supertest'
-import type { Express } from 'express'
+import type { App } from '../../lib/app.ts'
 import { createApp } from '../../lib/app.ts'
 import { loadConfig } from '../../lib/config.ts'
 import { createLogger } from '../../lib/logger.ts'
@@ -73,7 +73,7 @@ export async function makeApp(env: Record<string, string> = {}, given: { intel?:
       return Number(rows[0]?.n ?? 0)
     },
     /** A supertest agent holding an admin session cookie, sending the dashboard's CSRF header as the web app does. */
-    async login(app_?: Express, who: { email: string; password: string } = ADMIN) {
+    async login(app_?: App, who: { email: string; password: string } = ADMIN) {
       const agent = request.agent(app_ ?? app)
       agent.set('X-Spoor-Request', '1')
       await agent.post('/api/login').send(who).expect(200)
@@ -126,7 +126,7 @@ export function pageview(over: Partial<BeaconBody> = {}): BeaconBody {
 }
 
 /** POSTs like navigator.sendBeacon does: text/plain, a browser user agent. */
-export function send(app: Express, body: unknown, headers: Record<string, string> = {}) {
+export function send(app: App, body: unknown, headers: Record<string, string> = {}) {
   return request(app)
     .post('/api/event')
     .set('Content-Type', 'text/plain;charset=UTF-8')
