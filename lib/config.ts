@@ -5,11 +5,13 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import { normaliseDomain } from './domain.ts'
 
-const bool = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
-    .optional()
-    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)))
+// An unset variable stays undefined: for a setting read only when another is unset.
+const optionalBool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .optional()
+  .transform((v) => (v === undefined ? undefined : ['true', '1', 'yes'].includes(v)))
+
+const bool = (fallback: boolean) => optionalBool.transform((v) => v ?? fallback)
 
 const int = (fallback: number, min: number, max: number) =>
   z
@@ -105,7 +107,7 @@ const schema = z.object({
   // country (8 MB, the default), city (134 MB in memory), or off; see enrichment/sources/dbip.ts.
   DBIP: z.enum(['country', 'city', 'off'], { message: 'expected country, city or off' }).optional(),
   // Before DBIP: true was city, false off. Still read when DBIP is not set.
-  DBIP_CITY: z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' }).optional(),
+  DBIP_CITY: optionalBool,
   RDNS: bool(false),
   COMPANY_NETWORK_TYPES: list.transform((types, ctx) => {
     const allowed = ['business', 'education', 'government'] as const
@@ -203,7 +205,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionHours: e.SESSION_HOURS,
     collectLimitPerMinute: e.COLLECT_LIMIT_PER_MINUTE,
     maxmindDbPaths: Object.freeze(e.MAXMIND_DB_PATHS),
-    dbip: e.DBIP ?? (e.DBIP_CITY === undefined ? 'country' : ['true', '1', 'yes'].includes(e.DBIP_CITY) ? 'city' : 'off'),
+    dbip: e.DBIP ?? (e.DBIP_CITY === undefined ? 'country' : e.DBIP_CITY ? 'city' : 'off'),
     rdns: e.RDNS,
     companyNetworkTypes: Object.freeze(e.COMPANY_NETWORK_TYPES),
     formDomainMinVisitors: e.FORM_DOMAIN_MIN_VISITORS,
