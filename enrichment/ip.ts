@@ -97,6 +97,16 @@ export function networkOf(ip: ParsedIp): string {
   return `${wordsToString([ip.w[0], ip.w[1] & 0xffff0000, 0, 0])}/48`
 }
 
+/**
+ * networkOf as two 32-bit words written to `out`, for tables in typed arrays
+ * (lib/bounded.ts), with the low word at least 2 as those tables ask: an IPv4 /24 has
+ * bit 31 of the low word set, an IPv6 /48 bit 16, and no address at all is (0, 2).
+ */
+export function networkWords(ip: ParsedIp | null, out: Uint32Array): void {
+  out[0] = ip?.v === 6 ? ip.w[0] : 0
+  out[1] = !ip ? 2 : ip.v === 4 ? (ip.n >>> 8) | 0x80000000 : (ip.w[1] >>> 16) | 0x10000
+}
+
 /** A CIDR block as a closed range of parsed addresses, or null when malformed. */
 export function parseCidr(s: string): { v: 4; from: number; to: number } | { v: 6; from: [number, number, number, number]; to: [number, number, number, number] } | null {
   const [addr, bitsText] = s.trim().split('/')

@@ -4,7 +4,7 @@
 // as a 429 that says when to try again.
 import { rateLimit } from 'express-rate-limit'
 import { BoundedKeys } from './bounded.ts'
-import { networkOf, parseIp } from '../enrichment/ip.ts'
+import { networkOf, networkWords, parseIp } from '../enrichment/ip.ts'
 import { HttpError } from './errors.ts'
 
 /** The /24 or /48 of a client address; an address that is none counts as one unnamed network. */
@@ -44,6 +44,7 @@ export function perMinute(limit: number, what: string) {
 export class NetworkLimit {
   // Per network: [count, window end in ms].
   private readonly windows = new BoundedKeys(50_000, 2)
+  private readonly key = new Uint32Array(2)
   constructor(
     readonly limit: number,
     readonly what: string,
@@ -51,12 +52,8 @@ export class NetworkLimit {
 
   /** Counts one request of `ip`'s network; throws the 429 when the network is over its limit. */
   take(ip: string, now = Date.now()): void {
-    const parsed = parseIp(ip)
-    // The network as two words whose low word is at least 2 (BoundedKeys' rule): an
-    // IPv4 /24 has bit 31 set, an IPv6 /48 bit 16, an address that is none is (0, 2).
-    const hi = parsed?.v === 6 ? parsed.w[0] : 0
-    const lo = !parsed ? 2 : parsed.v === 4 ? ((parsed.n >>> 8) | 0x80000000) >>> 0 : ((parsed.w[1] >>> 16) | 0x10000) >>> 0
-    const s = this.windows.insert(hi, lo)
+    networkWords(parseIp(ip), this.key)
+    const s = this.windows.insert(this.key[0]!, this.key[1]!)
     const w = this.windows.values
     if (now >= w[2 * s + 1]!) {
       w[2 * s] = 0

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { networkOf, parseCidr, parseIp } from '../../enrichment/ip.ts'
+import { networkOf, networkWords, parseCidr, parseIp } from '../../enrichment/ip.ts'
 import { AsnTable } from '../../enrichment/sources/asn.ts'
 import { Dbip } from '../../enrichment/sources/dbip.ts'
 import { MaxMind } from '../../enrichment/sources/maxmind.ts'
@@ -24,6 +24,20 @@ describe('IP parsing', () => {
     ['::1', '::/48'],
   ])('%s is in network %s', (ip, net) => {
     expect(networkOf(p(ip))).toBe(net)
+  })
+
+  it('networkWords names the same networks as networkOf, as two words with a low word of at least 2', () => {
+    const words = (ip: string) => {
+      const out = new Uint32Array(2)
+      networkWords(parseIp(ip), out)
+      return [...out]
+    }
+    const ips = ['192.0.2.1', '192.0.2.200', '::ffff:192.0.2.9', '192.0.3.1', '0.0.0.1', '2001:db8:1:2::1', '2001:db8:1:ffff::9', '2001:db8:2::1', '::1', '::c000:201']
+    for (const a of ips) {
+      expect(words(a)[1]!).toBeGreaterThanOrEqual(2)
+      for (const b of ips) expect(String(words(a)) === String(words(b)), `${a} and ${b}`).toBe(networkOf(p(a)) === networkOf(p(b)))
+    }
+    expect(words('not an address')).toEqual([0, 2])
   })
 
   it.each(['', '1.2.3', '1.2.3.256', '01.2.3.4.5', 'abc', '2001:db8::g', '1.2.3.4/24'])('refuses %j', (s) => {
