@@ -1,5 +1,5 @@
-// Geolocation of a visitor's IP for the collector (country, city). IpIntel
-// (enrichment/lookup.ts) implements it over DB-IP City Lite or MaxMind City.
+// Geolocation of a visitor's IP for the collector (country, and city with DBIP=city or
+// MaxMind City). IpIntel (enrichment/lookup.ts) implements it over DB-IP Lite or MaxMind.
 import type { Place } from './sources/dbip.ts'
 
 export type { Place }

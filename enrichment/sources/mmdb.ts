@@ -1,4 +1,4 @@
-// One MaxMind-format database file (DB-IP City Lite, GeoIP2/GeoLite2 City, ASN, ISP,
+// One MaxMind-format database file (DB-IP Country or City Lite, GeoIP2/GeoLite2 City, ASN, ISP,
 // Connection-Type, Domain, Anonymous-IP, Enterprise), read with `maxmind`'s raw
 // records. Opened once; a miss is null and nothing throws into the caller; reload()
 // swaps in a replaced file and keeps the old reader when the new file is broken.
