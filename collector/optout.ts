@@ -43,6 +43,11 @@ const TEXT = {
     optout: 'Opt out of statistics',
     optin: 'Opt back in',
     doneOut: 'Done: you are opted out. We will not count visits from this browser.',
+    doneOutErased: (n: number) => `Done: you are opted out, and the data stored under this visitor id is erased (${n} page views and events).`,
+    alsoErase: 'Also erase everything already stored under this visitor id',
+    names: (id: string) => `This page is about the visitor id ${id}…, the one this browser had when you followed the link.`,
+    namesNone: 'This page names no visitor id (you did not come from the site’s link, or the site never counted you): the opt-out covers this browser through its cookie only.',
+    scope: 'An opt-out or an erasure covers the visitor id it names, and nothing else. Your browser gets a new id when you consent again on the site (for instance after its policy changed), clear cookies, or use another browser or device; an earlier opt-out or erasure does not cover those. To cover them, follow the link from the site again in that browser.',
     doneIn: 'Done: you are opted back in. Visits count again once you give consent on the site.',
     other: 'Nederlands',
     back: (site: string) => `Back to ${site}`,
@@ -73,6 +78,11 @@ const TEXT = {
     optout: 'Afmelden voor statistieken',
     optin: 'Weer aanmelden',
     doneOut: 'Gelukt: u bent afgemeld. Bezoeken vanuit deze browser tellen we niet meer.',
+    doneOutErased: (n: number) => `Gelukt: u bent afgemeld, en de gegevens onder deze bezoekers-id zijn gewist (${n} paginaweergaven en gebeurtenissen).`,
+    alsoErase: 'Wis ook alles wat al onder deze bezoekers-id is opgeslagen',
+    names: (id: string) => `Deze pagina gaat over bezoekers-id ${id}…, de id die deze browser had toen u de link volgde.`,
+    namesNone: 'Deze pagina noemt geen bezoekers-id (u kwam niet via de link van de site, of de site heeft u nooit geteld): de afmelding geldt dan alleen via het cookie van deze browser.',
+    scope: 'Een afmelding of wissing geldt voor de bezoekers-id die ze noemt, en voor niets anders. Uw browser krijgt een nieuwe id als u op de site opnieuw toestemming geeft (bijvoorbeeld na een gewijzigd beleid), cookies wist, of een andere browser of ander apparaat gebruikt; een eerdere afmelding of wissing geldt daar niet voor. Volg daarvoor de link van de site opnieuw in die browser.',
     doneIn: 'Gelukt: u bent weer aangemeld. Bezoeken tellen weer zodra u op de site toestemming geeft.',
     other: 'English',
     back: (site: string) => `Terug naar ${site}`,
@@ -96,6 +106,12 @@ function pickLang(req: Request): Lang {
 
 function vidFrom(v: unknown): string | undefined {
   return isToken(v) ? v : undefined
+}
+
+/** The visitor id in the beacon's spoor_id cookie ("<id>.<consent time>"), when Spoor shares the site's host. */
+function cookieVid(req: Request): string | undefined {
+  const c: unknown = req.cookies?.spoor_id
+  return typeof c === 'string' ? vidFrom(c.split('.')[0]) : undefined
 }
 
 /**
@@ -150,6 +166,7 @@ function page(
     vid: string | undefined
     done: string | undefined
     erased: number
+    alsoErased: boolean
     ipDays: number
     back: { url: string; site: string } | undefined
     organisation: string | null
@@ -164,7 +181,7 @@ function page(
   // Back on the site, the beacon sees #spoor-optout and sets the site's own spoor_optout cookie.
   const backLink = opts.back ? `<p><a id="back" href="${h(opts.back.url + (opts.done === 'optout' ? '#spoor-optout' : ''))}">${h(t.back(opts.back.site))}</a></p>` : ''
   const done =
-    opts.done === 'optout' ? t.doneOut : opts.done === 'optin' ? t.doneIn : opts.done === 'organisation' ? t.doneOrg : opts.done === 'erase' ? t.doneErase(opts.erased) : ''
+    opts.done === 'optout' ? (opts.alsoErased ? t.doneOutErased(opts.erased) : t.doneOut) : opts.done === 'optin' ? t.doneIn : opts.done === 'organisation' ? t.doneOrg : opts.done === 'erase' ? t.doneErase(opts.erased) : ''
   // Download and erasure need the visitor id: the beacon adds it to the link.
   const data = opts.vid
     ? `<h2>${h(t.dataTitle)}</h2><p>${h(t.dataIntro)}</p>
@@ -195,11 +212,12 @@ ${done ? `<p class="status done" role="status">${h(done)}</p>` : ''}
 <p>${h(t.keep(opts.ipDays))}</p>
 <p>${h(t.rights)}</p>
 <p class="status" id="state">${h(opts.optedOut ? t.statusOut : t.statusIn)}</p>
+<p id="scope">${h(opts.vid ? t.names(opts.vid.slice(0, 8)) : t.namesNone)} ${h(t.scope)}</p>
 <form method="post" action="/optout">
 <input type="hidden" name="lang" value="${lang}">${vidField}${returnField}
 ${opts.optedOut
   ? `<button class="secondary" name="action" value="optin">${h(t.optin)}</button>`
-  : `<button name="action" value="optout">${h(t.optout)}</button>`}
+  : `${opts.vid ? `<p><label><input type="checkbox" name="erase" value="1" checked> ${h(t.alsoErase)}</label></p>` : ''}<button name="action" value="optout">${h(t.optout)}</button>`}
 </form>
 ${data}
 ${org}
@@ -215,7 +233,7 @@ export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pic
     const lang = pickLang(req)
     // The visitor id comes from the link the beacon extended, or from the beacon's own
     // cookie when Spoor is served under the site's host.
-    const vid = vidFrom(req.query.vid) ?? vidFrom(req.cookies?.spoor_id)
+    const vid = vidFrom(req.query.vid) ?? cookieVid(req)
     const optedOut = req.cookies?.[OPTOUT_COOKIE] === '1' || (vid !== undefined && deps.optouts.has(vid))
     const done = typeof req.query.done === 'string' ? req.query.done : undefined
     const back = returnUrl(req.query.return, deps.sites)
@@ -223,7 +241,8 @@ export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pic
     const ip = clientIp(req)
     const organisation = ip ? ((await deps.intel.lookupIp(ip, { rdns: false })).company?.name ?? null) : null
     const erased = /^\d{1,9}$/.test(String(req.query.erased)) ? Number(req.query.erased) : 0
-    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' }).type('html').send(page(lang, { optedOut, vid, done, erased, ipDays: deps.config.ipRetentionDays, back, organisation }))
+    const alsoErased = req.query.erased !== undefined && done === 'optout'
+    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' }).type('html').send(page(lang, { optedOut, vid, done, erased, alsoErased, ipDays: deps.config.ipRetentionDays, back, organisation }))
   })
 
   // 20 a minute per client network: erasure and organisation opt-outs cost work.
@@ -235,7 +254,8 @@ export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pic
       throw new HttpError(400, 'action must be "optout", "optin", "organisation" or "erase"', 'action')
     }
     if (body.vid !== undefined && vidFrom(body.vid) === undefined) throw new HttpError(400, `vid ${TOKEN_RULE}`, 'vid')
-    const vid = vidFrom(body.vid) ?? vidFrom(req.cookies?.spoor_id)
+    if (body.erase !== undefined && body.erase !== '1') throw new HttpError(400, 'erase must be "1" or left out', 'erase')
+    const vid = vidFrom(body.vid) ?? cookieVid(req)
     const back = returnUrl(body.return, deps.sites)
     const lang = pickLang(req)
     let erased = 0
@@ -253,12 +273,16 @@ export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pic
       }
     } else if (action === 'optout') {
       await recordOptout(req, res, deps, vid, 'page')
+      // The page offers erasure in the same step (checked by default): the opt-out stops
+      // what comes, the erasure removes what this visitor id already has.
+      if (body.erase === '1' && vid) erased = (await erase(deps, vid, 'visitor')).events
     } else {
       res.clearCookie(OPTOUT_COOKIE, { path: '/' })
       if (vid) await deps.optouts.remove(vid)
       await audit(deps.db, 'optin', vid ? vidHash(vid) : '', 'visitor')
     }
-    res.redirect(303, `/optout?lang=${lang}&done=${action}${action === 'erase' ? `&erased=${erased}` : ''}${vid ? `&vid=${encodeURIComponent(vid)}` : ''}${back ? `&return=${encodeURIComponent(back.url)}` : ''}`)
+    const erasedToo = action === 'erase' || (action === 'optout' && body.erase === '1' && vid !== undefined)
+    res.redirect(303, `/optout?lang=${lang}&done=${action}${erasedToo ? `&erased=${erased}` : ''}${vid ? `&vid=${encodeURIComponent(vid)}` : ''}${back ? `&return=${encodeURIComponent(back.url)}` : ''}`)
   })
   return r
 }

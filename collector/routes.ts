@@ -2,7 +2,7 @@
 // endpoint and the opt-out endpoint for the beacon.
 import cors from 'cors'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { Router } from 'express'
+import { type Request, type Response, Router } from 'express'
 import getRawBody from 'raw-body'
 import { normaliseDomain } from '../lib/domain.ts'
 import { parseOrigin } from '../lib/origin.ts'
@@ -10,7 +10,7 @@ import { NetworkLimit, perMinute } from '../lib/rate-limit.ts'
 import type { Config } from '../lib/config.ts'
 import { asHttpError, HttpError, sendHttpError, sendInternalError } from '../lib/errors.ts'
 import type { Sites } from '../lib/sites.ts'
-import type { Beacon } from './beacon.ts'
+import { type Beacon, CONSENT_ADAPTERS, type Script } from './beacon.ts'
 import { beaconObject, isToken, parseEventBody, TOKEN_RULE } from './body.ts'
 import type { Counters } from './counters.ts'
 import { type PipelineDeps, REJECT_REASONS, processEvent } from './pipeline.ts'
@@ -64,27 +64,19 @@ const ACCEPTED = '{"ok":true}'
  */
 export function collectorRouter(deps: CollectorDeps): Router {
   const r = Router()
-  r.use(['/script.js', '/api/event', '/api/optout'], (_req, res, next) => {
+  r.use(['/script.js', '/consent', '/api/event', '/api/optout'], (_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff')
     next()
   })
   const allowSites = siteCors(deps.sites)
 
-  r.get('/script.js', (req, res) => {
-    // Loaded by other sites' pages: helmet's same-origin resource policy must not apply.
-    res.set({
-      'Content-Type': 'application/javascript; charset=utf-8',
-      'Cache-Control': 'public, max-age=3600',
-      'Cross-Origin-Resource-Policy': 'cross-origin',
-      ETag: deps.beacon.etag,
-      Vary: 'Accept-Encoding',
-    })
-    if (req.headers['if-none-match'] === deps.beacon.etag) return void res.status(304).end()
-    if (req.acceptsEncodings('gzip') === 'gzip') {
-      res.set('Content-Encoding', 'gzip').send(deps.beacon.gzip)
-    } else {
-      res.send(deps.beacon.js)
-    }
+  r.get('/script.js', (req, res) => sendScript(req, res, deps.beacon))
+  // The consent adapters that data-consent loads; a name outside the list is a typo on the site's script tag.
+  r.get('/consent/:file', (req, res) => {
+    const name = /^(\w{1,16})\.js$/.exec(req.params.file)?.[1]
+    const script = name === undefined ? undefined : deps.beacon.adapters.get(name)
+    if (!script) throw new HttpError(404, `no consent adapter at ${req.path}: data-consent must be "callback" (the default), ${CONSENT_ADAPTERS.map((a) => `"${a}"`).join(' or ')}`)
+    sendScript(req, res, script)
   })
 
   r.options(['/api/event', '/api/optout'], allowSites)
@@ -107,6 +99,21 @@ export function collectorRouter(deps: CollectorDeps): Router {
   })
 
   return r
+}
+
+/** A script that other sites' pages load: cacheable, gzipped when the browser takes it. */
+function sendScript(req: Request, res: Response, script: Script): void {
+  // Loaded by other sites' pages: helmet's same-origin resource policy must not apply.
+  res.set({
+    'Content-Type': 'application/javascript; charset=utf-8',
+    'Cache-Control': 'public, max-age=3600',
+    'Cross-Origin-Resource-Policy': 'cross-origin',
+    ETag: script.etag,
+    Vary: 'Accept-Encoding',
+  })
+  if (req.headers['if-none-match'] === script.etag) return void res.status(304).end()
+  if (req.acceptsEncodings('gzip') === 'gzip') res.set('Content-Encoding', 'gzip').send(script.gzip)
+  else res.send(script.js)
 }
 
 const EVENT_PATH = '/api/event'

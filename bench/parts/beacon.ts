@@ -1,15 +1,16 @@
 // Part 5: the gzipped size of /script.js as the real server sends it, next to the
 // page-view scripts of Plausible (769 B) and Umami (2,223 B), measured gzipped from
-// their published scripts and written in the README.
+// their published scripts and written in the README; and of each consent adapter
+// (/consent/NAME.js), the second script that data-consent loads, alone and with the beacon.
 import { request } from 'node:http'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startChild } from '../proc.ts'
 import type { PartResult } from '../report.ts'
+import { ADAPTER_BUDGET_BYTES, BEACON_BUDGET_BYTES, CONSENT_ADAPTERS } from '../../collector/beacon.ts'
 
 const REFERENCE = { plausible: 769, umami: 2223 } as const
-const BUDGET = 1536
 
 function gzippedBytes(url: string): Promise<{ bytes: number; encoding: string }> {
   return new Promise((resolve, reject) => {
@@ -28,14 +29,30 @@ export async function run(): Promise<PartResult> {
   const dir = mkdtempSync(join(tmpdir(), 'spoor-bench-beacon-'))
   const server = await startChild('lib/server.ts', { DATA_DIR: dir, SITES: 'example.com', ADMIN_EMAIL: 'bench@example.com', ADMIN_PASSWORD: 'bench password long enough', LOG_LEVEL: 'warn' })
   try {
-    const { bytes, encoding } = await gzippedBytes(`${server.url}/script.js`)
-    if (encoding !== 'gzip') throw new Error(`/script.js was sent with content-encoding "${encoding}", not gzip`)
+    const gzipped = async (path: string) => {
+      const { bytes, encoding } = await gzippedBytes(`${server.url}${path}`)
+      if (encoding !== 'gzip') throw new Error(`${path} was sent with content-encoding "${encoding}", not gzip`)
+      return bytes
+    }
+    const bytes = await gzipped('/script.js')
+    const adapters: Record<string, number> = {}
+    for (const name of CONSENT_ADAPTERS) adapters[name] = await gzipped(`/consent/${name}.js`)
     return {
       part: 'beacon',
-      details: { bytes, reference: REFERENCE, budget: BUDGET },
+      details: { bytes, adapters, reference: REFERENCE, budget: BEACON_BUDGET_BYTES, adapterBudget: ADAPTER_BUDGET_BYTES },
       rows: [
-        { part: 'beacon', metric: '/script.js gzipped', value: bytes, unit: 'B', baseline: { label: 'Plausible', value: REFERENCE.plausible }, ratio: bytes / REFERENCE.plausible, target: '≤ 1,536 B', ok: bytes <= BUDGET },
+        { part: 'beacon', metric: '/script.js gzipped', value: bytes, unit: 'B', baseline: { label: 'Plausible', value: REFERENCE.plausible }, ratio: bytes / REFERENCE.plausible, target: `≤ ${BEACON_BUDGET_BYTES.toLocaleString('en')} B`, ok: bytes <= BEACON_BUDGET_BYTES },
         { part: 'beacon', metric: '/script.js gzipped', value: bytes, unit: 'B', baseline: { label: 'Umami', value: REFERENCE.umami }, ratio: bytes / REFERENCE.umami },
+        ...Object.entries(adapters).map(([name, b]) => ({
+          part: 'beacon',
+          metric: `/consent/${name}.js gzipped (with the beacon: ${(bytes + b).toLocaleString('en')} B)`,
+          value: b,
+          unit: 'B',
+          baseline: { label: 'Umami', value: REFERENCE.umami },
+          ratio: (bytes + b) / REFERENCE.umami,
+          target: `≤ ${ADAPTER_BUDGET_BYTES} B`,
+          ok: b <= ADAPTER_BUDGET_BYTES,
+        })),
       ],
     }
   } finally {

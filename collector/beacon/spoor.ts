@@ -1,6 +1,9 @@
 // The Spoor beacon, served minified as /script.js. Budget: 1.5 KB gzipped.
-// Nothing is sent and no cookie is set before the page calls spoor('consent', true)
-// (or a spoor_id cookie, which only exists after consent, shows it was given before).
+// Nothing is sent and no cookie is written before the site's consent manager says, on
+// this page load, that analytics consent is given now: spoor('consent', true) from the
+// site, or from the adapter that data-consent="tcf" | "gcm" loads (/consent/NAME.js).
+// A cookie of Spoor's own is never taken as consent: a record the consent manager let
+// expire, or a policy it changed, would otherwise be counted before the new answer.
 // Commands queued before this script loaded (window.spoor.q) are replayed.
 interface SpoorFn {
   (cmd: string, a?: unknown, b?: unknown): void
@@ -19,13 +22,16 @@ interface SpoorWindow extends Window {
   const SES = 'spoor_ses'
   const OPTOUT = 'spoor_optout'
   const queued = (w.spoor && w.spoor.q) || []
+  // How long a consent lasts, in seconds (data-consent-days, default 182: six months, what
+  // consent managers keep by default). spoor_id never outlives the consent it was set under.
+  const life = (+attr('consent-days') || 182) * 86400
 
   const get = (k: string) => {
     const m = d.cookie.match('(?:^|; )' + k + '=([^;]*)')
-    return m ? m[1] : ''
+    return m ? m[1]! : ''
   }
-  const set = (k: string, v: string, maxAge: number) => {
-    d.cookie = k + '=' + v + ';path=/;max-age=' + maxAge + ';samesite=lax' + (l.protocol == 'https:' ? ';secure' : '')
+  const set = (k: string, v: string | number, maxAge: number) => {
+    d.cookie = k + '=' + v + ';path=/;max-age=' + Math.floor(maxAge) + ';samesite=lax' + (l.protocol == 'https:' ? ';secure' : '')
   }
   const rid = () => {
     const a = new Uint8Array(16)
@@ -48,22 +54,35 @@ interface SpoorWindow extends Window {
     )
   }
 
-  let consent = !!get(ID)
+  // The consent of this page load: true, false, or unknown (a banner is still waiting).
+  // `at`: when it was given, in seconds, where the consent manager says (NaN if not).
+  let consent = false
+  let at = NaN
   let lastPage = ''
   let referrer = d.referrer
+  // spoor_id is "<visitor id>.<consent time, base 36 seconds>".
+  const vidOf = () => get(ID).split('.')[0]!
 
   const track = (type: string, name?: unknown, props?: unknown, domain?: string) => {
     if (!consent || get(OPTOUT)) return
-    const vid = get(ID) || rid()
+    let [vid, stamp] = get(ID).split('.')
+    const now = Date.now() / 1e3
+    // A new id when there is none, or when this consent is newer than the one the id was
+    // set under (given again after a policy change), or the id carries no consent time (set
+    // before ids were tied to their consent). It is written once and never renewed.
+    if (!stamp || at > parseInt(stamp, 36)) {
+      vid = rid()
+      stamp = ((at || now) | 0).toString(36)
+      set(ID, vid + '.' + stamp, parseInt(stamp, 36) + life - now)
+    }
     const sid = get(SES) || rid()
-    set(ID, vid, 31536000) // 1 year
-    set(SES, sid, 1800) // 30 minutes, renewed by every event
+    set(SES, sid, Math.min(1800, parseInt(stamp, 36) + life - now)) // 30 minutes, renewed by every event
     const ids = { site, type, consent: { analytics: true }, vid, sid, id: rid() }
     send(
       '/api/event',
       // A form submission carries the e-mail domain and nothing of the page: the URL of
       // a GET form could hold the address itself.
-      domain ? { ...ids, url: l.origin + '/', domain } : { ...ids, url: l.href, referrer, title: d.title, screen: screen.width, name, props },
+      Object.assign(ids, domain ? { url: l.origin + '/', domain } : { url: l.href, referrer, title: d.title, screen: screen.width, name, props }),
     )
   }
 
@@ -79,29 +98,33 @@ interface SpoorWindow extends Window {
 
   // The id of this page's visitor, kept after consent is withdrawn so that
   // spoor('erase') can still ask for its erasure.
-  let lastVid = get(ID)
+  let lastVid = vidOf()
   const clear = () => {
-    lastVid = get(ID) || lastVid
+    lastVid = vidOf() || lastVid
     set(ID, '', 0)
     set(SES, '', 0)
   }
 
   const spoor: SpoorFn = (cmd, a, b) => {
     if (cmd == 'consent') {
-      // Only an explicit true is consent: spoor('consent'), 0 or 'false' are not.
-      consent = a === true
+      // true: given now; false: refused or withdrawn (cookies removed); anything else
+      // (null, undefined, 0, 'false'): no answer yet, so nothing is sent and the cookies stay.
+      // b: when it was given (Date, ms or ISO string); a consent older than its lifetime
+      // has expired, whatever the consent manager still holds.
+      at = b ? Math.floor(+new Date(b as string) / 1e3) : NaN
+      consent = a === true && !(at + life < Date.now() / 1e3)
       if (consent) page()
-      else clear()
+      else if (a === false) clear()
     } else if (cmd == 'event') {
       track('event', a, b)
     } else if (cmd == 'erase') {
       // Forget me: withdraw consent and ask the server to erase what it holds.
-      const vid = get(ID) || lastVid
+      const vid = vidOf() || lastVid
       consent = false
       clear()
       if (vid) send('/api/privacy/erase', { vid })
     } else if (cmd == 'optout') {
-      const vid = get(ID)
+      const vid = vidOf()
       consent = false
       clear()
       set(OPTOUT, '1', 34560000) // 400 days, the longest a browser keeps a cookie
@@ -123,7 +146,7 @@ interface SpoorWindow extends Window {
   d.addEventListener('click', (e) => {
     const t = e.target as Element | null
     const a = t && t.closest && (t.closest('a') as HTMLAnchorElement | null)
-    const vid = get(ID)
+    const vid = vidOf()
     if (a && vid && a.href.indexOf(base + '/optout') == 0 && a.href.indexOf('vid=') < 0) {
       a.href += (a.href.indexOf('?') < 0 ? '?' : '&') + 'vid=' + vid
     }
@@ -143,6 +166,14 @@ interface SpoorWindow extends Window {
     true,
   )
 
+  // data-consent="tcf" or "gcm": the adapter for that consent manager's API is a second
+  // small script, loaded only here, that calls spoor('consent', …) as the answers come.
+  const mode = attr('consent')
+  if (mode && mode != 'callback') {
+    const s = d.createElement('script')
+    s.src = base + '/consent/' + mode + '.js'
+    d.head.appendChild(s)
+  }
   for (let i = 0; i < queued.length; i++) spoor.apply(null, queued[i] as unknown as [string, unknown, unknown])
   // Back from the opt-out page (its "back to the site" link): opt out here as well,
   // with a cookie of the site's own, which no third-party cookie policy blocks. The

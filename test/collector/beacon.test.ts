@@ -2,7 +2,7 @@
 import { gzipSync } from 'node:zlib'
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BEACON_BUDGET_BYTES } from '../../collector/beacon.ts'
+import { ADAPTER_BUDGET_BYTES, BEACON_BUDGET_BYTES, CONSENT_ADAPTERS } from '../../collector/beacon.ts'
 import { makeApp, type TestApp } from '../helpers/app.ts'
 
 let t: TestApp
@@ -35,6 +35,23 @@ describe('GET /script.js', () => {
     expect(res.text).toContain('/api/event')
     expect(res.text).toContain('spoor_id')
     expect(res.text).not.toMatch(/:\s*(string|number)\b[,)]/) // no TypeScript left in it
+  })
+})
+
+describe('GET /consent/NAME.js (the adapters data-consent loads)', () => {
+  it.each(CONSENT_ADAPTERS)(`serves %s within its budget of ${ADAPTER_BUDGET_BYTES} bytes gzipped, loadable from other origins`, async (name) => {
+    const res = await request(t.app).get(`/consent/${name}.js`).set('Accept-Encoding', 'identity').expect(200)
+    expect(res.headers['content-type']).toMatch(/application\/javascript/)
+    expect(res.headers['cross-origin-resource-policy']).toBe('cross-origin')
+    expect(res.text).toContain("spoor(\"consent\"")
+    const gz = gzipSync(res.text, { level: 9 }).length
+    expect(gz).toBeGreaterThan(150)
+    expect(gz).toBeLessThanOrEqual(ADAPTER_BUDGET_BYTES)
+  })
+
+  it.each(['nope.js', 'tcf', 'tcf.js.map', '..%2Fscript.js'])('answers %s with a 404 that names the values data-consent takes', async (file) => {
+    const res = await request(t.app).get(`/consent/${file}`).expect(404)
+    expect(res.body.error).toMatch(/data-consent must be "callback" \(the default\), "tcf" or "gcm"/)
   })
 })
 

@@ -120,6 +120,51 @@ describe('rights on the opt-out page', () => {
     expect(audit.length).toBeGreaterThan(0)
   })
 
+  it('says that an opt-out or erasure covers only the visitor id it names, and names it', async () => {
+    const vid = rid()
+    const en = await request(t.app).get(`/optout?lang=en&vid=${vid}`).expect(200)
+    expect(en.text).toContain(`the visitor id ${vid.slice(0, 8)}…`)
+    expect(en.text).toMatch(/An opt-out or an erasure covers the visitor id it names, and nothing else\./)
+    expect(en.text).toMatch(/an earlier opt-out or erasure does not cover those/)
+    const none = await request(t.app).get('/optout?lang=nl').expect(200)
+    expect(none.text).toMatch(/Deze pagina noemt geen bezoekers-id/)
+  })
+
+  it('offers erasure in the same step as the opt-out, checked, and does both', async () => {
+    const vid = rid()
+    await send(t.app, pageview({ vid })).expect(202)
+    await t.flush()
+    const page = await request(t.app).get(`/optout?lang=en&vid=${vid}`).expect(200)
+    expect(page.text).toMatch(/<input type="checkbox" name="erase" value="1" checked> Also erase everything already stored under this visitor id/)
+    const res = await request(t.app).post('/optout').type('form').send({ action: 'optout', erase: '1', vid, lang: 'en' }).expect(303)
+    expect(res.headers.location).toBe(`/optout?lang=en&done=optout&erased=1&vid=${vid}`)
+    const done = await request(t.app).get(res.headers.location!).set('Cookie', 'spoor_optout=1').expect(200)
+    expect(done.text).toContain('you are opted out, and the data stored under this visitor id is erased (1 page views and events)')
+    expect(await t.count('events', 'vid = {vid:String}', { vid })).toBe(0)
+    expect(t.deps.optouts.has(vid)).toBe(true)
+  })
+
+  it('opts out without erasing when the box is unticked', async () => {
+    const vid = rid()
+    await send(t.app, pageview({ vid })).expect(202)
+    await request(t.app).post('/optout').type('form').send({ action: 'optout', vid }).expect(303)
+    expect(await t.count('events', 'vid = {vid:String}', { vid })).toBe(1)
+    expect(t.deps.optouts.has(vid)).toBe(true)
+  })
+
+  it('refuses an erase field other than "1" before changing anything', async () => {
+    const vid = rid()
+    const res = await request(t.app).post('/optout').type('form').send({ action: 'optout', erase: 'yes', vid }).expect(400)
+    expect(res.body.error).toMatch(/erase must be "1"/)
+    expect(t.deps.optouts.has(vid)).toBe(false)
+  })
+
+  it('reads the visitor id from the spoor_id cookie ("<id>.<consent time>") when Spoor shares the site\'s host', async () => {
+    const vid = rid()
+    const page = await request(t.app).get('/optout?lang=en').set('Cookie', `spoor_id=${vid}.tpe8j4`).expect(200)
+    expect(page.text).toContain(`<input type="hidden" name="vid" value="${vid}">`)
+  })
+
   it('refuses erasure without a visitor id, saying where to get one', async () => {
     const res = await request(t.app).post('/optout').type('form').send({ action: 'erase' }).expect(400)
     expect(res.body.error).toMatch(/needs the visitor id/)
