@@ -5,7 +5,8 @@
 //   gtag('consent', 'update', { analytics_storage: 'denied' })   refused or withdrawn
 //   gtag('consent', 'default', …)                                 not an answer: pending
 // A default of "granted" is the site's choice for regions without a consent rule, not
-// the visitor's, so it never counts as consent.
+// the visitor's, so it never counts as consent. A default of "denied" after an update on
+// the same page is taken as a withdrawal: some consent managers' decline handlers send it.
 type Command = ArrayLike<unknown>
 interface GcmWindow extends Window {
   dataLayer?: Command[]
@@ -14,9 +15,15 @@ interface GcmWindow extends Window {
 
 ;((w: GcmWindow) => {
   const layer = (w.dataLayer = w.dataLayer || [])
+  let answered = false
   const see = (c: Command) => {
-    const s = c && c[0] == 'consent' && c[1] == 'update' && (c[2] as { analytics_storage?: string } | undefined)
-    if (s && s.analytics_storage) w.spoor!('consent', s.analytics_storage == 'granted')
+    const s = c && c[0] == 'consent' && (c[2] as { analytics_storage?: string } | undefined)
+    const v = s && s.analytics_storage
+    if (!v) return
+    if (c[1] == 'update') {
+      answered = true
+      w.spoor!('consent', v == 'granted')
+    } else if (answered && v == 'denied') w.spoor!('consent', false)
   }
   for (let i = 0; i < layer.length; i++) see(layer[i]!)
   // gtag.js replaces dataLayer.push with its own when it loads: keep ours in front of

@@ -30,7 +30,7 @@ interface SpoorWindow extends Window {
     const m = d.cookie.match('(?:^|; )' + k + '=([^;]*)')
     return m ? m[1]! : ''
   }
-  const set = (k: string, v: string | number, maxAge: number) => {
+  const set = (k: string, v: string, maxAge: number) => {
     d.cookie = k + '=' + v + ';path=/;max-age=' + Math.floor(maxAge) + ';samesite=lax' + (l.protocol == 'https:' ? ';secure' : '')
   }
   const rid = () => {
@@ -66,16 +66,19 @@ interface SpoorWindow extends Window {
   const track = (type: string, name?: unknown, props?: unknown, domain?: string) => {
     if (!consent || get(OPTOUT)) return
     let [vid, stamp] = get(ID).split('.')
+    let sid = get(SES)
     const now = Date.now() / 1e3
     // A new id when there is none, or when this consent is newer than the one the id was
     // set under (given again after a policy change), or the id carries no consent time (set
-    // before ids were tied to their consent). It is written once and never renewed.
+    // before ids were tied to their consent). It is written once and never renewed. A new
+    // id starts a new visit too.
     if (!stamp || at > parseInt(stamp, 36)) {
       vid = rid()
+      sid = ''
       stamp = ((at || now) | 0).toString(36)
       set(ID, vid + '.' + stamp, parseInt(stamp, 36) + life - now)
     }
-    const sid = get(SES) || rid()
+    sid = sid || rid()
     set(SES, sid, Math.min(1800, parseInt(stamp, 36) + life - now)) // 30 minutes, renewed by every event
     const ids = { site, type, consent: { analytics: true }, vid, sid, id: rid() }
     send(

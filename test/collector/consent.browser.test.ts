@@ -28,7 +28,7 @@ interface Visitor {
   ctx: BrowserContext
   page: Page
   /** Bodies of the POSTs to /api/event, in order. */
-  sent: Array<{ vid: string; url: string; type: string }>
+  sent: Array<{ vid: string; sid: string; url: string; type: string }>
   /** Paths of the consent adapters the beacon loaded. */
   adapters: string[]
 }
@@ -282,10 +282,11 @@ describe.skipIf(chromiumMissing)('consent managers in Chromium', () => {
 
   describe('Google Consent Mode v2 (data-consent="gcm")', () => {
     const open = async (v: Visitor, path = '') => {
+      // The adapter is a second script: wait until it has arrived, and a moment for it to run.
+      const adapter = v.page.waitForResponse((r) => r.url().endsWith('/consent/gcm.js'))
       await v.page.goto(site.url('gcm', path))
-      await v.page.waitForFunction("typeof window.spoor === 'function' && !window.spoor.q")
-      // The adapter is a second script: wait until it has hooked dataLayer.
-      await v.page.waitForFunction("Object.getOwnPropertyDescriptor(window.dataLayer, 'push')?.get !== undefined")
+      await adapter
+      await v.page.waitForTimeout(100)
     }
     const gtag = (v: Visitor, state: 'granted' | 'denied', command = 'update') =>
       v.page.evaluate(`gtag('consent', '${command}', { analytics_storage: '${state}' })`)
@@ -321,10 +322,24 @@ describe.skipIf(chromiumMissing)('consent managers in Chromium', () => {
       await v.ctx.close()
     })
 
+    it('a default of denied after an update on the same page withdraws (what some consent managers send on decline)', async () => {
+      const v = await visitor()
+      await open(v)
+      await gtag(v, 'granted')
+      await waitSent(v, 1)
+      await gtag(v, 'denied', 'default')
+      expect(await spoorCookies(v.ctx)).toEqual([])
+      await v.page.evaluate("history.pushState({}, '', '/gcm/after-decline')")
+      await v.page.waitForTimeout(SETTLE_MS)
+      expect(v.sent).toHaveLength(1)
+      expect(await counted()).toEqual({ '/gcm/': 1 })
+      await v.ctx.close()
+    })
+
     it('an update already on dataLayer before the adapter loaded counts, and later ones are seen after gtag.js replaces dataLayer.push', async () => {
       const v = await visitor()
       // A CMP that restores a stored consent synchronously, before Spoor's scripts run.
-      await v.page.addInitScript("window.dataLayer = [['consent', 'update', { analytics_storage: 'granted' }]]")
+      await v.ctx.addCookies([{ name: 'cmp_gcm', value: 'granted', url: site.url('gcm') }])
       await open(v)
       await waitSent(v, 1)
       // gtag.js does this when it loads: its own push takes over.
@@ -340,6 +355,29 @@ describe.skipIf(chromiumMissing)('consent managers in Chromium', () => {
   })
 
   describe('callback API', () => {
+    it('a consent newer than the one spoor_id was set under starts a new visitor id and a new visit', async () => {
+      const v = await visitor()
+      await v.page.goto(site.url('cc'))
+      await v.page.waitForFunction("typeof window.spoor === 'function' && !window.spoor.q")
+      const given = Date.now() - 60_000
+      await v.page.evaluate(`spoor('consent', true, ${given})`)
+      await waitSent(v, 1)
+      // The same consent again (the next page load): same id, same visit.
+      await v.page.evaluate(`spoor('consent', true, ${given}); history.pushState({}, '', '/cc/same')`)
+      await waitSent(v, 2)
+      // Given again now (the CMP asked again and the visitor said yes).
+      await v.page.evaluate(`spoor('consent', true, Date.now()); history.pushState({}, '', '/cc/again')`)
+      await waitSent(v, 3)
+      const [a, b, c] = v.sent
+      expect(b!.vid).toBe(a!.vid)
+      expect(b!.sid).toBe(a!.sid)
+      expect(c!.vid).not.toBe(a!.vid)
+      expect(c!.sid).not.toBe(a!.sid)
+      expect((await vidCookie(v.ctx))!.value.split('.')[0]).toBe(c!.vid)
+      expect(await counted()).toEqual({ '/cc/': 1, '/cc/same': 1, '/cc/again': 1 })
+      await v.ctx.close()
+    })
+
     it('a consent older than data-consent-days has expired: nothing is sent', async () => {
       const v = await visitor()
       await v.page.goto(site.url('cc'))

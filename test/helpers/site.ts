@@ -3,7 +3,8 @@
 // with a real consent manager wired in as its documentation and Spoor's README say:
 //   /cc/…   vanilla-cookieconsent 3 (banner CMP), callback API: spoor('consent', …)
 //   /tcf/…  a TCF v2.2 CMP built on the IAB's @iabtechlabtcf/cmpapi and core, data-consent="tcf"
-//   /gcm/…  Google Consent Mode v2 through gtag() on dataLayer, data-consent="gcm"
+//   /gcm/…  Google Consent Mode v2 through gtag() on dataLayer, data-consent="gcm" (a cookie
+//           cmp_gcm=granted stands for a stored answer that the page restores on load)
 // ?rev=N is the site's policy revision (the CMP asks again when it changes).
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
@@ -61,7 +62,9 @@ function page(kind: string, path: string, revision: number, spoor: string): stri
     tcf: `<script src="/tcf-cmp.js" data-revision="${revision}" data-days="182"></script>
 <script defer src="${spoor}/script.js" data-site="${SITE}" data-consent="tcf"></script>`,
     gcm: `<script>window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments)}
-gtag('consent', 'default', { ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied', analytics_storage: 'denied' })</script>
+gtag('consent', 'default', { ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied', analytics_storage: 'denied' })
+// A consent manager that restores a stored answer at once, before Spoor's scripts run.
+if (document.cookie.indexOf('cmp_gcm=granted') >= 0) gtag('consent', 'update', { analytics_storage: 'granted' })</script>
 <script defer src="${spoor}/script.js" data-site="${SITE}" data-consent="gcm"></script>`,
   }[kind]
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop ${path}</title>
