@@ -44,6 +44,7 @@ const TEXT = {
     optin: 'Opt back in',
     doneOut: 'Done: you are opted out. We will not count visits from this browser.',
     doneOutErased: (n: number) => `Done: you are opted out, and the data stored under this visitor id is erased (${n} page views and events).`,
+    erasurePending: 'Your erasure is recorded. The database is catching up, so it is carried out within a few minutes; nothing more is collected meanwhile.',
     alsoErase: 'Also erase everything already stored under this visitor id',
     names: (id: string) => `This page is about the visitor id ${id}…, the one this browser had when you followed the link.`,
     namesNone: 'This page names no visitor id (you did not come from the site’s link, or the site never counted you): the opt-out covers this browser through its cookie only.',
@@ -79,6 +80,7 @@ const TEXT = {
     optin: 'Weer aanmelden',
     doneOut: 'Gelukt: u bent afgemeld. Bezoeken vanuit deze browser tellen we niet meer.',
     doneOutErased: (n: number) => `Gelukt: u bent afgemeld, en de gegevens onder deze bezoekers-id zijn gewist (${n} paginaweergaven en gebeurtenissen).`,
+    erasurePending: 'Uw verzoek tot wissen is vastgelegd. De database loopt wat achter, dus het wordt binnen enkele minuten uitgevoerd; intussen wordt niets meer verzameld.',
     alsoErase: 'Wis ook alles wat al onder deze bezoekers-id is opgeslagen',
     names: (id: string) => `Deze pagina gaat over bezoekers-id ${id}…, de id die deze browser had toen u de link volgde.`,
     namesNone: 'Deze pagina noemt geen bezoekers-id (u kwam niet via de link van de site, of de site heeft u nooit geteld): de afmelding geldt dan alleen via het cookie van deze browser.',
@@ -167,6 +169,7 @@ function page(
     done: string | undefined
     erased: number
     alsoErased: boolean
+    erasurePending: boolean
     ipDays: number
     back: { url: string; site: string } | undefined
     organisation: string | null
@@ -180,7 +183,7 @@ function page(
   const switchHref = `/optout?lang=${other}${keep}`
   // Back on the site, the beacon sees #spoor-optout and sets the site's own spoor_optout cookie.
   const backLink = opts.back ? `<p><a id="back" href="${h(opts.back.url + (opts.done === 'optout' ? '#spoor-optout' : ''))}">${h(t.back(opts.back.site))}</a></p>` : ''
-  const done =
+  const done = opts.erasurePending ? (opts.done === 'optout' ? `${t.doneOut} ${t.erasurePending}` : t.erasurePending) :
     opts.done === 'optout' ? (opts.alsoErased ? t.doneOutErased(opts.erased) : t.doneOut) : opts.done === 'optin' ? t.doneIn : opts.done === 'organisation' ? t.doneOrg : opts.done === 'erase' ? t.doneErase(opts.erased) : ''
   // Download and erasure need the visitor id: the beacon adds it to the link.
   const data = opts.vid
@@ -242,7 +245,8 @@ export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pic
     const organisation = ip ? ((await deps.intel.lookupIp(ip, { rdns: false })).company?.name ?? null) : null
     const erased = /^\d{1,9}$/.test(String(req.query.erased)) ? Number(req.query.erased) : 0
     const alsoErased = req.query.erased !== undefined && done === 'optout'
-    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' }).type('html').send(page(lang, { optedOut, vid, done, erased, alsoErased, ipDays: deps.config.ipRetentionDays, back, organisation }))
+    const erasurePending = req.query.erasure === 'pending'
+    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' }).type('html').send(page(lang, { optedOut, vid, done, erased, alsoErased, erasurePending, ipDays: deps.config.ipRetentionDays, back, organisation }))
   })
 
   // 20 a minute per client network: erasure and organisation opt-outs cost work.
@@ -259,9 +263,15 @@ export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pic
     const back = returnUrl(body.return, deps.sites)
     const lang = pickLang(req)
     let erased = 0
+    let pending = false
+    const eraseNow = async (id: string) => {
+      const r = await erase(deps, id, 'visitor')
+      erased = r.events
+      pending = r.status === 'pending'
+    }
     if (action === 'erase') {
       if (!vid) throw new HttpError(400, 'erasure needs the visitor id: follow the opt-out link from the site, or ask the site owner', 'vid')
-      erased = (await erase(deps, vid, 'visitor')).events
+      await eraseNow(vid)
     } else if (action === 'organisation') {
       const ip = clientIp(req)
       const found = ip ? await deps.intel.lookupIp(ip, { rdns: false }) : null
@@ -275,14 +285,14 @@ export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pic
       await recordOptout(req, res, deps, vid, 'page')
       // The page offers erasure in the same step (checked by default): the opt-out stops
       // what comes, the erasure removes what this visitor id already has.
-      if (body.erase === '1' && vid) erased = (await erase(deps, vid, 'visitor')).events
+      if (body.erase === '1' && vid) await eraseNow(vid)
     } else {
       res.clearCookie(OPTOUT_COOKIE, { path: '/' })
       if (vid) await deps.optouts.remove(vid)
       await audit(deps.db, 'optin', vid ? vidHash(vid) : '', 'visitor')
     }
-    const erasedToo = action === 'erase' || (action === 'optout' && body.erase === '1' && vid !== undefined)
-    res.redirect(303, `/optout?lang=${lang}&done=${action}${erasedToo ? `&erased=${erased}` : ''}${vid ? `&vid=${encodeURIComponent(vid)}` : ''}${back ? `&return=${encodeURIComponent(back.url)}` : ''}`)
+    const erasedToo = !pending && (action === 'erase' || (action === 'optout' && body.erase === '1' && vid !== undefined))
+    res.redirect(303, `/optout?lang=${lang}&done=${action}${erasedToo ? `&erased=${erased}` : ''}${pending ? '&erasure=pending' : ''}${vid ? `&vid=${encodeURIComponent(vid)}` : ''}${back ? `&return=${encodeURIComponent(back.url)}` : ''}`)
   })
   return r
 }

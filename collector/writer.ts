@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import type { Db } from '../lib/db.ts'
 import { dayLock } from '../lib/lock.ts'
 import type { Logger } from '../lib/logger.ts'
+import { errorFields } from '../lib/errors.ts'
 import { JOURNAL_TABLES, Journal, type JournalTag, type Segment, type SegmentRows } from './journal.ts'
 import { LineBuffer } from './lines.ts'
 
@@ -79,7 +80,22 @@ interface Pending {
   segment: Segment
   rows: SegmentRows | null
   count: number
+  /** Tables whose rows of this segment are in (or set aside). */
+  done: Set<JournalTag>
 }
+
+/** Rows ClickHouse refused although they parse, with the deduplication token they were sent under. */
+interface Refused {
+  lines: string[]
+  token: string
+}
+
+/**
+ * How many sealed segments a drain passes over when a table refused rows of them that
+ * parse: the rows' fault if a later segment goes in, the table's (or the server's) if
+ * none does. It bounds what a drain sends to a server that refuses everything.
+ */
+const MAX_PASSED_OVER = 3
 
 export class EventWriter {
   // Rows wait in memory as JSON lines, serialised as they arrive (encoding a whole
@@ -102,7 +118,7 @@ export class EventWriter {
   ) {
     this.journal = new Journal(opts.journalDir, opts.journalSync ?? false)
     // What a killed (or cut-off) process left: written first, under the tokens it had.
-    this.sealed = this.journal.leftover().map((segment) => ({ segment, rows: null, count: Journal.countRows(segment) }))
+    this.sealed = this.journal.leftover().map((segment) => ({ segment, rows: null, count: Journal.countRows(segment), done: new Set() }))
     if (this.sealed.length > 0) log.info({ segments: this.sealed.length, rows: this.pending }, 'journal: rows from an earlier run will be written')
   }
 
@@ -178,6 +194,12 @@ export class EventWriter {
    * deletes a segment once all of it is in. Each insert carries the segment's name as
    * its deduplication token: a segment written again after a crash or a lost answer is
    * stored once (the tables keep the last 1,000 tokens).
+   *
+   * Rows ClickHouse cannot parse are set aside whatever the error (see `store`). Rows it
+   * parses but refuses wait, and later segments go ahead of them (at most
+   * MAX_PASSED_OVER): if the table takes one of those, the waiting rows are the rows'
+   * fault and are set aside; if it takes none, the table or the server is at fault and
+   * the drain fails (retried with backoff).
    */
   private async drain(): Promise<void> {
     let wrote = false
@@ -191,19 +213,40 @@ export class EventWriter {
           rows[t] = { count: this.queues[t].count, text: this.queues[t].takeAll() }
           count += rows[t].count
         }
-        this.sealed.push({ segment, rows, count })
+        this.sealed.push({ segment, rows, count, done: new Set() })
       }
-      while (this.sealed.length > 0) {
-        const p = this.sealed[0]!
-        p.rows ??= Journal.read(p.segment)
-        for (const t of TAGS) {
-          const { text, count } = p.rows[t]
-          if (count === 0) continue
-          await this.insert(t, text, count, `${p.segment.name}-${t}`)
-          wrote = true
+      // Tables that took rows in this drain.
+      const takes = new Set<JournalTag>()
+      for (let pass = 0; pass < 2; pass++) {
+        let passedOver = 0
+        for (let i = 0; i < this.sealed.length && passedOver <= MAX_PASSED_OVER; ) {
+          const p = this.sealed[i]!
+          p.rows ??= Journal.read(p.segment)
+          for (const t of TAGS) {
+            const { text, count } = p.rows[t]
+            if (count === 0 || p.done.has(t)) continue
+            const out = await this.store(t, text.split('\n').slice(0, -1), `${p.segment.name}-${t}`, takes)
+            wrote ||= takes.has(t)
+            if (out.waiting.length > 0 && !takes.has(t)) continue
+            // The table takes rows, so what it refused it refused for the rows themselves.
+            for (const w of out.waiting) out.aside.push(...(await this.store(t, w.lines, w.token, takes)).aside)
+            this.setAside(t, out.aside)
+            p.done.add(t)
+          }
+          if (TAGS.every((t) => p.rows![t].count === 0 || p.done.has(t))) {
+            this.journal.remove(p.segment)
+            this.sealed.splice(i, 1)
+          } else {
+            passedOver++
+            i++
+          }
         }
-        this.journal.remove(p.segment)
-        this.sealed.shift()
+        // Again only for rows that waited on a table that has taken others since.
+        if (!this.sealed.some((p) => TAGS.some((t) => waiting(p, t) && takes.has(t)))) break
+      }
+      if (this.sealed.some((p) => TAGS.some((t) => waiting(p, t)))) {
+        const e = this.refusal as { code?: string; type?: string }
+        throw Object.assign(new Error('ClickHouse refused rows that it can parse: the table or the server is at fault'), { code: e.code, type: e.type })
       }
       this.failures = 0
       this.retryAt = 0
@@ -213,9 +256,7 @@ export class EventWriter {
       this.failures++
       const wait = Math.min(MAX_BACKOFF_MS, (this.opts.retryBaseMs ?? 500) * 2 ** this.failures)
       this.retryAt = Date.now() + wait
-      // Code and type only: ClickHouse's message can quote row data (an IP among it).
-      const e = err as { code?: string; type?: string }
-      this.log.error({ code: e.code ?? 'network', type: e.type ?? (err as Error).name, pending: this.pending, journalBytes: this.journal.bytes, retryInMs: wait }, 'insert failed; rows kept in the journal for retry')
+      this.log.error({ ...errorFields(err), pending: this.pending, journalBytes: this.journal.bytes, retryInMs: wait }, 'insert failed; rows kept in the journal for retry')
       throw err
     } finally {
       // Best effort, and only after a write: the inserts are what allocates.
@@ -223,31 +264,56 @@ export class EventWriter {
     }
   }
 
+  /** The last refusal ClickHouse answered, for the log: its code and name, never its text. */
+  private refusal: unknown = null
+
   /**
-   * One table's rows of a segment. ClickHouse refusing the rows themselves (a value it
-   * cannot parse) must not hold up every later segment for ever: the rows are split in
-   * halves until the refused ones are alone, those go to `rejected.jsonl` in the journal
-   * directory (logged, never retried), and the rest is stored. Tokens stay deterministic
-   * (`…-0`, `…-1`), so a replay after a crash splits and deduplicates the same way.
-   * Any other failure (ClickHouse away, a timeout) is thrown: the segment is tried again.
+   * Inserts `lines` (JSON rows of one table) under `token`. When ClickHouse answers with
+   * an error, whatever the error, the rows are split in halves and tried again (tokens
+   * stay deterministic, `…-0` and `…-1`, so a replay after a crash splits and deduplicates
+   * the same way), down to the rows it refuses: `aside`.
+   *
+   * Before a table has taken rows in this drain, a refused part is first parsed alone
+   * (an insert into the table's Null-engine twin, sql/011): rows that parse but are
+   * refused show the table or the server at fault, not the rows, and the part is
+   * returned as `waiting` instead of being split (a server that refuses everything costs
+   * two statements, not two per row). Any failure that is not an answer of ClickHouse's
+   * (unreachable, a connection timeout) is thrown: the segment is tried again.
    */
-  private async insert(tag: JournalTag, text: string, count: number, token: string): Promise<void> {
+  private async store(tag: JournalTag, lines: string[], token: string, takes: Set<JournalTag>): Promise<{ aside: string[]; waiting: Refused[] }> {
     try {
-      await dayLock.run(() => this.db.insertText(JOURNAL_TABLES[tag], text, { insert_deduplication_token: token, deduplicate_blocks_in_dependent_materialized_views: 1 }))
+      await dayLock.run(() => this.db.insertText(JOURNAL_TABLES[tag], `${lines.join('\n')}\n`, { insert_deduplication_token: token, deduplicate_blocks_in_dependent_materialized_views: 1 }))
+      takes.add(tag)
+      return { aside: [], waiting: [] }
     } catch (err) {
-      if (!refusedData(err)) throw err
-      if (count === 1) {
-        appendFileSync(join(this.opts.journalDir, 'rejected.jsonl'), `${tag}${text}`)
-        // Table and error type only: the row can hold an address.
-        this.log.error({ table: JOURNAL_TABLES[tag], type: (err as { type?: string }).type }, 'ClickHouse refused a row; it is kept in the journal directory as rejected.jsonl')
-        return
-      }
-      const lines = text.split('\n').slice(0, -1)
+      if (!answeredByClickHouse(err)) throw err
+      this.refusal = err
+      if (!takes.has(tag) && (await this.parses(tag, lines))) return { aside: [], waiting: [{ lines, token }] }
+      if (lines.length === 1) return { aside: lines, waiting: [] }
       const half = Math.ceil(lines.length / 2)
-      const part = (ls: string[]) => `${ls.join('\n')}\n`
-      await this.insert(tag, part(lines.slice(0, half)), half, `${token}-0`)
-      await this.insert(tag, part(lines.slice(half)), lines.length - half, `${token}-1`)
+      const a = await this.store(tag, lines.slice(0, half), `${token}-0`, takes)
+      const b = await this.store(tag, lines.slice(half), `${token}-1`, takes)
+      return { aside: [...a.aside, ...b.aside], waiting: [...a.waiting, ...b.waiting] }
     }
+  }
+
+  /** Whether ClickHouse parses the rows with the table's column types (nothing is stored). */
+  private async parses(tag: JournalTag, lines: string[]): Promise<boolean> {
+    try {
+      await this.db.insertText(`${JOURNAL_TABLES[tag]}_parse_check`, `${lines.join('\n')}\n`)
+      return true
+    } catch (err) {
+      if (!answeredByClickHouse(err)) throw err
+      return false
+    }
+  }
+
+  /** Rows ClickHouse refused for themselves: kept in the journal directory as rejected.jsonl, never retried. */
+  private setAside(tag: JournalTag, rows: string[]): void {
+    if (rows.length === 0) return
+    appendFileSync(join(this.opts.journalDir, 'rejected.jsonl'), rows.map((r) => `${tag}${r}\n`).join(''))
+    // Code and name only: ClickHouse's message quotes the row, and the row can hold an address.
+    this.log.error({ table: JOURNAL_TABLES[tag], rows: rows.length, ...errorFields(this.refusal) }, 'ClickHouse refused rows; they are kept in the journal directory as rejected.jsonl')
   }
 
   /**
@@ -273,10 +339,16 @@ export class EventWriter {
   }
 }
 
-/** ClickHouse answered and refused the data itself (as opposed to being unreachable or overloaded). */
-function refusedData(err: unknown): boolean {
-  const type = (err as { type?: string }).type ?? ''
-  // Row-level parse errors only: a socket read error, a schema or view mismatch is not the
-  // rows' fault, and setting rows aside for it would drop good events (found in review).
-  return /^(CANNOT_PARSE_|INCORRECT_DATA$|CANNOT_READ_ARRAY_FROM_TEXT$|CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN$|TOO_LARGE_STRING_SIZE$|VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE$)/.test(type)
+/** Rows of table `t` in segment `p` that were read in this drain and are not in yet. */
+function waiting(p: Pending, t: JournalTag): boolean {
+  return p.rows !== null && p.rows[t].count > 0 && !p.done.has(t)
+}
+
+/**
+ * ClickHouse received the insert and answered with an exception (its numeric code and
+ * name), as opposed to not being reached at all (a socket error, a refused connection).
+ */
+function answeredByClickHouse(err: unknown): boolean {
+  const e = err as { code?: unknown; type?: unknown }
+  return typeof e.type === 'string' && typeof e.code === 'string' && /^\d+$/.test(e.code)
 }

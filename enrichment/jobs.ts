@@ -2,6 +2,7 @@
 // ROLE=jobs), never overlap themselves, and are safe to rerun.
 import { schedule, type ScheduledTask } from 'node-cron'
 import type { Db } from '../lib/db.ts'
+import { errorFields } from '../lib/errors.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { Knowledge } from './company.ts'
 import { enrichVisits } from './jobs/enrich-visits.ts'
@@ -19,6 +20,8 @@ export interface JobContext {
   knowledge: Knowledge
   retention: Retention
   formDomainMinVisitors: number
+  /** Writes the collector's journal, in a process that collects (ROLE=all). */
+  flush?: () => Promise<void>
 }
 
 interface JobDef {
@@ -53,7 +56,7 @@ export const JOBS: readonly JobDef[] = [
     name: 'erasure',
     schedule: '* * * * *',
     description: 'finish erasure requests that a restart interrupted',
-    run: (ctx) => resumeErasures(ctx.db, ctx.log, ctx.retention),
+    run: (ctx) => resumeErasures(ctx.db, ctx.log, { ...ctx.retention, flush: ctx.flush }),
   },
   {
     name: 'ip-retention',
@@ -129,7 +132,7 @@ export class Scheduler {
         } catch (err) {
           state.failures++
           state.last_error = (err as Error).message
-          this.log.error({ job: name, attempt: attempt + 1, err: (err as Error).message }, 'job failed')
+          this.log.error({ job: name, attempt: attempt + 1, ...errorFields(err) }, 'job failed')
           if (attempt >= this.retryDelaysMs.length) break
           await new Promise((r) => setTimeout(r, this.retryDelaysMs[attempt]))
         }
@@ -144,7 +147,7 @@ export class Scheduler {
       ?.insert('job_runs', [
         { name, started_at: state.last_run.replace('T', ' ').replace('Z', ''), duration_ms: state.last_duration_ms, rows: state.last_error ? 0 : (state.last_rows ?? 0), error: state.last_error ?? '', failures: state.failures },
       ])
-      .catch((err: Error) => this.log.warn({ job: name, err: err.message }, 'could not record the job run'))
+      .catch((err: unknown) => this.log.warn({ job: name, ...errorFields(err) }, 'could not record the job run'))
     return state
   }
 

@@ -51,7 +51,7 @@ export function asHttpError(err: unknown): HttpError | null {
 
 /** A bug: logged with its stack (the path only: query strings can carry visitor ids; the IP is never logged), answered with a bare 500. */
 export function sendInternalError(log: Logger, err: unknown, req: IncomingMessage, res: ServerResponse): void {
-  log.error({ err, method: req.method, path: (req.url ?? '').split('?')[0] }, 'unhandled error')
+  log.error({ ...errorFields(err), method: req.method, path: (req.url ?? '').split('?')[0] }, 'unhandled error')
   if (res.headersSent) return
   res.statusCode = 500
   res.setHeader('Content-Type', 'application/json; charset=utf-8')
@@ -66,4 +66,16 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     log.debug({ status: httpErr.status, method: req.method, path: req.path, msg: httpErr.message }, 'client error')
     sendHttpError(res, httpErr)
   }
+}
+
+/**
+ * What of an error may be logged. A ClickHouse exception's text quotes the data it
+ * refused (a row with its address, a visitor id in a WHERE): its numeric code and name
+ * only. Anything else is a bug of ours: name, message and stack.
+ */
+export function errorFields(err: unknown): { code?: string; type?: string; err?: { name: string; message: string; stack?: string } } {
+  const e = err as { code?: unknown; type?: unknown; name?: unknown; message?: unknown; stack?: unknown } | null
+  if (e && typeof e.type === 'string' && typeof e.code === 'string' && /^\d+$/.test(e.code)) return { code: e.code, type: e.type }
+  if (e && typeof e.code === 'string' && typeof e.type !== 'string') return { code: e.code }
+  return { err: { name: String(e?.name ?? 'Error'), message: String(e?.message ?? e), stack: typeof e?.stack === 'string' ? e.stack : undefined } }
 }

@@ -1,5 +1,6 @@
 // Parse config, open ClickHouse, migrate, wire the parts, listen (lib/server.ts calls main()).
 // SIGTERM/SIGINT: stop accepting, write every acknowledged event, then exit.
+import { errorFields } from './errors.ts'
 import { randomBytes } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import { buildBeacon } from '../collector/beacon.ts'
@@ -72,7 +73,7 @@ export async function assemble(
   writer.start()
   const scheduler =
     config.role === 'all' || config.role === 'jobs'
-      ? new Scheduler({ db, log, intel, knowledge: intel.parts.knowledge, retention: config, formDomainMinVisitors: config.formDomainMinVisitors }, log)
+      ? new Scheduler({ db, log, intel, knowledge: intel.parts.knowledge, retention: config, formDomainMinVisitors: config.formDomainMinVisitors, flush: () => writer.flush() }, log)
       : null
 
   // Suppressions, learned domains and the directory: every process needs them (the
@@ -81,7 +82,7 @@ export async function assemble(
   const refresh = setInterval(() => {
     const all: Array<Promise<void>> = [sites.refresh(), optouts.refresh()]
     if (++ticks % 6 === 0) all.push(intel.parts.knowledge.refresh(db, MIN_CONFIDENCE))
-    Promise.all(all).catch((err: Error) => log.warn({ err: err.message }, 'refresh of sites, opt-outs or company data failed'))
+    Promise.all(all).catch((err: unknown) => log.warn(errorFields(err), 'refresh of sites, opt-outs or company data failed'))
   }, REFRESH_MS)
   refresh.unref()
 
@@ -103,7 +104,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   const deps = await assemble(config, log)
   deps.scheduler?.start()
   // An erasure a restart interrupted is finished now: none can be in progress in this process yet.
-  if (deps.scheduler) void resumeErasures(deps.db, log, config, 0).catch((err: Error) => log.error({ err: err.message }, 'resuming erasures failed'))
+  if (deps.scheduler) void resumeErasures(deps.db, log, { ...config, flush: () => deps.writer.flush() }, 0).catch((err: unknown) => log.error(errorFields(err), 'resuming erasures failed'))
   const app = createApp(deps)
   const server = await new Promise<Server>((resolve, reject) => {
     const s = createServer(app).listen(config.port, config.host, () => resolve(s))
@@ -150,7 +151,7 @@ export async function main(): Promise<void> {
   try {
     running = await start(config, log)
   } catch (err) {
-    log.fatal({ err: (err as Error).message }, 'Spoor did not start')
+    log.fatal(errorFields(err), 'Spoor did not start')
     process.exit(1)
   }
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -159,7 +160,7 @@ export async function main(): Promise<void> {
       running.stop().then(
         () => process.exit(0),
         (err: Error) => {
-          log.error({ err: err.message }, 'shutdown failed')
+          log.error(errorFields(err), 'shutdown failed')
           process.exit(1)
         },
       )

@@ -24,7 +24,8 @@ interface Plan {
 
 export interface ErasureResult {
   id: string
-  status: 'done'
+  /** pending: recorded, and carried out by the erasure job once ClickHouse takes the collector's journal. */
+  status: 'done' | 'pending'
   events: number
   sessions: number
   days_rebuilt: number
@@ -58,12 +59,20 @@ const BY_VISITOR = [
 
 /** Records a request for `vid` and carries it out. Idempotent: a second request finds nothing left. */
 export async function eraseVisitor(db: Db, log: Logger, vid: string, requestedBy: 'visitor' | 'admin', opts: ErasureOptions): Promise<ErasureResult> {
-  // Opted out first (nothing more is collected), the buffer written, then erased.
+  // Opted out first (nothing more is collected), the request recorded, the buffer
+  // written, then erased.
   await opts.optouts.add(vid)
-  await opts.flush?.()
   const id = randomUUID()
   const now = chTime(new Date())
   await db.insert('erasure_requests', [{ id, vid, vid_hash: vidHash(vid), status: 'pending', plan: '', result: '', requested_by: requestedBy, requested_at: now }])
+  try {
+    await opts.flush?.()
+  } catch {
+    // The visitor's last events may still be in the journal: erasing now would leave
+    // them to arrive afterwards. The erasure job finishes the request once a flush succeeds.
+    log.warn({ erasure: id }, 'erasure recorded; it is carried out once ClickHouse takes the collector\'s journal')
+    return { id, status: 'pending', events: 0, sessions: 0, days_rebuilt: 0 }
+  }
   return runErasure(db, log, id, opts)
 }
 
@@ -155,6 +164,9 @@ export async function resumeErasures(db: Db, log: Logger, opts: Omit<ErasureOpti
     "SELECT id FROM erasure_requests WHERE vid != '' GROUP BY id HAVING max(updated_at) <= now64(3) - toIntervalSecond({s:UInt32})",
     { s: staleSeconds },
   )
+  // The collector's journal first (in a process that has one): a request recorded while
+  // ClickHouse did not take it must not be erased ahead of the visitor's last events.
+  if (stale.length > 0) await opts.flush?.()
   for (const r of stale) await runErasure(db, log, r.id, opts)
   return stale.length
 }

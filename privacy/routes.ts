@@ -51,7 +51,8 @@ export function visitorPrivacyRouter(deps: Deps, cors: express.RequestHandler): 
   r.options('/api/privacy/erase', cors)
   r.post('/api/privacy/erase', cors, eraseLimit, body, async (req, res) => {
     const vid = vidOf((req.body as { vid?: unknown } | undefined)?.vid)
-    res.json(await erase(deps, vid, 'visitor'))
+    const result = await erase(deps, vid, 'visitor')
+    res.status(result.status === 'pending' ? 202 : 200).json(result)
   })
   r.get('/api/privacy/export', exportLimit, async (req, res) => {
     const data = await exported(deps, vidOf(req.query.vid), 'visitor')
@@ -65,7 +66,8 @@ export function adminPrivacyRouter(deps: Deps): Router {
   const r = Router()
   r.post('/api/admin/erase', requireAdmin, express.json({ limit: '4kb' }), async (req, res) => {
     const vid = vidOf((req.body as { vid?: unknown } | undefined)?.vid)
-    res.json(await erase(deps, vid, 'admin'))
+    const result = await erase(deps, vid, 'admin')
+    res.status(result.status === 'pending' ? 202 : 200).json(result)
   })
   r.get('/api/admin/export', requireAdmin, async (req, res) => {
     res.json(await exported(deps, vidOf(req.query.vid), 'admin'))

@@ -1,0 +1,236 @@
+// A row ClickHouse refuses, for whatever reason, must never stop ingestion (review
+// finding: one IPv6 address with a zone id held every later segment for ever), and its
+// error text, which quotes the row, must never reach the log.
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Writable } from 'node:stream'
+import { pino } from 'pino'
+import request from 'supertest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { plainAddress } from '../../collector/ip.ts'
+import { type EventRow, EventWriter, type FormRow, type IpRow } from '../../collector/writer.ts'
+import { createApp } from '../../lib/app.ts'
+import type { Db } from '../../lib/db.ts'
+import { journalDir, makeApp, pageview, rid, send, type TestApp } from '../helpers/app.ts'
+
+let t: TestApp
+beforeAll(async () => {
+  t = await makeApp({ TRUST_PROXY: 'loopback' })
+})
+afterAll(async () => {
+  await t.close()
+})
+
+/** A logger whose lines are kept, to search them. */
+function capturingLogger() {
+  const lines: string[] = []
+  const log = pino({ level: 'info' }, new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) }))
+  return { log, text: () => lines.join('') }
+}
+
+const writerOptions = (dir: string) => ({ flushIntervalMs: 60_000, flushMaxRows: 10_000, journalDir: dir, journalMaxBytes: 10_000_000 })
+
+describe('addresses are canonical before they go anywhere', () => {
+  it.each([
+    ['fe80::1%eth0', 'fe80::1'],
+    ['2a02:a210::1%0', '2a02:a210::1'],
+    ['2A02:A210:0:0:0:0:0:1', '2a02:a210::1'],
+    ['[2a02:a210::1]:443', '2a02:a210::1'],
+    ['::FFFF:102:304', '1.2.3.4'],
+    ['::ffff:1.2.3.4', '1.2.3.4'],
+    ['1.2.3.4:8080', '1.2.3.4'],
+    ['01.2.3.4', ''],
+    ['unknown', ''],
+    ['fe80::1%', ''],
+  ])('%s becomes "%s"', (raw, canonical) => {
+    expect(plainAddress(raw)).toBe(canonical)
+  })
+
+  it('an IPv6 address with a zone id in X-Forwarded-For is stored in its canonical form, and ingestion goes on', async () => {
+    const a = pageview()
+    const b = pageview()
+    await send(t.app, a, { 'X-Forwarded-For': 'fe80::1%eth0' }).expect(202)
+    await send(t.app, b, { 'X-Forwarded-For': '2A02:A210::1%0' }).expect(202)
+    await t.flush()
+    const rows = await t.db.query<{ vid: string; ip: string }>('SELECT vid, toString(ip) AS ip FROM visit_ips WHERE vid IN {v:Array(String)} ORDER BY ip', { v: [a.vid, b.vid] })
+    expect(rows.map((r) => r.ip).sort()).toEqual(['2a02:a210::1', 'fe80::1'])
+    expect(await t.count('events', 'event_id IN {ids:Array(String)}', { ids: [a.id, b.id] })).toBe(2)
+  })
+})
+
+describe('a row ClickHouse refuses is set aside, whatever the error', () => {
+  const base = {
+    e: (): EventRow => ({
+      event_id: rid(), site: 'example.com', ts: '2026-12-01 10:00:00.000', type: 'pageview', name: '', vid: rid(), sid: rid(), hostname: 'example.com',
+      path: '/', query: '', title: '', referrer_source: '', utm_source: '', utm_medium: '', utm_campaign: '', utm_content: '', utm_term: '',
+      browser: '', browser_version: '', os: '', os_version: '', device: '', screen: 0, country: '', city: '', props: {},
+    }),
+    i: (): IpRow => ({ site: 'example.com', sid: rid(), vid: rid(), ip: '203.0.113.9', ts: '2026-12-01 10:00:00' }),
+    f: (): FormRow => ({ site: 'example.com', network: '203.0.113.0/24', vid: rid(), domain: 'acme.example', ts: '2026-12-01 10:00:00' }),
+  }
+  const tables = { e: 'events', i: 'visit_ips', f: 'form_domains' } as const
+
+  /** A value of the column's type that the type cannot hold. Text columns hold any JSON value as text. */
+  const poisonFor = (type: string): unknown => (type.startsWith('Map') ? 'not a map' : /String/.test(type) ? { not: ['text'] } : type === 'IPv6' ? '2a02:a210::1%0' : 'not a value')
+
+  it('for every column of every table the collector writes: the rest is stored, the refused rows kept in rejected.jsonl, nothing waits', async () => {
+    const dir = journalDir()
+    const { log, text } = capturingLogger()
+    const writer = new EventWriter(t.db, writerOptions(dir), log)
+    const poisoned: Array<{ tag: 'e' | 'i' | 'f'; column: string; type: string; marker: string }> = []
+    const good: Array<{ tag: 'e' | 'i' | 'f'; marker: string }> = []
+    for (const tag of ['e', 'i', 'f'] as const) {
+      const cols = await t.db.query<{ name: string; type: string }>('SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = {t:String} ORDER BY position', { t: tables[tag] })
+      expect(cols.length).toBeGreaterThan(3)
+      for (const { name, type } of cols) {
+        const row = base[tag]() as unknown as Record<string, unknown>
+        row[name] = poisonFor(type)
+        // The vid marks the row (in the vid column's own case, the event id or sid does).
+        const marker = rid()
+        if (name !== 'vid') row.vid = marker
+        else if (tag === 'e') row.event_id = marker
+        else if (tag === 'i') row.sid = marker
+        else row.network = marker
+        poisoned.push({ tag, column: name, type, marker })
+        const ok = base[tag]() as unknown as Record<string, unknown>
+        const okMarker = rid()
+        ok.vid = okMarker
+        good.push({ tag, marker: okMarker })
+        for (const r of [row, ok]) {
+          if (tag === 'e') await writer.push(r as unknown as EventRow, null)
+          else if (tag === 'i') await writer.push(base.e(), r as unknown as IpRow)
+          else await writer.pushForm(r as unknown as FormRow)
+        }
+      }
+    }
+    await writer.flush()
+    expect(writer.pending).toBe(0)
+    // Every good row is stored.
+    for (const tag of ['e', 'i', 'f'] as const) {
+      const markers = good.filter((g) => g.tag === tag).map((g) => g.marker)
+      expect(await t.count(tables[tag], 'vid IN {m:Array(String)}', { m: markers })).toBe(markers.length)
+    }
+    // Every poisoned row is either stored (text columns take any value) or set aside, never both, never lost.
+    const rejected = existsSync(join(dir, 'rejected.jsonl')) ? readFileSync(join(dir, 'rejected.jsonl'), 'utf8') : ''
+    for (const p of poisoned) {
+      const keyCol = p.column !== 'vid' ? 'vid' : p.tag === 'e' ? 'event_id' : p.tag === 'i' ? 'sid' : 'network'
+      const stored = await t.count(tables[p.tag], '{c:Identifier} = {m:String}', { c: keyCol, m: p.marker })
+      const setAside = rejected.includes(p.marker)
+      expect({ column: `${p.tag}.${p.column}`, outcome: stored + Number(setAside) }).toEqual({ column: `${p.tag}.${p.column}`, outcome: 1 })
+      // A column that is not text refuses a value of the wrong kind.
+      if (!/String/.test(p.type)) expect({ column: `${p.tag}.${p.column} (${p.type})`, setAside }).toEqual({ column: `${p.tag}.${p.column} (${p.type})`, setAside: true })
+    }
+    // The log names the error, never quotes the rows (an address among them).
+    expect(text()).toMatch(/"type":"[A-Z_]+"/)
+    expect(text()).not.toMatch(/2a02:a210|not a value|not a map/)
+    // The next segment goes through as usual.
+    const later = pageview()
+    await send(createApp({ ...t.deps, writer }), later).expect(202)
+    await writer.flush()
+    expect(await t.count('events', 'event_id = {id:String}', { id: later.id })).toBe(1)
+    await writer.close()
+  }, 60_000)
+
+  it('a table that refuses every row (the server, not the rows) sets nothing aside and keeps the rows for a retry', async () => {
+    const dir = journalDir()
+    let refuse = true
+    const refusing: Db = {
+      ...t.db,
+      insertText: async (table, text, settings) => {
+        // The tables themselves refuse; their Null-engine twins (parse only) do not.
+        if (refuse && !table.endsWith('_parse_check')) throw Object.assign(new Error('Table default.events is read-only'), { code: '242', type: 'TABLE_IS_READ_ONLY' })
+        return t.db.insertText(table, text, settings)
+      },
+    }
+    const writer = new EventWriter(refusing, { ...writerOptions(dir), retryBaseMs: 10 }, pino({ level: 'silent' }))
+    const app = createApp({ ...t.deps, writer })
+    const evs = Array.from({ length: 12 }, () => pageview())
+    for (const ev of evs.slice(0, 6)) await send(app, ev).expect(202)
+    await expect(writer.flush()).rejects.toThrow()
+    for (const ev of evs.slice(6)) await send(app, ev).expect(202)
+    await expect(writer.flush()).rejects.toThrow()
+    expect(writer.pending).toBe(24) // 12 events and their 12 address rows
+    expect(existsSync(join(dir, 'rejected.jsonl'))).toBe(false)
+    refuse = false
+    await writer.flush()
+    expect(writer.pending).toBe(0)
+    expect(await t.count('events', 'event_id IN {ids:Array(String)}', { ids: evs.map((e) => e.id) })).toBe(12)
+    await writer.close()
+  })
+
+  it('a segment of one row ClickHouse cannot parse is set aside at once: no other row is needed to judge it', async () => {
+    const dir = journalDir()
+    const writer = new EventWriter(t.db, writerOptions(dir), pino({ level: 'silent' }))
+    const bad = { ...base.e(), ts: 'not a time' }
+    await writer.push(bad, null)
+    await writer.flush()
+    expect(writer.pending).toBe(0)
+    expect(readFileSync(join(dir, 'rejected.jsonl'), 'utf8')).toContain(bad.event_id)
+    await writer.close()
+  })
+
+  it('rows that parse but are refused wait while the table takes nothing, and are set aside once it takes a later segment', async () => {
+    const dir = journalDir()
+    // A row the table refuses for itself although it parses (as a view downstream might).
+    let refuseMarked = true
+    const picky: Db = {
+      ...t.db,
+      insertText: async (table, text, settings) => {
+        if (refuseMarked && table === 'events' && text.includes('"refuse-me"')) throw Object.assign(new Error('refused by a view'), { code: '36', type: 'BAD_ARGUMENTS' })
+        return t.db.insertText(table, text, settings)
+      },
+    }
+    const writer = new EventWriter(picky, writerOptions(dir), pino({ level: 'silent' }))
+    const odd = { ...base.e(), name: 'refuse-me' }
+    await writer.push(odd, null)
+    await expect(writer.flush()).rejects.toThrow(/table or the server/)
+    expect(writer.pending).toBe(1)
+    const ev = pageview()
+    await send(createApp({ ...t.deps, writer }), ev).expect(202)
+    await writer.flush()
+    expect(writer.pending).toBe(0)
+    expect(await t.count('events', 'event_id = {id:String}', { id: ev.id })).toBe(1)
+    expect(readFileSync(join(dir, 'rejected.jsonl'), 'utf8')).toContain(odd.event_id)
+    refuseMarked = false
+    await writer.close()
+  })
+})
+
+describe('the parse-check twins (sql/011)', () => {
+  it.each(['events', 'visit_ips', 'form_domains'])('%s_parse_check has the columns of %s, in order and type', async (table) => {
+    const cols = (name: string) => t.db.query<{ name: string; type: string }>('SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = {t:String} ORDER BY position', { t: name })
+    const [src, twin] = await Promise.all([cols(table), cols(`${table}_parse_check`)])
+    expect(src.length).toBeGreaterThan(3)
+    expect(twin).toEqual(src)
+  })
+})
+
+describe('erasure does not depend on a flush succeeding', () => {
+  it('answers 202 pending while ClickHouse does not take the journal, and the erasure job finishes it once it does', async () => {
+    const vid = rid()
+    await send(t.app, pageview({ vid })).expect(202)
+    await t.flush()
+    let refuse = true
+    const failing: Db = {
+      ...t.db,
+      insertText: async (table, text, settings) => {
+        if (refuse) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })
+        return t.db.insertText(table, text, settings)
+      },
+    }
+    const writer = new EventWriter(failing, { ...writerOptions(journalDir()), retryBaseMs: 10 }, pino({ level: 'silent' }))
+    const app = createApp({ ...t.deps, writer })
+    // A last page view still in the journal when the visitor asks for erasure.
+    await send(app, pageview({ vid, url: 'https://example.com/last' })).expect(202)
+    const res = await request(app).post('/api/privacy/erase').set('Content-Type', 'text/plain').send(JSON.stringify({ vid })).expect(202)
+    expect(res.body.status).toBe('pending')
+    expect(t.deps.optouts.has(vid)).toBe(true)
+    // ClickHouse takes the journal again; the job (every minute, for requests idle 2 minutes) runs.
+    refuse = false
+    const { resumeErasures } = await import('../../privacy/erasure.ts')
+    expect(await resumeErasures(t.db, pino({ level: 'silent' }), { rawRetentionDays: 180, flush: () => writer.flush() }, 0)).toBe(1)
+    expect(await t.count('events', 'vid = {vid:String}', { vid })).toBe(0)
+    expect(await t.count('erasure_requests', "vid != ''")).toBe(0)
+    await writer.close()
+  })
+})
