@@ -4,7 +4,7 @@ import express, { type Request, type Response, Router } from 'express'
 import type { Config } from '../lib/config.ts'
 import { HttpError } from '../lib/errors.ts'
 import { escapeHtml as h } from '../lib/html.ts'
-import { isOwnOrigin } from '../lib/origin.ts'
+import { isOwnOrigin, servedOverHttps } from '../lib/origin.ts'
 import { perMinute } from '../lib/rate-limit.ts'
 import type { Sites } from '../lib/sites.ts'
 import { isToken, TOKEN_RULE } from './body.ts'
@@ -123,26 +123,30 @@ function cookieVid(req: Request): string | undefined {
  * Safari and Firefox do not, which is why the visitor id list and the site's own
  * spoor_optout cookie exist).
  */
-export async function recordOptout(req: Request, res: Response, deps: { optouts: Optouts; db: Db }, vid: string | undefined, via: 'beacon' | 'page'): Promise<void> {
+export async function recordOptout(req: Request, res: Response, deps: { optouts: Optouts; db: Db; config: Pick<Config, 'publicUrl'> }, vid: string | undefined, via: 'beacon' | 'page'): Promise<void> {
   // Not HttpOnly: when Spoor shares the site's host, the beacon must see it (and may set it).
-  res.cookie(OPTOUT_COOKIE, '1', { maxAge: OPTOUT_MAX_AGE_MS, httpOnly: false, sameSite: req.secure ? 'none' : 'lax', secure: req.secure, path: '/' })
+  const secure = servedOverHttps(req, deps.config.publicUrl)
+  res.cookie(OPTOUT_COOKIE, '1', { maxAge: OPTOUT_MAX_AGE_MS, httpOnly: false, sameSite: secure ? 'none' : 'lax', secure, path: '/' })
   if (vid) await deps.optouts.add(vid)
   await audit(deps.db, 'optout', vid ? vidHash(vid) : '', 'visitor', { via })
 }
 
 /**
- * A page to return to (the privacy policy): on a registered site, or a path on
- * Spoor's own host (the demo). Anything else is ignored: never an open redirect.
+ * A page to return to (the privacy policy): on a registered site, or on Spoor's own
+ * origin (the demo). Resolved with the URL parser against PUBLIC_URL, as a browser
+ * would: "/\t/evil.example/" is "//evil.example/" to a browser (tabs and line breaks
+ * are dropped, "\" is "/"), so such characters refuse the value. Anything else is
+ * ignored: never an open redirect.
  */
-function returnUrl(v: unknown, sites: Sites): { url: string; site: string } | undefined {
-  if (typeof v !== 'string' || v.length > 2048) return undefined
-  if (/^\/(?![/\\])/.test(v)) return { url: v, site: v.split(/[?#]/)[0]! }
-  if (!/^https?:\/\//i.test(v) || !URL.canParse(v)) return undefined
-  const u = new URL(v)
-  const site = sites.siteForHost(u.hostname)
-  if (!site) return undefined
+function returnUrl(v: unknown, sites: Sites, publicUrl: string): { url: string; site: string } | undefined {
+  if (typeof v !== 'string' || v.length > 2048 || /[\u0000-\u001f\u007f\\]/.test(v)) return undefined
+  if (!URL.canParse(v, publicUrl)) return undefined
+  const u = new URL(v, publicUrl)
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined
   u.hash = ''
-  return { url: u.href, site }
+  if (u.origin === new URL(publicUrl).origin) return { url: u.pathname + u.search, site: u.pathname }
+  const site = sites.siteForHost(u.hostname)
+  return site ? { url: u.href, site } : undefined
 }
 
 /**
@@ -239,7 +243,7 @@ export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pic
     const vid = vidFrom(req.query.vid) ?? cookieVid(req)
     const optedOut = req.cookies?.[OPTOUT_COOKIE] === '1' || (vid !== undefined && deps.optouts.has(vid))
     const done = typeof req.query.done === 'string' ? req.query.done : undefined
-    const back = returnUrl(req.query.return, deps.sites)
+    const back = returnUrl(req.query.return, deps.sites, deps.config.publicUrl)
     // The address is looked up here and forgotten: it is neither stored nor logged.
     const ip = clientIp(req)
     const organisation = ip ? ((await deps.intel.lookupIp(ip, { rdns: false })).company?.name ?? null) : null
@@ -260,7 +264,7 @@ export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pic
     if (body.vid !== undefined && vidFrom(body.vid) === undefined) throw new HttpError(400, `vid ${TOKEN_RULE}`, 'vid')
     if (body.erase !== undefined && body.erase !== '1') throw new HttpError(400, 'erase must be "1" or left out', 'erase')
     const vid = vidFrom(body.vid) ?? cookieVid(req)
-    const back = returnUrl(body.return, deps.sites)
+    const back = returnUrl(body.return, deps.sites, deps.config.publicUrl)
     const lang = pickLang(req)
     let erased = 0
     let pending = false

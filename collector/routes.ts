@@ -23,7 +23,7 @@ import type { Logger } from '../lib/logger.ts'
 const MAX_BODY = 16 * 1024
 
 export interface CollectorDeps extends PipelineDeps {
-  config: PipelineDeps['config'] & Pick<Config, 'collectLimitPerMinute'>
+  config: PipelineDeps['config'] & Pick<Config, 'collectLimitPerMinute' | 'publicUrl'>
   publicHost: string
   db: Db
   beacon: Beacon

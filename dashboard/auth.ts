@@ -7,6 +7,7 @@ import express, { type NextFunction, type Request, type Response, Router } from 
 import { z } from 'zod'
 import type { Db } from '../lib/db.ts'
 import { HttpError } from '../lib/errors.ts'
+import { servedOverHttps } from '../lib/origin.ts'
 import { perMinute } from '../lib/rate-limit.ts'
 
 export type Role = 'admin' | 'viewer'
@@ -55,8 +56,16 @@ export class Users {
     return rows[0] ?? null
   }
 
+  /**
+   * Creates a user or sets its password and role. A new password ends the user's
+   * sessions: whoever logged in with the old one (perhaps the reason for the reset) is out.
+   * The same password again (ADMIN_PASSWORD at every start) keeps them.
+   */
   async upsert(email: string, password: string, role: Role): Promise<void> {
-    await this.db.insert('users', [{ email: email.toLowerCase(), password_hash: await hashPassword(password), role, deleted: 0 }])
+    const before = await this.find(email)
+    const same = before !== null && (await verifyPassword(password, before.password_hash))
+    await this.db.insert('users', [{ email: email.toLowerCase(), password_hash: same ? before.password_hash : await hashPassword(password), role, deleted: 0 }])
+    if (before && !same) await this.db.command('DELETE FROM auth_sessions WHERE email = {email:String}', { email: before.email })
   }
 
   async list(): Promise<User[]> {
@@ -112,7 +121,7 @@ export function requireSession(users: Users) {
 
 const LoginBody = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1000) })
 
-export function authRouter(deps: { users: Users; sessionHours: number }): Router {
+export function authRouter(deps: { users: Users; sessionHours: number; publicUrl: string }): Router {
   const r = Router()
   // 10 attempts per minute per client network: enough for a person, too few to guess.
   const limiter = perMinute(10, 'login attempts')
@@ -127,7 +136,7 @@ export function authRouter(deps: { users: Users; sessionHours: number }): Router
     const old = req.cookies?.[SESSION_COOKIE]
     if (typeof old === 'string' && old.length < 100) await deps.users.endSession(old)
     const { token, expires } = await deps.users.createSession(user.email, deps.sessionHours)
-    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: req.secure, expires, path: '/' })
+    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: servedOverHttps(req, deps.publicUrl), expires, path: '/' })
     res.json({ email: user.email, role: user.role })
   })
 

@@ -92,7 +92,7 @@ export function createApp(deps: AppDeps): App {
     if (config.demo) app.use(demoRouter())
   }
   if (serves) {
-    app.use(authRouter({ users: deps.users, sessionHours: config.sessionHours }))
+    app.use(authRouter({ users: deps.users, sessionHours: config.sessionHours, publicUrl: config.publicUrl }))
     const authed = express.Router()
     authed.use('/api', requireSession(deps.users), csrfGuard(config.publicUrl))
     authed.get('/api/me', (req, res) => void res.json(req.user))

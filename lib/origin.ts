@@ -26,3 +26,12 @@ export const parseOrigin = memoize(5000, (origin: string): { hostname: string; h
   const u = new URL(origin)
   return { hostname: u.hostname, host: u.host }
 })
+
+/**
+ * Whether cookies must be Secure: the request came over TLS, or Spoor's public address is
+ * https (behind a proxy that terminates TLS without TRUST_PROXY, req.secure is false
+ * although every browser reaches Spoor over https).
+ */
+export function servedOverHttps(req: { secure: boolean }, publicUrl: string): boolean {
+  return req.secure || publicUrl.startsWith('https:')
+}

@@ -89,6 +89,26 @@ describe('POST /optout', () => {
     expect(page.text).toContain('Back to example.com')
   })
 
+  it.each([
+    ['a tab', '/%09/evil.example/'],
+    ['a line feed', '/%0A/evil.example/'],
+    ['a carriage return', '/%0D/evil.example/'],
+    ['a backslash', '/%5Cevil.example/'],
+    ['a scheme-relative URL', '//evil.example/'],
+    ['a scheme without slashes', 'https:evil.example'],
+    ['javascript:', 'javascript:alert(1)'],
+  ])('never links back to another origin hidden in the return address (%s)', async (_name, ret) => {
+    const page = await request(t.app).get(`/optout?return=${ret}`).expect(200)
+    expect(page.text).not.toContain('id="back"')
+    expect(page.text.toLowerCase()).not.toContain('evil.example')
+    expect(page.text).not.toContain('javascript:')
+  })
+
+  it('links back to a path of Spoor\'s own (the demo)', async () => {
+    const page = await request(t.app).get('/optout?return=%2Fdemo%3Fa%3D1').expect(200)
+    expect(page.text).toContain('<a id="back" href="/demo?a=1">')
+  })
+
   it('never links back to a site that is not registered (no open redirect)', async () => {
     const page = await request(t.app).get('/optout?return=https%3A%2F%2Fevil.example.net%2F').expect(200)
     expect(page.text).not.toContain('evil.example.net')

@@ -197,7 +197,7 @@ describe('a row ClickHouse refuses is set aside, whatever the error', () => {
 })
 
 describe('the parse-check twins (sql/011)', () => {
-  it.each(['events', 'visit_ips', 'form_domains'])('%s_parse_check has the columns of %s, in order and type', async (table) => {
+  it.each(['events', 'visit_ips', 'form_domains'])('%s_parse_check has the columns of its table, in order and type', async (table) => {
     const cols = (name: string) => t.db.query<{ name: string; type: string }>('SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = {t:String} ORDER BY position', { t: name })
     const [src, twin] = await Promise.all([cols(table), cols(`${table}_parse_check`)])
     expect(src.length).toBeGreaterThan(3)

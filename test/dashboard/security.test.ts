@@ -123,4 +123,32 @@ describe('cross-site request forgery', () => {
     await sales.get('/api/me').expect(401)
     await admin.delete('/api/users/admin@example.com').expect(400)
   })
+
+  it('a new password set by an admin ends that user\'s sessions; the same password again (ADMIN_PASSWORD at start) keeps them', async () => {
+    const admin = await t.login()
+    await admin.post('/api/users').send({ email: 'reset@example.com', password: 'first password', role: 'viewer' }).expect(201)
+    const user = await t.login(t.app, { email: 'reset@example.com', password: 'first password' })
+    await user.get('/api/me').expect(200)
+    await t.deps.users.upsert('reset@example.com', 'first password', 'viewer')
+    await user.get('/api/me').expect(200)
+    await admin.post('/api/users').send({ email: 'reset@example.com', password: 'second password', role: 'viewer' }).expect(201)
+    await user.get('/api/me').expect(401)
+    await t.login(t.app, { email: 'reset@example.com', password: 'second password' })
+  })
+})
+
+describe('cookies over https', () => {
+  it('are Secure whenever PUBLIC_URL is https, also when the request reached Spoor over plain http (a proxy without TRUST_PROXY)', async () => {
+    // chDB opens one data directory per process: this app replaces the file's app (closed by afterAll).
+    await t.close()
+    t = await makeApp({ PUBLIC_URL: 'https://stats.example.com' })
+    const s = t
+    {
+      const login = await request(s.app).post('/api/login').send({ email: 'admin@example.com', password: 'correct horse battery' }).expect(200)
+      expect(String(login.headers['set-cookie'])).toMatch(/spoor_session=[^;]+;.*Secure/)
+      const optout = await request(s.app).post('/api/optout').set('Content-Type', 'application/json').send({ site: 'example.com' }).expect(202)
+      expect(String(optout.headers['set-cookie'])).toMatch(/spoor_optout=1;.*Secure/)
+      expect(String(optout.headers['set-cookie'])).toMatch(/SameSite=None/)
+    }
+  })
 })
