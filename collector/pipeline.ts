@@ -22,10 +22,11 @@ export const DROP_REASONS = ['opted_out', 'gpc', 'dnt', 'bot', 'duplicate', 'fre
 export type DropReason = (typeof DROP_REASONS)[number]
 
 /** Rejected events get an error the sender can act on. */
-export type RejectReason = 'unknown_site' | 'wrong_origin' | 'no_consent' | 'overloaded' | 'not_journaled'
+export type RejectReason = 'unknown_site' | 'wrong_origin' | 'wrong_page' | 'no_consent' | 'overloaded' | 'not_journaled'
 export const REJECT_REASONS: Record<RejectReason, { status: number; message: string; field?: string; headers?: Record<string, string> }> = {
   unknown_site: { status: 403, message: 'site is not registered with this Spoor server', field: 'site' },
   wrong_origin: { status: 403, message: 'the page origin does not belong to this site' },
+  wrong_page: { status: 403, message: 'the page URL does not belong to this site (its host must be the site or one of its subdomains)', field: 'url' },
   no_consent: { status: 403, message: 'analytics consent is required: send consent.analytics = true only after the visitor agreed', field: 'consent' },
   overloaded: { status: 503, message: 'the collector is catching up; retry later', headers: { 'Retry-After': '5' } },
   not_journaled: { status: 503, message: 'the event could not be recorded; retry later', headers: { 'Retry-After': '5' } },
@@ -82,9 +83,13 @@ const knownSite: Step = (ctx, { sites }) => {
 }
 
 // Browsers send Origin with every cross-site POST. A page of another site must not
-// count for this one; the Spoor server's own pages (the demo) may.
+// count for this one; the Spoor server's own pages (the demo) may. The page URL must
+// belong to the site too: without an Origin (a script, not a browser), any URL was
+// counted as a page of the site.
 const rightOrigin: Step = (ctx) => {
   const { origin, ownHost } = ctx.in
+  const page = ctx.in.body.url
+  if (!hostBelongsToSite(page.hostname, ctx.site) && !isOwnHost(page.host, ownHost, ctx.in.publicHost)) return reject('wrong_page')
   if (!origin) return undefined
   const u = parseOrigin(origin)
   if (!u) return reject('wrong_origin')

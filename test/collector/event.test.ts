@@ -124,6 +124,21 @@ describe('sites and origins', () => {
     expect(await stored()).toBe(0)
   })
 
+  it('refuses a page URL of another host for a registered site, also without an Origin header (a script, not a browser)', async () => {
+    const res = await send(t.app, pageview({ url: 'https://attacker.example/x' })).expect(403)
+    expect(res.body).toMatchObject({ field: 'url' })
+    expect(res.body.error).toMatch(/page URL does not belong to this site/)
+    await send(t.app, pageview({ url: 'https://example.com.attacker.example/' })).expect(403)
+    await send(t.app, pageview({ url: 'https://shop.example.org/' })).expect(403)
+    expect(await stored()).toBe(0)
+  })
+
+  it('accepts a page URL of the site or a subdomain, in any case', async () => {
+    await send(t.app, pageview({ url: 'https://WWW.Example.com/a' })).expect(202)
+    await send(t.app, pageview({ url: 'https://blog.example.com/b' })).expect(202)
+    expect(await stored()).toBe(2)
+  })
+
   it('accepts a page of the site or a subdomain of it', async () => {
     await send(t.app, pageview(), { Origin: 'https://example.com' }).expect(202)
     await send(t.app, pageview(), { Origin: 'https://blog.example.com' }).expect(202)
