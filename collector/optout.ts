@@ -123,12 +123,24 @@ function cookieVid(req: Request): string | undefined {
  * Safari and Firefox do not, which is why the visitor id list and the site's own
  * spoor_optout cookie exist).
  */
-export async function recordOptout(req: Request, res: Response, deps: { optouts: Optouts; db: Db; config: Pick<Config, 'publicUrl'> }, vid: string | undefined, via: 'beacon' | 'page'): Promise<void> {
+export async function recordOptout(
+  req: Request,
+  res: Response,
+  deps: { optouts: Optouts; db: Db; config: Pick<Config, 'publicUrl'>; writer: Pick<EventWriter, 'flush'> },
+  vid: string | undefined,
+  via: 'beacon' | 'page',
+): Promise<void> {
   // Not HttpOnly: when Spoor shares the site's host, the beacon must see it (and may set it).
   const secure = servedOverHttps(req, deps.config.publicUrl)
   res.cookie(OPTOUT_COOKIE, '1', { maxAge: OPTOUT_MAX_AGE_MS, httpOnly: false, sameSite: secure ? 'none' : 'lax', secure, path: '/' })
-  if (vid) await deps.optouts.add(vid)
-  await audit(deps.db, 'optout', vid ? vidHash(vid) : '', 'visitor', { via })
+  if (!vid) return
+  // Only an id that was stored goes on the list (its last events may still be in the
+  // journal: written first). Nothing is recorded of one that never was, not even in the
+  // audit log: a stream of random ids must not grow anything.
+  await deps.writer.flush().catch(() => {})
+  if (!(await deps.optouts.seen(vid))) return
+  await deps.optouts.add(vid)
+  await audit(deps.db, 'optout', vidHash(vid), 'visitor', { via })
 }
 
 /**

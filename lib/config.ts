@@ -102,6 +102,9 @@ const schema = z.object({
   // Events a minute from one client network (/24 or /48) before the collector answers
   // 429: 50 a second, far beyond a company's staff browsing one site, far below a flood.
   COLLECT_LIMIT_PER_MINUTE: int(3000, 1, 10_000_000),
+  // New opt-out list entries an hour, all processes together: far above people clicking
+  // an opt-out link, and at most 9.6 M entries in the list's 400 days.
+  OPTOUT_MAX_PER_HOUR: int(1000, 1, 1_000_000),
   // Company recognition (enrichment/).
   MAXMIND_DB_PATHS: list,
   // country (8 MB, the default), city (134 MB in memory), or off; see enrichment/sources/dbip.ts.
@@ -148,6 +151,7 @@ export type Config = Readonly<{
   journalSync: boolean
   sessionHours: number
   collectLimitPerMinute: number
+  optoutMaxPerHour: number
   maxmindDbPaths: readonly string[]
   dbip: 'country' | 'city' | 'off'
   rdns: boolean
@@ -204,6 +208,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     journalSync: e.JOURNAL_SYNC,
     sessionHours: e.SESSION_HOURS,
     collectLimitPerMinute: e.COLLECT_LIMIT_PER_MINUTE,
+    optoutMaxPerHour: e.OPTOUT_MAX_PER_HOUR,
     maxmindDbPaths: Object.freeze(e.MAXMIND_DB_PATHS),
     dbip: e.DBIP ?? (e.DBIP_CITY === undefined ? 'country' : e.DBIP_CITY ? 'city' : 'off'),
     rdns: e.RDNS,

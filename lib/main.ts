@@ -60,7 +60,7 @@ export async function assemble(
   for (const s of config.sites) await sites.add(s)
   if (config.demo) await sites.add(DEMO_SITE)
 
-  const optouts = new Optouts(db)
+  const optouts = new Optouts(db, config)
   await optouts.refresh()
   const users = new Users(db)
   const loginHint = config.role === 'all' || config.role === 'dashboard' ? await ensureAdmin(users, config, log) : null

@@ -39,7 +39,7 @@ const DAILY_VIEWS = [
 
 export interface ErasureOptions {
   /** The visitor is opted out first: nothing of it is collected again, even from beacons in flight. */
-  optouts: { add(vid: string): Promise<void> }
+  optouts: { add(vid: string): Promise<void>; seen(vid: string): Promise<boolean> }
   /** Days this old are partly expired already: their aggregates are left as they are. */
   rawRetentionDays: number
   /** Writes the collector's buffer: called after the opt-out, so that the visitor's last events are erased too. */
@@ -57,19 +57,29 @@ const BY_VISITOR = [
   ['enriched_sessions', 'sid IN {sids:Array(String)}'],
 ] as const
 
-/** Records a request for `vid` and carries it out. Idempotent: a second request finds nothing left. */
+/**
+ * Records a request for `vid` and carries it out. Idempotent: a second request finds
+ * nothing left. An id that was never stored costs one indexed read and changes nothing
+ * (no request, no opt-out row, no mutation): the endpoint is public, and review measured
+ * 1.8-3.3 s of mutations per random id on 2 M events.
+ */
 export async function eraseVisitor(db: Db, log: Logger, vid: string, requestedBy: 'visitor' | 'admin', opts: ErasureOptions): Promise<ErasureResult> {
-  // Opted out first (nothing more is collected), the request recorded, the buffer
-  // written, then erased.
+  let flushed = true
+  try {
+    // The visitor's last events may be in the journal: in first, so that they are erased too.
+    await opts.flush?.()
+  } catch {
+    flushed = false
+  }
+  if (flushed && !(await opts.optouts.seen(vid))) return { id: '', status: 'done', events: 0, sessions: 0, days_rebuilt: 0 }
+  // Opted out first (nothing more is collected), the request recorded, then erased.
   await opts.optouts.add(vid)
   const id = randomUUID()
   const now = chTime(new Date())
   await db.insert('erasure_requests', [{ id, vid, vid_hash: vidHash(vid), status: 'pending', plan: '', result: '', requested_by: requestedBy, requested_at: now }])
-  try {
-    await opts.flush?.()
-  } catch {
-    // The visitor's last events may still be in the journal: erasing now would leave
-    // them to arrive afterwards. The erasure job finishes the request once a flush succeeds.
+  if (!flushed) {
+    // Erasing now would leave the events still in the journal to arrive afterwards. The
+    // erasure job finishes the request once a flush succeeds.
     log.warn({ erasure: id }, 'erasure recorded; it is carried out once ClickHouse takes the collector\'s journal')
     return { id, status: 'pending', events: 0, sessions: 0, days_rebuilt: 0 }
   }

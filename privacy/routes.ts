@@ -35,9 +35,23 @@ async function exported(deps: Deps, vid: string, by: 'visitor' | 'admin') {
   return data
 }
 
+/**
+ * Erasures a process runs or queues at once. Each is seconds of mutations on a large
+ * table, and they run one after another (dayLock): beyond this the answer is 503 with
+ * Retry-After instead of an ever longer queue of open requests.
+ */
+const MAX_ERASURES_IN_FLIGHT = 4
+let inFlight = 0
+
 /** Erasure as both routes and the opt-out page ask for it: events still in the writer's buffer are erased too. */
-export function erase(deps: Deps, vid: string, by: 'visitor' | 'admin') {
-  return eraseVisitor(deps.db, deps.log, vid, by, { optouts: deps.optouts, rawRetentionDays: deps.config.rawRetentionDays, flush: () => deps.writer.flush() })
+export async function erase(deps: Deps, vid: string, by: 'visitor' | 'admin') {
+  if (inFlight >= MAX_ERASURES_IN_FLIGHT) throw new HttpError(503, 'erasures are queued up; retry in a minute', undefined, { 'Retry-After': '60' })
+  inFlight++
+  try {
+    return await eraseVisitor(deps.db, deps.log, vid, by, { optouts: deps.optouts, rawRetentionDays: deps.config.rawRetentionDays, flush: () => deps.writer.flush() })
+  } finally {
+    inFlight--
+  }
 }
 
 /** Public: the visitor id is the proof, as for the opt-out (it lives in the visitor's own cookie). */

@@ -48,6 +48,7 @@ describe('GET /optout', () => {
 describe('POST /optout', () => {
   it('sets a long-lived cookie and records the visitor id, after which no event of it is stored', async () => {
     const vid = rid()
+    await send(t.app, pageview({ vid })).expect(202)
     const res = await request(t.app).post('/optout').type('form').send({ action: 'optout', vid, lang: 'en' }).expect(303)
     expect(res.headers.location).toBe(`/optout?lang=en&done=optout&vid=${vid}`)
     const cookie = String(res.headers['set-cookie'])
@@ -56,16 +57,19 @@ describe('POST /optout', () => {
     expect(maxAge).toBeGreaterThanOrEqual(399 * 86400)
     expect(await t.count('optouts', 'vid_hash = {h:String}', { h: vidHash(vid) })).toBe(1)
     await send(t.app, pageview({ vid })).expect(202)
-    expect(await t.count('events')).toBe(0)
+    expect(await t.count('events')).toBe(1)
   })
 
   it('opts back in: the cookie is cleared and the visitor id leaves the list', async () => {
     const vid = rid()
+    await send(t.app, pageview({ vid })).expect(202)
     await request(t.app).post('/optout').type('form').send({ action: 'optout', vid }).expect(303)
+    expect(t.deps.optouts.has(vid)).toBe(true)
     const res = await request(t.app).post('/optout').type('form').send({ action: 'optin', vid }).expect(303)
     expect(String(res.headers['set-cookie'])).toMatch(/spoor_optout=;/)
+    expect(t.deps.optouts.has(vid)).toBe(false)
     await send(t.app, pageview({ vid })).expect(202)
-    expect(await t.count('events', 'vid = {vid:String}', { vid })).toBe(1)
+    expect(await t.count('events', 'vid = {vid:String}', { vid })).toBe(2)
   })
 
   it('refuses a post from another site, so nobody can opt a visitor back in behind their back', async () => {
@@ -194,11 +198,12 @@ describe('rights on the opt-out page', () => {
 describe("spoor('optout') from the site", () => {
   it('records the visitor id sent by the beacon and drops its later events', async () => {
     const vid = rid()
+    await send(t.app, pageview({ vid })).expect(202)
     const res = await request(t.app).post('/api/optout').set('Content-Type', 'text/plain').set('Origin', 'https://example.com').send(JSON.stringify({ site: 'example.com', vid })).expect(202)
     expect(res.headers['access-control-allow-origin']).toBe('https://example.com')
     expect(t.deps.optouts.has(vid)).toBe(true)
     await send(t.app, pageview({ vid })).expect(202)
-    expect(await t.count('events')).toBe(0)
+    expect(await t.count('events')).toBe(1)
   })
 
   it('refuses a malformed visitor id with 400', async () => {
