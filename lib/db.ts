@@ -92,3 +92,12 @@ export function wrap(client: ClickHouseClient, embedded: boolean): Db {
     close: () => client.close(),
   }
 }
+
+/**
+ * Rewrites the parts of `table` that hold rows a lightweight DELETE only masked, so that
+ * the rows are gone from disk (read back with apply_deleted_mask = 0 until then). The old
+ * parts follow within old_parts_lifetime (sql/013).
+ */
+export async function applyDeletedMask(db: Db, table: string): Promise<void> {
+  await db.client.command({ query: 'ALTER TABLE {t:Identifier} APPLY DELETED MASK', query_params: { t: table }, clickhouse_settings: { mutations_sync: '2' } })
+}

@@ -35,5 +35,9 @@ export const EXPIRIES: readonly Expiry[] = [
 // Fixed SQL per shape; the limit is always bound as {v:UInt32}.
 /** The table's TTL expression. */
 export const ttlOf = (e: Expiry) => `${e.dated} + toInterval${e.unit}({v:UInt32})`
-/** The condition of a row past its limit. */
-export const expiredOf = (e: Expiry) => `${e.dated} < ${e.dated === 'day' ? 'today()' : 'now()'} - toInterval${e.unit}({v:UInt32})`
+/**
+ * The condition of a row past its limit. Addresses (ipRetentionDays) are deleted 2 hours
+ * early: the job runs hourly, and the promise is that no address is on disk after the limit.
+ */
+export const expiredOf = (e: Expiry) =>
+  `${e.dated} < ${e.dated === 'day' ? 'today()' : 'now()'} - toInterval${e.unit}({v:UInt32})${e.limit === 'ipRetentionDays' ? ' + toIntervalHour(2)' : ''}`

@@ -6,7 +6,7 @@
 // each step is idempotent: a restart half-way resumes from the plan (the erasure job
 // runs every minute and at start).
 import { randomUUID } from 'node:crypto'
-import { chTime, type Db } from '../lib/db.ts'
+import { applyDeletedMask, chTime, type Db } from '../lib/db.ts'
 import type { Logger } from '../lib/logger.ts'
 import { recomputeCompanyVisits } from '../enrichment/jobs/enrich-visits.ts'
 import { rollupDays } from '../enrichment/jobs/rollup-visits.ts'
@@ -49,12 +49,17 @@ export interface ErasureOptions {
 }
 
 // Every table holding the visitor's id or one of its session ids. Fixed SQL per column.
+// The id is never in the statement: ClickHouse keeps a mutation's text (system.mutations
+// and a mutation_N.txt file in every part, for the last 100), so the rows are named
+// through the request, whose versions with the id are removed at the end.
+const THE_VID = "vid IN (SELECT vid FROM erasure_requests WHERE id = {id:String} AND vid != '')"
+const THE_SIDS = "sid IN (SELECT arrayJoin(JSONExtract(plan, 'sids', 'Array(String)')) FROM erasure_requests WHERE id = {id:String} AND plan != '')"
 const BY_VISITOR = [
-  ['events', 'vid = {vid:String}'],
-  ['visit_ips', 'vid = {vid:String}'],
-  ['form_domains', 'vid = {vid:String}'],
-  ['sessions', 'sid IN {sids:Array(String)}'],
-  ['enriched_sessions', 'sid IN {sids:Array(String)}'],
+  ['sessions', THE_SIDS],
+  ['enriched_sessions', THE_SIDS],
+  ['events', THE_VID],
+  ['visit_ips', THE_VID],
+  ['form_domains', THE_VID],
 ] as const
 
 /**
@@ -119,10 +124,9 @@ async function erase(db: Db, log: Logger, id: string, opts: Omit<ErasureOptions,
   }
   // 2. Every row with the visitor's id or one of its sessions, removed from disk too
   //    (a lightweight DELETE only masks rows).
-  const p = { vid: req.vid, sids: plan.sids }
   for (const [table, where] of BY_VISITOR) {
-    if (where.startsWith('sid') && plan.sids.length === 0) continue
-    await db.command(`DELETE FROM {t:Identifier} WHERE ${where}`, { ...p, t: table })
+    if (where === THE_SIDS && plan.sids.length === 0) continue
+    await db.command(`DELETE FROM {t:Identifier} WHERE ${where}`, { id, t: table })
     await applyDeletedMask(db, table)
   }
   if (opts.failAfterDeletes) throw new Error('erasure interrupted (injected)')
@@ -153,10 +157,6 @@ async function erase(db: Db, log: Logger, id: string, opts: Omit<ErasureOptions,
   await audit(db, 'erasure', req.vid_hash, req.requested_by, result)
   log.info({ erasure: id, events: result.events, days: result.days_rebuilt }, 'visitor erased')
   return result
-}
-
-async function applyDeletedMask(db: Db, table: string): Promise<void> {
-  await db.client.command({ query: 'ALTER TABLE {t:Identifier} APPLY DELETED MASK', query_params: { t: table }, clickhouse_settings: { mutations_sync: '2' } })
 }
 
 async function removeOldVersions(db: Db, id: string): Promise<void> {

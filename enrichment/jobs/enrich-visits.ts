@@ -3,7 +3,7 @@
 // (most addresses are gone within minutes, all within IP_RETENTION_DAYS).
 // Reruns never double-count: decisions replace by (site, sid), and company_visits
 // are recomputed per (site, company, day) from events, replacing the earlier row.
-import type { Db } from '../../lib/db.ts'
+import { applyDeletedMask, type Db } from '../../lib/db.ts'
 import { dayLock } from '../../lib/lock.ts'
 import type { Knowledge } from '../company.ts'
 import type { IpIntel, LookupResult } from '../lookup.ts'
@@ -109,7 +109,11 @@ export async function enrichVisits(ctx: EnrichContext): Promise<number> {
 
     // The full IP has served its purpose for every decided visit.
     const done = [...write, ...leftovers].map((d) => `${d.site}/${d.sid}`)
-    if (done.length > 0) await db.command("DELETE FROM visit_ips WHERE concat(site, '/', sid) IN {keys:Array(String)}", { keys: done })
+    if (done.length > 0) {
+      await db.command("DELETE FROM visit_ips WHERE concat(site, '/', sid) IN {keys:Array(String)}", { keys: done })
+      // A lightweight DELETE only masks the rows: the parts are rewritten without them.
+      await applyDeletedMask(db, 'visit_ips')
+    }
 
     await recomputeCompanyVisits(db, [...new Set(write.filter((d) => d.company_id).map((d) => d.day))])
     // A suppression added while this run looked companies up must still win.

@@ -1,7 +1,7 @@
 // Daily check of every retention in force: ClickHouse TTLs remove expired rows at
 // merge time, which can lag; this deletes what is left and reports, per table, what it
 // removed (the job's log line and /api/jobs).
-import type { Db } from '../../lib/db.ts'
+import { applyDeletedMask, type Db } from '../../lib/db.ts'
 import type { Logger } from '../../lib/logger.ts'
 import { EXPIRIES, expiredOf, type Retention } from '../../lib/retention.ts'
 
@@ -17,6 +17,8 @@ export async function enforceRetention(db: Db, r: Retention, log: Logger, only?:
     const n = Number(row?.n ?? 0)
     if (n > 0) {
       await db.command(`DELETE FROM {t:Identifier} WHERE ${expired}`, params)
+      // Gone from disk, not only masked.
+      await applyDeletedMask(db, table)
       removed[table] = n
       total += n
     }
