@@ -7,6 +7,7 @@ import { isOwnHost, parseOrigin } from '../lib/origin.ts'
 import type { Sites } from '../lib/sites.ts'
 import type { GeoReader } from '../enrichment/geo.ts'
 import type { EventBody } from './body.ts'
+import type { IngestBudget } from './budget.ts'
 import type { RecentIds } from './dedup.ts'
 import type { Optouts } from './optouts.ts'
 import { networkOf, parseIp } from '../enrichment/ip.ts'
@@ -22,12 +23,15 @@ export const DROP_REASONS = ['opted_out', 'gpc', 'dnt', 'bot', 'duplicate', 'fre
 export type DropReason = (typeof DROP_REASONS)[number]
 
 /** Rejected events get an error the sender can act on. */
-export type RejectReason = 'unknown_site' | 'wrong_origin' | 'wrong_page' | 'no_consent' | 'overloaded' | 'not_journaled'
+export type RejectReason = 'unknown_site' | 'wrong_origin' | 'wrong_page' | 'no_consent' | 'disk_full' | 'site_budget' | 'budget' | 'overloaded' | 'not_journaled'
 export const REJECT_REASONS: Record<RejectReason, { status: number; message: string; field?: string; headers?: Record<string, string> }> = {
   unknown_site: { status: 403, message: 'site is not registered with this Spoor server', field: 'site' },
   wrong_origin: { status: 403, message: 'the page origin does not belong to this site' },
   wrong_page: { status: 403, message: 'the page URL does not belong to this site (its host must be the site or one of its subdomains)', field: 'url' },
   no_consent: { status: 403, message: 'analytics consent is required: send consent.analytics = true only after the visitor agreed', field: 'consent' },
+  disk_full: { status: 507, message: 'the server is short of disk space; nothing is stored until its operator makes room', headers: { 'Retry-After': '300' } },
+  site_budget: { status: 429, message: 'this site has used up its events for today (SITE_EVENTS_PER_DAY)', field: 'site', headers: { 'Retry-After': '3600' } },
+  budget: { status: 429, message: 'this server has stored its events for today (EVENTS_PER_DAY)', headers: { 'Retry-After': '3600' } },
   overloaded: { status: 503, message: 'the collector is catching up; retry later', headers: { 'Retry-After': '5' } },
   not_journaled: { status: 503, message: 'the event could not be recorded; retry later', headers: { 'Retry-After': '5' } },
 }
@@ -60,6 +64,7 @@ export interface PipelineDeps {
   recentIds: RecentIds
   geo: GeoReader
   writer: EventWriter
+  budget: IngestBudget
 }
 
 interface Ctx {
@@ -98,6 +103,15 @@ const rightOrigin: Step = (ctx) => {
 }
 
 const consent: Step = (ctx) => (ctx.in.body.consent?.analytics === true ? undefined : reject('no_consent'))
+
+// Nothing is accepted below the free-space floor: a full disk would stop ClickHouse itself.
+const room: Step = (_ctx, { budget }) => (budget.diskLow ? reject('disk_full') : undefined)
+
+// Only events that will be stored take from the day's budget.
+const withinBudget: Step = (ctx, { budget }) => {
+  const left = budget.take(ctx.site)
+  return left === 'ok' ? undefined : reject(left === 'site' ? 'site_budget' : 'budget')
+}
 
 const optedOut: Step = (ctx, { optouts }) => (ctx.in.optoutCookie || optouts.has(ctx.in.body.vid) ? drop('opted_out') : undefined)
 
@@ -171,10 +185,12 @@ export const STEPS: ReadonlyArray<readonly [string, Step]> = [
   ['knownSite', knownSite],
   ['rightOrigin', rightOrigin],
   ['consent', consent],
+  ['room', room],
   ['optedOut', optedOut],
   ['privacySignals', privacySignals],
   ['bot', bot],
   ['duplicate', duplicate],
+  ['withinBudget', withinBudget],
   ['formDomain', formDomain],
   ['enrich', enrich],
   ['write', write],

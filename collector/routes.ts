@@ -19,8 +19,8 @@ import type { Optouts } from './optouts.ts'
 import type { Db } from '../lib/db.ts'
 import type { Logger } from '../lib/logger.ts'
 
-/** 16 KB: a page view is about 0.5 KB; anything near the limit is not a beacon. */
-const MAX_BODY = 16 * 1024
+/** 8 KB: a page view is about 0.5 KB, the longest URL and title and ten properties fit; anything near the limit is not a beacon. */
+const MAX_BODY = 8 * 1024
 
 export interface CollectorDeps extends PipelineDeps {
   config: PipelineDeps['config'] & Pick<Config, 'collectLimitPerMinute' | 'publicUrl'>

@@ -297,14 +297,25 @@ export class EventWriter {
     }
   }
 
-  /** Whether ClickHouse parses the rows with the table's column types (nothing is stored). */
+  /**
+   * Whether the rows are not to blame: ClickHouse parses them with the table's column
+   * types (nothing is stored), or it refuses even an empty row `{}` (every column its
+   * default), as a server without the table does (another database, a failed migration).
+   */
   private async parses(tag: JournalTag, lines: string[]): Promise<boolean> {
+    const twin = `${JOURNAL_TABLES[tag]}_parse_check`
     try {
-      await this.db.insertText(`${JOURNAL_TABLES[tag]}_parse_check`, `${lines.join('\n')}\n`)
+      await this.db.insertText(twin, `${lines.join('\n')}\n`)
       return true
     } catch (err) {
       if (!answeredByClickHouse(err)) throw err
+    }
+    try {
+      await this.db.insertText(twin, '{}\n')
       return false
+    } catch (err) {
+      if (!answeredByClickHouse(err)) throw err
+      return true
     }
   }
 

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import express, { type Express } from 'express'
 import helmet from 'helmet'
 import type { Beacon } from '../collector/beacon.ts'
+import type { IngestBudget } from '../collector/budget.ts'
 import type { Counters } from '../collector/counters.ts'
 import type { RecentIds } from '../collector/dedup.ts'
 import { demoRouter } from '../collector/demo.ts'
@@ -38,6 +39,7 @@ export interface AppDeps {
   optouts: Optouts
   users: Users
   writer: EventWriter
+  budget: IngestBudget
   recentIds: RecentIds
   counters: Counters
   geo: GeoReader
@@ -83,7 +85,8 @@ export function createApp(deps: AppDeps): App {
     } catch {
       db = 'unreachable'
     }
-    res.status(db === 'ok' ? 200 : 503).json({ status: db === 'ok' ? 'ok' : 'degraded', role: config.role, db, pending_events: deps.writer.pending })
+    const ok = db === 'ok' && !deps.budget.diskLow
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', role: config.role, db, pending_events: deps.writer.pending, ...deps.budget.snapshot() })
   })
 
   if (collects) {

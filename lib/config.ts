@@ -105,6 +105,13 @@ const schema = z.object({
   // New opt-out list entries an hour, all processes together: far above people clicking
   // an opt-out link, and at most 9.6 M entries in the list's 400 days.
   OPTOUT_MAX_PER_HOUR: int(1000, 1, 1_000_000),
+  // Events stored a day per site, and for all sites together (collector/budget.ts): a
+  // site of 100 M page views a month has about 3.3 M a day. At about 100 bytes an event
+  // on disk, the total caps a day's growth near 5 GB.
+  SITE_EVENTS_PER_DAY: int(10_000_000, 1, 1_000_000_000),
+  EVENTS_PER_DAY: int(50_000_000, 1, 10_000_000_000),
+  // Below this much free space (data and journal) the collector answers 507 and stores nothing.
+  MIN_FREE_DISK_MB: int(1024, 0, 10_000_000),
   // Company recognition (enrichment/).
   MAXMIND_DB_PATHS: list,
   // country (8 MB, the default), city (134 MB in memory), or off; see enrichment/sources/dbip.ts.
@@ -152,6 +159,9 @@ export type Config = Readonly<{
   sessionHours: number
   collectLimitPerMinute: number
   optoutMaxPerHour: number
+  siteEventsPerDay: number
+  eventsPerDay: number
+  minFreeDiskMb: number
   maxmindDbPaths: readonly string[]
   dbip: 'country' | 'city' | 'off'
   rdns: boolean
@@ -209,6 +219,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionHours: e.SESSION_HOURS,
     collectLimitPerMinute: e.COLLECT_LIMIT_PER_MINUTE,
     optoutMaxPerHour: e.OPTOUT_MAX_PER_HOUR,
+    siteEventsPerDay: e.SITE_EVENTS_PER_DAY,
+    eventsPerDay: e.EVENTS_PER_DAY,
+    minFreeDiskMb: e.MIN_FREE_DISK_MB,
     maxmindDbPaths: Object.freeze(e.MAXMIND_DB_PATHS),
     dbip: e.DBIP ?? (e.DBIP_CITY === undefined ? 'country' : e.DBIP_CITY ? 'city' : 'off'),
     rdns: e.RDNS,

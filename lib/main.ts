@@ -4,6 +4,7 @@ import { errorFields } from './errors.ts'
 import { randomBytes } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import { buildBeacon } from '../collector/beacon.ts'
+import { IngestBudget } from '../collector/budget.ts'
 import { Counters } from '../collector/counters.ts'
 import { RecentIds } from '../collector/dedup.ts'
 import { DEMO_SITE } from '../collector/demo.ts'
@@ -71,6 +72,8 @@ export async function assemble(
 
   const writer = new EventWriter(db, config, log)
   writer.start()
+  const budget = new IngestBudget(db, config)
+  await budget.refresh()
   const scheduler =
     config.role === 'all' || config.role === 'jobs'
       ? new Scheduler({ db, log, intel, knowledge: intel.parts.knowledge, retention: config, formDomainMinVisitors: config.formDomainMinVisitors, flush: () => writer.flush() }, log)
@@ -80,9 +83,9 @@ export async function assemble(
   // opt-out page looks companies up too), the jobs process refreshes before each run as well.
   let ticks = 0
   const refresh = setInterval(() => {
-    const all: Array<Promise<void>> = [sites.refresh(), optouts.refresh()]
+    const all: Array<Promise<void>> = [sites.refresh(), optouts.refresh(), budget.refresh()]
     if (++ticks % 6 === 0) all.push(intel.parts.knowledge.refresh(db, MIN_CONFIDENCE))
-    Promise.all(all).catch((err: unknown) => log.warn(errorFields(err), 'refresh of sites, opt-outs or company data failed'))
+    Promise.all(all).catch((err: unknown) => log.warn(errorFields(err), 'refresh of sites, opt-outs, the ingest budget or company data failed'))
   }, REFRESH_MS)
   refresh.unref()
 
@@ -92,7 +95,7 @@ export async function assemble(
     await scheduler?.stop()
     await db.close()
   }
-  return { config, db, log, sites, optouts, users, writer, recentIds, counters: new Counters(), geo: intel, intel, beacon: await buildBeacon(), scheduler, close, loginHint }
+  return { config, db, log, sites, optouts, users, writer, budget, recentIds, counters: new Counters(), geo: intel, intel, beacon: await buildBeacon(), scheduler, close, loginHint }
 }
 
 export interface Running {
