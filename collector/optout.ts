@@ -25,6 +25,24 @@ const OPTOUT_MAX_AGE_MS = 400 * 24 * 3600 * 1000
 
 type Lang = 'en' | 'nl'
 
+// The opt-out page's one script (the content security policy allows no inline script):
+// the visitor id from the link's fragment into the forms, then out of the address bar.
+const OPTOUT_JS = `(function () {
+  var m = /^#vid=([A-Za-z0-9_-]{8,64})$/.exec(location.hash)
+  if (!m) return
+  var vid = m[1]
+  document.querySelectorAll('input[name=vid]').forEach(function (i) { i.value = vid })
+  document.querySelectorAll('[data-vid]').forEach(function (e) { e.hidden = false })
+  document.querySelectorAll('[data-novid]').forEach(function (e) { e.hidden = true })
+  document.querySelectorAll('input[name=erase]').forEach(function (i) { i.checked = true })
+  var p = document.getElementById('vid-prefix')
+  if (p) p.textContent = vid.slice(0, 8)
+  var lang = document.querySelector('a[hreflang]')
+  if (lang) lang.href += '#vid=' + vid
+  history.replaceState(history.state, '', location.pathname + location.search)
+})()
+`
+
 const TEXT = {
   en: {
     title: 'Website statistics: your choice',
@@ -46,7 +64,7 @@ const TEXT = {
     doneOutErased: (n: number) => `Done: you are opted out, and the data stored under this visitor id is erased (${n} page views and events).`,
     erasurePending: 'Your erasure is recorded. The database is catching up, so it is carried out within a few minutes; nothing more is collected meanwhile.',
     alsoErase: 'Also erase everything already stored under this visitor id',
-    names: (id: string) => `This page is about the visitor id ${id}…, the one this browser had when you followed the link.`,
+    names: ['This page is about the visitor id ', '…, the one this browser had when you followed the link.'],
     namesNone: 'This page names no visitor id (you did not come from the site’s link, or the site never counted you): the opt-out covers this browser through its cookie only.',
     scope: 'An opt-out or an erasure covers the visitor id it names, and nothing else. Your browser gets a new id when you consent again on the site (for instance after its policy changed), clear cookies, or use another browser or device; an earlier opt-out or erasure does not cover those. To cover them, follow the link from the site again in that browser.',
     doneIn: 'Done: you are opted back in. Visits count again once you give consent on the site.',
@@ -82,7 +100,7 @@ const TEXT = {
     doneOutErased: (n: number) => `Gelukt: u bent afgemeld, en de gegevens onder deze bezoekers-id zijn gewist (${n} paginaweergaven en gebeurtenissen).`,
     erasurePending: 'Uw verzoek tot wissen is vastgelegd. De database loopt wat achter, dus het wordt binnen enkele minuten uitgevoerd; intussen wordt niets meer verzameld.',
     alsoErase: 'Wis ook alles wat al onder deze bezoekers-id is opgeslagen',
-    names: (id: string) => `Deze pagina gaat over bezoekers-id ${id}…, de id die deze browser had toen u de link volgde.`,
+    names: ['Deze pagina gaat over bezoekers-id ', '…, de id die deze browser had toen u de link volgde.'],
     namesNone: 'Deze pagina noemt geen bezoekers-id (u kwam niet via de link van de site, of de site heeft u nooit geteld): de afmelding geldt dan alleen via het cookie van deze browser.',
     scope: 'Een afmelding of wissing geldt voor de bezoekers-id die ze noemt, en voor niets anders. Uw browser krijgt een nieuwe id als u op de site opnieuw toestemming geeft (bijvoorbeeld na een gewijzigd beleid), cookies wist, of een andere browser of ander apparaat gebruikt; een eerdere afmelding of wissing geldt daar niet voor. Volg daarvoor de link van de site opnieuw in die browser.',
     doneIn: 'Gelukt: u bent weer aangemeld. Bezoeken tellen weer zodra u op de site toestemming geeft.',
@@ -193,21 +211,23 @@ function page(
 ): string {
   const t = TEXT[lang]
   const other: Lang = lang === 'en' ? 'nl' : 'en'
-  const vidField = opts.vid ? `<input type="hidden" name="vid" value="${h(opts.vid)}">` : ''
+  // The visitor id comes in the link's fragment (#vid=…), which no server, proxy log or
+  // Referer sees; /optout.js puts it into these fields and shows what needs it. Rendered
+  // here only when Spoor shares the site's host and reads it from the cookie.
+  const vidField = `<input type="hidden" name="vid" value="${h(opts.vid ?? '')}">`
+  const withVid = (html: string) => `<div data-vid${opts.vid ? '' : ' hidden'}>${html}</div>`
   const returnField = opts.back ? `<input type="hidden" name="return" value="${h(opts.back.url)}">` : ''
-  const keep = `${opts.vid ? `&vid=${encodeURIComponent(opts.vid)}` : ''}${opts.back ? `&return=${encodeURIComponent(opts.back.url)}` : ''}`
-  const switchHref = `/optout?lang=${other}${keep}`
+  const switchHref = `/optout?lang=${other}${opts.back ? `&return=${encodeURIComponent(opts.back.url)}` : ''}`
   // Back on the site, the beacon sees #spoor-optout and sets the site's own spoor_optout cookie.
   const backLink = opts.back ? `<p><a id="back" href="${h(opts.back.url + (opts.done === 'optout' ? '#spoor-optout' : ''))}">${h(t.back(opts.back.site))}</a></p>` : ''
   const done = opts.erasurePending ? (opts.done === 'optout' ? `${t.doneOut} ${t.erasurePending}` : t.erasurePending) :
     opts.done === 'optout' ? (opts.alsoErased ? t.doneOutErased(opts.erased) : t.doneOut) : opts.done === 'optin' ? t.doneIn : opts.done === 'organisation' ? t.doneOrg : opts.done === 'erase' ? t.doneErase(opts.erased) : ''
-  // Download and erasure need the visitor id: the beacon adds it to the link.
-  const data = opts.vid
-    ? `<h2>${h(t.dataTitle)}</h2><p>${h(t.dataIntro)}</p>
-<p><a href="/api/privacy/export?vid=${encodeURIComponent(opts.vid)}" download>${h(t.download)}</a></p>
+  // Download and erasure need the visitor id. The download is a POST: the id is a
+  // bearer token for the visitor's history and stays out of URLs.
+  const data = withVid(`<h2>${h(t.dataTitle)}</h2><p>${h(t.dataIntro)}</p>
+<form method="post" action="/api/privacy/export">${vidField}<button class="secondary" type="submit">${h(t.download)}</button></form>
 <form method="post" action="/optout"><input type="hidden" name="lang" value="${lang}">${vidField}${returnField}
-<button class="secondary" name="action" value="erase">${h(t.erase)}</button></form>`
-    : ''
+<button class="secondary" name="action" value="erase">${h(t.erase)}</button></form>`)
   // Shown only to visitors whose network Spoor would name as a company.
   const org = opts.organisation
     ? `<h2>${h(t.orgTitle)}</h2><p>${h(t.orgIntro(opts.organisation))}</p>
@@ -221,7 +241,8 @@ function page(
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1d2433}
 .status{padding:.75rem 1rem;border-radius:.5rem;background:#eef2f7}.done{background:#e3f6e8}
 button{font:inherit;padding:.5rem 1rem;border-radius:.4rem;border:1px solid #3554d1;background:#3554d1;color:#fff;cursor:pointer}
-button.secondary{background:#fff;color:#3554d1}nav{text-align:right}</style></head>
+button.secondary{background:#fff;color:#3554d1}nav{text-align:right}</style>
+<script src="/optout.js" defer></script></head>
 <body><nav><a href="${h(switchHref)}" hreflang="${other}">${h(t.other)}</a></nav>
 <h1>${h(t.title)}</h1>
 ${done ? `<p class="status done" role="status">${h(done)}</p>` : ''}
@@ -231,12 +252,14 @@ ${done ? `<p class="status done" role="status">${h(done)}</p>` : ''}
 <p>${h(t.keep(opts.ipDays))}</p>
 <p>${h(t.rights)}</p>
 <p class="status" id="state">${h(opts.optedOut ? t.statusOut : t.statusIn)}</p>
-<p id="scope">${h(opts.vid ? t.names(opts.vid.slice(0, 8)) : t.namesNone)} ${h(t.scope)}</p>
+${withVid(`<p>${h(t.names[0])}<code id="vid-prefix">${h((opts.vid ?? '').slice(0, 8))}</code>${h(t.names[1])}</p>`)}
+<p data-novid${opts.vid ? ' hidden' : ''}>${h(t.namesNone)}</p>
+<p id="scope">${h(t.scope)}</p>
 <form method="post" action="/optout">
 <input type="hidden" name="lang" value="${lang}">${vidField}${returnField}
 ${opts.optedOut
   ? `<button class="secondary" name="action" value="optin">${h(t.optin)}</button>`
-  : `${opts.vid ? `<p><label><input type="checkbox" name="erase" value="1" checked> ${h(t.alsoErase)}</label></p>` : ''}<button name="action" value="optout">${h(t.optout)}</button>`}
+  : `${withVid(`<p><label><input type="checkbox" name="erase" value="1"${opts.vid ? ' checked' : ''}> ${h(t.alsoErase)}</label></p>`)}<button name="action" value="optout">${h(t.optout)}</button>`}
 </form>
 ${data}
 ${org}
@@ -248,11 +271,15 @@ export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pic
   const r = Router()
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 })
 
+  r.get('/optout.js', (_req, res) => void res.type('application/javascript').set('Cache-Control', 'public, max-age=3600').send(OPTOUT_JS))
+
   r.get('/optout', async (req, res) => {
     const lang = pickLang(req)
     // The visitor id comes from the link the beacon extended, or from the beacon's own
     // cookie when Spoor is served under the site's host.
-    const vid = vidFrom(req.query.vid) ?? cookieVid(req)
+    // Never from the query string (it would sit in access logs and Referer headers): the
+    // fragment, read by /optout.js, or Spoor's own cookie when it shares the site's host.
+    const vid = cookieVid(req)
     const optedOut = req.cookies?.[OPTOUT_COOKIE] === '1' || (vid !== undefined && deps.optouts.has(vid))
     const done = typeof req.query.done === 'string' ? req.query.done : undefined
     const back = returnUrl(req.query.return, deps.sites, deps.config.publicUrl)
@@ -273,6 +300,7 @@ export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pic
     if (action !== 'optout' && action !== 'optin' && action !== 'organisation' && action !== 'erase') {
       throw new HttpError(400, 'action must be "optout", "optin", "organisation" or "erase"', 'action')
     }
+    if (body.vid === '') delete body.vid
     if (body.vid !== undefined && vidFrom(body.vid) === undefined) throw new HttpError(400, `vid ${TOKEN_RULE}`, 'vid')
     if (body.erase !== undefined && body.erase !== '1') throw new HttpError(400, 'erase must be "1" or left out', 'erase')
     const vid = vidFrom(body.vid) ?? cookieVid(req)
@@ -308,7 +336,7 @@ export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pic
       await audit(deps.db, 'optin', vid ? vidHash(vid) : '', 'visitor')
     }
     const erasedToo = !pending && (action === 'erase' || (action === 'optout' && body.erase === '1' && vid !== undefined))
-    res.redirect(303, `/optout?lang=${lang}&done=${action}${erasedToo ? `&erased=${erased}` : ''}${pending ? '&erasure=pending' : ''}${vid ? `&vid=${encodeURIComponent(vid)}` : ''}${back ? `&return=${encodeURIComponent(back.url)}` : ''}`)
+    res.redirect(303, `/optout?lang=${lang}&done=${action}${erasedToo ? `&erased=${erased}` : ''}${pending ? '&erasure=pending' : ''}${back ? `&return=${encodeURIComponent(back.url)}` : ''}${vid ? `#vid=${encodeURIComponent(vid)}` : ''}`)
   })
   return r
 }

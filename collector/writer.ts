@@ -4,7 +4,7 @@
 // default: the stats API promises a page view within 5 s), and on close (SIGTERM
 // writes what is pending; what ClickHouse does not take stays in the journal). A
 // failing insert keeps the rows on disk and retries with backoff.
-import { appendFileSync } from 'node:fs'
+import { appendFileSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Db } from '../lib/db.ts'
 import { dayLock } from '../lib/lock.ts'
@@ -96,6 +96,9 @@ interface Refused {
  * none does. It bounds what a drain sends to a server that refuses everything.
  */
 const MAX_PASSED_OVER = 3
+
+/** Days set-aside rows are kept: under the 7 days after which no IP address may be on disk. */
+const REJECTED_KEEP_DAYS = 5
 
 export class EventWriter {
   // Rows wait in memory as JSON lines, serialised as they arrive (encoding a whole
@@ -319,12 +322,23 @@ export class EventWriter {
     }
   }
 
-  /** Rows ClickHouse refused for themselves: kept in the journal directory as rejected.jsonl, never retried. */
+  /**
+   * Rows ClickHouse refused for themselves: kept in the journal directory, one file a day
+   * (rejected-YYYY-MM-DD.jsonl), never retried, for an operator to look at. They can hold
+   * a full IP address and a visitor id, so files older than REJECTED_KEEP_DAYS are deleted
+   * here: no address outlives the week the privacy policy promises.
+   */
   private setAside(tag: JournalTag, rows: string[]): void {
     if (rows.length === 0) return
-    appendFileSync(join(this.opts.journalDir, 'rejected.jsonl'), rows.map((r) => `${tag}${r}\n`).join(''))
+    const today = new Date().toISOString().slice(0, 10)
+    const oldest = new Date(Date.now() - REJECTED_KEEP_DAYS * 86_400_000).toISOString().slice(0, 10)
+    for (const f of readdirSync(this.opts.journalDir)) {
+      const day = /^rejected-(\d{4}-\d{2}-\d{2})\.jsonl$/.exec(f)?.[1]
+      if (day !== undefined && day < oldest) rmSync(join(this.opts.journalDir, f), { force: true })
+    }
+    appendFileSync(join(this.opts.journalDir, `rejected-${today}.jsonl`), rows.map((r) => `${tag}${r}\n`).join(''))
     // Code and name only: ClickHouse's message quotes the row, and the row can hold an address.
-    this.log.error({ table: JOURNAL_TABLES[tag], rows: rows.length, ...errorFields(this.refusal) }, 'ClickHouse refused rows; they are kept in the journal directory as rejected.jsonl')
+    this.log.error({ table: JOURNAL_TABLES[tag], rows: rows.length, ...errorFields(this.refusal) }, `ClickHouse refused rows; they are kept in the journal directory as rejected-${today}.jsonl`)
   }
 
   /**

@@ -5,7 +5,9 @@ import type { Config } from '../lib/config.ts'
 import type { Db } from '../lib/db.ts'
 import { HttpError } from '../lib/errors.ts'
 import type { Logger } from '../lib/logger.ts'
+import { isOwnOrigin, parseOrigin } from '../lib/origin.ts'
 import { perMinute } from '../lib/rate-limit.ts'
+import type { Sites } from '../lib/sites.ts'
 import { isToken, TOKEN_RULE } from '../collector/body.ts'
 import { requireAdmin } from '../dashboard/admin.ts'
 import { audit } from './audit.ts'
@@ -23,7 +25,8 @@ const vidOf = (v: unknown): string => {
 interface Deps {
   db: Db
   log: Logger
-  config: Pick<Config, 'ipRetentionDays' | 'rawRetentionDays'>
+  config: Pick<Config, 'ipRetentionDays' | 'rawRetentionDays' | 'publicUrl'>
+  sites: Sites
   writer: Pick<EventWriter, 'flush'>
   optouts: Optouts
 }
@@ -54,6 +57,22 @@ export async function erase(deps: Deps, vid: string, by: 'visitor' | 'admin') {
   }
 }
 
+/**
+ * spoor('erase') posts from a page of a registered site (or one of Spoor's own). Browsers
+ * always say where a POST comes from; a request without Origin is a script holding
+ * someone's id, and a page of another site is not the visitor's own site.
+ */
+function fromSiteOrSpoor(deps: Pick<Deps, 'sites' | 'config'>): express.RequestHandler {
+  return (req, _res, next) => {
+    const origin = req.get('origin')
+    const u = origin ? parseOrigin(origin) : null
+    if (!u || !(deps.sites.siteForHost(u.hostname) !== null || isOwnOrigin(origin!, req, deps.config.publicUrl))) {
+      throw new HttpError(403, 'erasure requests come from a page of a registered site (spoor(\'erase\')) or from the opt-out page', 'origin')
+    }
+    next()
+  }
+}
+
 /** Public: the visitor id is the proof, as for the opt-out (it lives in the visitor's own cookie). */
 export function visitorPrivacyRouter(deps: Deps, cors: express.RequestHandler): Router {
   const r = Router()
@@ -63,13 +82,19 @@ export function visitorPrivacyRouter(deps: Deps, cors: express.RequestHandler): 
   const exportLimit = perMinute(10, 'data downloads')
   const body = express.json({ type: ['application/json', 'text/plain'], limit: '4kb' })
   r.options('/api/privacy/erase', cors)
-  r.post('/api/privacy/erase', cors, eraseLimit, body, async (req, res) => {
+  r.post('/api/privacy/erase', cors, eraseLimit, fromSiteOrSpoor(deps), body, async (req, res) => {
     const vid = vidOf((req.body as { vid?: unknown } | undefined)?.vid)
     const result = await erase(deps, vid, 'visitor')
     res.status(result.status === 'pending' ? 202 : 200).json(result)
   })
-  r.get('/api/privacy/export', exportLimit, async (req, res) => {
-    const data = await exported(deps, vidOf(req.query.vid), 'visitor')
+  // A POST (the opt-out page's form, or fetch): the visitor id is a bearer token for
+  // the visitor's history, and a URL ends up in access logs, proxies and Referer headers.
+  const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 5 })
+  r.get('/api/privacy/export', () => {
+    throw new HttpError(405, 'send the visitor id in the body of a POST (form field or JSON "vid"), never in the URL', 'vid')
+  })
+  r.post('/api/privacy/export', exportLimit, form, body, async (req, res) => {
+    const data = await exported(deps, vidOf((req.body as { vid?: unknown } | undefined)?.vid), 'visitor')
     res.set({ 'Content-Disposition': 'attachment; filename="spoor-my-data.json"', 'Cache-Control': 'no-store' }).json(data)
   })
   return r

@@ -145,14 +145,13 @@ interface SpoorWindow extends Window {
   w.addEventListener('popstate', page)
 
   // The privacy policy's opt-out link carries the visitor id, so the opt-out also
-  // covers the id this browser used before.
+  // covers the id this browser used before. In the fragment: no server, log or Referer
+  // sees it (the id is a bearer token for the visitor's history).
   d.addEventListener('click', (e) => {
     const t = e.target as Element | null
     const a = t && t.closest && (t.closest('a') as HTMLAnchorElement | null)
     const vid = vidOf()
-    if (a && vid && a.href.indexOf(base + '/optout') == 0 && a.href.indexOf('vid=') < 0) {
-      a.href += (a.href.indexOf('?') < 0 ? '?' : '&') + 'vid=' + vid
-    }
+    if (a && vid && a.href.indexOf(base + '/optout') == 0) a.hash = 'vid=' + vid
   })
 
   // Company recognition: of a submitted form only the e-mail domain is sent, never

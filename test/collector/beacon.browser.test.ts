@@ -199,15 +199,25 @@ describe.skipIf(chromiumMissing)('beacon in Chromium', () => {
     await ctx.close()
   })
 
-  it('adds the visitor id to the opt-out link, and the opt-out page records it', async () => {
+  it('carries the visitor id to the opt-out page in the fragment (never the query), and the page records it', async () => {
     const { ctx, page, vid } = await consentedPage()
+    await storedFor(vid, 1)
+    const requested: string[] = []
+    page.on('request', (r) => requested.push(r.url()))
     await page.click('a[href^="/optout"], a[href*="/optout"]')
     await page.waitForURL(/\/optout/)
-    expect(new URL(page.url()).searchParams.get('vid')).toBe(vid)
+    // The page's script took the id from the fragment into its forms, and out of the address bar.
+    await page.waitForFunction("document.querySelector('input[name=vid]').value.length > 0")
+    expect(await page.inputValue('form:has(button[value="optout"]) input[name=vid]')).toBe(vid)
+    expect(await page.textContent('#vid-prefix')).toBe(vid.slice(0, 8))
+    expect(new URL(page.url()).hash).toBe('')
+    expect(requested.filter((u) => u.includes(vid))).toEqual([])
+    expect(await page.isChecked('input[name=erase]')).toBe(true)
     await page.click('button[value="optout"]')
     await page.waitForURL(/done=optout/)
-    expect(await page.textContent('.done')).toMatch(/opted out/)
+    expect(await page.textContent('.done')).toMatch(/opted out, and the data stored under this visitor id is erased/)
     expect(t.deps.optouts.has(vid)).toBe(true)
+    expect(await t.count('events', 'vid = {vid:String}', { vid })).toBe(0)
     // Back on the site, the beacon sets the site's own opt-out cookie and forgets the
     // visitor id. Here site and Spoor share a host, so the server's cookie is removed
     // first, as if the site lived on another domain.

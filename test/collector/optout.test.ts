@@ -40,8 +40,14 @@ describe('GET /optout', () => {
   })
 
   it('never echoes an unvalidated visitor id into the page', async () => {
-    const res = await request(t.app).get('/optout?vid=%22%3E%3Cscript%3Ealert(1)%3C/script%3E').expect(200)
+    const res = await request(t.app).get('/optout?vid=%22%3E%3Cscript%3Ealert(1)%3C/script%3E').set('Cookie', 'spoor_id=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E').expect(200)
     expect(res.text).not.toContain('<script>alert(1)')
+  })
+
+  it('never takes the visitor id from the query string (it would sit in access logs and Referer headers)', async () => {
+    const vid = rid()
+    const res = await request(t.app).get(`/optout?lang=en&vid=${vid}`).expect(200)
+    expect(res.text).not.toContain(vid)
   })
 })
 
@@ -50,7 +56,7 @@ describe('POST /optout', () => {
     const vid = rid()
     await send(t.app, pageview({ vid })).expect(202)
     const res = await request(t.app).post('/optout').type('form').send({ action: 'optout', vid, lang: 'en' }).expect(303)
-    expect(res.headers.location).toBe(`/optout?lang=en&done=optout&vid=${vid}`)
+    expect(res.headers.location).toBe(`/optout?lang=en&done=optout#vid=${vid}`)
     const cookie = String(res.headers['set-cookie'])
     expect(cookie).toMatch(/spoor_optout=1/)
     const maxAge = Number(/Max-Age=(\d+)/.exec(cookie)?.[1])
@@ -133,8 +139,9 @@ describe('rights on the opt-out page', () => {
     await send(t.app, pageview({ vid })).expect(202)
     await send(t.app, pageview({ vid, url: 'https://example.com/pricing' })).expect(202)
     await t.flush()
-    const page = await request(t.app).get(`/optout?lang=en&vid=${vid}`).expect(200)
-    expect(page.text).toContain(`href="/api/privacy/export?vid=${vid}"`)
+    const page = await request(t.app).get('/optout?lang=en').set('Cookie', `spoor_id=${vid}.tpe8j4`).expect(200)
+    expect(page.text).toContain('<form method="post" action="/api/privacy/export">')
+    expect(page.text).not.toContain(`?vid=`)
     expect(page.text).toContain('value="erase"')
     const res = await request(t.app).post('/optout').type('form').send({ action: 'erase', vid, lang: 'en' }).expect(303)
     const done = await request(t.app).get(res.headers.location!).expect(200)
@@ -146,22 +153,22 @@ describe('rights on the opt-out page', () => {
 
   it('says that an opt-out or erasure covers only the visitor id it names, and names it', async () => {
     const vid = rid()
-    const en = await request(t.app).get(`/optout?lang=en&vid=${vid}`).expect(200)
-    expect(en.text).toContain(`the visitor id ${vid.slice(0, 8)}…`)
+    const en = await request(t.app).get('/optout?lang=en').set('Cookie', `spoor_id=${vid}.tpe8j4`).expect(200)
+    expect(en.text).toContain(`the visitor id <code id="vid-prefix">${vid.slice(0, 8)}</code>…`)
     expect(en.text).toMatch(/An opt-out or an erasure covers the visitor id it names, and nothing else\./)
     expect(en.text).toMatch(/an earlier opt-out or erasure does not cover those/)
     const none = await request(t.app).get('/optout?lang=nl').expect(200)
-    expect(none.text).toMatch(/Deze pagina noemt geen bezoekers-id/)
+    expect(none.text).toMatch(/<p data-novid>Deze pagina noemt geen bezoekers-id/)
   })
 
   it('offers erasure in the same step as the opt-out, checked, and does both', async () => {
     const vid = rid()
     await send(t.app, pageview({ vid })).expect(202)
     await t.flush()
-    const page = await request(t.app).get(`/optout?lang=en&vid=${vid}`).expect(200)
+    const page = await request(t.app).get('/optout?lang=en').set('Cookie', `spoor_id=${vid}.tpe8j4`).expect(200)
     expect(page.text).toMatch(/<input type="checkbox" name="erase" value="1" checked> Also erase everything already stored under this visitor id/)
     const res = await request(t.app).post('/optout').type('form').send({ action: 'optout', erase: '1', vid, lang: 'en' }).expect(303)
-    expect(res.headers.location).toBe(`/optout?lang=en&done=optout&erased=1&vid=${vid}`)
+    expect(res.headers.location).toBe(`/optout?lang=en&done=optout&erased=1#vid=${vid}`)
     const done = await request(t.app).get(res.headers.location!).set('Cookie', 'spoor_optout=1').expect(200)
     expect(done.text).toContain('you are opted out, and the data stored under this visitor id is erased (1 page views and events)')
     expect(await t.count('events', 'vid = {vid:String}', { vid })).toBe(0)

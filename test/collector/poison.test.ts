@@ -1,7 +1,7 @@
 // A row ClickHouse refuses, for whatever reason, must never stop ingestion (review
 // finding: one IPv6 address with a zone id held every later segment for ever), and its
 // error text, which quotes the row, must never reach the log.
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { pino } from 'pino'
@@ -11,7 +11,7 @@ import { plainAddress } from '../../collector/ip.ts'
 import { type EventRow, EventWriter, type FormRow, type IpRow } from '../../collector/writer.ts'
 import { createApp } from '../../lib/app.ts'
 import type { Db } from '../../lib/db.ts'
-import { journalDir, makeApp, pageview, rid, send, type TestApp } from '../helpers/app.ts'
+import { journalDir, makeApp, rejectedRows, pageview, rid, send, type TestApp } from '../helpers/app.ts'
 
 let t: TestApp
 beforeAll(async () => {
@@ -73,7 +73,7 @@ describe('a row ClickHouse refuses is set aside, whatever the error', () => {
   /** A value of the column's type that the type cannot hold. Text columns hold any JSON value as text. */
   const poisonFor = (type: string): unknown => (type.startsWith('Map') ? 'not a map' : /String/.test(type) ? { not: ['text'] } : type === 'IPv6' ? '2a02:a210::1%0' : 'not a value')
 
-  it('for every column of every table the collector writes: the rest is stored, the refused rows kept in rejected.jsonl, nothing waits', async () => {
+  it('for every column of every table the collector writes: the rest is stored, the refused rows kept in rejected-DAY.jsonl, nothing waits', async () => {
     const dir = journalDir()
     const { log, text } = capturingLogger()
     const writer = new EventWriter(t.db, writerOptions(dir), log)
@@ -111,7 +111,7 @@ describe('a row ClickHouse refuses is set aside, whatever the error', () => {
       expect(await t.count(tables[tag], 'vid IN {m:Array(String)}', { m: markers })).toBe(markers.length)
     }
     // Every poisoned row is either stored (text columns take any value) or set aside, never both, never lost.
-    const rejected = existsSync(join(dir, 'rejected.jsonl')) ? readFileSync(join(dir, 'rejected.jsonl'), 'utf8') : ''
+    const rejected = rejectedRows(dir)
     for (const p of poisoned) {
       const keyCol = p.column !== 'vid' ? 'vid' : p.tag === 'e' ? 'event_id' : p.tag === 'i' ? 'sid' : 'network'
       const stored = await t.count(tables[p.tag], '{c:Identifier} = {m:String}', { c: keyCol, m: p.marker })
@@ -150,7 +150,7 @@ describe('a row ClickHouse refuses is set aside, whatever the error', () => {
     for (const ev of evs.slice(6)) await send(app, ev).expect(202)
     await expect(writer.flush()).rejects.toThrow()
     expect(writer.pending).toBe(24) // 12 events and their 12 address rows
-    expect(existsSync(join(dir, 'rejected.jsonl'))).toBe(false)
+    expect(rejectedRows(dir)).toBe('')
     refuse = false
     await writer.flush()
     expect(writer.pending).toBe(0)
@@ -165,7 +165,7 @@ describe('a row ClickHouse refuses is set aside, whatever the error', () => {
     await writer.push(bad, null)
     await writer.flush()
     expect(writer.pending).toBe(0)
-    expect(readFileSync(join(dir, 'rejected.jsonl'), 'utf8')).toContain(bad.event_id)
+    expect(rejectedRows(dir)).toContain(bad.event_id)
     await writer.close()
   })
 
@@ -190,8 +190,30 @@ describe('a row ClickHouse refuses is set aside, whatever the error', () => {
     await writer.flush()
     expect(writer.pending).toBe(0)
     expect(await t.count('events', 'event_id = {id:String}', { id: ev.id })).toBe(1)
-    expect(readFileSync(join(dir, 'rejected.jsonl'), 'utf8')).toContain(odd.event_id)
+    expect(rejectedRows(dir)).toContain(odd.event_id)
     refuseMarked = false
+    await writer.close()
+  })
+})
+
+describe('set-aside rows hold addresses and ids: they are not kept past the week', () => {
+  it('deletes rejected files older than 5 days when it sets rows aside', async () => {
+    const dir = journalDir()
+    const old = new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10)
+    const recent = new Date(Date.now() - 4 * 86_400_000).toISOString().slice(0, 10)
+    writeFileSync(join(dir, `rejected-${old}.jsonl`), 'i{"ip":"2001:db8::1"}\n')
+    writeFileSync(join(dir, `rejected-${recent}.jsonl`), 'i{"ip":"2001:db8::2"}\n')
+    const writer = new EventWriter(t.db, writerOptions(dir), pino({ level: 'silent' }))
+    const bad = {
+      event_id: rid(), site: 'example.com', ts: 'not a time', type: 'pageview', name: '', vid: rid(), sid: rid(), hostname: 'example.com',
+      path: '/', query: '', title: '', referrer_source: '', utm_source: '', utm_medium: '', utm_campaign: '', utm_content: '', utm_term: '',
+      browser: '', browser_version: '', os: '', os_version: '', device: '', screen: 0, country: '', city: '', props: {},
+    } satisfies EventRow
+    await writer.push(bad, null)
+    await writer.flush()
+    expect(existsSync(join(dir, `rejected-${old}.jsonl`))).toBe(false)
+    expect(existsSync(join(dir, `rejected-${recent}.jsonl`))).toBe(true)
+    expect(rejectedRows(dir)).toContain('not a time')
     await writer.close()
   })
 })
@@ -222,7 +244,7 @@ describe('erasure does not depend on a flush succeeding', () => {
     const app = createApp({ ...t.deps, writer })
     // A last page view still in the journal when the visitor asks for erasure.
     await send(app, pageview({ vid, url: 'https://example.com/last' })).expect(202)
-    const res = await request(app).post('/api/privacy/erase').set('Content-Type', 'text/plain').send(JSON.stringify({ vid })).expect(202)
+    const res = await request(app).post('/api/privacy/erase').set('Origin', 'https://example.com').set('Content-Type', 'text/plain').send(JSON.stringify({ vid })).expect(202)
     expect(res.body.status).toBe('pending')
     expect(t.deps.optouts.has(vid)).toBe(true)
     // ClickHouse takes the journal again; the job (every minute, for requests idle 2 minutes) runs.

@@ -6,7 +6,7 @@ import { type EventRow, EventWriter } from '../../collector/writer.ts'
 import { createApp } from '../../lib/app.ts'
 import type { Db } from '../../lib/db.ts'
 import { createLogger } from '../../lib/logger.ts'
-import { journalDir, makeApp, pageview, send, type TestApp } from '../helpers/app.ts'
+import { journalDir, makeApp, rejectedRows, pageview, send, type TestApp } from '../helpers/app.ts'
 
 let t: TestApp
 beforeAll(async () => {
@@ -200,7 +200,7 @@ describe('EventWriter', () => {
     await writer.close()
   }, 20_000)
 
-  it('sets a row ClickHouse refuses aside (rejected.jsonl), stores the rest of its segment, and holds nothing up', async () => {
+  it('sets a row ClickHouse refuses aside (rejected-DAY.jsonl), stores the rest of its segment, and holds nothing up', async () => {
     const dir = journalDir()
     const writer = new EventWriter(t.db, { flushIntervalMs: 60_000, flushMaxRows: 1000, journalDir: dir, journalMaxBytes: 1_000_000 }, log)
     const app = createApp({ ...t.deps, writer })
@@ -217,7 +217,7 @@ describe('EventWriter', () => {
     await writer.flush()
     expect(writer.pending).toBe(0)
     expect(await t.count('events', 'event_id IN {ids:Array(String)}', { ids: good.map((e) => e.id) })).toBe(9)
-    const rejected = readFileSync(join(dir, 'rejected.jsonl'), 'utf8')
+    const rejected = rejectedRows(dir)
     expect(rejected.trim().split('\n')).toHaveLength(1)
     expect(rejected).toContain('refused-row-0001')
     // The next segment goes through as usual.

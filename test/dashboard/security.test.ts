@@ -37,7 +37,7 @@ function routes(app: Express): Array<[string, string]> {
 }
 
 // The visitor's own rights (erase, download) are public like the opt-out: the visitor id is the proof.
-const PUBLIC = new Set(['POST /api/event', 'OPTIONS /api/event', 'POST /api/optout', 'OPTIONS /api/optout', 'POST /api/login', 'POST /api/logout', 'POST /api/privacy/erase', 'OPTIONS /api/privacy/erase', 'GET /api/privacy/export'])
+const PUBLIC = new Set(['POST /api/event', 'OPTIONS /api/event', 'POST /api/optout', 'OPTIONS /api/optout', 'POST /api/login', 'POST /api/logout', 'POST /api/privacy/erase', 'OPTIONS /api/privacy/erase', 'GET /api/privacy/export', 'POST /api/privacy/export'])
 
 describe('route protection', () => {
   const all = () => routes(t.app.express).filter(([, p]) => p.startsWith('/api'))

@@ -1,7 +1,7 @@
 // A real Spoor app on a real embedded ClickHouse, one data directory per test
 // process (chDB allows one process per directory and one directory per process).
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import request from 'supertest'
@@ -133,4 +133,12 @@ export function send(app: App, body: unknown, headers: Record<string, string> = 
     .set('User-Agent', CHROME_UA)
     .set(headers)
     .send(typeof body === 'string' ? body : JSON.stringify(body))
+}
+
+/** What a writer set aside in `journalDir` (rejected-YYYY-MM-DD.jsonl files), as one text. */
+export function rejectedRows(journalDir: string): string {
+  return readdirSync(journalDir)
+    .filter((f) => /^rejected-.*\.jsonl$/.test(f))
+    .map((f) => readFileSync(join(journalDir, f), 'utf8'))
+    .join('')
 }

@@ -71,7 +71,7 @@ describe('erasure', () => {
     const before = await tablesHolding(gone)
     expect(before.holding.length).toBeGreaterThanOrEqual(3)
 
-    const res = await request(t.app).post('/api/privacy/erase').set('Content-Type', 'text/plain').send(JSON.stringify({ vid: gone })).expect(200)
+    const res = await request(t.app).post('/api/privacy/erase').set('Origin', 'https://example.com').set('Content-Type', 'text/plain').send(JSON.stringify({ vid: gone })).expect(200)
     expect(res.body).toMatchObject({ status: 'done', events: 3, sessions: 1, days_rebuilt: 1 })
 
     const after = await tablesHolding(gone)
@@ -125,7 +125,7 @@ describe('erasure', () => {
   })
 
   it('refuses a malformed visitor id with 400', async () => {
-    await request(t.app).post('/api/privacy/erase').set('Content-Type', 'application/json').send({ vid: "x' OR 1=1" }).expect(400)
+    await request(t.app).post('/api/privacy/erase').set('Origin', 'https://example.com').set('Content-Type', 'application/json').send({ vid: "x' OR 1=1" }).expect(400)
   })
 })
 
@@ -166,7 +166,7 @@ describe('erasure of finished days', () => {
 describe('after erasure', () => {
   it('collects nothing more from the erased visitor id', async () => {
     const vid = await visitor(ipIn(NETS.comcast, 70), ['/'])
-    await request(t.app).post('/api/privacy/erase').set('Content-Type', 'application/json').send({ vid }).expect(200)
+    await request(t.app).post('/api/privacy/erase').set('Origin', 'https://example.com').set('Content-Type', 'application/json').send({ vid }).expect(200)
     await send(t.app, pageview({ vid })).expect(202)
     expect(await t.count('events', 'vid = {vid:String}', { vid })).toBe(0)
   })
@@ -177,7 +177,7 @@ describe('see my data', () => {
     const vid = await visitor(ipIn(NETS.acme, 50), ['/', '/pricing'], { form: 'acme-widgets.example' })
     await t.flush()
     await t.deps.scheduler!.runNow('enrich-visits')
-    const res = await request(t.app).get(`/api/privacy/export?vid=${vid}`).expect(200)
+    const res = await request(t.app).post('/api/privacy/export').type('form').send({ vid }).expect(200)
     expect(res.headers['content-disposition']).toMatch(/attachment/)
     expect(res.body.events.map((e: { path: string }) => e.path)).toEqual(['/', '/pricing'])
     expect(res.body.visits).toEqual([expect.objectContaining({ company: 'Acme Manufacturing B.V.', network_type: 'business' })])
@@ -212,9 +212,36 @@ describe('events still in the buffer', () => {
     const app = createApp({ ...t.deps, writer })
     await send(app, pageview({ vid })).expect(202)
     expect(writer.pending).toBeGreaterThan(0)
-    const res = await request(app).post('/api/privacy/erase').set('Content-Type', 'application/json').send({ vid }).expect(200)
+    const res = await request(app).post('/api/privacy/erase').set('Origin', 'https://example.com').set('Content-Type', 'application/json').send({ vid }).expect(200)
     expect(res.body.events).toBe(1)
     expect(writer.pending).toBe(0)
     expect(await t.count('events', 'vid = {vid:String}', { vid })).toBe(0)
+  })
+})
+
+describe('the visitor id is a bearer token: kept out of URLs, taken only from the visitor\'s own sites', () => {
+  it('refuses the download by GET with 405, saying to POST the id', async () => {
+    const res = await request(t.app).get(`/api/privacy/export?vid=${rid()}`).expect(405)
+    expect(res.body.error).toMatch(/POST/)
+  })
+
+  it.each([
+    ['no Origin (a script, not a browser)', {}],
+    ['the Origin of another site', { Origin: 'https://evil.example.net' }],
+    ['an Origin that is no URL', { Origin: 'null' }],
+  ])('refuses an erasure request with %s', async (_name, headers) => {
+    const vid = rid()
+    await send(t.app, pageview({ vid })).expect(202)
+    const res = await request(t.app).post('/api/privacy/erase').set(headers).set('Content-Type', 'application/json').send({ vid }).expect(403)
+    expect(res.body.field).toBe('origin')
+    expect(await t.count('events', 'vid = {vid:String}', { vid })).toBe(1)
+  })
+
+  it("accepts one from a registered site's page and from Spoor's own", async () => {
+    const vid = rid()
+    await send(t.app, pageview({ vid })).expect(202)
+    await request(t.app).post('/api/privacy/erase').set('Origin', 'https://www.example.com').set('Content-Type', 'application/json').send({ vid }).expect(200)
+    expect(await t.count('events', 'vid = {vid:String}', { vid })).toBe(0)
+    await request(t.app).post('/api/privacy/erase').set('Origin', t.deps.config.publicUrl).set('Content-Type', 'application/json').send({ vid: rid() }).expect(200)
   })
 })

@@ -60,7 +60,7 @@ describe('the opt-out list', () => {
   it('records nothing for ids that were never seen, from the beacon, the opt-out page or erasure', async () => {
     for (let i = 0; i < 5; i++) await optOut(rid()).expect(202)
     await request(t.app).post('/optout').type('form').send({ action: 'optout', vid: rid() }).expect(303)
-    await request(t.app).post('/api/privacy/erase').set('Content-Type', 'text/plain').send(JSON.stringify({ vid: rid() })).expect(200)
+    await request(t.app).post('/api/privacy/erase').set('Origin', 'https://example.com').set('Content-Type', 'text/plain').send(JSON.stringify({ vid: rid() })).expect(200)
     expect(await t.count('optouts')).toBe(0)
     expect(await t.count('erasure_requests')).toBe(0)
     expect(await t.count('privacy_audit')).toBe(0)
@@ -91,7 +91,7 @@ describe('erasure on the public endpoint', () => {
   it('of an id never seen costs one read: no request, no opt-out row, no mutation', async () => {
     const mutations = async () => Number((await t.db.query<{ n: string }>('SELECT count() AS n FROM system.mutations'))[0]?.n ?? 0)
     const before = await mutations()
-    const res = await request(t.app).post('/api/privacy/erase').set('Content-Type', 'text/plain').send(JSON.stringify({ vid: rid() })).expect(200)
+    const res = await request(t.app).post('/api/privacy/erase').set('Origin', 'https://example.com').set('Content-Type', 'text/plain').send(JSON.stringify({ vid: rid() })).expect(200)
     expect(res.body).toMatchObject({ status: 'done', events: 0 })
     expect(await mutations()).toBe(before)
     expect(await t.count('erasure_requests')).toBe(0)
