@@ -33,7 +33,10 @@ export class IngestBudget {
     const rows = await this.db.query<{ site: string; n: string }>(
       'SELECT site, toString(sum(pageviews) + sum(events)) AS n FROM daily_stats WHERE day = today() GROUP BY site',
     )
-    const disks = await this.db.query<{ free: string }>('SELECT toString(min(free_space)) AS free FROM system.disks')
+    // The disks that hold Spoor's tables (a server may have others, full or not).
+    const disks = await this.db.query<{ free: string }>(
+      "SELECT toString(min(free_space)) AS free FROM system.disks WHERE name IN (SELECT disk_name FROM system.parts WHERE database = currentDatabase() AND active) OR name = 'default'",
+    )
     const stored = new Map(rows.map((r) => [r.site, Number(r.n)]))
     this.stored = stored
     this.storedTotal = [...stored.values()].reduce((a, b) => a + b, 0)

@@ -155,8 +155,9 @@ export async function recordOptout(
   // Only an id that was stored goes on the list (its last events may still be in the
   // journal: written first). Nothing is recorded of one that never was, not even in the
   // audit log: a stream of random ids must not grow anything.
-  await deps.writer.flush().catch(() => {})
-  if (!(await deps.optouts.seen(vid))) return
+  // When the journal cannot be written now, the id's events may still be in it: listed all the same.
+  const flushed = await deps.writer.flush().then(() => true, () => false)
+  if (flushed && !(await deps.optouts.seen(vid))) return
   await deps.optouts.add(vid)
   await audit(deps.db, 'optout', vidHash(vid), 'visitor', { via })
 }
@@ -174,7 +175,8 @@ function returnUrl(v: unknown, sites: Sites, publicUrl: string): { url: string; 
   const u = new URL(v, publicUrl)
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined
   u.hash = ''
-  if (u.origin === new URL(publicUrl).origin) return { url: u.pathname + u.search, site: u.pathname }
+  // A path of Spoor's own, given as a path: never one that a browser reads as another host ("//evil.example/").
+  if (u.origin === new URL(publicUrl).origin) return u.pathname.startsWith('//') ? undefined : { url: u.pathname + u.search, site: u.pathname }
   const site = sites.siteForHost(u.hostname)
   return site ? { url: u.href, site } : undefined
 }

@@ -57,6 +57,17 @@ export class Optouts {
 
   /** Every 10 s in every process: the rows added since the last read; the whole list once an hour. */
   async refresh(): Promise<void> {
+    // A read still running (a long list, a slow server) is not started again on top of it.
+    if (this.reading) return this.reading
+    this.reading = this.read().finally(() => {
+      this.reading = null
+    })
+    return this.reading
+  }
+
+  private reading: Promise<void> | null = null
+
+  private async read(): Promise<void> {
     const started = Math.floor(Date.now() / 1000)
     if (Date.now() - this.lastFull >= FULL_RELOAD_MS) {
       const changes: Array<[boolean, string]> = []
@@ -76,7 +87,11 @@ export class Optouts {
         this.inFlight.delete(changes)
       }
     } else {
-      await this.stream('SELECT vid_hash FROM optouts WHERE created_at >= toDateTime({since:UInt32})', { since: this.since - OVERLAP_S }, (h) => this.bloom.add(h))
+      // An entry added again (opted out after opting back in, here or in another process) counts again.
+      await this.stream('SELECT vid_hash FROM optouts WHERE created_at >= toDateTime({since:UInt32})', { since: this.since - OVERLAP_S }, (h) => {
+        this.bloom.add(h)
+        this.removed.delete(h)
+      })
     }
     this.since = started
   }
@@ -101,12 +116,16 @@ export class Optouts {
     return rows.length > 0
   }
 
-  /** Records the opt-out of an id that was seen. Refused with 503 past the hourly cap of all processes together. */
-  async add(vid: string): Promise<void> {
+  /**
+   * Records the opt-out of an id that was seen. Refused with 503 past the hourly cap of all
+   * processes together; an erasure is not (`capped: false`): it is limited on its own, and
+   * must not be stopped by someone using up the opt-outs.
+   */
+  async add(vid: string, opts: { capped: boolean } = { capped: true }): Promise<void> {
     const h = vidHash(vid)
     // Inserted again when already listed: the row's created_at (and its 400 days) start anew.
-    const [r] = await this.db.query<{ n: string }>('SELECT count() AS n FROM optouts WHERE created_at > now() - INTERVAL 1 HOUR')
-    if (Number(r?.n ?? 0) >= this.limits.optoutMaxPerHour) {
+    const [r] = opts.capped ? await this.db.query<{ n: string }>('SELECT uniqExact(vid_hash) AS n FROM optouts WHERE created_at > now() - INTERVAL 1 HOUR') : []
+    if (opts.capped && Number(r?.n ?? 0) >= this.limits.optoutMaxPerHour) {
       throw new HttpError(503, 'too many opt-outs were recorded in the last hour; the opt-out cookie is set, and the list entry can be retried later', undefined, { 'Retry-After': '600' })
     }
     this.bloom.add(h)

@@ -190,8 +190,8 @@ export const STEPS: ReadonlyArray<readonly [string, Step]> = [
   ['privacySignals', privacySignals],
   ['bot', bot],
   ['duplicate', duplicate],
-  ['withinBudget', withinBudget],
   ['formDomain', formDomain],
+  ['withinBudget', withinBudget],
   ['enrich', enrich],
   ['write', write],
 ]

@@ -82,6 +82,8 @@ interface Pending {
   count: number
   /** Tables whose rows of this segment are in (or set aside). */
   done: Set<JournalTag>
+  /** Per table, drains in which the table took other rows and refused rows of this segment that parse. */
+  tries: Partial<Record<JournalTag, number>>
 }
 
 /** Rows ClickHouse refused although they parse, with the deduplication token they were sent under. */
@@ -96,6 +98,13 @@ interface Refused {
  * none does. It bounds what a drain sends to a server that refuses everything.
  */
 const MAX_PASSED_OVER = 3
+
+/**
+ * Drains (with backoff, about 4 minutes) in which a table takes other rows but refuses
+ * rows of a segment that parse, before those rows are blamed and set aside: a view that
+ * refuses a value does so every time, too many parts or too little memory pass.
+ */
+const BLAME_AFTER = 10
 
 /** Days set-aside rows are kept: under the 7 days after which no IP address may be on disk. */
 const REJECTED_KEEP_DAYS = 5
@@ -121,12 +130,14 @@ export class EventWriter {
   ) {
     this.journal = new Journal(opts.journalDir, opts.journalSync ?? false)
     // What a killed (or cut-off) process left: written first, under the tokens it had.
-    this.sealed = this.journal.leftover().map((segment) => ({ segment, rows: null, count: Journal.countRows(segment), done: new Set() }))
+    this.sealed = this.journal.leftover().map((segment) => ({ segment, rows: null, count: Journal.countRows(segment), done: new Set(), tries: {} }))
     if (this.sealed.length > 0) log.info({ segments: this.sealed.length, rows: this.pending }, 'journal: rows from an earlier run will be written')
   }
 
   start(): void {
+    this.sweepRejected()
     this.timer ??= setInterval(() => {
+      this.sweepRejected()
       if (this.pending > 0 && Date.now() >= this.retryAt) void this.flush().catch(() => {})
     }, this.opts.flushIntervalMs)
     this.timer.unref()
@@ -199,10 +210,9 @@ export class EventWriter {
    * stored once (the tables keep the last 1,000 tokens).
    *
    * Rows ClickHouse cannot parse are set aside whatever the error (see `store`). Rows it
-   * parses but refuses wait, and later segments go ahead of them (at most
-   * MAX_PASSED_OVER): if the table takes one of those, the waiting rows are the rows'
-   * fault and are set aside; if it takes none, the table or the server is at fault and
-   * the drain fails (retried with backoff).
+   * parses but refuses wait, later segments go ahead of them (at most MAX_PASSED_OVER),
+   * and the drain fails (retried with backoff); after BLAME_AFTER drains in which the
+   * table took other rows and still refused these, they are set aside.
    */
   private async drain(): Promise<void> {
     let wrote = false
@@ -216,40 +226,42 @@ export class EventWriter {
           rows[t] = { count: this.queues[t].count, text: this.queues[t].takeAll() }
           count += rows[t].count
         }
-        this.sealed.push({ segment, rows, count, done: new Set() })
+        this.sealed.push({ segment, rows, count, done: new Set(), tries: {} })
       }
       // Tables that took rows in this drain.
       const takes = new Set<JournalTag>()
-      for (let pass = 0; pass < 2; pass++) {
-        let passedOver = 0
-        for (let i = 0; i < this.sealed.length && passedOver <= MAX_PASSED_OVER; ) {
-          const p = this.sealed[i]!
-          p.rows ??= Journal.read(p.segment)
-          for (const t of TAGS) {
-            const { text, count } = p.rows[t]
-            if (count === 0 || p.done.has(t)) continue
-            const out = await this.store(t, text.split('\n').slice(0, -1), `${p.segment.name}-${t}`, takes)
-            wrote ||= takes.has(t)
-            if (out.waiting.length > 0 && !takes.has(t)) continue
-            // The table takes rows, so what it refused it refused for the rows themselves.
-            for (const w of out.waiting) out.aside.push(...(await this.store(t, w.lines, w.token, takes)).aside)
-            this.setAside(t, out.aside)
-            p.done.add(t)
+      let passedOver = 0
+      for (let i = 0; i < this.sealed.length && passedOver < MAX_PASSED_OVER; ) {
+        const p = this.sealed[i]!
+        p.rows ??= Journal.read(p.segment)
+        for (const t of TAGS) {
+          const { text, count } = p.rows[t]
+          if (count === 0 || p.done.has(t)) continue
+          const out = await this.store(t, text.split('\n').slice(0, -1), `${p.segment.name}-${t}`, takes, false)
+          wrote ||= takes.has(t)
+          if (out.waiting.length > 0) {
+            // Rows that parse but are refused: a passing state of the server (too many
+            // parts, memory) as often as the rows. Blamed only after BLAME_AFTER drains
+            // in which the table took other rows and still refused these.
+            if ((p.tries[t] ?? 0) < BLAME_AFTER) continue
+            for (const w of out.waiting) out.aside.push(...(await this.store(t, w.lines, w.token, takes, true)).aside)
           }
-          if (TAGS.every((t) => p.rows![t].count === 0 || p.done.has(t))) {
-            this.journal.remove(p.segment)
-            this.sealed.splice(i, 1)
-          } else {
-            passedOver++
-            i++
-          }
+          this.setAside(t, out.aside)
+          p.done.add(t)
         }
-        // Again only for rows that waited on a table that has taken others since.
-        if (!this.sealed.some((p) => TAGS.some((t) => waiting(p, t) && takes.has(t)))) break
+        if (TAGS.every((t) => p.rows![t].count === 0 || p.done.has(t))) {
+          this.journal.remove(p.segment)
+          this.sealed.splice(i, 1)
+        } else {
+          passedOver++
+          i++
+        }
       }
+      // A drain counts against waiting rows only if their table took other rows in it.
+      for (const p of this.sealed) for (const t of TAGS) if (waiting(p, t) && takes.has(t)) p.tries[t] = (p.tries[t] ?? 0) + 1
       if (this.sealed.some((p) => TAGS.some((t) => waiting(p, t)))) {
         const e = this.refusal as { code?: string; type?: string }
-        throw Object.assign(new Error('ClickHouse refused rows that it can parse: the table or the server is at fault'), { code: e.code, type: e.type })
+        throw Object.assign(new Error('ClickHouse refused rows that it can parse; they are tried again'), { code: e.code, type: e.type })
       }
       this.failures = 0
       this.retryAt = 0
@@ -272,18 +284,18 @@ export class EventWriter {
 
   /**
    * Inserts `lines` (JSON rows of one table) under `token`. When ClickHouse answers with
-   * an error, whatever the error, the rows are split in halves and tried again (tokens
-   * stay deterministic, `…-0` and `…-1`, so a replay after a crash splits and deduplicates
-   * the same way), down to the rows it refuses: `aside`.
-   *
-   * Before a table has taken rows in this drain, a refused part is first parsed alone
-   * (an insert into the table's Null-engine twin, sql/011): rows that parse but are
-   * refused show the table or the server at fault, not the rows, and the part is
-   * returned as `waiting` instead of being split (a server that refuses everything costs
-   * two statements, not two per row). Any failure that is not an answer of ClickHouse's
+   * an error, whatever the error, the part is first parsed alone (an insert into the
+   * table's Null-engine twin, sql/011). A part that parses is returned as `waiting`: the
+   * table, the server or a passing state is at fault, not yet the rows (a server that
+   * refuses everything costs two statements, not two per row). A part that does not
+   * parse is split in halves and tried again, down to the rows that do not parse:
+   * `aside`. Parsing is deterministic, so the splits and their tokens (`…-0`, `…-1`) are
+   * the same on every try and after a crash, and deduplicate. With `blame` (rows refused
+   * for BLAME_AFTER drains while the table took others) the split goes on to the rows
+   * refused, parsed or not. Any failure that is not an answer of ClickHouse's
    * (unreachable, a connection timeout) is thrown: the segment is tried again.
    */
-  private async store(tag: JournalTag, lines: string[], token: string, takes: Set<JournalTag>): Promise<{ aside: string[]; waiting: Refused[] }> {
+  private async store(tag: JournalTag, lines: string[], token: string, takes: Set<JournalTag>, blame: boolean): Promise<{ aside: string[]; waiting: Refused[] }> {
     try {
       await dayLock.run(() => this.db.insertText(JOURNAL_TABLES[tag], `${lines.join('\n')}\n`, { insert_deduplication_token: token, deduplicate_blocks_in_dependent_materialized_views: 1 }))
       takes.add(tag)
@@ -291,11 +303,11 @@ export class EventWriter {
     } catch (err) {
       if (!answeredByClickHouse(err)) throw err
       this.refusal = err
-      if (!takes.has(tag) && (await this.parses(tag, lines))) return { aside: [], waiting: [{ lines, token }] }
+      if (!blame && (await this.parses(tag, lines))) return { aside: [], waiting: [{ lines, token }] }
       if (lines.length === 1) return { aside: lines, waiting: [] }
       const half = Math.ceil(lines.length / 2)
-      const a = await this.store(tag, lines.slice(0, half), `${token}-0`, takes)
-      const b = await this.store(tag, lines.slice(half), `${token}-1`, takes)
+      const a = await this.store(tag, lines.slice(0, half), `${token}-0`, takes, blame)
+      const b = await this.store(tag, lines.slice(half), `${token}-1`, takes, blame)
       return { aside: [...a.aside, ...b.aside], waiting: [...a.waiting, ...b.waiting] }
     }
   }
@@ -331,14 +343,22 @@ export class EventWriter {
   private setAside(tag: JournalTag, rows: string[]): void {
     if (rows.length === 0) return
     const today = new Date().toISOString().slice(0, 10)
+    appendFileSync(join(this.opts.journalDir, `rejected-${today}.jsonl`), rows.map((r) => `${tag}${r}\n`).join(''))
+    // Code and name only: ClickHouse's message quotes the row, and the row can hold an address.
+    this.log.error({ table: JOURNAL_TABLES[tag], rows: rows.length, ...errorFields(this.refusal) }, `ClickHouse refused rows; they are kept in the journal directory as rejected-${today}.jsonl`)
+  }
+
+  private lastSweep = 0
+
+  /** Deletes set-aside files older than REJECTED_KEEP_DAYS: at start, then at most hourly from the flush timer. */
+  private sweepRejected(): void {
+    if (Date.now() - this.lastSweep < 3_600_000) return
+    this.lastSweep = Date.now()
     const oldest = new Date(Date.now() - REJECTED_KEEP_DAYS * 86_400_000).toISOString().slice(0, 10)
     for (const f of readdirSync(this.opts.journalDir)) {
       const day = /^rejected-(\d{4}-\d{2}-\d{2})\.jsonl$/.exec(f)?.[1]
       if (day !== undefined && day < oldest) rmSync(join(this.opts.journalDir, f), { force: true })
     }
-    appendFileSync(join(this.opts.journalDir, `rejected-${today}.jsonl`), rows.map((r) => `${tag}${r}\n`).join(''))
-    // Code and name only: ClickHouse's message quotes the row, and the row can hold an address.
-    this.log.error({ table: JOURNAL_TABLES[tag], rows: rows.length, ...errorFields(this.refusal) }, `ClickHouse refused rows; they are kept in the journal directory as rejected-${today}.jsonl`)
   }
 
   /**

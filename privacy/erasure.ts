@@ -39,10 +39,10 @@ const DAILY_VIEWS = [
 
 export interface ErasureOptions {
   /** The visitor is opted out first: nothing of it is collected again, even from beacons in flight. */
-  optouts: { add(vid: string): Promise<void>; seen(vid: string): Promise<boolean> }
+  optouts: { add(vid: string, opts?: { capped: boolean }): Promise<void>; seen(vid: string): Promise<boolean> }
   /** Days this old are partly expired already: their aggregates are left as they are. */
   rawRetentionDays: number
-  /** Writes the collector's buffer: called after the opt-out, so that the visitor's last events are erased too. */
+  /** Writes the collector's journal: before the check that the id was stored, and after the opt-out, so that the visitor's last events are erased too. */
   flush?: () => Promise<void>
   /** Tests: stop after the deletes, as a crash would. */
   failAfterDeletes?: boolean
@@ -69,20 +69,17 @@ const BY_VISITOR = [
  * 1.8-3.3 s of mutations per random id on 2 M events.
  */
 export async function eraseVisitor(db: Db, log: Logger, vid: string, requestedBy: 'visitor' | 'admin', opts: ErasureOptions): Promise<ErasureResult> {
-  let flushed = true
-  try {
-    // The visitor's last events may be in the journal: in first, so that they are erased too.
-    await opts.flush?.()
-  } catch {
-    flushed = false
-  }
-  if (flushed && !(await opts.optouts.seen(vid))) return { id: '', status: 'done', events: 0, sessions: 0, days_rebuilt: 0 }
-  // Opted out first (nothing more is collected), the request recorded, then erased.
-  await opts.optouts.add(vid)
+  // The visitor's last events may be in the journal: in first, so that an id that was
+  // stored is known as such.
+  const flush = () => (opts.flush ? opts.flush().then(() => true, () => false) : Promise.resolve(true))
+  if ((await flush()) && !(await opts.optouts.seen(vid))) return { id: '', status: 'done', events: 0, sessions: 0, days_rebuilt: 0 }
+  // Opted out (nothing more is collected; not subject to the hourly cap of opt-outs), the
+  // request recorded, and the journal written again: events accepted meanwhile are erased too.
+  await opts.optouts.add(vid, { capped: false })
   const id = randomUUID()
   const now = chTime(new Date())
   await db.insert('erasure_requests', [{ id, vid, vid_hash: vidHash(vid), status: 'pending', plan: '', result: '', requested_by: requestedBy, requested_at: now }])
-  if (!flushed) {
+  if (!(await flush())) {
     // Erasing now would leave the events still in the journal to arrive afterwards. The
     // erasure job finishes the request once a flush succeeds.
     log.warn({ erasure: id }, 'erasure recorded; it is carried out once ClickHouse takes the collector\'s journal')

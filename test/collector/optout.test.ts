@@ -107,6 +107,8 @@ describe('POST /optout', () => {
     ['a scheme-relative URL', '//evil.example/'],
     ['a scheme without slashes', 'https:evil.example'],
     ['javascript:', 'javascript:alert(1)'],
+    ['a dot segment before a double slash', '/.//evil.example/'],
+    ["Spoor's own origin with a double-slash path", 'http://localhost:8080//evil.example/'],
   ])('never links back to another origin hidden in the return address (%s)', async (_name, ret) => {
     const page = await request(t.app).get(`/optout?return=${ret}`).expect(200)
     expect(page.text).not.toContain('id="back"')

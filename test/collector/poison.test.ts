@@ -169,41 +169,79 @@ describe('a row ClickHouse refuses is set aside, whatever the error', () => {
     await writer.close()
   })
 
-  it('rows that parse but are refused wait while the table takes nothing, and are set aside once it takes a later segment', async () => {
+  /** A database whose events table refuses rows matching `refuse` (they parse: as a view downstream or a busy server might). */
+  const picky = (refuse: { when: (text: string) => boolean }): Db => ({
+    ...t.db,
+    insertText: async (table, text, settings) => {
+      if (table === 'events' && refuse.when(text)) throw Object.assign(new Error('Too many parts'), { code: '252', type: 'TOO_MANY_PARTS' })
+      return t.db.insertText(table, text, settings)
+    },
+  })
+
+  it('rows that parse but are refused while the table takes others wait, and are set aside only after 10 such drains', async () => {
     const dir = journalDir()
-    // A row the table refuses for itself although it parses (as a view downstream might).
-    let refuseMarked = true
-    const picky: Db = {
-      ...t.db,
-      insertText: async (table, text, settings) => {
-        if (refuseMarked && table === 'events' && text.includes('"refuse-me"')) throw Object.assign(new Error('refused by a view'), { code: '36', type: 'BAD_ARGUMENTS' })
-        return t.db.insertText(table, text, settings)
-      },
-    }
-    const writer = new EventWriter(picky, writerOptions(dir), pino({ level: 'silent' }))
+    const writer = new EventWriter(picky({ when: (text) => text.includes('"refuse-me"') }), writerOptions(dir), pino({ level: 'silent' }))
+    const app = createApp({ ...t.deps, writer })
     const odd = { ...base.e(), name: 'refuse-me' }
     await writer.push(odd, null)
-    await expect(writer.flush()).rejects.toThrow(/table or the server/)
-    expect(writer.pending).toBe(1)
-    const ev = pageview()
-    await send(createApp({ ...t.deps, writer }), ev).expect(202)
+    // Alone, it waits: nothing tells the rows' fault from the table's.
+    await expect(writer.flush()).rejects.toThrow(/tried again/)
+    const later: string[] = []
+    for (let drain = 1; drain <= 10; drain++) {
+      const ev = pageview()
+      later.push(ev.id)
+      await send(app, ev).expect(202)
+      await expect(writer.flush()).rejects.toThrow(/tried again/)
+      expect(rejectedRows(dir)).toBe('')
+    }
     await writer.flush()
     expect(writer.pending).toBe(0)
-    expect(await t.count('events', 'event_id = {id:String}', { id: ev.id })).toBe(1)
+    expect(await t.count('events', 'event_id IN {ids:Array(String)}', { ids: later })).toBe(10)
     expect(rejectedRows(dir)).toContain(odd.event_id)
-    refuseMarked = false
+    await writer.close()
+  })
+
+  it('a passing refusal of a segment, in a drain in which the table took another, loses nothing: the rows wait and go in, once', async () => {
+    const dir = journalDir()
+    const first = Array.from({ length: 5 }, () => pageview())
+    const second = Array.from({ length: 5 }, () => pageview())
+    const hits = (text: string, evs: typeof first) => evs.some((e) => text.includes(e.id))
+    // The first segment is refused once (it then waits); the second five times: too many parts for a while.
+    const left = { first: 1, second: 5 }
+    const writer = new EventWriter(picky({ when: (text) => (hits(text, first) && left.first-- > 0) || (hits(text, second) && left.second-- > 0) }), writerOptions(dir), pino({ level: 'silent' }))
+    const app = createApp({ ...t.deps, writer })
+    for (const ev of first) await send(app, ev).expect(202)
+    await expect(writer.flush()).rejects.toThrow()
+    for (const ev of second) await send(app, ev).expect(202)
+    // This drain stores the first segment, so the table takes rows, and the second is refused.
+    let drains = 1
+    for (; drains < 10; drains++) {
+      try {
+        await writer.flush()
+        break
+      } catch {
+        // waits, and is tried again
+      }
+    }
+    expect(writer.pending).toBe(0)
+    const ids = [...first, ...second].map((e) => e.id)
+    const [r] = await t.db.query<{ n: string; u: string }>('SELECT count() AS n, uniqExact(event_id) AS u FROM events WHERE event_id IN {ids:Array(String)}', { ids })
+    expect([Number(r?.n), Number(r?.u)]).toEqual([10, 10])
+    expect(rejectedRows(dir)).toBe('')
     await writer.close()
   })
 })
 
 describe('set-aside rows hold addresses and ids: they are not kept past the week', () => {
-  it('deletes rejected files older than 5 days when it sets rows aside', async () => {
+  it('deletes set-aside files older than 5 days when the writer starts (and hourly after)', async () => {
     const dir = journalDir()
     const old = new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10)
     const recent = new Date(Date.now() - 4 * 86_400_000).toISOString().slice(0, 10)
     writeFileSync(join(dir, `rejected-${old}.jsonl`), 'i{"ip":"2001:db8::1"}\n')
     writeFileSync(join(dir, `rejected-${recent}.jsonl`), 'i{"ip":"2001:db8::2"}\n')
     const writer = new EventWriter(t.db, writerOptions(dir), pino({ level: 'silent' }))
+    writer.start()
+    expect(existsSync(join(dir, `rejected-${old}.jsonl`))).toBe(false)
     const bad = {
       event_id: rid(), site: 'example.com', ts: 'not a time', type: 'pageview', name: '', vid: rid(), sid: rid(), hostname: 'example.com',
       path: '/', query: '', title: '', referrer_source: '', utm_source: '', utm_medium: '', utm_campaign: '', utm_content: '', utm_term: '',

@@ -87,7 +87,44 @@ describe('the opt-out list', () => {
   })
 })
 
+describe('the opt-out list across processes', () => {
+  it('an opt-out after an opt-in, made in another process, counts again at the next refresh', async () => {
+    const vid = rid()
+    await send(t.app, pageview({ vid })).expect(202)
+    await t.flush()
+    const here = new Optouts(t.db)
+    const there = new Optouts(t.db)
+    await here.refresh()
+    await there.add(vid)
+    await here.refresh()
+    expect(here.has(vid)).toBe(true)
+    await here.remove(vid)
+    expect(here.has(vid)).toBe(false)
+    await there.add(vid)
+    await here.refresh()
+    expect(here.has(vid)).toBe(true)
+  })
+
+  it('records an opt-out when the journal cannot be written (its events may still be in it)', async () => {
+    const vid = rid()
+    const deps = { ...t.deps, writer: { flush: () => Promise.reject(new Error('ClickHouse away')) } }
+    const { recordOptout } = await import('../../collector/optout.ts')
+    const res = { cookie: () => undefined } as unknown as Parameters<typeof recordOptout>[1]
+    await recordOptout({ secure: false } as Parameters<typeof recordOptout>[0], res, deps as never, vid, 'beacon')
+    expect(await t.count('optouts', 'vid_hash = {h:String}', { h: vidHash(vid) })).toBe(1)
+  })
+})
+
 describe('erasure on the public endpoint', () => {
+  it('is not stopped by a used-up opt-out cap (OPTOUT_MAX_PER_HOUR)', async () => {
+    await t.db.command("INSERT INTO optouts (vid_hash) SELECT toString(number) FROM numbers(5)")
+    const vid = rid()
+    await send(t.app, pageview({ vid })).expect(202)
+    await request(t.app).post('/api/optout').set('Content-Type', 'application/json').send({ site: 'example.com', vid }).expect(503)
+    const res = await request(t.app).post('/api/privacy/erase').set('Origin', 'https://example.com').set('Content-Type', 'text/plain').send(JSON.stringify({ vid })).expect(200)
+    expect(res.body).toMatchObject({ status: 'done', events: 1 })
+  })
+
   it('of an id never seen costs one read: no request, no opt-out row, no mutation', async () => {
     const mutations = async () => Number((await t.db.query<{ n: string }>('SELECT count() AS n FROM system.mutations'))[0]?.n ?? 0)
     const before = await mutations()
