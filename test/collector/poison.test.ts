@@ -28,6 +28,17 @@ function capturingLogger() {
   return { log, text: () => lines.join('') }
 }
 
+/** A valid row of each table the collector writes, with fresh ids. */
+const base = {
+  e: (): EventRow => ({
+    event_id: rid(), site: 'example.com', ts: '2026-12-01 10:00:00.000', type: 'pageview', name: '', vid: rid(), sid: rid(), hostname: 'example.com',
+    path: '/', query: '', title: '', referrer_source: '', utm_source: '', utm_medium: '', utm_campaign: '', utm_content: '', utm_term: '',
+    browser: '', browser_version: '', os: '', os_version: '', device: '', screen: 0, country: '', city: '', props: {},
+  }),
+  i: (): IpRow => ({ site: 'example.com', sid: rid(), vid: rid(), ip: '203.0.113.9', ts: '2026-12-01 10:00:00' }),
+  f: (): FormRow => ({ site: 'example.com', network: '203.0.113.0/24', vid: rid(), domain: 'acme.example', ts: '2026-12-01 10:00:00' }),
+}
+
 const writerOptions = (dir: string) => ({ flushIntervalMs: 60_000, flushMaxRows: 10_000, journalDir: dir, journalMaxBytes: 10_000_000 })
 
 describe('addresses are canonical before they go anywhere', () => {
@@ -59,15 +70,6 @@ describe('addresses are canonical before they go anywhere', () => {
 })
 
 describe('a row ClickHouse refuses is set aside, whatever the error', () => {
-  const base = {
-    e: (): EventRow => ({
-      event_id: rid(), site: 'example.com', ts: '2026-12-01 10:00:00.000', type: 'pageview', name: '', vid: rid(), sid: rid(), hostname: 'example.com',
-      path: '/', query: '', title: '', referrer_source: '', utm_source: '', utm_medium: '', utm_campaign: '', utm_content: '', utm_term: '',
-      browser: '', browser_version: '', os: '', os_version: '', device: '', screen: 0, country: '', city: '', props: {},
-    }),
-    i: (): IpRow => ({ site: 'example.com', sid: rid(), vid: rid(), ip: '203.0.113.9', ts: '2026-12-01 10:00:00' }),
-    f: (): FormRow => ({ site: 'example.com', network: '203.0.113.0/24', vid: rid(), domain: 'acme.example', ts: '2026-12-01 10:00:00' }),
-  }
   const tables = { e: 'events', i: 'visit_ips', f: 'form_domains' } as const
 
   /** A value of the column's type that the type cannot hold. Text columns hold any JSON value as text. */
@@ -242,11 +244,7 @@ describe('set-aside rows hold addresses and ids: they are not kept past the week
     const writer = new EventWriter(t.db, writerOptions(dir), pino({ level: 'silent' }))
     writer.start()
     expect(existsSync(join(dir, `rejected-${old}.jsonl`))).toBe(false)
-    const bad = {
-      event_id: rid(), site: 'example.com', ts: 'not a time', type: 'pageview', name: '', vid: rid(), sid: rid(), hostname: 'example.com',
-      path: '/', query: '', title: '', referrer_source: '', utm_source: '', utm_medium: '', utm_campaign: '', utm_content: '', utm_term: '',
-      browser: '', browser_version: '', os: '', os_version: '', device: '', screen: 0, country: '', city: '', props: {},
-    } satisfies EventRow
+    const bad = { ...base.e(), ts: 'not a time' }
     await writer.push(bad, null)
     await writer.flush()
     expect(existsSync(join(dir, `rejected-${old}.jsonl`))).toBe(false)
