@@ -1,12 +1,12 @@
 // Spoor on a port of 127.0.0.1, for the bench and the tests: the real server as a
-// child process (`lib/server.ts`, as `npm start` runs it; its memory and CPU its own),
+// child process (`server/start.ts`, as `npm start` runs it; its memory and CPU its own),
 // or an app in this process.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { type AddressInfo, createServer } from 'node:net'
 import { join } from 'node:path'
 import { createServer as createHttpServer } from 'node:http'
-import type { App } from '../lib/app.ts'
+import type { App } from '../server/app.ts'
 
 export const ROOT = join(import.meta.dirname, '..')
 
@@ -53,7 +53,7 @@ export async function startChild(script: string, env: Record<string, string>, re
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
   // The server runs with the Node flags of `npm start` (package.json); BENCH_NODE_FLAGS=
   // "--max-old-space-size=256 ..." adds or overrides flags for the servers only (not the load generator).
-  const flags = [...(script === 'lib/server.ts' ? START_FLAGS : []), ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)]
+  const flags = [...(script === 'server/start.ts' ? START_FLAGS : []), ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)]
   const proc = spawn(process.execPath, [...prof, ...flags, '--import', 'tsx', join(ROOT, script)], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },

@@ -44,7 +44,7 @@ function benchedMax(): number | null {
 
 const sites = benchSites(20)
 const dir = mkdtempSync(join(tmpdir(), 'spoor-soak-'))
-const server = await startChild('lib/server.ts', {
+const server = await startChild('server/start.ts', {
   DATA_DIR: dir,
   SITES: sites.join(','),
   ADMIN_EMAIL: 'soak@example.com',

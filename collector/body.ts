@@ -1,11 +1,8 @@
 // The collector's edge: one schema for the beacon's body, with a limit on every string.
 import { z } from 'zod'
 import { HttpError } from '../lib/errors.ts'
+import { parseOr400, TOKEN, TOKEN_RULE } from '../lib/validate.ts'
 
-// Ids are made by the beacon (32 hex characters); accept any URL-safe token of sane length.
-const TOKEN = /^[A-Za-z0-9_-]{8,64}$/
-export const TOKEN_RULE = 'must be 8 to 64 letters, digits, "-" or "_"'
-export const isToken = (v: unknown): v is string => typeof v === 'string' && TOKEN.test(v)
 const token = z.string().regex(TOKEN, TOKEN_RULE)
 
 // Parsed here, once: the pipeline takes its path and UTM parameters from this URL.
@@ -83,10 +80,5 @@ export function beaconObject(body: unknown, what: string): Record<string, unknow
 }
 
 export function parseEventBody(body: unknown): EventBody {
-  const r = EventBody.safeParse(beaconObject(body, 'event'))
-  if (r.success) return r.data
-  const issue = r.error.issues[0]
-  const field = issue?.path.map(String).join('.') || 'body'
-  const message = issue?.code === 'invalid_type' ? `has the wrong type (${issue.message})` : (issue?.message ?? 'is invalid')
-  throw new HttpError(400, `${field} ${message}`, field)
+  return parseOr400(EventBody, beaconObject(body, 'event'))
 }

@@ -11,11 +11,12 @@ import type { Config } from '../lib/config.ts'
 import { asHttpError, HttpError, sendHttpError, sendInternalError } from '../lib/errors.ts'
 import type { Sites } from '../lib/sites.ts'
 import { type Beacon, CONSENT_ADAPTERS, type Script } from './beacon.ts'
-import { beaconObject, isToken, parseEventBody, TOKEN_RULE } from './body.ts'
+import { beaconObject, parseEventBody } from './body.ts'
+import { isToken, TOKEN_RULE } from '../lib/validate.ts'
 import type { Counters } from './counters.ts'
 import { type PipelineDeps, REJECT_REASONS, processEvent } from './pipeline.ts'
-import { OPTOUT_COOKIE, recordOptout } from './optout.ts'
-import type { Optouts } from './optouts.ts'
+import { OPTOUT_COOKIE, recordOptout } from '../privacy/optout-page.ts'
+import type { Optouts } from '../privacy/optouts.ts'
 import type { Db } from '../lib/db.ts'
 import type { Logger } from '../lib/logger.ts'
 
@@ -150,7 +151,7 @@ export function isEventRequest(req: IncomingMessage): boolean {
 }
 
 /**
- * POST /api/event, answered ahead of Express (lib/app.ts): the one route that takes
+ * POST /api/event, answered ahead of Express (server/app.ts): the one route that takes
  * every page view. It does what the cors and body-parser middlewares did for it, in
  * one function, on the plain Node request and response. Why: in CPU profiles of the
  * bench at full load, the nested router, cors and the body parser's layers took about

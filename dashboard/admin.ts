@@ -1,20 +1,16 @@
 // Admin settings behind the dashboard: sites, users, and what is in force
 // (retention, opt-out link, tracking snippet). Reading settings is open to every
 // logged-in user; changing them is for admins.
-import express, { type NextFunction, type Request, type Response, Router } from 'express'
+import express, { Router } from 'express'
 import { z } from 'zod'
 import type { Config } from '../lib/config.ts'
 import type { Db } from '../lib/db.ts'
 import { normaliseDomain } from '../lib/domain.ts'
 import { HttpError } from '../lib/errors.ts'
+import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
 import { DEMO_SITE } from '../collector/demo.ts'
-import type { Users } from './auth.ts'
-
-export function requireAdmin(req: Request, _res: Response, next: NextFunction): void {
-  if (req.user?.role !== 'admin') throw new HttpError(403, 'only an admin may do this')
-  next()
-}
+import { requireAdmin, type Users } from '../auth/users.ts'
 
 const NewUser = z.object({
   email: z.email({ message: 'email must be an e-mail address' }).max(320),
@@ -71,10 +67,9 @@ export function adminRouter(deps: { db: Db; sites: Sites; users: Users; config: 
     res.json({ results: await deps.users.list() })
   })
   r.post('/api/users', requireAdmin, json, async (req, res) => {
-    const b = NewUser.safeParse(req.body)
-    if (!b.success) throw new HttpError(400, b.error.issues[0]?.message ?? 'invalid user', String(b.error.issues[0]?.path[0] ?? 'body'))
-    await deps.users.upsert(b.data.email, b.data.password, b.data.role)
-    res.status(201).json({ email: b.data.email.toLowerCase(), role: b.data.role })
+    const b = parseOr400(NewUser, req.body)
+    await deps.users.upsert(b.email, b.password, b.role)
+    res.status(201).json({ email: b.email.toLowerCase(), role: b.role })
   })
   r.delete('/api/users/:email', requireAdmin, async (req, res) => {
     const email = String(req.params.email).toLowerCase()

@@ -2,7 +2,7 @@
 // routes that steer recognition: directory import, suppressions, learned domains,
 // and which pages of a site count.
 import express, { type Request, Router } from 'express'
-import { requireAdmin } from './admin.ts'
+import { requireAdmin } from '../auth/users.ts'
 import { z } from 'zod'
 import type { Knowledge } from '../enrichment/company.ts'
 import { NETWORK_TYPES } from '../enrichment/classify.ts'
@@ -12,6 +12,7 @@ import { addSuppression, removeSuppression, SUPPRESSION_KINDS } from '../enrichm
 import type { Db } from '../lib/db.ts'
 import { normaliseDomain } from '../lib/domain.ts'
 import { HttpError } from '../lib/errors.ts'
+import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
 import { parseRange } from './stats.ts'
 import type { CompanyRow } from './api-types.ts'
@@ -153,9 +154,7 @@ export function companiesRouter(deps: { db: Db; sites: Sites; knowledge: Knowled
   const r = Router()
   const queries = new CompanyQueries(deps.db)
   const filters = (req: Request) => {
-    const f = Filters.safeParse(req.query)
-    if (!f.success) throw new HttpError(400, f.error.issues[0]?.message ?? 'invalid filter', String(f.error.issues[0]?.path[0] ?? ''))
-    return f.data
+    return parseOr400(Filters, req.query, 'query')
   }
 
   r.get('/api/companies', async (req, res) => {
@@ -191,9 +190,8 @@ export function companiesRouter(deps: { db: Db; sites: Sites; knowledge: Knowled
     res.json({ results: rows })
   })
   r.post('/api/suppressions', requireAdmin, express.json({ limit: '4kb' }), async (req, res) => {
-    const b = SuppressionBody.safeParse(req.body)
-    if (!b.success) throw new HttpError(400, b.error.issues[0]?.message ?? 'invalid suppression', String(b.error.issues[0]?.path[0] ?? 'body'))
-    const out = await addSuppression(deps.db, deps.knowledge, b.data.kind, b.data.value, b.data.reason)
+    const b = parseOr400(SuppressionBody, req.body)
+    const out = await addSuppression(deps.db, deps.knowledge, b.kind, b.value, b.reason)
     res.status(201).json({ id: out.id, companies_removed: out.removed })
   })
   r.delete('/api/suppressions/:id', requireAdmin, async (req, res) => {
@@ -221,10 +219,9 @@ export function companiesRouter(deps: { db: Db; sites: Sites; knowledge: Knowled
   })
   r.put('/api/sites/:site/company-pages', requireAdmin, express.json({ limit: '32kb' }), async (req, res) => {
     const site = siteParam(req, deps.sites)
-    const b = CompanyPagesBody.safeParse(req.body)
-    if (!b.success) throw new HttpError(400, b.error.issues[0]?.message ?? 'invalid patterns', 'patterns')
-    await deps.db.insert('site_settings', [{ site, company_pages: b.data.patterns }])
-    res.json({ site, patterns: b.data.patterns })
+    const b = parseOr400(CompanyPagesBody, req.body, 'patterns')
+    await deps.db.insert('site_settings', [{ site, company_pages: b.patterns }])
+    res.json({ site, patterns: b.patterns })
   })
   return r
 }

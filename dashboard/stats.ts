@@ -5,8 +5,9 @@ import { z } from 'zod'
 import type { Db } from '../lib/db.ts'
 import { normaliseDomain } from '../lib/domain.ts'
 import { HttpError } from '../lib/errors.ts'
+import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
-import { visitRows } from '../lib/visits.ts'
+import { visitRows } from '../aggregates/visits.ts'
 import type { BreakdownRow, Summary } from './api-types.ts'
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/
@@ -37,12 +38,7 @@ export interface RangeQuery {
 
 /** Parses ?site=&from=&to= (inclusive, UTC days; default the last 30 days). */
 export function parseRange(req: Request, sites: Sites): RangeQuery & { by: 'source' | 'medium' | 'campaign' } {
-  const r = Range.safeParse(req.query)
-  if (!r.success) {
-    const issue = r.error.issues[0]
-    throw new HttpError(400, issue?.message ?? 'invalid parameters', String(issue?.path[0] ?? ''))
-  }
-  const q = r.data
+  const q = parseOr400(Range, req.query, 'query')
   const site = normaliseDomain(q.site) ?? q.site
   if (!sites.has(site)) throw new HttpError(404, `site "${q.site}" is not registered`, 'site')
   const to = q.to ?? isoDay(new Date())

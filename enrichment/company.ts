@@ -3,7 +3,7 @@
 // DNS) and the operator's company directory. Suppressed companies never come out.
 import { createHash } from 'node:crypto'
 import type { Db } from '../lib/db.ts'
-import { inCidr, parseCidr, type ParsedIp } from './ip.ts'
+import { inCidr, parseCidr, type ParsedIp } from '../lib/ip.ts'
 import { bareHost } from '../lib/domain.ts'
 
 export interface Company {

@@ -3,6 +3,7 @@
 // and/or name. Rows that cannot be used are reported with their line and the reason.
 import { parse } from 'csv-parse/sync'
 import { z } from 'zod'
+import { describeIssue } from '../lib/validate.ts'
 import type { Db } from '../lib/db.ts'
 import { normaliseDomain } from '../lib/domain.ts'
 import { type DirectoryEntry, nameKey } from './company.ts'
@@ -117,8 +118,7 @@ function parseDirectory(body: string, format: 'csv' | 'jsonl'): { entries: Array
     }
     const r = Row.safeParse(canonicalKeys(raw as Record<string, unknown>))
     if (!r.success) {
-      const issue = r.error.issues[0]
-      report.rejected.push({ line, reason: `${issue?.path.join('.') || 'row'} ${issue?.message ?? 'is invalid'}`.trim() })
+      report.rejected.push({ line, reason: describeIssue(r.error, 'row').message })
       continue
     }
     let domain = ''

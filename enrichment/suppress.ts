@@ -7,7 +7,7 @@ import type { Db } from '../lib/db.ts'
 import { HttpError } from '../lib/errors.ts'
 import { normaliseDomain } from '../lib/domain.ts'
 import { type Company, type Knowledge, type Suppression } from './company.ts'
-import { cmp6, parseCidr } from './ip.ts'
+import { cmp6, parseCidr } from '../lib/ip.ts'
 import { MIN_CONFIDENCE } from './jobs/learn-domains.ts'
 import { audit } from '../privacy/audit.ts'
 

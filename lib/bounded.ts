@@ -75,7 +75,7 @@ export function memoize<V>(generation: number, f: (key: string) => V, maxKeyLeng
  *
  * Open addressing with linear probing, each generation at most half full. The words
  * (0, 0) mark an empty slot and (0, 1) a removed one: callers' keys never have a low
- * word below 2 (hashKey and networkWords in enrichment/ip.ts see to it).
+ * word below 2 (hashKey and networkWords in lib/ip.ts see to it).
  */
 export class BoundedKeys {
   private cur: Table

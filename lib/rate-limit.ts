@@ -4,7 +4,7 @@
 // as a 429 that says when to try again.
 import { rateLimit } from 'express-rate-limit'
 import { BoundedKeys } from './bounded.ts'
-import { networkOf, networkWords, parseIp } from '../enrichment/ip.ts'
+import { networkOf, networkWords, parseIp } from './ip.ts'
 import { HttpError } from './errors.ts'
 
 /** The /24 or /48 of a client address; an address that is none counts as one unnamed network. */

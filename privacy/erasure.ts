@@ -8,8 +8,10 @@
 import { randomUUID } from 'node:crypto'
 import { applyDeletedMask, chTime, type Db } from '../lib/db.ts'
 import type { Logger } from '../lib/logger.ts'
-import { recomputeCompanyVisits } from '../enrichment/jobs/enrich-visits.ts'
-import { rollupDays } from '../enrichment/jobs/rollup-visits.ts'
+import { recomputeCompanyVisits } from '../aggregates/company-visits.ts'
+import { rebuildDay } from '../aggregates/rebuild.ts'
+import { rollupDays } from '../aggregates/rollup.ts'
+import { DAILY_VIEWS } from '../aggregates/views.ts'
 import { dayLock } from '../lib/lock.ts'
 import { audit } from './audit.ts'
 import { vidHash } from './hash.ts'
@@ -30,12 +32,6 @@ export interface ErasureResult {
   sessions: number
   days_rebuilt: number
 }
-
-// The views whose targets are rebuilt per (site, day) from `events` with their own SELECT.
-const DAILY_VIEWS = [
-  ['daily_stats_mv', 'daily_stats'],
-  ['daily_breakdown_mv', 'daily_breakdown'],
-] as const
 
 export interface ErasureOptions {
   /** The visitor is opted out first: nothing of it is collected again, even from beacons in flight. */
@@ -132,7 +128,7 @@ async function erase(db: Db, log: Logger, id: string, opts: Omit<ErasureOptions,
   const oldest = new Date(Date.now() - (opts.rawRetentionDays - 1) * 86_400_000).toISOString().slice(0, 10)
   const days = plan.days.filter((d) => d.day >= oldest)
   for (const { site, day } of days) {
-    for (const [view, target] of DAILY_VIEWS) await rebuildDay(db, view, target, site, day)
+    for (const view of DAILY_VIEWS) await rebuildDay(db, view, site, day)
   }
   const sitesByDay = new Map<string, string[]>()
   for (const { site, day } of days) sitesByDay.set(day, [...(sitesByDay.get(day) ?? []), site])
@@ -176,27 +172,4 @@ export async function resumeErasures(db: Db, log: Logger, opts: Omit<ErasureOpti
   if (stale.length > 0) await opts.flush?.()
   for (const r of stale) await runErasure(db, log, r.id, opts)
   return stale.length
-}
-
-/**
- * One day of one site in a view's target, rebuilt with the view's own SELECT over that
- * day's remaining events: the aggregation is never written twice.
- */
-async function rebuildDay(db: Db, view: string, target: string, site: string, day: string): Promise<void> {
-  const [v] = await db.query<{ q: string }>('SELECT as_select AS q FROM system.tables WHERE database = currentDatabase() AND name = {view:String}', { view })
-  if (!v?.q) throw new Error(`materialized view ${view} not found`)
-  // Our own schema's text, not input: only the source table is narrowed to the day.
-  const select = v.q.replace(/FROM\s+(?:`?\w+`?\.)?`?events`?(?=\s|$)/, 'FROM (SELECT * FROM events WHERE site = {site:String} AND toDate(ts) = {day:Date}) AS events')
-  if (select === v.q) throw new Error(`cannot narrow the SELECT of ${view}`)
-  // A synchronous ALTER … DELETE, not a lightweight DELETE: seen here, a lightweight
-  // delete racing a background merge of the same part left the old aggregate row visible.
-  await db.client.command({
-    query: 'ALTER TABLE {t:Identifier} DELETE WHERE site = {site:String} AND day = {day:Date}',
-    query_params: { t: target, site, day },
-    clickhouse_settings: { mutations_sync: '2' },
-  })
-  // insert_deduplicate = 0: an ALTER DELETE does not forget the block hashes, so a
-  // resumed erasure re-inserting the same rows would otherwise be dropped as a
-  // duplicate and leave the day empty.
-  await db.client.command({ query: `INSERT INTO {t:Identifier} ${select}`, query_params: { t: target, site, day }, clickhouse_settings: { insert_deduplicate: 0 } })
 }

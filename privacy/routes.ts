@@ -8,14 +8,14 @@ import type { Logger } from '../lib/logger.ts'
 import { isOwnOrigin, parseOrigin } from '../lib/origin.ts'
 import { perMinute } from '../lib/rate-limit.ts'
 import type { Sites } from '../lib/sites.ts'
-import { isToken, TOKEN_RULE } from '../collector/body.ts'
-import { requireAdmin } from '../dashboard/admin.ts'
+import { isToken, TOKEN_RULE } from '../lib/validate.ts'
+import { requireAdmin } from '../auth/users.ts'
 import { audit } from './audit.ts'
 import { eraseVisitor } from './erasure.ts'
 import { exportVisitor } from './export.ts'
 import { vidHash } from './hash.ts'
 import type { EventWriter } from '../collector/writer.ts'
-import type { Optouts } from '../collector/optouts.ts'
+import type { Optouts } from './optouts.ts'
 
 const vidOf = (v: unknown): string => {
   if (!isToken(v)) throw new HttpError(400, `vid ${TOKEN_RULE}`, 'vid')

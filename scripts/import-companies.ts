@@ -6,7 +6,7 @@ import { importDirectory } from '../enrichment/directory.ts'
 import { loadConfig } from '../lib/config.ts'
 import { openDb } from '../lib/db.ts'
 import { createLogger } from '../lib/logger.ts'
-import { migrate } from '../lib/migrate.ts'
+import { migrate } from '../sql/migrate.ts'
 
 const file = process.argv.slice(2).find((a) => a !== '--')
 if (!file) {

@@ -117,7 +117,7 @@ WHERE dim.2 != ''
 GROUP BY site, kind, day, value;
 
 -- Finished days' visit figures, rolled up from `sessions` by the rollup-visits job
--- (enrichment/jobs/rollup-visits.ts). The stats API reads these for rolled-up days
+-- (aggregates/rollup.ts). The stats API reads these for rolled-up days
 -- and `sessions` only for the days after the last rollup (normally today).
 CREATE TABLE IF NOT EXISTS daily_visits
 (

@@ -10,7 +10,7 @@ CREATE TABLE IF NOT EXISTS sites
 ENGINE = ReplacingMergeTree(updated_at)
 ORDER BY domain;
 
--- Dashboard users. Passwords are scrypt hashes (see dashboard/auth.ts).
+-- Dashboard users. Passwords are scrypt hashes (see auth/users.ts).
 CREATE TABLE IF NOT EXISTS users
 (
     email         String,

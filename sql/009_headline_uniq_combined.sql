@@ -83,8 +83,8 @@ PARTITION BY toYYYYMM(day)
 ORDER BY (site, day, page)
 TTL day + INTERVAL 25 MONTH;
 
--- The rolled-up days that `sessions` still holds, rolled up again (as lib/visits.ts
--- and enrichment/jobs/rollup-visits.ts do).
+-- The rolled-up days that `sessions` still holds, rolled up again (as aggregates/visits.ts
+-- and aggregates/rollup.ts do).
 INSERT INTO daily_entry_pages_v2 (site, day, page, visitors, visits, bounces)
 SELECT site, day, entry, uniqCombinedState(12)(vid), count(), countIf(pv = 1)
 FROM (

@@ -27,7 +27,7 @@ function gzippedBytes(url: string): Promise<{ bytes: number; encoding: string }>
 
 export async function run(): Promise<PartResult> {
   const dir = mkdtempSync(join(tmpdir(), 'spoor-bench-beacon-'))
-  const server = await startChild('lib/server.ts', { DATA_DIR: dir, SITES: 'example.com', ADMIN_EMAIL: 'bench@example.com', ADMIN_PASSWORD: 'bench password long enough', LOG_LEVEL: 'warn' })
+  const server = await startChild('server/start.ts', { DATA_DIR: dir, SITES: 'example.com', ADMIN_EMAIL: 'bench@example.com', ADMIN_PASSWORD: 'bench password long enough', LOG_LEVEL: 'warn' })
   try {
     const gzipped = async (path: string) => {
       const { bytes, encoding } = await gzippedBytes(`${server.url}${path}`)

@@ -106,7 +106,7 @@ export async function run(o: IngestOptions): Promise<PartResult> {
   const dir = mkdtempSync(join(tmpdir(), 'spoor-bench-ingest-'))
   let server: Child | undefined
   try {
-    server = await startChild('lib/server.ts', {
+    server = await startChild('server/start.ts', {
       DATA_DIR: dir,
       SITES: sites.join(','),
       ADMIN_EMAIL: 'bench@example.com',

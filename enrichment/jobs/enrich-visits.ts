@@ -8,6 +8,7 @@ import { dayLock } from '../../lib/lock.ts'
 import type { Knowledge } from '../company.ts'
 import type { IpIntel, LookupResult } from '../lookup.ts'
 import { applySuppressions } from '../suppress.ts'
+import { recomputeCompanyVisits } from '../../aggregates/company-visits.ts'
 
 // A visit whose pages do not (yet) include a counted page waits this long for one:
 // the beacon's session cookie lasts 30 minutes.
@@ -120,29 +121,4 @@ export async function enrichVisits(ctx: EnrichContext): Promise<number> {
     if (companies.size > 0) await applySuppressions(db, knowledge)
     return write.length
   })
-}
-
-/**
- * Company visits per (site, company, day) for the given days plus today and
- * yesterday (visits still going on), from events of the visits attributed to a company.
- */
-export async function recomputeCompanyVisits(db: Db, days: string[]): Promise<void> {
-  await db.command(
-    `INSERT INTO company_visits (site, company_id, day, visits, pageviews, visitors, pages, first_seen, last_seen, duration)
-     SELECT site, company_id, day, count() AS visits, sum(pv) AS pageviews, uniqState(vid) AS visitors,
-            arraySlice(arrayDistinct(arrayFlatten(groupArray(paths))), 1, 200) AS pages,
-            min(t0) AS first_seen, max(t1) AS last_seen, sum(dateDiff('second', t0, t1)) AS duration
-     FROM (
-       SELECT e.site AS site, s.company_id AS company_id, toDate(e.ts) AS day, e.sid AS sid, any(e.vid) AS vid,
-              countIf(e.type = 'pageview') AS pv, groupUniqArrayIf(e.path, e.type = 'pageview') AS paths,
-              min(e.ts) AS t0, max(e.ts) AS t1
-       FROM events AS e
-       INNER JOIN (SELECT site, sid, company_id FROM enriched_sessions FINAL WHERE company_id != '') AS s
-         ON e.site = s.site AND e.sid = s.sid
-       WHERE toDate(e.ts) IN {days:Array(Date)} OR toDate(e.ts) >= today() - 1
-       GROUP BY site, company_id, day, sid
-     )
-     GROUP BY site, company_id, day`,
-    { days },
-  )
 }

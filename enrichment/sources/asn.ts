@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import type { ParsedIp } from '../ip.ts'
+import type { ParsedIp } from '../../lib/ip.ts'
 
 export interface AsnRecord {
   asn: number

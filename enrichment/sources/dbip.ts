@@ -10,7 +10,7 @@
 // record instead of failing, so each address goes to the file of its family.
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import type { ParsedIp } from '../ip.ts'
+import type { ParsedIp } from '../../lib/ip.ts'
 import { MmdbSource, type ReloadResult } from './mmdb.ts'
 
 export interface Place {

@@ -3,7 +3,7 @@
 // says what it is in its metadata, so one list of paths is enough. Read with
 // `maxmind`'s raw records: @maxmind/geoip2-node's typed models cost about 20 times
 // more per lookup and give nothing the classification needs.
-import type { ParsedIp } from '../ip.ts'
+import type { ParsedIp } from '../../lib/ip.ts'
 import type { Place } from './dbip.ts'
 import { MmdbSource, type ReloadResult } from './mmdb.ts'
 

@@ -9,7 +9,7 @@
 // other caches, the old generation grew by hundreds of MB between collections.
 import { readFile, stat } from 'node:fs/promises'
 import { Reader, type Response } from 'maxmind'
-import { ipv4ToString, type ParsedIp } from '../ip.ts'
+import { ipv4ToString, type ParsedIp } from '../../lib/ip.ts'
 
 export type ReloadResult = 'unchanged' | 'reloaded' | 'failed'
 

@@ -1,6 +1,6 @@
 // The collector's rules, one test each, through the real HTTP app into chDB.
 import request from 'supertest'
-import { createApp } from '../../lib/app.ts'
+import { createApp } from '../../server/app.ts'
 import { loadConfig } from '../../lib/config.ts'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { CHROME_UA, FIREFOX_UA, IPHONE_UA, makeApp, pageview, rid, send, type TestApp } from '../helpers/app.ts'

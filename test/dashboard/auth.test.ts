@@ -1,7 +1,7 @@
 // Login, sessions and the admin created at start.
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hashPassword, verifyPassword } from '../../dashboard/auth.ts'
+import { hashPassword, verifyPassword } from '../../auth/users.ts'
 import { ADMIN, makeApp, type TestApp } from '../helpers/app.ts'
 
 let t: TestApp

@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hashPassword } from '../../dashboard/auth.ts'
+import { hashPassword } from '../../auth/users.ts'
 import { ADMIN, CHROME_UA, makeApp, pageview, rid, send, type TestApp } from '../helpers/app.ts'
 import { CHROMIUM, chromiumMissing, launchChromium, serve } from '../helpers/browser.ts'
 import { ipIn, NETS } from '../helpers/intel.ts'

@@ -3,7 +3,7 @@
 import request from 'supertest'
 import type { Express } from 'express'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hashPassword } from '../../dashboard/auth.ts'
+import { hashPassword } from '../../auth/users.ts'
 import { makeApp, type TestApp } from '../helpers/app.ts'
 
 let t: TestApp

@@ -3,7 +3,7 @@
 // given their address through X-Forwarded-For from a trusted (loopback) proxy.
 import request from 'supertest'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { hashPassword } from '../../dashboard/auth.ts'
+import { hashPassword } from '../../auth/users.ts'
 import { leadScore } from '../../dashboard/companies.ts'
 import { makeApp, pageview, rid, send, type TestApp } from '../helpers/app.ts'
 import { ipIn, NETS } from '../helpers/intel.ts'

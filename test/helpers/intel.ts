@@ -3,7 +3,7 @@
 // need the real registry data say so and open it themselves.
 import { Knowledge } from '../../enrichment/company.ts'
 import type { NetworkType } from '../../enrichment/classify.ts'
-import { parseCidr } from '../../enrichment/ip.ts'
+import { parseCidr } from '../../lib/ip.ts'
 import { IpIntel } from '../../enrichment/lookup.ts'
 import { AsnTable } from '../../enrichment/sources/asn.ts'
 import { Dbip } from '../../enrichment/sources/dbip.ts'

@@ -2,7 +2,7 @@
 // Format: https://maxmind.github.io/MaxMind-DB/ — a binary search tree over the
 // address bits (32-bit records here), 16 zero bytes, the data section, then the
 // metadata map after the marker "\xAB\xCD\xEFMaxMind.com".
-import { parseIp } from '../../enrichment/ip.ts'
+import { parseIp } from '../../lib/ip.ts'
 
 export type MmdbValue = string | number | boolean | MmdbValue[] | { [k: string]: MmdbValue }
 

@@ -207,7 +207,7 @@ describe('events still in the buffer', () => {
     const vid = rid()
     // A long flush interval: the events are surely still buffered when the erasure comes.
     const { EventWriter } = await import('../../collector/writer.ts')
-    const { createApp } = await import('../../lib/app.ts')
+    const { createApp } = await import('../../server/app.ts')
     const writer = new EventWriter(t.db, { flushIntervalMs: 60_000, flushMaxRows: 1000, journalDir: journalDir(), journalMaxBytes: 1_000_000 }, log)
     const app = createApp({ ...t.deps, writer })
     await send(app, pageview({ vid })).expect(202)

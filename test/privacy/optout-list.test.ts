@@ -6,7 +6,7 @@ import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import request from 'supertest'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { Optouts } from '../../collector/optouts.ts'
+import { Optouts } from '../../privacy/optouts.ts'
 import { erase } from '../../privacy/routes.ts'
 import { vidHash } from '../../privacy/hash.ts'
 import { makeApp, pageview, rid, send, type TestApp } from '../helpers/app.ts'
@@ -108,7 +108,7 @@ describe('the opt-out list across processes', () => {
   it('records an opt-out when the journal cannot be written (its events may still be in it)', async () => {
     const vid = rid()
     const deps = { ...t.deps, writer: { flush: () => Promise.reject(new Error('ClickHouse away')) } }
-    const { recordOptout } = await import('../../collector/optout.ts')
+    const { recordOptout } = await import('../../privacy/optout-page.ts')
     const res = { cookie: () => undefined } as unknown as Parameters<typeof recordOptout>[1]
     await recordOptout({ secure: false } as Parameters<typeof recordOptout>[0], res, deps as never, vid, 'beacon')
     expect(await t.count('optouts', 'vid_hash = {h:String}', { h: vidHash(vid) })).toBe(1)

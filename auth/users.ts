@@ -119,6 +119,12 @@ export function requireSession(users: Users) {
   }
 }
 
+/** Changing what is in force (sites, users, suppressions, erasure) is for admins. */
+export function requireAdmin(req: Request, _res: Response, next: NextFunction): void {
+  if (req.user?.role !== 'admin') throw new HttpError(403, 'only an admin may do this')
+  next()
+}
+
 const LoginBody = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1000) })
 
 export function authRouter(deps: { users: Users; sessionHours: number; publicUrl: string }): Router {

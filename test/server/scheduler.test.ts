@@ -1,6 +1,6 @@
 // The job runner: a failing run is retried and logged, overlapping runs are prevented.
 import { describe, expect, it } from 'vitest'
-import { JOBS, type JobContext, Scheduler } from '../../enrichment/jobs.ts'
+import { JOBS, type JobContext, Scheduler } from '../../server/jobs.ts'
 import { createLogger } from '../../lib/logger.ts'
 
 const ctx = {} as JobContext

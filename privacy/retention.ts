@@ -1,6 +1,7 @@
-// How long each table keeps its rows: one list for the TTLs set at start
-// (lib/migrate.ts) and the daily job that deletes what a lagging TTL left
-// (enrichment/jobs/retention.ts).
+// How long each table keeps its rows: one list for the TTLs set at every start
+// (applyRetention) and the hourly job that deletes what a lagging TTL left
+// (enforce-retention.ts).
+import type { Db } from '../lib/db.ts'
 
 export interface Retention {
   rawRetentionDays: number
@@ -41,3 +42,18 @@ export const ttlOf = (e: Expiry) => `${e.dated} + toInterval${e.unit}({v:UInt32}
  */
 export const expiredOf = (e: Expiry) =>
   `${e.dated} < ${e.dated === 'day' ? 'today()' : 'now()'} - toInterval${e.unit}({v:UInt32})${e.limit === 'ipRetentionDays' ? ' + toIntervalHour(2)' : ''}`
+
+/**
+ * Retention is configuration, not schema: re-applied at every start. Only the
+ * metadata changes (materialize_ttl_after_modify = 0); the new TTL applies at the next
+ * merge, and the retention jobs delete what a merge has not reached yet.
+ */
+export async function applyRetention(db: Db, r: Retention): Promise<void> {
+  for (const e of EXPIRIES) {
+    await db.client.command({
+      query: `ALTER TABLE {t:Identifier} MODIFY TTL ${ttlOf(e)}`,
+      query_params: { t: e.table, v: r[e.limit] },
+      clickhouse_settings: { materialize_ttl_after_modify: 0 },
+    })
+  }
+}

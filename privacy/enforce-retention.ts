@@ -1,9 +1,9 @@
 // Daily check of every retention in force: ClickHouse TTLs remove expired rows at
 // merge time, which can lag; this deletes what is left and reports, per table, what it
 // removed (the job's log line and /api/jobs).
-import { applyDeletedMask, type Db } from '../../lib/db.ts'
-import type { Logger } from '../../lib/logger.ts'
-import { EXPIRIES, expiredOf, type Retention } from '../../lib/retention.ts'
+import { applyDeletedMask, type Db } from '../lib/db.ts'
+import type { Logger } from '../lib/logger.ts'
+import { EXPIRIES, expiredOf, type Retention } from './retention.ts'
 
 export async function enforceRetention(db: Db, r: Retention, log: Logger, only?: ReadonlyArray<keyof Retention>): Promise<number> {
   const removed: Record<string, number> = {}

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLogger } from '../../lib/logger.ts'
-import { MigrationError, migrate, readMigrations } from '../../lib/migrate.ts'
+import { MigrationError, migrate, readMigrations } from '../../sql/migrate.ts'
 import { makeApp, type TestApp } from '../helpers/app.ts'
 
 let t: TestApp

@@ -1,7 +1,7 @@
 // What a process serves depends on its ROLE; X-Forwarded-For depends on TRUST_PROXY.
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp } from '../../lib/app.ts'
+import { createApp } from '../../server/app.ts'
 import { loadConfig } from '../../lib/config.ts'
 import { makeApp, pageview, send, type TestApp } from '../helpers/app.ts'
 

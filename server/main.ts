@@ -1,6 +1,6 @@
-// Parse config, open ClickHouse, migrate, wire the parts, listen (lib/server.ts calls main()).
+// Parse config, open ClickHouse, migrate, wire the parts, listen (server/start.ts calls main()).
 // SIGTERM/SIGINT: stop accepting, write every acknowledged event, then exit.
-import { errorFields } from './errors.ts'
+import { errorFields } from '../lib/errors.ts'
 import { randomBytes } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import { buildBeacon } from '../collector/beacon.ts'
@@ -8,20 +8,21 @@ import { IngestBudget } from '../collector/budget.ts'
 import { Counters } from '../collector/counters.ts'
 import { RecentIds } from '../collector/dedup.ts'
 import { DEMO_SITE } from '../collector/demo.ts'
-import { Optouts } from '../collector/optouts.ts'
+import { Optouts } from '../privacy/optouts.ts'
 import { EventWriter } from '../collector/writer.ts'
-import { Users } from '../dashboard/auth.ts'
+import { Users } from '../auth/users.ts'
 import { Knowledge } from '../enrichment/company.ts'
 import { IpIntel } from '../enrichment/lookup.ts'
-import { Scheduler } from '../enrichment/jobs.ts'
+import { Scheduler } from './jobs.ts'
 import { MIN_CONFIDENCE } from '../enrichment/jobs/learn-domains.ts'
 import { type AppDeps, createApp } from './app.ts'
-import { type Config, ConfigError, loadConfig } from './config.ts'
-import { openDb } from './db.ts'
-import { createLogger, type Logger } from './logger.ts'
-import { applyRetention, migrate } from './migrate.ts'
+import { type Config, ConfigError, loadConfig } from '../lib/config.ts'
+import { openDb } from '../lib/db.ts'
+import { createLogger, type Logger } from '../lib/logger.ts'
+import { migrate } from '../sql/migrate.ts'
+import { applyRetention } from '../privacy/retention.ts'
 import { resumeErasures } from '../privacy/erasure.ts'
-import { Sites } from './sites.ts'
+import { Sites } from '../lib/sites.ts'
 
 // Other processes (ROLE=collector behind a load balancer) learn of new sites and
 // opt-outs within this many milliseconds.

@@ -3,9 +3,9 @@
 // ranges keep their bounce rate, duration and entry pages, and the stats API reads
 // one row per day instead of one per visit. The last two finished days are rolled
 // up again on every run: events written late (after a ClickHouse outage) still count.
-import type { Db } from '../../lib/db.ts'
-import { dayLock } from '../../lib/lock.ts'
-import { visitRows } from '../../lib/visits.ts'
+import type { Db } from '../lib/db.ts'
+import { dayLock } from '../lib/lock.ts'
+import { visitRows } from './visits.ts'
 
 const DAY = 'site IN {sites:Array(String)} AND day = {day:Date}'
 

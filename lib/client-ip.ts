@@ -33,7 +33,7 @@ export function clientIp(req: Request): string {
 
 /**
  * The same for a request that does not go through Express (the event endpoint, see
- * lib/app.ts): proxy-addr with Express's compiled TRUST_PROXY, as req.ip does, and the
+ * server/app.ts): proxy-addr with Express's compiled TRUST_PROXY, as req.ip does, and the
  * socket's peer alone when no proxy is trusted (proxy-addr parsed X-Forwarded-For on
  * every event only to ignore it: 2% of the collector's time).
  */

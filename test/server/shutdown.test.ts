@@ -13,7 +13,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 // The server as `npm start` runs it, on this test's data directory.
 const startServer = (extra: Record<string, string> = {}) =>
-  startChild('lib/server.ts', { DATA_DIR: dir, SITES: 'example.com', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, DEMO: 'false', LOG_LEVEL: 'warn', COLLECT_LIMIT_PER_MINUTE: '1000000', ...extra })
+  startChild('server/start.ts', { DATA_DIR: dir, SITES: 'example.com', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, DEMO: 'false', LOG_LEVEL: 'warn', COLLECT_LIMIT_PER_MINUTE: '1000000', ...extra })
 
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
 
@@ -155,7 +155,7 @@ describe('shutdown', () => {
   }, 120_000)
 
   it('refuses to start on a bad configuration value, naming the variable', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'lib/server.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/start.ts'], {
       env: { ...process.env, PORT: 'eighty', IP_RETENTION_DAYS: '30', DATA_DIR: join(dir, 'never') },
       stdio: ['ignore', 'pipe', 'pipe'],
     })

@@ -2,11 +2,10 @@
 // A failing statement stops the start with the file and the statement named.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Db } from './db.ts'
-import type { Logger } from './logger.ts'
-import { EXPIRIES, type Retention, ttlOf } from './retention.ts'
+import type { Db } from '../lib/db.ts'
+import type { Logger } from '../lib/logger.ts'
 
-export const SQL_DIR = new URL('../sql/', import.meta.url).pathname
+export const SQL_DIR = new URL('./', import.meta.url).pathname
 
 export class MigrationError extends Error {
   override name = 'MigrationError'
@@ -54,19 +53,4 @@ export async function migrate(db: Db, log: Logger, dir = SQL_DIR): Promise<numbe
     applied++
   }
   return applied
-}
-
-/**
- * Retention is configuration, not schema: re-applied at every start. Only the
- * metadata changes (materialize_ttl_after_modify = 0); the new TTL applies at the next
- * merge, and the retention jobs delete what a merge has not reached yet.
- */
-export async function applyRetention(db: Db, r: Retention): Promise<void> {
-  for (const e of EXPIRIES) {
-    await db.client.command({
-      query: `ALTER TABLE {t:Identifier} MODIFY TTL ${ttlOf(e)}`,
-      query_params: { t: e.table, v: r[e.limit] },
-      clickhouse_settings: { materialize_ttl_after_modify: 0 },
-    })
-  }
 }

@@ -8,7 +8,7 @@
 // did not opt out: at 1 M entries one in 8 million, at 5 M one in 200.
 import type { Db } from '../lib/db.ts'
 import { HttpError } from '../lib/errors.ts'
-import { vidHash } from '../privacy/hash.ts'
+import { vidHash } from './hash.ts'
 
 /** 2^26 bits: 8 MiB. */
 const BITS_LOG2 = 26
