@@ -26,7 +26,11 @@ export async function rollupDays(db: Db, todo: ReadonlyArray<{ day: string; site
     const [old] = await db.query<{ n: string }>(`SELECT count() AS n FROM daily_entry_pages WHERE ${DAY}`, params)
     // Synchronous ALTER … DELETE: a lightweight delete racing a merge can leave old rows visible.
     if (Number(old?.n ?? 0) > 0) {
-      await db.client.command({ query: `ALTER TABLE daily_entry_pages DELETE WHERE ${DAY}`, query_params: params, clickhouse_settings: { mutations_sync: '2' } })
+      await db.client.command({
+        query: `ALTER TABLE daily_entry_pages DELETE WHERE ${DAY}`,
+        query_params: params,
+        clickhouse_settings: { mutations_sync: '2' },
+      })
     }
     // A day whose visits are all gone keeps a row of zeros, so that it does not fall back to `sessions`.
     await db.command(

@@ -11,8 +11,12 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 export function csrfGuard(publicUrl: string) {
   return (req: Request, _res: Response, next: NextFunction): void => {
-    if (SAFE.has(req.method)) return next()
-    if (req.get(CSRF_HEADER) !== '1') throw new HttpError(403, `state-changing requests need the header ${CSRF_HEADER}: 1 (cross-site request forgery protection)`)
+    if (SAFE.has(req.method)) {
+      next()
+      return
+    }
+    if (req.get(CSRF_HEADER) !== '1')
+      throw new HttpError(403, `state-changing requests need the header ${CSRF_HEADER}: 1 (cross-site request forgery protection)`)
     const origin = req.get('origin')
     if (origin !== undefined && !isOwnOrigin(origin, req, publicUrl)) {
       throw new HttpError(403, 'request from another origin refused (cross-site request forgery protection)')

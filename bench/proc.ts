@@ -44,7 +44,10 @@ export interface Child {
 /** The Node flags `npm start` passes before --import (package.json is their one place). */
 export const START_FLAGS: string[] = (() => {
   const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
-  return start.split(' --import')[0]!.split(' ').filter((w) => w.startsWith('--'))
+  return start
+    .split(' --import')[0]!
+    .split(' ')
+    .filter((w) => w.startsWith('--'))
 })()
 
 export async function startChild(script: string, env: Record<string, string>, ready = '/health', timeoutMs = 60_000): Promise<Child> {

@@ -51,7 +51,10 @@ const num = (v: string | undefined, d: number, name: string) => {
   return n
 }
 const quick = a.quick === true
-const parts = (a.parts ?? ALL.join(',')).split(',').map((s) => s.trim()).filter(Boolean)
+const parts = (a.parts ?? ALL.join(','))
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean)
 const unknown = parts.filter((p) => !(ALL as readonly string[]).includes(p))
 if (unknown.length) {
   console.error(`unknown part(s): ${unknown.join(', ')}; known: ${ALL.join(', ')}`)

@@ -39,7 +39,19 @@ const AGENTS: Array<[number, string]> = [
 ]
 const AGENT_TOTAL = AGENTS.reduce((s, [w]) => s + w, 0)
 
-const REFERRERS = ['', '', '', 'https://www.google.com/', 'https://www.google.nl/', 'https://www.bing.com/', 'https://duckduckgo.com/', 'https://www.linkedin.com/', 'https://t.co/abc', 'https://news.ycombinator.com/', 'android-app://com.google.android.gm/']
+const REFERRERS = [
+  '',
+  '',
+  '',
+  'https://www.google.com/',
+  'https://www.google.nl/',
+  'https://www.bing.com/',
+  'https://duckduckgo.com/',
+  'https://www.linkedin.com/',
+  'https://t.co/abc',
+  'https://news.ycombinator.com/',
+  'android-app://com.google.android.gm/',
+]
 const SECTIONS = ['blog', 'products', 'docs', 'pricing', 'about', 'careers', 'news', 'cases']
 const SCREENS = [1920, 1536, 1440, 1366, 390, 412, 430, 768]
 
@@ -55,7 +67,16 @@ export function publicIp(r: () => number): string {
   for (;;) {
     const a = 1 + ((r() * 223) | 0)
     const b = (r() * 256) | 0
-    if (a === 10 || a === 127 || (a === 100 && b >= 64 && b < 128) || (a === 169 && b === 254) || (a === 172 && b >= 16 && b < 32) || (a === 192 && b === 168) || a === 0) continue
+    if (
+      a === 10 ||
+      a === 127 ||
+      (a === 100 && b >= 64 && b < 128) ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b < 32) ||
+      (a === 192 && b === 168) ||
+      a === 0
+    )
+      continue
     return `${a}.${b}.${(r() * 256) | 0}.${1 + ((r() * 254) | 0)}`
   }
 }
@@ -92,7 +113,12 @@ export class Traffic {
   private readonly pool: Visitor[] = []
   private seq = 0
 
-  constructor(readonly sites: readonly string[], seed = 1, readonly activeVisitors = 2000, readonly lateConsent = 0.5) {
+  constructor(
+    readonly sites: readonly string[],
+    seed = 1,
+    readonly activeVisitors = 2000,
+    readonly lateConsent = 0.5,
+  ) {
     this.r = rng(seed)
   }
 
@@ -101,7 +127,8 @@ export class Traffic {
     let pick = r() * AGENT_TOTAL
     let ua = AGENTS[0]![1]
     for (const [w, a] of AGENTS) {
-      if ((pick -= w) < 0) {
+      pick -= w
+      if (pick < 0) {
         ua = a
         break
       }

@@ -34,33 +34,38 @@ const text = (max: number, message?: string) => z.string().max(max, message).tra
 // review measured 150 MB of disk in 11 s from events filled to the old limits).
 const propValue = z.union([text(500, 'is longer than 500 characters'), z.number().finite(), z.boolean()])
 
-export const EventBody = z.object({
-  site: z.string().min(1, 'is required').max(253, 'is longer than 253 characters'),
-  // 'form': a form was submitted; only the e-mail domain travels (company recognition).
-  type: z.enum(['pageview', 'event', 'form']).default('pageview'),
-  url: httpUrl,
-  // Referrers are untrusted and sometimes odd (android-app://...): any string, parsed later.
-  referrer: text(4096, 'is longer than 4096 characters').optional(),
-  // Titles are cut, not refused: a long title is not a malformed event. 300 characters
-  // hold any title a browser tab shows.
-  title: z.string().max(8192).optional().transform((t) => wellFormed((t ?? '').slice(0, 300))),
-  // UInt16 column: no screen is wider than 65,535 px.
-  screen: z.number().int().min(0).max(65_535).optional(),
-  consent: z.object({ analytics: z.boolean() }).optional(),
-  vid: token,
-  sid: token,
-  id: token,
-  name: text(120, 'is longer than 120 characters').pipe(z.string().min(1)).optional(),
-  domain: z
-    .string()
-    .max(253, 'is longer than 253 characters')
-    .regex(/^[A-Za-z0-9.-]+\.[A-Za-z]{2,63}\.?$/, 'must be a domain name (the part after @)')
-    .optional(),
-  props: z
-    .record(z.string().min(1).max(64, 'has a key longer than 64 characters').transform(wellFormed), propValue)
-    .refine((p) => Object.keys(p).length <= 10, 'has more than 10 keys')
-    .optional(),
-})
+export const EventBody = z
+  .object({
+    site: z.string().min(1, 'is required').max(253, 'is longer than 253 characters'),
+    // 'form': a form was submitted; only the e-mail domain travels (company recognition).
+    type: z.enum(['pageview', 'event', 'form']).default('pageview'),
+    url: httpUrl,
+    // Referrers are untrusted and sometimes odd (android-app://...): any string, parsed later.
+    referrer: text(4096, 'is longer than 4096 characters').optional(),
+    // Titles are cut, not refused: a long title is not a malformed event. 300 characters
+    // hold any title a browser tab shows.
+    title: z
+      .string()
+      .max(8192)
+      .optional()
+      .transform((t) => wellFormed((t ?? '').slice(0, 300))),
+    // UInt16 column: no screen is wider than 65,535 px.
+    screen: z.number().int().min(0).max(65_535).optional(),
+    consent: z.object({ analytics: z.boolean() }).optional(),
+    vid: token,
+    sid: token,
+    id: token,
+    name: text(120, 'is longer than 120 characters').pipe(z.string().min(1)).optional(),
+    domain: z
+      .string()
+      .max(253, 'is longer than 253 characters')
+      .regex(/^[A-Za-z0-9.-]+\.[A-Za-z]{2,63}\.?$/, 'must be a domain name (the part after @)')
+      .optional(),
+    props: z
+      .record(z.string().min(1).max(64, 'has a key longer than 64 characters').transform(wellFormed), propValue)
+      .refine((p) => Object.keys(p).length <= 10, 'has more than 10 keys')
+      .optional(),
+  })
   .refine((b) => b.type !== 'event' || b.name !== undefined, { message: 'is required for custom events', path: ['name'] })
   .refine((b) => b.type !== 'form' || b.domain !== undefined, { message: 'is required for form submissions', path: ['domain'] })
 

@@ -64,6 +64,11 @@ export class IngestBudget {
   }
 
   snapshot() {
-    return { free_disk_mb: Math.floor(this.freeMb), min_free_disk_mb: this.config.minFreeDiskMb, events_today: this.storedTotal + this.localTotal, events_per_day: this.config.eventsPerDay }
+    return {
+      free_disk_mb: Math.floor(this.freeMb),
+      min_free_disk_mb: this.config.minFreeDiskMb,
+      events_today: this.storedTotal + this.localTotal,
+      events_per_day: this.config.eventsPerDay,
+    }
   }
 }

@@ -6,12 +6,17 @@ import { escapeHtml as h } from '../lib/html.ts'
 
 export const DEMO_SITE = 'demo.localhost'
 
-const PAGES = new Map<string, { title: string; body: string }>(Object.entries({
-  '': { title: 'Welcome', body: 'This is the Spoor demo site. Accept analytics cookies below, then browse a few pages and open the dashboard.' },
-  pricing: { title: 'Pricing', body: 'Companies recognise their interest on pricing pages: this is the page sales teams watch.' },
-  about: { title: 'About us', body: 'A pretend company page, so that the demo has more than one page to count.' },
-  contact: { title: 'Contact', body: 'Ask for a quote. With analytics consent, Spoor learns only the domain of the e-mail address (never the address) to recognise companies.' },
-}))
+const PAGES = new Map<string, { title: string; body: string }>(
+  Object.entries({
+    '': { title: 'Welcome', body: 'This is the Spoor demo site. Accept analytics cookies below, then browse a few pages and open the dashboard.' },
+    pricing: { title: 'Pricing', body: 'Companies recognise their interest on pricing pages: this is the page sales teams watch.' },
+    about: { title: 'About us', body: 'A pretend company page, so that the demo has more than one page to count.' },
+    contact: {
+      title: 'Contact',
+      body: 'Ask for a quote. With analytics consent, Spoor learns only the domain of the e-mail address (never the address) to recognise companies.',
+    },
+  }),
+)
 
 // The contact form posts here; the demo keeps nothing of it.
 const THANKS = { title: 'Thank you', body: 'Nothing of this form was kept by the demo. Spoor received only the e-mail domain, if you gave analytics consent.' }
@@ -37,9 +42,7 @@ const BANNER_JS = `(function () {
 const QUEUE_JS = 'window.spoor=window.spoor||function(){(window.spoor.q=window.spoor.q||[]).push(arguments)};\n'
 
 function demoPage(slug: string, title: string, body: string): string {
-  const nav = [...PAGES]
-    .map(([s, p]) => (s === slug ? `<strong>${h(p.title)}</strong>` : `<a href="/demo${s ? `/${s}` : ''}">${h(p.title)}</a>`))
-    .join(' · ')
+  const nav = [...PAGES].map(([s, p]) => (s === slug ? `<strong>${h(p.title)}</strong>` : `<a href="/demo${s ? `/${s}` : ''}">${h(p.title)}</a>`)).join(' · ')
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${h(title)} · Spoor demo</title>
@@ -63,14 +66,19 @@ ${slug === 'contact' ? '<form id="quote" method="post" action="/demo/thanks"><la
 
 export function demoRouter(): Router {
   const r = Router()
-  const js = (src: string) => (_req: unknown, res: import('express').Response) => void res.type('application/javascript').set('Cache-Control', 'no-cache').send(src)
+  const js = (src: string) => (_req: unknown, res: import('express').Response) =>
+    void res.type('application/javascript').set('Cache-Control', 'no-cache').send(src)
   r.get('/demo/banner.js', js(BANNER_JS))
   r.get('/demo/queue.js', js(QUEUE_JS))
   r.post('/demo/thanks', (_req, res) => void res.type('html').send(demoPage('thanks', THANKS.title, THANKS.body)))
   r.get(['/demo', '/demo/:page'], (req, res) => {
     const slug = String(req.params.page ?? '')
     const p = PAGES.get(slug)
-    if (!p) return void res.status(404).type('html').send(demoPage(slug, 'Not found', 'This demo page does not exist.'))
+    if (!p)
+      return void res
+        .status(404)
+        .type('html')
+        .send(demoPage(slug, 'Not found', 'This demo page does not exist.'))
     res.type('html').send(demoPage(slug, p.title, p.body))
   })
   return r

@@ -8,7 +8,7 @@ const FREE_MAIL = new Set<string>(createRequire(import.meta.url)('email-provider
 /** The registrable domain of a submitted e-mail domain, or null when it is not one. */
 export function registrableDomain(domain: string): string | null {
   const d = getDomain(domain.trim().toLowerCase().replace(/\.$/, ''))
-  return d && d.includes('.') ? d : null
+  return d?.includes('.') ? d : null
 }
 
 export function isFreeMail(domain: string): boolean {

@@ -13,7 +13,20 @@
 // next one, so a busy collector does one write (and fdatasync) per few milliseconds,
 // not one per event (0.2 ms for write + fdatasync of 20 KB on the bench machine, with
 // spikes that made fdatasync the default off: see JOURNAL_SYNC in lib/config.ts).
-import { closeSync, fdatasync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, write, writeFileSync } from 'node:fs'
+import {
+  closeSync,
+  fdatasync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  unlinkSync,
+  write,
+  writeFileSync,
+} from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -103,8 +116,12 @@ export class Journal {
    * there and know they belong to the segment they were written to.
    */
   append(lines: ReadonlyArray<[JournalTag, string]>, done: (err: Error | null) => void): void {
-    if (this.closed) return done(new JournalError('the journal is closed'))
-    const g = (this.collecting ??= { text: '', bytes: 0, done: [] })
+    if (this.closed) {
+      done(new JournalError('the journal is closed'))
+      return
+    }
+    this.collecting ??= { text: '', bytes: 0, done: [] }
+    const g = this.collecting
     for (const [tag, json] of lines) {
       g.text += `${tag}${json}\n`
       g.bytes += json.length + 2
@@ -155,7 +172,8 @@ export class Journal {
     // What was appended before is written first: a seal goes ahead of a collecting group.
     if (this.collecting || this.writing) {
       await new Promise<void>((resolve) => {
-        ;(this.collecting ??= { text: '', bytes: 0, done: [] }).done.push(() => resolve())
+        this.collecting ??= { text: '', bytes: 0, done: [] }
+        this.collecting.done.push(() => resolve())
         this.kick()
       })
     }

@@ -76,7 +76,11 @@ export function collectorRouter(deps: CollectorDeps): Router {
   r.get('/consent/:file', (req, res) => {
     const name = /^(\w{1,16})\.js$/.exec(req.params.file)?.[1]
     const script = name === undefined ? undefined : deps.beacon.adapters.get(name)
-    if (!script) throw new HttpError(404, `no consent adapter at ${req.path}: data-consent must be "callback" (the default), ${CONSENT_ADAPTERS.map((a) => `"${a}"`).join(' or ')}`)
+    if (!script)
+      throw new HttpError(
+        404,
+        `no consent adapter at ${req.path}: data-consent must be "callback" (the default), ${CONSENT_ADAPTERS.map((a) => `"${a}"`).join(' or ')}`,
+      )
     sendScript(req, res, script)
   })
 

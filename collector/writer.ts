@@ -271,7 +271,10 @@ export class EventWriter {
       this.failures++
       const wait = Math.min(MAX_BACKOFF_MS, (this.opts.retryBaseMs ?? 500) * 2 ** this.failures)
       this.retryAt = Date.now() + wait
-      this.log.error({ ...errorFields(err), pending: this.pending, journalBytes: this.journal.bytes, retryInMs: wait }, 'insert failed; rows kept in the journal for retry')
+      this.log.error(
+        { ...errorFields(err), pending: this.pending, journalBytes: this.journal.bytes, retryInMs: wait },
+        'insert failed; rows kept in the journal for retry',
+      )
       throw err
     } finally {
       // Best effort, and only after a write: the inserts are what allocates.
@@ -295,9 +298,20 @@ export class EventWriter {
    * refused, parsed or not. Any failure that is not an answer of ClickHouse's
    * (unreachable, a connection timeout) is thrown: the segment is tried again.
    */
-  private async store(tag: JournalTag, lines: string[], token: string, takes: Set<JournalTag>, blame: boolean): Promise<{ aside: string[]; waiting: Refused[] }> {
+  private async store(
+    tag: JournalTag,
+    lines: string[],
+    token: string,
+    takes: Set<JournalTag>,
+    blame: boolean,
+  ): Promise<{ aside: string[]; waiting: Refused[] }> {
     try {
-      await dayLock.run(() => this.db.insertText(JOURNAL_TABLES[tag], `${lines.join('\n')}\n`, { insert_deduplication_token: token, deduplicate_blocks_in_dependent_materialized_views: 1 }))
+      await dayLock.run(() =>
+        this.db.insertText(JOURNAL_TABLES[tag], `${lines.join('\n')}\n`, {
+          insert_deduplication_token: token,
+          deduplicate_blocks_in_dependent_materialized_views: 1,
+        }),
+      )
       takes.add(tag)
       return { aside: [], waiting: [] }
     } catch (err) {
@@ -345,7 +359,10 @@ export class EventWriter {
     const today = new Date().toISOString().slice(0, 10)
     appendFileSync(join(this.opts.journalDir, `rejected-${today}.jsonl`), rows.map((r) => `${tag}${r}\n`).join(''))
     // Code and name only: ClickHouse's message quotes the row, and the row can hold an address.
-    this.log.error({ table: JOURNAL_TABLES[tag], rows: rows.length, ...errorFields(this.refusal) }, `ClickHouse refused rows; they are kept in the journal directory as rejected-${today}.jsonl`)
+    this.log.error(
+      { table: JOURNAL_TABLES[tag], rows: rows.length, ...errorFields(this.refusal) },
+      `ClickHouse refused rows; they are kept in the journal directory as rejected-${today}.jsonl`,
+    )
   }
 
   private lastSweep = 0
@@ -374,7 +391,10 @@ export class EventWriter {
         await this.flush()
       } catch {
         if (Date.now() > until) {
-          this.log.error({ rows: this.pending, journal: this.journal.dir }, 'ClickHouse did not take the pending rows before shutdown; they stay in the journal and are written at the next start')
+          this.log.error(
+            { rows: this.pending, journal: this.journal.dir },
+            'ClickHouse did not take the pending rows before shutdown; they stay in the journal and are written at the next start',
+          )
           break
         }
         await new Promise((r) => setTimeout(r, 250))

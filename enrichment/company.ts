@@ -45,7 +45,10 @@ const domainKey = (d: string) => bareHost(d.trim())
  * learned later enriches the profile without splitting its history in two.
  */
 export function companyId(ownerName: string): string {
-  return createHash('sha256').update(`n:${nameKey(ownerName)}`).digest('hex').slice(0, 16)
+  return createHash('sha256')
+    .update(`n:${nameKey(ownerName)}`)
+    .digest('hex')
+    .slice(0, 16)
 }
 
 export interface Suppression {

@@ -63,7 +63,10 @@ export interface ImportReport {
 function canonicalKeys(raw: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(raw)) {
-    const key = k.trim().toLowerCase().replace(/[\s-]+/g, '_')
+    const key = k
+      .trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, '_')
     const field = (FIELDS as readonly string[]).includes(key) ? key : ALIASES[key]
     if (!field || v === null || v === undefined) continue
     // Numbers (a postcode, a registration number) become text; objects and lists are refused by the schema.
@@ -89,7 +92,10 @@ function parseDirectory(body: string, format: 'csv' | 'jsonl'): { entries: Array
         skip_records_with_error: true,
         on_skip: (err) => {
           report.rows++
-          report.rejected.push({ line: (err as { lines?: number } | undefined)?.lines ?? 0, reason: `not readable as CSV: ${err?.message ?? 'malformed record'}` })
+          report.rejected.push({
+            line: (err as { lines?: number } | undefined)?.lines ?? 0,
+            reason: `not readable as CSV: ${err?.message ?? 'malformed record'}`,
+          })
           return undefined
         },
       }) as Array<{ record: Record<string, string>; info: { lines: number } }>
@@ -124,7 +130,7 @@ function parseDirectory(body: string, format: 'csv' | 'jsonl'): { entries: Array
     let domain = ''
     if (r.data.domain) {
       const d = normaliseDomain(r.data.domain)
-      if (!d || !d.includes('.')) {
+      if (!d?.includes('.')) {
         report.rejected.push({ line, reason: `domain "${r.data.domain.slice(0, 80)}" is not a domain name` })
         continue
       }

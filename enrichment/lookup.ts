@@ -101,7 +101,17 @@ export class IpIntel implements GeoReader {
   async lookupIp(text: string, opts: { rdns?: boolean; place?: boolean } = {}): Promise<LookupResult> {
     const ip = parseIp(text)
     if (!ip) {
-      return { ip: text, network: null, network_type: 'unknown', company: null, asn: null, as_org: null, country: '', city: '', evidence: [{ source: 'input', says: 'not an IP address' }] }
+      return {
+        ip: text,
+        network: null,
+        network_type: 'unknown',
+        company: null,
+        asn: null,
+        as_org: null,
+        country: '',
+        city: '',
+        evidence: [{ source: 'input', says: 'not an IP address' }],
+      }
     }
     const { asn: asnTable, dbip, maxmind, rdns, knowledge } = this.parts
     const asn = asnTable.lookup(ip)

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto'
 import type { Db } from '../lib/db.ts'
 import { HttpError } from '../lib/errors.ts'
 import { normaliseDomain } from '../lib/domain.ts'
-import { type Company, type Knowledge, type Suppression } from './company.ts'
+import type { Company, Knowledge, Suppression } from './company.ts'
 import { cmp6, parseCidr } from '../lib/ip.ts'
 import { MIN_CONFIDENCE } from './jobs/learn-domains.ts'
 import { audit } from '../privacy/audit.ts'
@@ -19,7 +19,7 @@ function suppressionValue(kind: Suppression['kind'], value: string): string {
   if (v === '' || v.length > 300) throw new HttpError(400, 'value must be 1 to 300 characters', 'value')
   if (kind === 'domain') {
     const d = normaliseDomain(v)
-    if (!d || !d.includes('.')) throw new HttpError(400, `"${v.slice(0, 80)}" is not a domain name`, 'value')
+    if (!d?.includes('.')) throw new HttpError(400, `"${v.slice(0, 80)}" is not a domain name`, 'value')
     return d
   }
   if (kind === 'range') {
@@ -43,7 +43,13 @@ export async function addSuppression(
 }
 
 /** Several at once (a company and its network, from the opt-out page), applied once. */
-export async function addSuppressions(db: Db, knowledge: Knowledge, reason: string, items: Array<[Suppression['kind'], string]>, actor: 'admin' | 'visitor'): Promise<number> {
+export async function addSuppressions(
+  db: Db,
+  knowledge: Knowledge,
+  reason: string,
+  items: Array<[Suppression['kind'], string]>,
+  actor: 'admin' | 'visitor',
+): Promise<number> {
   await insertSuppressions(db, reason, items, actor)
   return applySuppressions(db, knowledge)
 }
@@ -56,7 +62,10 @@ async function insertSuppressions(db: Db, reason: string, items: Array<[Suppress
 }
 
 export async function removeSuppression(db: Db, id: string): Promise<boolean> {
-  const [row] = await db.query<Suppression & { reason: string }>('SELECT id, kind, value, reason FROM suppressions FINAL WHERE id = {id:String} AND deleted = 0', { id })
+  const [row] = await db.query<Suppression & { reason: string }>(
+    'SELECT id, kind, value, reason FROM suppressions FINAL WHERE id = {id:String} AND deleted = 0',
+    { id },
+  )
   if (!row) return false
   await db.insert('suppressions', [{ ...row, deleted: 1 }])
   return true
@@ -75,7 +84,9 @@ export async function applySuppressions(db: Db, knowledge: Knowledge): Promise<n
   const companies = await db.query<Company & { company_id: string }>('SELECT company_id, name, domain FROM companies FINAL')
   const ids = new Set(companies.filter((c) => knowledge.suppressed({ ...c, id: c.company_id }, null)).map((c) => c.company_id))
   if (ranges.length > 0) {
-    const nets = await db.query<{ company_id: string; network: string }>("SELECT DISTINCT company_id, network FROM enriched_sessions FINAL WHERE company_id != '' AND network != ''")
+    const nets = await db.query<{ company_id: string; network: string }>(
+      "SELECT DISTINCT company_id, network FROM enriched_sessions FINAL WHERE company_id != '' AND network != ''",
+    )
     for (const n of nets) {
       const net = parseCidr(n.network)
       if (net && ranges.some((r) => rangesOverlap(r, net))) ids.add(n.company_id)

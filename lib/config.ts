@@ -34,7 +34,12 @@ const int = (fallback: number, min: number, max: number) =>
 const list = z
   .string()
   .optional()
-  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean))
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
 
 // Express's `trust proxy`: false (default: X-Forwarded-For is ignored, so a client
 // cannot choose its IP and with it its company), a hop count, or addresses/CIDRs.
@@ -45,7 +50,10 @@ const trustProxy = z
     if (v === undefined || v === '' || v === 'false') return false
     if (v === 'true') return true
     if (/^\d+$/.test(v)) return Number(v)
-    const entries = v.split(',').map((s) => s.trim()).filter(Boolean)
+    const entries = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
     for (const e of entries) {
       const [addr, bits] = e.split('/')
       const named = ['loopback', 'linklocal', 'uniquelocal'].includes(e)
@@ -66,7 +74,10 @@ const schema = z.object({
   CLICKHOUSE_URL: z.url({ message: 'expected a URL such as http://127.0.0.1:8123' }).optional(),
   CLICKHOUSE_USER: z.string().default('default'),
   CLICKHOUSE_PASSWORD: z.string().default(''),
-  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a plain identifier').default('spoor'),
+  CLICKHOUSE_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a plain identifier')
+    .default('spoor'),
   SITES: list.transform((domains, ctx) => {
     const out: string[] = []
     for (const d of domains) {
@@ -180,9 +191,7 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // Empty strings count as unset, so `FOO= npm start` behaves like no FOO at all.
-  const cleaned = Object.fromEntries(
-    Object.keys(schema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
-  )
+  const cleaned = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]))
   const parsed = schema.safeParse(cleaned)
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${String(i.path[0] ?? '?')}: ${i.message}`)

@@ -6,13 +6,21 @@ const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/
 
 /** A host name as compared with sites: lower case, no trailing dot, no leading "www.". */
 export function bareHost(host: string): string {
-  return host.toLowerCase().replace(/\.$/, '').replace(/^www\./, '')
+  return host
+    .toLowerCase()
+    .replace(/\.$/, '')
+    .replace(/^www\./, '')
 }
 
 export function normaliseDomain(input: string): string | null {
   let s = input.trim().toLowerCase()
   if (s.length === 0 || s.length > 253) return null
-  s = bareHost(s.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/[/?#].*$/, '').replace(/:\d+$/, ''))
+  s = bareHost(
+    s
+      .replace(/^[a-z][a-z0-9+.-]*:\/\//, '')
+      .replace(/[/?#].*$/, '')
+      .replace(/:\d+$/, ''),
+  )
   if (isIP(s) !== 0) return s
   const labels = s.split('.')
   if (!labels.every((l) => LABEL.test(l))) return null

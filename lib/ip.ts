@@ -108,7 +108,9 @@ export function networkWords(ip: ParsedIp | null, out: Uint32Array): void {
 }
 
 /** A CIDR block as a closed range of parsed addresses, or null when malformed. */
-export function parseCidr(s: string): { v: 4; from: number; to: number } | { v: 6; from: [number, number, number, number]; to: [number, number, number, number] } | null {
+export function parseCidr(
+  s: string,
+): { v: 4; from: number; to: number } | { v: 6; from: [number, number, number, number]; to: [number, number, number, number] } | null {
   const [addr, bitsText] = s.trim().split('/')
   if (!addr) return null
   const ip = parseIp(addr)

@@ -14,7 +14,9 @@ export function clientNetwork(ip: string | undefined): string {
 }
 
 const tooMany = (what: string, limit: number, retryAfterS: number) =>
-  new HttpError(429, `too many ${what} from your network (at most ${limit} a minute); try again in ${retryAfterS} s`, undefined, { 'Retry-After': String(retryAfterS) })
+  new HttpError(429, `too many ${what} from your network (at most ${limit} a minute); try again in ${retryAfterS} s`, undefined, {
+    'Retry-After': String(retryAfterS),
+  })
 
 /** Middleware: at most `limit` requests a minute per client network. */
 export function perMinute(limit: number, what: string) {

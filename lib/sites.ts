@@ -8,9 +8,7 @@ import { SyncedSet } from './synced-set.ts'
 export class Sites {
   private readonly domains: SyncedSet
   constructor(private readonly db: Db) {
-    this.domains = new SyncedSet(async () =>
-      (await db.query<{ domain: string }>('SELECT domain FROM sites FINAL WHERE deleted = 0')).map((r) => r.domain),
-    )
+    this.domains = new SyncedSet(async () => (await db.query<{ domain: string }>('SELECT domain FROM sites FINAL WHERE deleted = 0')).map((r) => r.domain))
   }
 
   refresh(): Promise<void> {

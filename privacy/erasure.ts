@@ -67,18 +67,26 @@ const BY_VISITOR = [
 export async function eraseVisitor(db: Db, log: Logger, vid: string, requestedBy: 'visitor' | 'admin', opts: ErasureOptions): Promise<ErasureResult> {
   // The visitor's last events may be in the journal: in first, so that an id that was
   // stored is known as such.
-  const flush = () => (opts.flush ? opts.flush().then(() => true, () => false) : Promise.resolve(true))
+  const flush = () =>
+    opts.flush
+      ? opts.flush().then(
+          () => true,
+          () => false,
+        )
+      : Promise.resolve(true)
   if ((await flush()) && !(await opts.optouts.seen(vid))) return { id: '', status: 'done', events: 0, sessions: 0, days_rebuilt: 0 }
   // Opted out (nothing more is collected; not subject to the hourly cap of opt-outs), the
   // request recorded, and the journal written again: events accepted meanwhile are erased too.
   await opts.optouts.add(vid, { capped: false })
   const id = randomUUID()
   const now = chTime(new Date())
-  await db.insert('erasure_requests', [{ id, vid, vid_hash: vidHash(vid), status: 'pending', plan: '', result: '', requested_by: requestedBy, requested_at: now }])
+  await db.insert('erasure_requests', [
+    { id, vid, vid_hash: vidHash(vid), status: 'pending', plan: '', result: '', requested_by: requestedBy, requested_at: now },
+  ])
   if (!(await flush())) {
     // Erasing now would leave the events still in the journal to arrive afterwards. The
     // erasure job finishes the request once a flush succeeds.
-    log.warn({ erasure: id }, 'erasure recorded; it is carried out once ClickHouse takes the collector\'s journal')
+    log.warn({ erasure: id }, "erasure recorded; it is carried out once ClickHouse takes the collector's journal")
     return { id, status: 'pending', events: 0, sessions: 0, days_rebuilt: 0 }
   }
   return runErasure(db, log, id, opts)
@@ -109,7 +117,12 @@ async function erase(db: Db, log: Logger, id: string, opts: Omit<ErasureOptions,
     const sids = (await db.query<{ sid: string }>('SELECT DISTINCT sid FROM events WHERE vid = {vid:String}', p)).map((r) => r.sid)
     const days = await db.query<{ site: string; day: string }>('SELECT DISTINCT site, toString(toDate(ts)) AS day FROM events WHERE vid = {vid:String}', p)
     const companies = sids.length
-      ? (await db.query<{ company_id: string }>("SELECT DISTINCT company_id FROM enriched_sessions FINAL WHERE sid IN {sids:Array(String)} AND company_id != ''", { sids })).map((r) => r.company_id)
+      ? (
+          await db.query<{ company_id: string }>(
+            "SELECT DISTINCT company_id FROM enriched_sessions FINAL WHERE sid IN {sids:Array(String)} AND company_id != ''",
+            { sids },
+          )
+        ).map((r) => r.company_id)
       : []
     const [counted] = await db.query<{ n: string }>('SELECT count() AS n FROM events WHERE vid = {vid:String}', p)
     plan = { events: Number(counted?.n ?? 0), sids, days, companies }
@@ -133,8 +146,13 @@ async function erase(db: Db, log: Logger, id: string, opts: Omit<ErasureOptions,
   const sitesByDay = new Map<string, string[]>()
   for (const { site, day } of days) sitesByDay.set(day, [...(sitesByDay.get(day) ?? []), site])
   // Days already rolled up are rolled up again (the alias must not shadow the column `day`).
-  const rolled = await db.query<{ d: string }>('SELECT DISTINCT toString(day) AS d FROM daily_visits WHERE day IN {days:Array(Date)}', { days: [...sitesByDay.keys()] })
-  await rollupDays(db, rolled.map((r) => ({ day: r.d, sites: sitesByDay.get(r.d) ?? [] })))
+  const rolled = await db.query<{ d: string }>('SELECT DISTINCT toString(day) AS d FROM daily_visits WHERE day IN {days:Array(Date)}', {
+    days: [...sitesByDay.keys()],
+  })
+  await rollupDays(
+    db,
+    rolled.map((r) => ({ day: r.d, sites: sitesByDay.get(r.d) ?? [] })),
+  )
   if (plan.companies.length > 0) {
     await db.client.command({
       query: 'ALTER TABLE company_visits DELETE WHERE company_id IN {ids:Array(String)} AND day IN {days:Array(Date)}',

@@ -21,7 +21,10 @@ export async function exportVisitor(db: Db, vid: string, ipRetentionDays: number
         { sids },
       )
     : []
-  const forms = await db.query<{ domain: string; time: string }>('SELECT domain, toString(ts) AS time FROM form_domains WHERE vid = {vid:String} ORDER BY ts', p)
+  const forms = await db.query<{ domain: string; time: string }>(
+    'SELECT domain, toString(ts) AS time FROM form_domains WHERE vid = {vid:String} ORDER BY ts',
+    p,
+  )
   const [optout] = await db.query<{ created_at: string }>('SELECT toString(created_at) AS created_at FROM optouts FINAL WHERE vid_hash = {h:String}', p)
   const [ips] = await db.query<{ n: string }>('SELECT count() AS n FROM visit_ips WHERE vid = {vid:String}', p)
   return {

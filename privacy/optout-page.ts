@@ -54,7 +54,8 @@ const TEXT = {
       'the country and city derived from your IP address;',
       'if your IP address belongs to a company network, the name of that company (never for home or mobile connections).',
     ],
-    keep: (days: number) => `Your full IP address is deleted within ${days} days. Nothing is sold or shared with third parties, and the data stays on this organisation's own server in the EU.`,
+    keep: (days: number) =>
+      `Your full IP address is deleted within ${days} days. Nothing is sold or shared with third parties, and the data stays on this organisation's own server in the EU.`,
     rights: 'You may withdraw your consent at any time, and ask the site owner to show, correct or erase your data.',
     statusOut: 'This browser is opted out: no visits are counted.',
     statusIn: 'This browser is not opted out.',
@@ -65,13 +66,16 @@ const TEXT = {
     erasurePending: 'Your erasure is recorded. The database is catching up, so it is carried out within a few minutes; nothing more is collected meanwhile.',
     alsoErase: 'Also erase everything already stored under this visitor id',
     names: ['This page is about the visitor id ', '…, the one this browser had when you followed the link.'],
-    namesNone: 'This page names no visitor id (you did not come from the site’s link, or the site never counted you): the opt-out covers this browser through its cookie only.',
-    scope: 'An opt-out or an erasure covers the visitor id it names, and nothing else. Your browser gets a new id when you consent again on the site (for instance after its policy changed), clear cookies, or use another browser or device; an earlier opt-out or erasure does not cover those. To cover them, follow the link from the site again in that browser.',
+    namesNone:
+      'This page names no visitor id (you did not come from the site’s link, or the site never counted you): the opt-out covers this browser through its cookie only.',
+    scope:
+      'An opt-out or an erasure covers the visitor id it names, and nothing else. Your browser gets a new id when you consent again on the site (for instance after its policy changed), clear cookies, or use another browser or device; an earlier opt-out or erasure does not cover those. To cover them, follow the link from the site again in that browser.',
     doneIn: 'Done: you are opted back in. Visits count again once you give consent on the site.',
     other: 'Nederlands',
     back: (site: string) => `Back to ${site}`,
     orgTitle: 'Your organisation',
-    orgIntro: (name: string) => `Your network belongs to ${name}. Spoor can show the sales team of this website that someone from ${name} visited (never who). Your organisation can ask not to be recognised.`,
+    orgIntro: (name: string) =>
+      `Your network belongs to ${name}. Spoor can show the sales team of this website that someone from ${name} visited (never who). Your organisation can ask not to be recognised.`,
     orgButton: 'Stop recognising my organisation',
     doneOrg: 'Done: visits from your organisation are no longer recognised, and what was recorded of it is removed.',
     dataTitle: 'Your data',
@@ -90,7 +94,8 @@ const TEXT = {
       'het land en de plaats die uit uw IP-adres volgen;',
       'als uw IP-adres bij een bedrijfsnetwerk hoort, de naam van dat bedrijf (nooit bij thuis- of mobiele verbindingen).',
     ],
-    keep: (days: number) => `Uw volledige IP-adres wordt binnen ${days} dagen verwijderd. Niets wordt verkocht of met derden gedeeld, en de gegevens blijven op de eigen server van deze organisatie in de EU.`,
+    keep: (days: number) =>
+      `Uw volledige IP-adres wordt binnen ${days} dagen verwijderd. Niets wordt verkocht of met derden gedeeld, en de gegevens blijven op de eigen server van deze organisatie in de EU.`,
     rights: 'U kunt uw toestemming altijd intrekken, en de eigenaar van de site vragen uw gegevens in te zien, te verbeteren of te wissen.',
     statusOut: 'Deze browser is afgemeld: bezoeken worden niet geteld.',
     statusIn: 'Deze browser is niet afgemeld.',
@@ -98,20 +103,25 @@ const TEXT = {
     optin: 'Weer aanmelden',
     doneOut: 'Gelukt: u bent afgemeld. Bezoeken vanuit deze browser tellen we niet meer.',
     doneOutErased: (n: number) => `Gelukt: u bent afgemeld, en de gegevens onder deze bezoekers-id zijn gewist (${n} paginaweergaven en gebeurtenissen).`,
-    erasurePending: 'Uw verzoek tot wissen is vastgelegd. De database loopt wat achter, dus het wordt binnen enkele minuten uitgevoerd; intussen wordt niets meer verzameld.',
+    erasurePending:
+      'Uw verzoek tot wissen is vastgelegd. De database loopt wat achter, dus het wordt binnen enkele minuten uitgevoerd; intussen wordt niets meer verzameld.',
     alsoErase: 'Wis ook alles wat al onder deze bezoekers-id is opgeslagen',
     names: ['Deze pagina gaat over bezoekers-id ', '…, de id die deze browser had toen u de link volgde.'],
-    namesNone: 'Deze pagina noemt geen bezoekers-id (u kwam niet via de link van de site, of de site heeft u nooit geteld): de afmelding geldt dan alleen via het cookie van deze browser.',
-    scope: 'Een afmelding of wissing geldt voor de bezoekers-id die ze noemt, en voor niets anders. Uw browser krijgt een nieuwe id als u op de site opnieuw toestemming geeft (bijvoorbeeld na een gewijzigd beleid), cookies wist, of een andere browser of ander apparaat gebruikt; een eerdere afmelding of wissing geldt daar niet voor. Volg daarvoor de link van de site opnieuw in die browser.',
+    namesNone:
+      'Deze pagina noemt geen bezoekers-id (u kwam niet via de link van de site, of de site heeft u nooit geteld): de afmelding geldt dan alleen via het cookie van deze browser.',
+    scope:
+      'Een afmelding of wissing geldt voor de bezoekers-id die ze noemt, en voor niets anders. Uw browser krijgt een nieuwe id als u op de site opnieuw toestemming geeft (bijvoorbeeld na een gewijzigd beleid), cookies wist, of een andere browser of ander apparaat gebruikt; een eerdere afmelding of wissing geldt daar niet voor. Volg daarvoor de link van de site opnieuw in die browser.',
     doneIn: 'Gelukt: u bent weer aangemeld. Bezoeken tellen weer zodra u op de site toestemming geeft.',
     other: 'English',
     back: (site: string) => `Terug naar ${site}`,
     orgTitle: 'Uw organisatie',
-    orgIntro: (name: string) => `Uw netwerk hoort bij ${name}. Spoor kan het verkoopteam van deze website laten zien dat iemand van ${name} de site bezocht (nooit wie). Uw organisatie kan vragen niet herkend te worden.`,
+    orgIntro: (name: string) =>
+      `Uw netwerk hoort bij ${name}. Spoor kan het verkoopteam van deze website laten zien dat iemand van ${name} de site bezocht (nooit wie). Uw organisatie kan vragen niet herkend te worden.`,
     orgButton: 'Mijn organisatie niet meer herkennen',
     doneOrg: 'Gelukt: bezoeken vanuit uw organisatie worden niet meer herkend, en wat ervan was vastgelegd is verwijderd.',
     dataTitle: 'Uw gegevens',
-    dataIntro: 'De bezoeken van deze browser zijn opgeslagen onder een willekeurige bezoekers-id. U kunt alles downloaden wat daaronder is opgeslagen, of het laten wissen.',
+    dataIntro:
+      'De bezoeken van deze browser zijn opgeslagen onder een willekeurige bezoekers-id. U kunt alles downloaden wat daaronder is opgeslagen, of het laten wissen.',
     download: 'Mijn gegevens downloaden',
     erase: 'Mijn gegevens wissen',
     doneErase: (n: number) => `Gelukt: uw gegevens zijn gewist (${n} paginaweergaven en gebeurtenissen), en de statistieken tellen u niet meer mee.`,
@@ -156,7 +166,10 @@ export async function recordOptout(
   // journal: written first). Nothing is recorded of one that never was, not even in the
   // audit log: a stream of random ids must not grow anything.
   // When the journal cannot be written now, the id's events may still be in it: listed all the same.
-  const flushed = await deps.writer.flush().then(() => true, () => false)
+  const flushed = await deps.writer.flush().then(
+    () => true,
+    () => false,
+  )
   if (flushed && !(await deps.optouts.seen(vid))) return
   await deps.optouts.add(vid)
   await audit(deps.db, 'optout', vidHash(vid), 'visitor', { via })
@@ -170,6 +183,7 @@ export async function recordOptout(
  * ignored: never an open redirect.
  */
 function returnUrl(v: unknown, sites: Sites, publicUrl: string): { url: string; site: string } | undefined {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
   if (typeof v !== 'string' || v.length > 2048 || /[\u0000-\u001f\u007f\\]/.test(v)) return undefined
   if (!URL.canParse(v, publicUrl)) return undefined
   const u = new URL(v, publicUrl)
@@ -221,9 +235,24 @@ function page(
   const returnField = opts.back ? `<input type="hidden" name="return" value="${h(opts.back.url)}">` : ''
   const switchHref = `/optout?lang=${other}${opts.back ? `&return=${encodeURIComponent(opts.back.url)}` : ''}`
   // Back on the site, the beacon sees #spoor-optout and sets the site's own spoor_optout cookie.
-  const backLink = opts.back ? `<p><a id="back" href="${h(opts.back.url + (opts.done === 'optout' ? '#spoor-optout' : ''))}">${h(t.back(opts.back.site))}</a></p>` : ''
-  const done = opts.erasurePending ? (opts.done === 'optout' ? `${t.doneOut} ${t.erasurePending}` : t.erasurePending) :
-    opts.done === 'optout' ? (opts.alsoErased ? t.doneOutErased(opts.erased) : t.doneOut) : opts.done === 'optin' ? t.doneIn : opts.done === 'organisation' ? t.doneOrg : opts.done === 'erase' ? t.doneErase(opts.erased) : ''
+  const backLink = opts.back
+    ? `<p><a id="back" href="${h(opts.back.url + (opts.done === 'optout' ? '#spoor-optout' : ''))}">${h(t.back(opts.back.site))}</a></p>`
+    : ''
+  const done = opts.erasurePending
+    ? opts.done === 'optout'
+      ? `${t.doneOut} ${t.erasurePending}`
+      : t.erasurePending
+    : opts.done === 'optout'
+      ? opts.alsoErased
+        ? t.doneOutErased(opts.erased)
+        : t.doneOut
+      : opts.done === 'optin'
+        ? t.doneIn
+        : opts.done === 'organisation'
+          ? t.doneOrg
+          : opts.done === 'erase'
+            ? t.doneErase(opts.erased)
+            : ''
   // Download and erasure need the visitor id. The download is a POST: the id is a
   // bearer token for the visitor's history and stays out of URLs.
   const data = withVid(`<h2>${h(t.dataTitle)}</h2><p>${h(t.dataIntro)}</p>
@@ -259,9 +288,11 @@ ${withVid(`<p>${h(t.names[0])}<code id="vid-prefix">${h((opts.vid ?? '').slice(0
 <p id="scope">${h(t.scope)}</p>
 <form method="post" action="/optout">
 <input type="hidden" name="lang" value="${lang}">${vidField}${returnField}
-${opts.optedOut
-  ? `<button class="secondary" name="action" value="optin">${h(t.optin)}</button>`
-  : `${withVid(`<p><label><input type="checkbox" name="erase" value="1"${opts.vid ? ' checked' : ''}> ${h(t.alsoErase)}</label></p>`)}<button name="action" value="optout">${h(t.optout)}</button>`}
+${
+  opts.optedOut
+    ? `<button class="secondary" name="action" value="optin">${h(t.optin)}</button>`
+    : `${withVid(`<p><label><input type="checkbox" name="erase" value="1"${opts.vid ? ' checked' : ''}> ${h(t.alsoErase)}</label></p>`)}<button name="action" value="optout">${h(t.optout)}</button>`
+}
 </form>
 ${data}
 ${org}
@@ -269,7 +300,15 @@ ${backLink}
 </body></html>`
 }
 
-export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pick<Config, 'ipRetentionDays' | 'publicUrl' | 'rawRetentionDays'>; intel: IpIntel; db: Db; log: Logger; writer: Pick<EventWriter, 'flush'> }): Router {
+export function optoutRouter(deps: {
+  optouts: Optouts
+  sites: Sites
+  config: Pick<Config, 'ipRetentionDays' | 'publicUrl' | 'rawRetentionDays'>
+  intel: IpIntel
+  db: Db
+  log: Logger
+  writer: Pick<EventWriter, 'flush'>
+}): Router {
   const r = Router()
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 })
 
@@ -291,7 +330,10 @@ export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pic
     const erased = /^\d{1,9}$/.test(String(req.query.erased)) ? Number(req.query.erased) : 0
     const alsoErased = req.query.erased !== undefined && done === 'optout'
     const erasurePending = req.query.erasure === 'pending'
-    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' }).type('html').send(page(lang, { optedOut, vid, done, erased, alsoErased, erasurePending, ipDays: deps.config.ipRetentionDays, back, organisation }))
+    res
+      .set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' })
+      .type('html')
+      .send(page(lang, { optedOut, vid, done, erased, alsoErased, erasurePending, ipDays: deps.config.ipRetentionDays, back, organisation }))
   })
 
   // 20 a minute per client network: erasure and organisation opt-outs cost work.
@@ -322,10 +364,16 @@ export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pic
       const ip = clientIp(req)
       const found = ip ? await deps.intel.lookupIp(ip, { rdns: false }) : null
       if (found?.company && found.network) {
-        await addSuppressions(deps.db, deps.intel.parts.knowledge, 'asked on the opt-out page', [
-          ['company', found.company.id],
-          ['range', found.network],
-        ], 'visitor')
+        await addSuppressions(
+          deps.db,
+          deps.intel.parts.knowledge,
+          'asked on the opt-out page',
+          [
+            ['company', found.company.id],
+            ['range', found.network],
+          ],
+          'visitor',
+        )
       }
     } else if (action === 'optout') {
       await recordOptout(req, res, deps, vid, 'page')
@@ -338,7 +386,10 @@ export function optoutRouter(deps: { optouts: Optouts; sites: Sites; config: Pic
       await audit(deps.db, 'optin', vid ? vidHash(vid) : '', 'visitor')
     }
     const erasedToo = !pending && (action === 'erase' || (action === 'optout' && body.erase === '1' && vid !== undefined))
-    res.redirect(303, `/optout?lang=${lang}&done=${action}${erasedToo ? `&erased=${erased}` : ''}${pending ? '&erasure=pending' : ''}${back ? `&return=${encodeURIComponent(back.url)}` : ''}${vid ? `#vid=${encodeURIComponent(vid)}` : ''}`)
+    res.redirect(
+      303,
+      `/optout?lang=${lang}&done=${action}${erasedToo ? `&erased=${erased}` : ''}${pending ? '&erasure=pending' : ''}${back ? `&return=${encodeURIComponent(back.url)}` : ''}${vid ? `#vid=${encodeURIComponent(vid)}` : ''}`,
+    )
   })
   return r
 }

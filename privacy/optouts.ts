@@ -126,7 +126,12 @@ export class Optouts {
     // Inserted again when already listed: the row's created_at (and its 400 days) start anew.
     const [r] = opts.capped ? await this.db.query<{ n: string }>('SELECT uniqExact(vid_hash) AS n FROM optouts WHERE created_at > now() - INTERVAL 1 HOUR') : []
     if (opts.capped && Number(r?.n ?? 0) >= this.limits.optoutMaxPerHour) {
-      throw new HttpError(503, 'too many opt-outs were recorded in the last hour; the opt-out cookie is set, and the list entry can be retried later', undefined, { 'Retry-After': '600' })
+      throw new HttpError(
+        503,
+        'too many opt-outs were recorded in the last hour; the opt-out cookie is set, and the list entry can be retried later',
+        undefined,
+        { 'Retry-After': '600' },
+      )
     }
     this.bloom.add(h)
     this.removed.delete(h)

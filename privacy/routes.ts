@@ -51,7 +51,11 @@ export async function erase(deps: Deps, vid: string, by: 'visitor' | 'admin') {
   if (inFlight >= MAX_ERASURES_IN_FLIGHT) throw new HttpError(503, 'erasures are queued up; retry in a minute', undefined, { 'Retry-After': '60' })
   inFlight++
   try {
-    return await eraseVisitor(deps.db, deps.log, vid, by, { optouts: deps.optouts, rawRetentionDays: deps.config.rawRetentionDays, flush: () => deps.writer.flush() })
+    return await eraseVisitor(deps.db, deps.log, vid, by, {
+      optouts: deps.optouts,
+      rawRetentionDays: deps.config.rawRetentionDays,
+      flush: () => deps.writer.flush(),
+    })
   } finally {
     inFlight--
   }
@@ -67,7 +71,7 @@ function fromSiteOrSpoor(deps: Pick<Deps, 'sites' | 'config'>): express.RequestH
     const origin = req.get('origin')
     const u = origin ? parseOrigin(origin) : null
     if (!u || !(deps.sites.siteForHost(u.hostname) !== null || isOwnOrigin(origin!, req, deps.config.publicUrl))) {
-      throw new HttpError(403, 'erasure requests come from a page of a registered site (spoor(\'erase\')) or from the opt-out page', 'origin')
+      throw new HttpError(403, "erasure requests come from a page of a registered site (spoor('erase')) or from the opt-out page", 'origin')
     }
     next()
   }
@@ -112,7 +116,7 @@ export function adminPrivacyRouter(deps: Deps): Router {
     res.json(await exported(deps, vidOf(req.query.vid), 'admin'))
   })
   r.get('/api/audit', requireAdmin, async (_req, res) => {
-    res.json({ results: await deps.db.query("SELECT toString(ts) AS time, action, subject, actor, detail FROM privacy_audit ORDER BY ts DESC LIMIT 1000") })
+    res.json({ results: await deps.db.query('SELECT toString(ts) AS time, action, subject, actor, detail FROM privacy_audit ORDER BY ts DESC LIMIT 1000') })
   })
   return r
 }

@@ -37,7 +37,7 @@ export const JOBS: readonly JobDef[] = [
   {
     name: 'enrich-visits',
     schedule: '* * * * *',
-    description: 'decide for new visits whether they came from a company, write company visits, delete the visits\' IP rows',
+    description: "decide for new visits whether they came from a company, write company visits, delete the visits' IP rows",
     run: (ctx) => enrichVisits({ db: ctx.db, intel: ctx.intel, knowledge: ctx.knowledge, minConfidence: MIN_CONFIDENCE }),
   },
   {
@@ -102,7 +102,18 @@ export class Scheduler {
     private readonly retryDelaysMs: readonly number[] = [2000, 8000],
   ) {
     for (const j of jobs) {
-      this.states.set(j.name, { name: j.name, schedule: j.schedule, description: j.description, running: false, last_run: null, last_duration_ms: null, last_rows: null, last_error: null, runs: 0, failures: 0 })
+      this.states.set(j.name, {
+        name: j.name,
+        schedule: j.schedule,
+        description: j.description,
+        running: false,
+        last_run: null,
+        last_duration_ms: null,
+        last_rows: null,
+        last_error: null,
+        runs: 0,
+        failures: 0,
+      })
     }
   }
 
@@ -145,7 +156,14 @@ export class Scheduler {
     }
     await this.ctx.db
       ?.insert('job_runs', [
-        { name, started_at: state.last_run.replace('T', ' ').replace('Z', ''), duration_ms: state.last_duration_ms, rows: state.last_error ? 0 : (state.last_rows ?? 0), error: state.last_error ?? '', failures: state.failures },
+        {
+          name,
+          started_at: state.last_run.replace('T', ' ').replace('Z', ''),
+          duration_ms: state.last_duration_ms,
+          rows: state.last_error ? 0 : (state.last_rows ?? 0),
+          error: state.last_error ?? '',
+          failures: state.failures,
+        },
       ])
       .catch((err: unknown) => this.log.warn({ job: name, ...errorFields(err) }, 'could not record the job run'))
     return state
@@ -162,7 +180,15 @@ export class Scheduler {
 
 /** The jobs' state as recorded in job_runs: the same answer in every process. */
 export async function recordedJobStates(db: Db): Promise<JobState[]> {
-  const rows = await db.query<{ name: string; last_run: string; last_duration_ms: number; last_rows: string; last_error: string; runs: string; failures: number }>(
+  const rows = await db.query<{
+    name: string
+    last_run: string
+    last_duration_ms: number
+    last_rows: string
+    last_error: string
+    runs: string
+    failures: number
+  }>(
     `SELECT name, toString(max(started_at)) AS last_run, argMax(duration_ms, started_at) AS last_duration_ms,
             argMax(rows, started_at) AS last_rows, argMax(error, started_at) AS last_error, count() AS runs,
             argMax(failures, started_at) AS failures

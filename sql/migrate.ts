@@ -18,7 +18,9 @@ interface Migration {
 }
 
 export function readMigrations(dir = SQL_DIR): Migration[] {
-  const files = readdirSync(dir).filter((f) => /^\d{3}_[\w-]+\.sql$/.test(f)).sort()
+  const files = readdirSync(dir)
+    .filter((f) => /^\d{3}_[\w-]+\.sql$/.test(f))
+    .sort()
   return files.map((file) => {
     const text = readFileSync(join(dir, file), 'utf8')
     // Statements end with ";" at the end of a line; comments are dropped first.

@@ -47,7 +47,15 @@ export async function run(o: EnrichmentOptions): Promise<PartResult> {
 
   // Spoor: the table above, DB-IP City, classification, directory, as the server wires them.
   const config = loadConfig({ LOG_LEVEL: 'silent' })
-  const intel = new IpIntel({ asn: table, dbip: await Dbip.open('city'), maxmind: null, rdns: null, knowledge: Knowledge.empty(), companyTypes: config.companyNetworkTypes, nameUnverified: config.nameUnverifiedOwners })
+  const intel = new IpIntel({
+    asn: table,
+    dbip: await Dbip.open('city'),
+    maxmind: null,
+    rdns: null,
+    knowledge: Knowledge.empty(),
+    companyTypes: config.companyNetworkTypes,
+    nameUnverified: config.nameUnverifiedOwners,
+  })
   const types: Record<string, number> = {}
   let companies = 0
   const t2 = performance.now()
@@ -69,10 +77,32 @@ export async function run(o: EnrichmentOptions): Promise<PartResult> {
     details: { options: o, rawFound: found, networkTypes: types, companies, tableStats: table.stats, tableMb, rawSecs, ourSecs, fullSecs },
     rows: [
       // As the enrichment jobs ask: DB-IP City is decoded only for addresses that name a company.
-      { part: 'enrichment', metric: 'classified lookups/s (type + company, city for companies)', value: ours, unit: '/s', baseline: { label: 'maxmind get()', value: raw }, ratio: ours / raw, target: '≥ 0.5×', ok: ours / raw >= 0.5 },
-      { part: 'enrichment', metric: 'lookups/s with city for every address', value: ips.length / fullSecs, unit: '/s', baseline: { label: 'maxmind get()', value: raw }, ratio: ips.length / fullSecs / raw },
+      {
+        part: 'enrichment',
+        metric: 'classified lookups/s (type + company, city for companies)',
+        value: ours,
+        unit: '/s',
+        baseline: { label: 'maxmind get()', value: raw },
+        ratio: ours / raw,
+        target: '≥ 0.5×',
+        ok: ours / raw >= 0.5,
+      },
+      {
+        part: 'enrichment',
+        metric: 'lookups/s with city for every address',
+        value: ips.length / fullSecs,
+        unit: '/s',
+        baseline: { label: 'maxmind get()', value: raw },
+        ratio: ips.length / fullSecs / raw,
+      },
       { part: 'enrichment', metric: 'AS range table build', value: table.stats.buildMs, unit: 'ms' },
-      { part: 'enrichment', metric: 'AS range table memory (held)', value: tableMb.held, unit: 'MB', baseline: { label: 'process RSS growth', value: tableMb.rss } },
+      {
+        part: 'enrichment',
+        metric: 'AS range table memory (held)',
+        value: tableMb.held,
+        unit: 'MB',
+        baseline: { label: 'process RSS growth', value: tableMb.rss },
+      },
     ],
   }
 }

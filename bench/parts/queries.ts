@@ -92,7 +92,6 @@ SELECT uniq(vid) AS visitors, count() AS pageviews, count(DISTINCT sid) AS visit
        (SELECT avg(dateDiff('second', t0, t1)) FROM (SELECT sid, min(ts) AS t0, max(ts) AS t1 FROM events WHERE site = {site:String} AND toDate(ts) BETWEEN {from:Date} AND {to:Date} AND type = 'pageview' GROUP BY sid)) AS duration
 FROM events WHERE site = {site:String} AND toDate(ts) BETWEEN {from:Date} AND {to:Date} AND type = 'pageview'`
 
-
 export async function run(o: QueryOptions): Promise<PartResult> {
   const dir = mkdtempSync(join(tmpdir(), 'spoor-bench-queries-'))
   const password = 'bench password long enough'
@@ -120,21 +119,39 @@ export async function run(o: QueryOptions): Promise<PartResult> {
     const today = new Date()
     const days = Array.from({ length: 30 }, (_, i) => isoDay(new Date(today.getTime() - (29 - i) * 86_400_000)))
     await step('company visits (enrich-visits job)', () => dayLock.run(() => recomputeCompanyVisits(db, days)))
-    await step('visit roll-ups (rollup-visits job)', () => dayLock.run(() => rollupDays(db, days.slice(0, 29).map((day) => ({ day, sites: SITES })))))
+    await step('visit roll-ups (rollup-visits job)', () =>
+      dayLock.run(() =>
+        rollupDays(
+          db,
+          days.slice(0, 29).map((day) => ({ day, sites: SITES })),
+        ),
+      ),
+    )
     // A server that has run for a month has merged its parts; so do we.
     await step('merge', async () => {
-      for (const t of ['daily_stats', 'daily_breakdown', 'sessions', 'daily_visits', 'daily_entry_pages', 'company_visits', 'companies', 'enriched_sessions']) await db.command(`OPTIMIZE TABLE ${t} FINAL`)
+      for (const t of ['daily_stats', 'daily_breakdown', 'sessions', 'daily_visits', 'daily_entry_pages', 'company_visits', 'companies', 'enriched_sessions'])
+        await db.command(`OPTIMIZE TABLE ${t} FINAL`)
     })
     const [counts] = await db.query<{ events: string; visitors: string; companies: string }>(
       `SELECT (SELECT count() FROM events) AS events, (SELECT uniq(vid) FROM events) AS visitors, (SELECT uniqExact(company_id) FROM company_visits) AS companies`,
     )
 
     // A session, as the dashboard gets one.
-    const login = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', [CSRF_HEADER]: '1' }, body: JSON.stringify({ email: 'bench@example.com', password }) })
+    const login = await fetch(`${base}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [CSRF_HEADER]: '1' },
+      body: JSON.stringify({ email: 'bench@example.com', password }),
+    })
     if (!login.ok) throw new Error(`login failed: ${login.status}`)
-    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+    const cookie = login.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ')
     const site = SITES[0]!
-    const [top] = await db.query<{ id: string }>('SELECT company_id AS id FROM company_visits WHERE site = {site:String} GROUP BY company_id ORDER BY sum(visits) DESC LIMIT 1', { site })
+    const [top] = await db.query<{ id: string }>(
+      'SELECT company_id AS id FROM company_visits WHERE site = {site:String} GROUP BY company_id ORDER BY sum(visits) DESC LIMIT 1',
+      { site },
+    )
     const calls: Array<[string, string]> = [
       ['summary', `/api/stats/summary?site=${site}`],
       ['timeseries', `/api/stats/timeseries?site=${site}`],
@@ -168,7 +185,9 @@ export async function run(o: QueryOptions): Promise<PartResult> {
     const [fromRaw] = await db.query<{ pageviews: string; visits: string }>(RAW_SUMMARY, { site, from, to })
     const api = (await (await fetch(`${base}/api/stats/summary?site=${site}`, { headers: { cookie } })).json()) as { pageviews: number; visits: number }
     if (Number(fromRaw?.pageviews) !== api.pageviews || Number(fromRaw?.visits) !== api.visits) {
-      throw new Error(`the API's summary (${api.pageviews} page views, ${api.visits} visits) differs from the raw table's (${fromRaw?.pageviews}, ${fromRaw?.visits})`)
+      throw new Error(
+        `the API's summary (${api.pageviews} page views, ${api.visits} visits) differs from the raw table's (${fromRaw?.pageviews}, ${fromRaw?.visits})`,
+      )
     }
     const raw = await measure(async () => void (await db.query(RAW_SUMMARY, { site, from, to })), Math.max(5, Math.round(o.repeat / 3)))
     const rawP50 = percentile(raw, 50)
@@ -179,13 +198,32 @@ export async function run(o: QueryOptions): Promise<PartResult> {
       const p50 = percentile(ms, 50)
       const p95 = percentile(ms, 95)
       latencies[name] = { p50, p95 }
-      const row: Row = { part: 'queries', metric: `${name} p50 / p95`, value: p95, unit: `ms p95 (p50 ${p50.toFixed(1)} ms)`, target: '< 100 ms', ok: p95 < 100 }
-      if (name === 'summary') Object.assign(row, { baseline: { label: 'raw events, p50', value: rawP50 }, ratio: rawP50 / p50, target: '< 100 ms, ≥ 10× raw', ok: p95 < 100 && rawP50 / p50 >= 10 })
+      const row: Row = {
+        part: 'queries',
+        metric: `${name} p50 / p95`,
+        value: p95,
+        unit: `ms p95 (p50 ${p50.toFixed(1)} ms)`,
+        target: '< 100 ms',
+        ok: p95 < 100,
+      }
+      if (name === 'summary')
+        Object.assign(row, {
+          baseline: { label: 'raw events, p50', value: rawP50 },
+          ratio: rawP50 / p50,
+          target: '< 100 ms, ≥ 10× raw',
+          ok: p95 < 100 && rawP50 / p50 >= 10,
+        })
       rows.push(row)
     }
     return {
       part: 'queries',
-      details: { options: o, generated: { events: Number(counts?.events), visitors: Number(counts?.visitors), companies: Number(counts?.companies) }, timingsMs: timings, rawSummaryMs: { p50: rawP50, p95: percentile(raw, 95) }, latencies },
+      details: {
+        options: o,
+        generated: { events: Number(counts?.events), visitors: Number(counts?.visitors), companies: Number(counts?.companies) },
+        timingsMs: timings,
+        rawSummaryMs: { p50: rawP50, p95: percentile(raw, 95) },
+        latencies,
+      },
       rows,
     }
   } finally {

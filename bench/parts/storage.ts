@@ -77,9 +77,24 @@ export async function run(o: StorageOptions): Promise<PartResult> {
     const plainRate = rows.length / plainSecs
     return {
       part: 'storage',
-      details: { options: o, writerSecs, plainSecs, noViewSecs, bytes, tableRows: Object.fromEntries(parts.map((p) => [p.table, Number(p.rows)])), rssMb: memoryOf(process.pid) },
+      details: {
+        options: o,
+        writerSecs,
+        plainSecs,
+        noViewSecs,
+        bytes,
+        tableRows: Object.fromEntries(parts.map((p) => [p.table, Number(p.rows)])),
+        rssMb: memoryOf(process.pid),
+      },
       rows: [
-        { part: 'storage', metric: 'rows/s through the write path', value: writerRate, unit: 'rows/s', baseline: { label: 'one plain insert', value: plainRate }, ratio: writerRate / plainRate },
+        {
+          part: 'storage',
+          metric: 'rows/s through the write path',
+          value: writerRate,
+          unit: 'rows/s',
+          baseline: { label: 'one plain insert', value: plainRate },
+          ratio: writerRate / plainRate,
+        },
         { part: 'storage', metric: 'rows/s into events without views', value: rows.length / noViewSecs, unit: 'rows/s' },
         { part: 'storage', metric: 'bytes per event on disk (events)', value: eventBytes, unit: 'B' },
         { part: 'storage', metric: 'bytes per event with aggregates', value: allBytes, unit: 'B' },

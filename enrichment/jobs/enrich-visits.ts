@@ -34,7 +34,12 @@ interface PendingVisit {
 /** "/pricing*" style patterns → one RegExp; empty list = every page counts. */
 function pagePattern(patterns: readonly string[]): RegExp | null {
   if (patterns.length === 0) return null
-  const alts = patterns.map((p) => p.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*'))
+  const alts = patterns.map((p) =>
+    p
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*'),
+  )
   return new RegExp(`^(?:${alts.join('|')})$`)
 }
 
@@ -88,10 +93,24 @@ export async function enrichVisits(ctx: EnrichContext): Promise<number> {
         company = null
       }
     }
-    decided.push({ site: p.site, sid: p.sid, day: p.day, network_type: r.network_type, company_id: company?.id ?? '', network: company ? (r.network ?? '') : '' })
+    decided.push({
+      site: p.site,
+      sid: p.sid,
+      day: p.day,
+      network_type: r.network_type,
+      company_id: company?.id ?? '',
+      network: company ? (r.network ?? '') : '',
+    })
     if (company) {
       const { id, ...profile } = company
-      companies.set(id, { company_id: id, ...profile, network_type: r.network_type, asn: r.asn ?? 0, as_org: r.as_org ?? '', evidence: JSON.stringify(r.evidence) })
+      companies.set(id, {
+        company_id: id,
+        ...profile,
+        network_type: r.network_type,
+        asn: r.asn ?? 0,
+        as_org: r.as_org ?? '',
+        evidence: JSON.stringify(r.evidence),
+      })
     }
   }
 
@@ -102,7 +121,11 @@ export async function enrichVisits(ctx: EnrichContext): Promise<number> {
     const alive = new Set(
       keys.length === 0
         ? []
-        : (await db.query<{ k: string }>("SELECT DISTINCT concat(site, '/', sid) AS k FROM visit_ips WHERE concat(site, '/', sid) IN {keys:Array(String)}", { keys })).map((r) => r.k),
+        : (
+            await db.query<{ k: string }>("SELECT DISTINCT concat(site, '/', sid) AS k FROM visit_ips WHERE concat(site, '/', sid) IN {keys:Array(String)}", {
+              keys,
+            })
+          ).map((r) => r.k),
     )
     const write = decided.filter((d) => alive.has(`${d.site}/${d.sid}`))
     if (companies.size > 0) await db.insert('companies', [...companies.values()])

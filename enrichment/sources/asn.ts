@@ -200,7 +200,10 @@ export class AsnTable implements AsnSource {
         const a = asn[i]!
         if (!asns.has(a)) continue
         let names = out.get(a)
-        if (!names) out.set(a, (names = new Set()))
+        if (!names) {
+          names = new Set()
+          out.set(a, names)
+        }
         names.add(this.orgs.names[org[i]!]!)
       }
     }

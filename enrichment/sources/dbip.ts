@@ -55,7 +55,7 @@ export class Dbip {
 
   lookup(ip: ParsedIp, text: string): Place | null {
     const r = (ip.v === 4 ? this.v4 : this.v6).get(ip, text)
-    if (!r || !r.country_code) return null
+    if (!r?.country_code) return null
     return { country: r.country_code, region: r.state1 ?? '', city: r.city ?? '', postcode: r.postcode ?? '' }
   }
 

@@ -59,7 +59,7 @@ export class MmdbSource<T> {
 
   /** Re-opens the file when it changed on disk; on a broken file keeps the current reader. */
   async reload(): Promise<ReloadResult> {
-    let st
+    let st: Awaited<ReturnType<typeof stat>>
     try {
       st = await stat(this.path)
     } catch {

@@ -17,7 +17,8 @@ export interface PtrSignal {
 }
 
 // Labels ISPs use for subscriber lines, as whole words between dots or dashes.
-const CONSUMER_WORDS = /(^|[.-])(dyn|dynamic|dhcp|dsl|adsl|vdsl|xdsl|cable|cust|customer|customers|pool|ppp|pppoe|dialup|dial|broadband|bb|res|resi|residential|home|client|clients|user|users|subscriber|sub|ftth|fttx|fttp|fibre|fiber|mobile|mob|cell|cellular|wireless|wlan|lte|gprs|umts|3g|4g|5g|nat|cgnat|dip|catv|hsi|static)(\d*)([.-]|$)/i
+const CONSUMER_WORDS =
+  /(^|[.-])(dyn|dynamic|dhcp|dsl|adsl|vdsl|xdsl|cable|cust|customer|customers|pool|ppp|pppoe|dialup|dial|broadband|bb|res|resi|residential|home|client|clients|user|users|subscriber|sub|ftth|fttx|fttp|fibre|fiber|mobile|mob|cell|cellular|wireless|wlan|lte|gprs|umts|3g|4g|5g|nat|cgnat|dip|catv|hsi|static)(\d*)([.-]|$)/i
 // The address written into the name (84-12-34-56.example.net, 56.34.12.84.in-addr …).
 const ADDRESS_IN_NAME = /(\d{1,3}[.-]){3}\d{1,3}/
 

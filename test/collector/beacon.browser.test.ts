@@ -35,10 +35,9 @@ describe.skipIf(chromiumMissing)('beacon in Chromium', () => {
   async function storedFor(vid: string, n: number, ms = 5000) {
     const deadline = Date.now() + ms
     for (;;) {
-      const rows = await t.db.query<{ type: string; path: string; name: string }>(
-        'SELECT type, path, name FROM events WHERE vid = {vid:String} ORDER BY ts',
-        { vid },
-      )
+      const rows = await t.db.query<{ type: string; path: string; name: string }>('SELECT type, path, name FROM events WHERE vid = {vid:String} ORDER BY ts', {
+        vid,
+      })
       if (rows.length >= n || Date.now() > deadline) return rows
       await t.flush()
       await new Promise((r) => setTimeout(r, 100))
@@ -122,7 +121,11 @@ describe.skipIf(chromiumMissing)('beacon in Chromium', () => {
     await ctx.route('**/api/event', async (route) => {
       bodies.push(route.request().postData() ?? '')
       if (bodies.length === 1) {
-        await route.fulfill({ status: 503, headers: { 'Retry-After': '1', 'Content-Type': 'application/json' }, body: '{"error":"the collector is catching up; retry later"}' })
+        await route.fulfill({
+          status: 503,
+          headers: { 'Retry-After': '1', 'Content-Type': 'application/json' },
+          body: '{"error":"the collector is catching up; retry later"}',
+        })
       } else await route.continue()
     })
     const page = await ctx.newPage()

@@ -43,7 +43,7 @@ describe('GET /consent/NAME.js (the adapters data-consent loads)', () => {
     const res = await request(t.app).get(`/consent/${name}.js`).set('Accept-Encoding', 'identity').expect(200)
     expect(res.headers['content-type']).toMatch(/application\/javascript/)
     expect(res.headers['cross-origin-resource-policy']).toBe('cross-origin')
-    expect(res.text).toContain("spoor(\"consent\"")
+    expect(res.text).toContain('spoor("consent"')
     const gz = gzipSync(res.text, { level: 9 }).length
     expect(gz).toBeGreaterThan(150)
     expect(gz).toBeLessThanOrEqual(ADAPTER_BUDGET_BYTES)

@@ -146,7 +146,11 @@ describe('sites and origins', () => {
   })
 
   it('answers CORS only for registered site origins', async () => {
-    const ok = await request(t.app).options('/api/event').set('Origin', 'https://www.example.com').set('Access-Control-Request-Method', 'POST').set('Access-Control-Request-Headers', 'content-type')
+    const ok = await request(t.app)
+      .options('/api/event')
+      .set('Origin', 'https://www.example.com')
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'content-type')
     expect(ok.headers['access-control-allow-origin']).toBe('https://www.example.com')
     expect(ok.headers['access-control-allow-credentials']).toBe('true')
     const post = await send(t.app, pageview(), { Origin: 'https://www.example.com' }).expect(202)
@@ -201,7 +205,12 @@ describe('malformed input: 4xx with the field named, nothing stored', () => {
   })
 
   it('refuses a content type other than JSON or text/plain with 415', async () => {
-    const res = await request(t.app).post('/api/event').set('User-Agent', CHROME_UA).set('Content-Type', 'application/x-www-form-urlencoded').send('site=example.com').expect(415)
+    const res = await request(t.app)
+      .post('/api/event')
+      .set('User-Agent', CHROME_UA)
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .send('site=example.com')
+      .expect(415)
     expect(res.body.error).toMatch(/application\/json or text\/plain/)
   })
 
@@ -240,7 +249,16 @@ describe('malformed input: 4xx with the field named, nothing stored', () => {
     sid: [null, 2, 'tiny', "x' OR '1'='1", 'ä'.repeat(10)],
     id: [null, 3, 'abc', { $ne: 1 }, '../../../etc'],
     name: [null, 1, '', 'x'.repeat(121)],
-    props: [[], 'x', { a: { b: 1 } }, { a: [1] }, { a: null }, Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, i])), { ['k'.repeat(65)]: 1 }, { a: 'v'.repeat(501) }],
+    props: [
+      [],
+      'x',
+      { a: { b: 1 } },
+      { a: [1] },
+      { a: null },
+      Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, i])),
+      { ['k'.repeat(65)]: 1 },
+      { a: 'v'.repeat(501) },
+    ],
   }
 
   it('answers a few hundred generated malformed bodies with 4xx only, keeping what was stored before', async () => {
@@ -274,13 +292,19 @@ describe('malformed input: 4xx with the field named, nothing stored', () => {
     await send(t.app, ev).expect(202)
     await t.flush()
     expect(t.deps.writer.pending).toBe(0)
-    const [row] = await t.db.query<{ title: string; name: string; v: string }>("SELECT title, name, props['k'] AS v FROM events WHERE event_id = {id:String}", { id: ev.id })
+    const [row] = await t.db.query<{ title: string; name: string; v: string }>("SELECT title, name, props['k'] AS v FROM events WHERE event_id = {id:String}", {
+      id: ev.id,
+    })
     expect(row).toEqual({ title: 'cut \ufffd here', name: 'x\ufffd', v: 'v\ufffd' })
   })
 
   it('stores odd but valid text (control characters, right-to-left marks, markup) as text, and keeps writing', async () => {
-    const odd = '\u0000\u0007\u202e<script>alert(1)</script> \'; DROP TABLE events; -- 🎉'
-    const ev = pageview({ title: odd, url: `https://example.com/${encodeURIComponent(odd)}`, referrer: `https://ref.example.net/?q=${encodeURIComponent(odd)}` })
+    const odd = "\u0000\u0007\u202e<script>alert(1)</script> '; DROP TABLE events; -- 🎉"
+    const ev = pageview({
+      title: odd,
+      url: `https://example.com/${encodeURIComponent(odd)}`,
+      referrer: `https://ref.example.net/?q=${encodeURIComponent(odd)}`,
+    })
     await send(t.app, ev).expect(202)
     await t.flush()
     const [row] = await t.db.query<{ title: string }>('SELECT title FROM events WHERE event_id = {id:String}', { id: ev.id })
@@ -291,10 +315,15 @@ describe('malformed input: 4xx with the field named, nothing stored', () => {
 
 describe('what is kept of a page view', () => {
   it('keeps the path and UTM parameters and drops every other query parameter', async () => {
-    const ev = pageview({ url: 'https://example.com/pricing?utm_source=newsletter&utm_medium=email&utm_campaign=launch&email=jan@example.com&token=secret#top' })
+    const ev = pageview({
+      url: 'https://example.com/pricing?utm_source=newsletter&utm_medium=email&utm_campaign=launch&email=jan@example.com&token=secret#top',
+    })
     await send(t.app, ev).expect(202)
     await t.flush()
-    const [row] = await t.db.query<Record<string, string>>('SELECT path, query, utm_source, utm_medium, utm_campaign FROM events WHERE event_id = {id:String}', { id: ev.id })
+    const [row] = await t.db.query<Record<string, string>>(
+      'SELECT path, query, utm_source, utm_medium, utm_campaign FROM events WHERE event_id = {id:String}',
+      { id: ev.id },
+    )
     expect(row).toEqual({ path: '/pricing', query: '', utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'launch' })
   })
 
@@ -380,7 +409,9 @@ describe('what is kept of a page view', () => {
     const ev = pageview({ type: 'event', name: 'signup', props: { plan: 'pro', seats: 5, trial: true } })
     await send(t.app, ev).expect(202)
     await t.flush()
-    const [row] = await t.db.query<{ name: string; props: Record<string, string> }>('SELECT name, props FROM events WHERE event_id = {id:String}', { id: ev.id })
+    const [row] = await t.db.query<{ name: string; props: Record<string, string> }>('SELECT name, props FROM events WHERE event_id = {id:String}', {
+      id: ev.id,
+    })
     expect(row).toEqual({ name: 'signup', props: { plan: 'pro', seats: '5', trial: 'true' } })
   })
 

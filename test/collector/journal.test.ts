@@ -6,13 +6,20 @@ import { describe, expect, it } from 'vitest'
 import { Journal } from '../../collector/journal.ts'
 import { journalDir } from '../helpers/app.ts'
 
-const appended = (j: Journal, lines: Array<['e' | 'i' | 'f', string]>) => new Promise<void>((resolve, reject) => j.append(lines, (err) => (err ? reject(err) : resolve())))
+const appended = (j: Journal, lines: Array<['e' | 'i' | 'f', string]>) =>
+  new Promise<void>((resolve, reject) => j.append(lines, (err) => (err ? reject(err) : resolve())))
 
 describe('Journal', () => {
   it('has the lines on disk when it says so, and a seal starts a new segment', async () => {
     const dir = journalDir()
     const j = new Journal(dir, true) // with fdatasync
-    await Promise.all([appended(j, [['e', '{"a":1}'], ['i', '{"ip":1}']]), appended(j, [['e', '{"a":2}']])])
+    await Promise.all([
+      appended(j, [
+        ['e', '{"a":1}'],
+        ['i', '{"ip":1}'],
+      ]),
+      appended(j, [['e', '{"a":2}']]),
+    ])
     const files = readdirSync(dir).filter((f) => f.endsWith('.jsonl'))
     expect(files).toHaveLength(1)
     expect(readFileSync(join(dir, files[0]!), 'utf8')).toBe('e{"a":1}\ni{"ip":1}\ne{"a":2}\n')

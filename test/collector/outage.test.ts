@@ -70,7 +70,11 @@ afterAll(async () => {
 describe('ClickHouse server outage', () => {
   it('keeps acknowledged events through a stopped and then a wrong server, and stores each once when it is back', async () => {
     const remote: Db = await openDb({ dataDir: '', clickhouse: { url, user: 'default', password: '', database: 'spoor' } })
-    const writer = new EventWriter(remote, { flushIntervalMs: 50, flushMaxRows: 1000, journalDir: journalDir(), journalMaxBytes: 10_000_000, retryBaseMs: 25 }, createLogger('silent'))
+    const writer = new EventWriter(
+      remote,
+      { flushIntervalMs: 50, flushMaxRows: 1000, journalDir: journalDir(), journalMaxBytes: 10_000_000, retryBaseMs: 25 },
+      createLogger('silent'),
+    )
     writer.start()
     const app = createApp({ ...t.deps, writer })
 
@@ -87,7 +91,10 @@ describe('ClickHouse server outage', () => {
     mode = 'up'
     await vi.waitFor(() => expect(writer.pending).toBe(0), { timeout: 15_000, interval: 50 })
     const ids = during.map((e) => e.id)
-    const [r] = await t.db.query<{ n: string; ids: string }>('SELECT count() AS n, uniqExact(event_id) AS ids FROM events WHERE event_id IN {ids:Array(String)}', { ids })
+    const [r] = await t.db.query<{ n: string; ids: string }>(
+      'SELECT count() AS n, uniqExact(event_id) AS ids FROM events WHERE event_id IN {ids:Array(String)}',
+      { ids },
+    )
     expect(Number(r?.n)).toBe(40)
     expect(Number(r?.ids)).toBe(40)
     await writer.close()

@@ -31,9 +31,32 @@ function capturingLogger() {
 /** A valid row of each table the collector writes, with fresh ids. */
 const base = {
   e: (): EventRow => ({
-    event_id: rid(), site: 'example.com', ts: '2026-12-01 10:00:00.000', type: 'pageview', name: '', vid: rid(), sid: rid(), hostname: 'example.com',
-    path: '/', query: '', title: '', referrer_source: '', utm_source: '', utm_medium: '', utm_campaign: '', utm_content: '', utm_term: '',
-    browser: '', browser_version: '', os: '', os_version: '', device: '', screen: 0, country: '', city: '', props: {},
+    event_id: rid(),
+    site: 'example.com',
+    ts: '2026-12-01 10:00:00.000',
+    type: 'pageview',
+    name: '',
+    vid: rid(),
+    sid: rid(),
+    hostname: 'example.com',
+    path: '/',
+    query: '',
+    title: '',
+    referrer_source: '',
+    utm_source: '',
+    utm_medium: '',
+    utm_campaign: '',
+    utm_content: '',
+    utm_term: '',
+    browser: '',
+    browser_version: '',
+    os: '',
+    os_version: '',
+    device: '',
+    screen: 0,
+    country: '',
+    city: '',
+    props: {},
   }),
   i: (): IpRow => ({ site: 'example.com', sid: rid(), vid: rid(), ip: '203.0.113.9', ts: '2026-12-01 10:00:00' }),
   f: (): FormRow => ({ site: 'example.com', network: '203.0.113.0/24', vid: rid(), domain: 'acme.example', ts: '2026-12-01 10:00:00' }),
@@ -63,7 +86,9 @@ describe('addresses are canonical before they go anywhere', () => {
     await send(t.app, a, { 'X-Forwarded-For': 'fe80::1%eth0' }).expect(202)
     await send(t.app, b, { 'X-Forwarded-For': '2A02:A210::1%0' }).expect(202)
     await t.flush()
-    const rows = await t.db.query<{ vid: string; ip: string }>('SELECT vid, toString(ip) AS ip FROM visit_ips WHERE vid IN {v:Array(String)} ORDER BY ip', { v: [a.vid, b.vid] })
+    const rows = await t.db.query<{ vid: string; ip: string }>('SELECT vid, toString(ip) AS ip FROM visit_ips WHERE vid IN {v:Array(String)} ORDER BY ip', {
+      v: [a.vid, b.vid],
+    })
     expect(rows.map((r) => r.ip).sort()).toEqual(['2a02:a210::1', 'fe80::1'])
     expect(await t.count('events', 'event_id IN {ids:Array(String)}', { ids: [a.id, b.id] })).toBe(2)
   })
@@ -73,7 +98,8 @@ describe('a row ClickHouse refuses is set aside, whatever the error', () => {
   const tables = { e: 'events', i: 'visit_ips', f: 'form_domains' } as const
 
   /** A value of the column's type that the type cannot hold. Text columns hold any JSON value as text. */
-  const poisonFor = (type: string): unknown => (type.startsWith('Map') ? 'not a map' : /String/.test(type) ? { not: ['text'] } : type === 'IPv6' ? '2a02:a210::1%0' : 'not a value')
+  const poisonFor = (type: string): unknown =>
+    type.startsWith('Map') ? 'not a map' : /String/.test(type) ? { not: ['text'] } : type === 'IPv6' ? '2a02:a210::1%0' : 'not a value'
 
   it('for every column of every table the collector writes: the rest is stored, the refused rows kept in rejected-DAY.jsonl, nothing waits', async () => {
     const dir = journalDir()
@@ -82,7 +108,10 @@ describe('a row ClickHouse refuses is set aside, whatever the error', () => {
     const poisoned: Array<{ tag: 'e' | 'i' | 'f'; column: string; type: string; marker: string }> = []
     const good: Array<{ tag: 'e' | 'i' | 'f'; marker: string }> = []
     for (const tag of ['e', 'i', 'f'] as const) {
-      const cols = await t.db.query<{ name: string; type: string }>('SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = {t:String} ORDER BY position', { t: tables[tag] })
+      const cols = await t.db.query<{ name: string; type: string }>(
+        'SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = {t:String} ORDER BY position',
+        { t: tables[tag] },
+      )
       expect(cols.length).toBeGreaterThan(3)
       for (const { name, type } of cols) {
         const row = base[tag]() as unknown as Record<string, unknown>
@@ -120,7 +149,8 @@ describe('a row ClickHouse refuses is set aside, whatever the error', () => {
       const setAside = rejected.includes(p.marker)
       expect({ column: `${p.tag}.${p.column}`, outcome: stored + Number(setAside) }).toEqual({ column: `${p.tag}.${p.column}`, outcome: 1 })
       // A column that is not text refuses a value of the wrong kind.
-      if (!/String/.test(p.type)) expect({ column: `${p.tag}.${p.column} (${p.type})`, setAside }).toEqual({ column: `${p.tag}.${p.column} (${p.type})`, setAside: true })
+      if (!/String/.test(p.type))
+        expect({ column: `${p.tag}.${p.column} (${p.type})`, setAside }).toEqual({ column: `${p.tag}.${p.column} (${p.type})`, setAside: true })
     }
     // The log names the error, never quotes the rows (an address among them).
     expect(text()).toMatch(/"type":"[A-Z_]+"/)
@@ -140,7 +170,8 @@ describe('a row ClickHouse refuses is set aside, whatever the error', () => {
       ...t.db,
       insertText: async (table, text, settings) => {
         // The tables themselves refuse; their Null-engine twins (parse only) do not.
-        if (refuse && !table.endsWith('_parse_check')) throw Object.assign(new Error('Table default.events is read-only'), { code: '242', type: 'TABLE_IS_READ_ONLY' })
+        if (refuse && !table.endsWith('_parse_check'))
+          throw Object.assign(new Error('Table default.events is read-only'), { code: '242', type: 'TABLE_IS_READ_ONLY' })
         return t.db.insertText(table, text, settings)
       },
     }
@@ -210,7 +241,11 @@ describe('a row ClickHouse refuses is set aside, whatever the error', () => {
     const hits = (text: string, evs: typeof first) => evs.some((e) => text.includes(e.id))
     // The first segment is refused once (it then waits); the second five times: too many parts for a while.
     const left = { first: 1, second: 5 }
-    const writer = new EventWriter(picky({ when: (text) => (hits(text, first) && left.first-- > 0) || (hits(text, second) && left.second-- > 0) }), writerOptions(dir), pino({ level: 'silent' }))
+    const writer = new EventWriter(
+      picky({ when: (text) => (hits(text, first) && left.first-- > 0) || (hits(text, second) && left.second-- > 0) }),
+      writerOptions(dir),
+      pino({ level: 'silent' }),
+    )
     const app = createApp({ ...t.deps, writer })
     for (const ev of first) await send(app, ev).expect(202)
     await expect(writer.flush()).rejects.toThrow()
@@ -227,7 +262,9 @@ describe('a row ClickHouse refuses is set aside, whatever the error', () => {
     }
     expect(writer.pending).toBe(0)
     const ids = [...first, ...second].map((e) => e.id)
-    const [r] = await t.db.query<{ n: string; u: string }>('SELECT count() AS n, uniqExact(event_id) AS u FROM events WHERE event_id IN {ids:Array(String)}', { ids })
+    const [r] = await t.db.query<{ n: string; u: string }>('SELECT count() AS n, uniqExact(event_id) AS u FROM events WHERE event_id IN {ids:Array(String)}', {
+      ids,
+    })
     expect([Number(r?.n), Number(r?.u)]).toEqual([10, 10])
     expect(rejectedRows(dir)).toBe('')
     await writer.close()
@@ -256,7 +293,11 @@ describe('set-aside rows hold addresses and ids: they are not kept past the week
 
 describe('the parse-check twins (sql/011)', () => {
   it.each(['events', 'visit_ips', 'form_domains'])('%s_parse_check has the columns of its table, in order and type', async (table) => {
-    const cols = (name: string) => t.db.query<{ name: string; type: string }>('SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = {t:String} ORDER BY position', { t: name })
+    const cols = (name: string) =>
+      t.db.query<{ name: string; type: string }>(
+        'SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = {t:String} ORDER BY position',
+        { t: name },
+      )
     const [src, twin] = await Promise.all([cols(table), cols(`${table}_parse_check`)])
     expect(src.length).toBeGreaterThan(3)
     expect(twin).toEqual(src)
@@ -280,7 +321,12 @@ describe('erasure does not depend on a flush succeeding', () => {
     const app = createApp({ ...t.deps, writer })
     // A last page view still in the journal when the visitor asks for erasure.
     await send(app, pageview({ vid, url: 'https://example.com/last' })).expect(202)
-    const res = await request(app).post('/api/privacy/erase').set('Origin', 'https://example.com').set('Content-Type', 'text/plain').send(JSON.stringify({ vid })).expect(202)
+    const res = await request(app)
+      .post('/api/privacy/erase')
+      .set('Origin', 'https://example.com')
+      .set('Content-Type', 'text/plain')
+      .send(JSON.stringify({ vid }))
+      .expect(202)
     expect(res.body.status).toBe('pending')
     expect(t.deps.optouts.has(vid)).toBe(true)
     // ClickHouse takes the journal again; the job (every minute, for requests idle 2 minutes) runs.

@@ -1,6 +1,5 @@
 // The batch writer: nothing acknowledged is lost when ClickHouse fails for a while.
-import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { readdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { type EventRow, EventWriter } from '../../collector/writer.ts'
 import { createApp } from '../../server/app.ts'
@@ -35,7 +34,11 @@ const log = createLogger('silent')
 describe('EventWriter', () => {
   it('keeps events whose insert failed and writes them on a later flush', async () => {
     const failures = { left: 2 }
-    const writer = new EventWriter(flaky(t.db, failures), { flushIntervalMs: 10_000, flushMaxRows: 100, journalDir: journalDir(), journalMaxBytes: 1_000_000 }, log)
+    const writer = new EventWriter(
+      flaky(t.db, failures),
+      { flushIntervalMs: 10_000, flushMaxRows: 100, journalDir: journalDir(), journalMaxBytes: 1_000_000 },
+      log,
+    )
     const app = createApp({ ...t.deps, writer })
     const evs = [pageview(), pageview(), pageview()]
     for (const ev of evs) await send(app, ev).expect(202)
@@ -208,9 +211,32 @@ describe('EventWriter', () => {
     for (const ev of good.slice(0, 5)) await send(app, ev).expect(202)
     // A row that passed every check of ours but that ClickHouse cannot parse (a time that is none).
     const bad: EventRow = {
-      event_id: 'refused-row-0001', site: 'example.com', ts: 'not a time', type: 'pageview', name: '', vid: 'v-refused', sid: 's-refused', hostname: 'example.com',
-      path: '/', query: '', title: '', referrer_source: '', utm_source: '', utm_medium: '', utm_campaign: '', utm_content: '', utm_term: '',
-      browser: '', browser_version: '', os: '', os_version: '', device: '', screen: 0, country: '', city: '', props: {},
+      event_id: 'refused-row-0001',
+      site: 'example.com',
+      ts: 'not a time',
+      type: 'pageview',
+      name: '',
+      vid: 'v-refused',
+      sid: 's-refused',
+      hostname: 'example.com',
+      path: '/',
+      query: '',
+      title: '',
+      referrer_source: '',
+      utm_source: '',
+      utm_medium: '',
+      utm_campaign: '',
+      utm_content: '',
+      utm_term: '',
+      browser: '',
+      browser_version: '',
+      os: '',
+      os_version: '',
+      device: '',
+      screen: 0,
+      country: '',
+      city: '',
+      props: {},
     }
     await writer.push(bad, null)
     for (const ev of good.slice(5)) await send(app, ev).expect(202)

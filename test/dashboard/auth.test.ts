@@ -33,7 +33,10 @@ describe('login', () => {
   })
 
   it('refuses a wrong password and an unknown user alike with 401', async () => {
-    const a = await request(t.app).post('/api/login').send({ ...ADMIN, password: 'wrong password' }).expect(401)
+    const a = await request(t.app)
+      .post('/api/login')
+      .send({ ...ADMIN, password: 'wrong password' })
+      .expect(401)
     const b = await request(t.app).post('/api/login').send({ email: 'nobody@example.com', password: 'whatever1' }).expect(401)
     expect(a.body.error).toBe('wrong e-mail or password')
     expect(b.body.error).toBe(a.body.error)

@@ -155,10 +155,22 @@ describe('stats on a known set of events', () => {
 
   it('browsers, operating systems, devices and countries by unique visitors', async () => {
     const pairs = async (report: string) => (await get(report)).results.map((r: { name: string; visitors: number }) => [r.name, r.visitors])
-    expect(await pairs('browsers')).toEqual([['Chrome', 2], ['Firefox', 1]])
-    expect(await pairs('os')).toEqual([['Windows', 2], ['Android', 1]])
-    expect(await pairs('devices')).toEqual([['desktop', 2], ['mobile', 1]])
-    expect(await pairs('countries')).toEqual([['NL', 2], ['BE', 1]])
+    expect(await pairs('browsers')).toEqual([
+      ['Chrome', 2],
+      ['Firefox', 1],
+    ])
+    expect(await pairs('os')).toEqual([
+      ['Windows', 2],
+      ['Android', 1],
+    ])
+    expect(await pairs('devices')).toEqual([
+      ['desktop', 2],
+      ['mobile', 1],
+    ])
+    expect(await pairs('countries')).toEqual([
+      ['NL', 2],
+      ['BE', 1],
+    ])
   })
 
   it('custom events by name, counted apart from page views', async () => {

@@ -145,11 +145,19 @@ describe('MaxMind Enterprise and connection types decide when present', () => {
   })
 
   it('names the customer of a corporate line on an ISP network, not the ISP', () => {
-    const c = classify({ asn: { asn: 1136, org: 'KPN B.V.' }, maxmind: mm({ connectionType: 'Corporate', isp: 'KPN', organization: 'Bakkerij Jansen B.V.' }), ptr: null })
+    const c = classify({
+      asn: { asn: 1136, org: 'KPN B.V.' },
+      maxmind: mm({ connectionType: 'Corporate', isp: 'KPN', organization: 'Bakkerij Jansen B.V.' }),
+      ptr: null,
+    })
     expect(c).toMatchObject({ network_type: 'business', owner: 'Bakkerij Jansen B.V.' })
   })
 
-  it.each([['Cable/DSL', 'isp'], ['Cellular', 'mobile'], ['Satellite', 'isp']])('connection type %s → %s, even on a company-looking network', (conn, type) => {
+  it.each([
+    ['Cable/DSL', 'isp'],
+    ['Cellular', 'mobile'],
+    ['Satellite', 'isp'],
+  ])('connection type %s → %s, even on a company-looking network', (conn, type) => {
     const c = classify({ asn: { asn: 64500, org: 'Acme Manufacturing B.V.' }, maxmind: mm({ connectionType: conn }), ptr: null })
     expect(c.network_type).toBe(type)
     expect(c.owner).toBeNull()
@@ -163,13 +171,21 @@ describe('MaxMind Enterprise and connection types decide when present', () => {
 
 describe('reverse DNS can take a company away, never make one', () => {
   it('a consumer-looking host name on a word-rule company network makes it an ISP line', () => {
-    const c = classify({ asn: { asn: 64500, org: 'Acme Manufacturing B.V.' }, maxmind: null, ptr: { hostname: 'dsl-84-12-3-4.dynamic.example.net', domain: 'example.net', consumerLike: true } })
+    const c = classify({
+      asn: { asn: 64500, org: 'Acme Manufacturing B.V.' },
+      maxmind: null,
+      ptr: { hostname: 'dsl-84-12-3-4.dynamic.example.net', domain: 'example.net', consumerLike: true },
+    })
     expect(c.network_type).toBe('isp')
     expect(c.owner).toBeNull()
   })
 
   it('an office host name keeps the company', () => {
-    const c = classify({ asn: { asn: 64500, org: 'Acme Manufacturing B.V.' }, maxmind: null, ptr: { hostname: 'gw1.acme.nl', domain: 'acme.nl', consumerLike: false } })
+    const c = classify({
+      asn: { asn: 64500, org: 'Acme Manufacturing B.V.' },
+      maxmind: null,
+      ptr: { hostname: 'gw1.acme.nl', domain: 'acme.nl', consumerLike: false },
+    })
     expect(c).toMatchObject({ network_type: 'business', owner: 'Acme Manufacturing B.V.' })
   })
 })

@@ -11,7 +11,10 @@ describe('npm run lookup', () => {
       timeout: 60_000,
     })
     expect(out.status).toBe(0)
-    const lines = out.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    const lines = out.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
     expect(lines).toHaveLength(3)
     expect(lines[0]).toMatchObject({ ip: '17.253.144.10', network_type: 'business', asn: 714, company: { name: expect.stringMatching(/^Apple/) } })
     expect(Object.keys(lines[0]!)).toEqual(['ip', 'network', 'network_type', 'company', 'asn', 'as_org', 'country', 'city', 'evidence'])

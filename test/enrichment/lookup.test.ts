@@ -19,7 +19,14 @@ const enterprise = MaxMind.fromSources([
           // Acme's block, but this part is a residential line: Enterprise decides.
           ['198.51.100.128/25', { country: { iso_code: 'NL' }, traits: { user_type: 'residential', connection_type: 'Cable/DSL', isp: 'Acme Widgets' } }],
           // Comcast's block, but a business customer with its own name.
-          ['203.0.113.64/26', { country: { iso_code: 'US' }, city: { names: { en: 'Denver' } }, traits: { user_type: 'business', connection_type: 'Corporate', isp: 'Comcast', organization: 'Rocky Mountain Bikes Inc.' } }],
+          [
+            '203.0.113.64/26',
+            {
+              country: { iso_code: 'US' },
+              city: { names: { en: 'Denver' } },
+              traits: { user_type: 'business', connection_type: 'Corporate', isp: 'Comcast', organization: 'Rocky Mountain Bikes Inc.' },
+            },
+          ],
         ],
       }),
     ),
@@ -78,7 +85,21 @@ describe('lookupIp', () => {
 
   it('takes the domain from reverse DNS when switched on, and the directory fills in the rest', async () => {
     const knowledge = Knowledge.empty()
-    knowledge.setDirectory([{ name: 'Acme Widgets', domain: 'acme.example', address: 'Stationsplein 1', postcode: '3511 AB', city: 'Utrecht', country: 'NL', industry: 'Manufacturing', employee_range: '50-199', phone: '', website: 'https://acme.example', registration_number: '12345678' }])
+    knowledge.setDirectory([
+      {
+        name: 'Acme Widgets',
+        domain: 'acme.example',
+        address: 'Stationsplein 1',
+        postcode: '3511 AB',
+        city: 'Utrecht',
+        country: 'NL',
+        industry: 'Manufacturing',
+        employee_range: '50-199',
+        phone: '',
+        website: 'https://acme.example',
+        registration_number: '12345678',
+      },
+    ])
     const rdns = new ReverseDns(new Set(), async () => ['gw1.office.acme.example'])
     const r = await fixtureIntel({ rdns, knowledge }).lookupIp(ipIn(NETS.acme))
     expect(r.company).toMatchObject({ name: 'Acme Widgets', domain: 'acme.example', industry: 'Manufacturing', registration_number: '12345678' })
@@ -110,9 +131,19 @@ describe('lookupIp and the curated lists', () => {
   it('treats another AS of a listed provider the same, by owner name', async () => {
     // AS 64999 is on no list, but its owner also owns AS7922 (Comcast, a listed ISP).
     const { AsnTable } = await import('../../enrichment/sources/asn.ts')
-    const asn = AsnTable.load({ v4: '3221225984,3221226239,7922,"Comcast Cable Communications, LLC"\n3325256704,3325256959,64999,"Comcast Cable Communications, LLC"', v6: '' })
+    const asn = AsnTable.load({
+      v4: '3221225984,3221226239,7922,"Comcast Cable Communications, LLC"\n3325256704,3325256959,64999,"Comcast Cable Communications, LLC"',
+      v6: '',
+    })
     const { IpIntel } = await import('../../enrichment/lookup.ts')
-    const intel = new IpIntel({ asn, dbip: null, maxmind: null, rdns: null, knowledge: Knowledge.empty(), companyTypes: ['business', 'education', 'government'] })
+    const intel = new IpIntel({
+      asn,
+      dbip: null,
+      maxmind: null,
+      rdns: null,
+      knowledge: Knowledge.empty(),
+      companyTypes: ['business', 'education', 'government'],
+    })
     const r = await intel.lookupIp('198.51.100.1')
     expect(r).toMatchObject({ asn: 64999, network_type: 'isp', company: null })
   })

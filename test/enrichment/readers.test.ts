@@ -32,7 +32,18 @@ describe('IP parsing', () => {
       networkWords(parseIp(ip), out)
       return [...out]
     }
-    const ips = ['192.0.2.1', '192.0.2.200', '::ffff:192.0.2.9', '192.0.3.1', '0.0.0.1', '2001:db8:1:2::1', '2001:db8:1:ffff::9', '2001:db8:2::1', '::1', '::c000:201']
+    const ips = [
+      '192.0.2.1',
+      '192.0.2.200',
+      '::ffff:192.0.2.9',
+      '192.0.3.1',
+      '0.0.0.1',
+      '2001:db8:1:2::1',
+      '2001:db8:1:ffff::9',
+      '2001:db8:2::1',
+      '::1',
+      '::c000:201',
+    ]
     for (const a of ips) {
       expect(words(a)[1]!).toBeGreaterThanOrEqual(2)
       for (const b of ips) expect(String(words(a)) === String(words(b)), `${a} and ${b}`).toBe(networkOf(p(a)) === networkOf(p(b)))
@@ -70,7 +81,10 @@ describe('AS range table', () => {
   it('the packaged DB-IP files: country level gives the country alone, city level the same country and a city', async () => {
     const [country, city] = await Promise.all([Dbip.open('country'), Dbip.open('city')])
     // 8.8.8.8 (Google, US) and 2a00:1450:4001::1 (Google, Frankfurt) in DB-IP Lite.
-    for (const [text, cc] of [['8.8.8.8', 'US'], ['2a00:1450:4001::1', 'DE']] as const) {
+    for (const [text, cc] of [
+      ['8.8.8.8', 'US'],
+      ['2a00:1450:4001::1', 'DE'],
+    ] as const) {
       const ip = p(text)
       expect(country.lookup(ip, text)).toEqual({ country: cc, region: '', city: '', postcode: '' })
       const c = city.lookup(ip, text)
@@ -100,7 +114,9 @@ describe('DB-IP city files', () => {
   it('never asks the IPv4 file about an IPv6 address (it would answer wrongly)', () => {
     // An IPv4 "file" that covers everything: asked about IPv6, it must not be used.
     const v4 = MmdbSource.fromBuffer<object>(writeMmdb({ databaseType: 'dbip', ipVersion: 4, records: [['0.0.0.0/0', { country_code: 'CN', city: 'Wrong' }]] }))
-    const v6 = MmdbSource.fromBuffer<object>(writeMmdb({ databaseType: 'dbip', ipVersion: 6, records: [['2001:db8::/32', { country_code: 'DE', city: 'Right' }]] }))
+    const v6 = MmdbSource.fromBuffer<object>(
+      writeMmdb({ databaseType: 'dbip', ipVersion: 6, records: [['2001:db8::/32', { country_code: 'DE', city: 'Right' }]] }),
+    )
     const geo = Dbip.fromSources(v4, v6)
     expect(geo.lookup(p('2001:db8::1'), '2001:db8::1')).toMatchObject({ country: 'DE', city: 'Right' })
     expect(v4.get(p('2001:db8::1'), '2001:db8::1')).toBeNull()
@@ -112,11 +128,31 @@ describe('MaxMind databases', () => {
     databaseType: 'GeoIP2-Enterprise',
     ipVersion: 6,
     records: [
-      ['198.51.100.0/24', { country: { iso_code: 'NL' }, city: { names: { en: 'Utrecht' } }, postal: { code: '3511' }, traits: { user_type: 'business', connection_type: 'Corporate', organization: 'Acme Manufacturing B.V.', isp: 'KPN', autonomous_system_number: 1136, autonomous_system_organization: 'KPN B.V.', domain: 'acme.example' } }],
+      [
+        '198.51.100.0/24',
+        {
+          country: { iso_code: 'NL' },
+          city: { names: { en: 'Utrecht' } },
+          postal: { code: '3511' },
+          traits: {
+            user_type: 'business',
+            connection_type: 'Corporate',
+            organization: 'Acme Manufacturing B.V.',
+            isp: 'KPN',
+            autonomous_system_number: 1136,
+            autonomous_system_organization: 'KPN B.V.',
+            domain: 'acme.example',
+          },
+        },
+      ],
       ['203.0.113.0/24', { country: { iso_code: 'US' }, traits: { user_type: 'residential', connection_type: 'Cable/DSL', isp: 'Comcast' } }],
     ],
   })
-  const asn = writeMmdb({ databaseType: 'GeoLite2-ASN', ipVersion: 6, records: [['198.51.100.0/24', { autonomous_system_number: 1136, autonomous_system_organization: 'KPN B.V.' }]] })
+  const asn = writeMmdb({
+    databaseType: 'GeoLite2-ASN',
+    ipVersion: 6,
+    records: [['198.51.100.0/24', { autonomous_system_number: 1136, autonomous_system_organization: 'KPN B.V.' }]],
+  })
 
   it('recognises each file by its metadata and merges what they say', () => {
     const m = MaxMind.fromSources([

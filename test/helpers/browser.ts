@@ -11,15 +11,7 @@ export function launchChromium(): Promise<Browser> {
     // playwright gives every launch a fresh, empty profile of its own.
     // Without the background-networking flags Chromium keeps trying to reach Google's
     // hosts, which this closed network refuses.
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   })
 }
 

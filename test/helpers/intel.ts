@@ -50,8 +50,14 @@ export function fixtureAsn(nets: FixtureNet[] = Object.values(NETS)): AsnTable {
   // The package's files are sorted by range start; so must these be.
   const start = (n: FixtureNet) => num(parseCidr(n.cidr)!.from)
   const sorted = [...nets].sort((a, b) => (start(a) < start(b) ? -1 : 1))
-  const v4 = sorted.filter((n) => !n.cidr.includes(':')).map(csvLine).join('\n')
-  const v6 = sorted.filter((n) => n.cidr.includes(':')).map(csvLine).join('\n')
+  const v4 = sorted
+    .filter((n) => !n.cidr.includes(':'))
+    .map(csvLine)
+    .join('\n')
+  const v6 = sorted
+    .filter((n) => n.cidr.includes(':'))
+    .map(csvLine)
+    .join('\n')
   return AsnTable.load({ v4, v6 })
 }
 

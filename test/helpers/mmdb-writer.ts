@@ -72,12 +72,7 @@ function bitsOf(cidr: string, ipVersion: 4 | 6): number[] {
   return bits
 }
 
-export function writeMmdb(opts: {
-  databaseType: string
-  ipVersion: 4 | 6
-  records: Array<[network: string, data: MmdbValue]>
-  languages?: string[]
-}): Buffer {
+export function writeMmdb(opts: { databaseType: string; ipVersion: 4 | 6; records: Array<[network: string, data: MmdbValue]>; languages?: string[] }): Buffer {
   const root: Node = { l: null, r: null }
   const data: MmdbValue[] = []
   // Insert more general networks first, so that a more specific one splits them.

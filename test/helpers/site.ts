@@ -74,7 +74,9 @@ ${head}</head><body><h1>Shop: ${path}</h1>
 </body></html>`
 }
 
-export async function serveSite(spoor: string): Promise<{ url: (kind: 'cc' | 'tcf' | 'gcm', path?: string, revision?: number) => string; close: () => Promise<void> }> {
+export async function serveSite(
+  spoor: string,
+): Promise<{ url: (kind: 'cc' | 'tcf' | 'gcm', path?: string, revision?: number) => string; close: () => Promise<void> }> {
   const files: Record<string, [string, string]> = {
     '/vendor/cookieconsent.umd.js': ['application/javascript', vendor('vanilla-cookieconsent/dist/cookieconsent.umd.js')],
     '/vendor/cookieconsent.css': ['text/css', vendor('vanilla-cookieconsent/dist/cookieconsent.css')],
@@ -84,7 +86,8 @@ export async function serveSite(spoor: string): Promise<{ url: (kind: 'cc' | 'tc
     const u = new URL(req.url ?? '/', 'http://x')
     const revision = Number(u.searchParams.get('rev') ?? '1')
     const file = files[u.pathname]
-    const [type, body] = file ??
+    const [type, body] =
+      file ??
       (u.pathname === '/cc-run.js' ? ['application/javascript', cookieConsentRun(revision)] : undefined) ??
       (/^\/(cc|tcf|gcm)\//.test(u.pathname) ? ['text/html', page(u.pathname.split('/')[1]!, u.pathname, revision, spoor)] : ['text/plain', 'not found'])
     res.writeHead(body === 'not found' ? 404 : 200, { 'Content-Type': `${type}; charset=utf-8`, 'Cache-Control': 'no-store' }).end(body)

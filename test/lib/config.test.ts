@@ -5,7 +5,19 @@ import { ConfigError, loadConfig } from '../../lib/config.ts'
 describe('loadConfig', () => {
   it('gives a working demo setup when nothing is set', () => {
     const c = loadConfig({})
-    expect(c).toMatchObject({ port: 8080, role: 'all', dataDir: './data', clickhouse: null, sites: [], admin: null, trustProxy: false, ipRetentionDays: 7, rawRetentionDays: 180, demo: true, publicUrl: 'http://localhost:8080' })
+    expect(c).toMatchObject({
+      port: 8080,
+      role: 'all',
+      dataDir: './data',
+      clickhouse: null,
+      sites: [],
+      admin: null,
+      trustProxy: false,
+      ipRetentionDays: 7,
+      rawRetentionDays: 180,
+      demo: true,
+      publicUrl: 'http://localhost:8080',
+    })
     expect(Object.isFrozen(c)).toBe(true)
   })
 

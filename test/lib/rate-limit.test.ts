@@ -31,7 +31,11 @@ describe('rate limits', () => {
 
   it('login: after 10 attempts a minute from one network the eleventh is 429, even with the right password', async () => {
     for (let i = 0; i < 10; i++) {
-      await request(t.app).post('/api/login').set('X-Forwarded-For', `192.0.2.${i + 1}`).send({ email: ADMIN.email, password: `wrong password ${i}` }).expect(401)
+      await request(t.app)
+        .post('/api/login')
+        .set('X-Forwarded-For', `192.0.2.${i + 1}`)
+        .send({ email: ADMIN.email, password: `wrong password ${i}` })
+        .expect(401)
     }
     const res = await request(t.app).post('/api/login').set('X-Forwarded-For', '192.0.2.77').send(ADMIN).expect(429)
     expect(res.body.error).toMatch(/too many login attempts from your network \(at most 10 a minute\); try again in \d+ s/)

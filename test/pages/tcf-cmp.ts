@@ -36,7 +36,21 @@ const gvl = new GVL({
   stacks: {},
   dataCategories: {},
   vendors: {
-    1: { id: 1, name: 'Example analytics vendor', purposes: [1, 8, 9], legIntPurposes: [], flexiblePurposes: [], specialPurposes: [], features: [], specialFeatures: [], usesCookies: true, cookieRefresh: false, usesNonCookieAccess: false, deviceStorageDisclosureUrl: '', urls: [] },
+    1: {
+      id: 1,
+      name: 'Example analytics vendor',
+      purposes: [1, 8, 9],
+      legIntPurposes: [],
+      flexiblePurposes: [],
+      specialPurposes: [],
+      features: [],
+      specialFeatures: [],
+      usesCookies: true,
+      cookieRefresh: false,
+      usesNonCookieAccess: false,
+      deviceStorageDisclosureUrl: '',
+      urls: [],
+    },
   },
 } as unknown as ConstructorParameters<typeof GVL>[0])
 
@@ -64,6 +78,7 @@ function save(purposes: number[]): void {
   if (purposes.length) m.vendorConsents.set(1)
   m.updated()
   const s = TCString.encode(m)
+  // biome-ignore lint/suspicious/noDocumentCookie: a CMP stores its consent string in a cookie, as real ones do
   document.cookie = `${COOKIE}=${s};path=/;max-age=${DAYS * 86400};samesite=lax`
   banner.hidden = true
   api.update(s, false)
@@ -72,7 +87,8 @@ function save(purposes: number[]): void {
 const banner = document.createElement('div')
 banner.id = 'tcf-banner'
 banner.hidden = true
-banner.innerHTML = '<p>We and our partner store and access information on your device and measure content performance.</p>' +
+banner.innerHTML =
+  '<p>We and our partner store and access information on your device and measure content performance.</p>' +
   '<button id="tcf-accept" type="button">Accept</button> <button id="tcf-reject" type="button">Reject</button>'
 const show = () => {
   banner.hidden = false

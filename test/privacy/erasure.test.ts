@@ -26,7 +26,9 @@ async function visitor(ip: string, paths: string[], opts: { form?: string; refer
   const sid = rid()
   for (const [i, path] of paths.entries()) {
     const ref = i === 0 ? (opts.referrer ?? '') : ''
-    await send(t.app, pageview({ vid, sid, url: `https://example.com${path}?utm_campaign=spring`, referrer: ref, title: path }), { 'X-Forwarded-For': ip }).expect(202)
+    await send(t.app, pageview({ vid, sid, url: `https://example.com${path}?utm_campaign=spring`, referrer: ref, title: path }), {
+      'X-Forwarded-For': ip,
+    }).expect(202)
   }
   if (opts.form) await send(t.app, pageview({ vid, sid, type: 'form', domain: opts.form }), { 'X-Forwarded-For': ip }).expect(202)
   return vid
@@ -35,11 +37,18 @@ async function visitor(ip: string, paths: string[], opts: { form?: string; refer
 /** Every table of the database, as text, with the ones that mention `needle`. */
 async function tablesHolding(needle: string): Promise<{ searched: string[]; holding: string[] }> {
   await t.flush()
-  const tables = await t.db.query<{ name: string }>("SELECT name FROM system.tables WHERE database = currentDatabase() AND engine NOT LIKE '%View%' ORDER BY name")
+  const tables = await t.db.query<{ name: string }>(
+    "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine NOT LIKE '%View%' ORDER BY name",
+  )
   const holding: string[] = []
   for (const { name } of tables) {
     // Rows a lightweight DELETE only masked count too: the id must be gone from disk.
-    const rs = await t.db.client.query({ query: 'SELECT * FROM {t:Identifier}', query_params: { t: name }, format: 'JSONEachRow', clickhouse_settings: { apply_deleted_mask: 0 } })
+    const rs = await t.db.client.query({
+      query: 'SELECT * FROM {t:Identifier}',
+      query_params: { t: name },
+      format: 'JSONEachRow',
+      clickhouse_settings: { apply_deleted_mask: 0 },
+    })
     const rows = await rs.json()
     if (JSON.stringify(rows).includes(needle)) holding.push(name)
   }
@@ -71,17 +80,36 @@ describe('erasure', () => {
     const before = await tablesHolding(gone)
     expect(before.holding.length).toBeGreaterThanOrEqual(3)
 
-    const res = await request(t.app).post('/api/privacy/erase').set('Origin', 'https://example.com').set('Content-Type', 'text/plain').send(JSON.stringify({ vid: gone })).expect(200)
+    const res = await request(t.app)
+      .post('/api/privacy/erase')
+      .set('Origin', 'https://example.com')
+      .set('Content-Type', 'text/plain')
+      .send(JSON.stringify({ vid: gone }))
+      .expect(200)
     expect(res.body).toMatchObject({ status: 'done', events: 3, sessions: 1, days_rebuilt: 1 })
 
     const after = await tablesHolding(gone)
-    expect(after.searched).toEqual(expect.arrayContaining(['events', 'visit_ips', 'sessions', 'daily_stats', 'form_domains', 'enriched_sessions', 'optouts', 'erasure_requests', 'privacy_audit']))
+    expect(after.searched).toEqual(
+      expect.arrayContaining([
+        'events',
+        'visit_ips',
+        'sessions',
+        'daily_stats',
+        'form_domains',
+        'enriched_sessions',
+        'optouts',
+        'erasure_requests',
+        'privacy_audit',
+      ]),
+    )
     expect(after.holding).toEqual([])
     // The others are untouched.
     expect(await t.count('events', 'vid IN {v:Array(String)}', { v: [stays, other] })).toBe(3)
     // The opt-out still holds (by hash), and the audit log says what was done.
     expect(t.deps.optouts.has(gone)).toBe(true)
-    const [a] = await t.db.query<{ action: string; subject: string; actor: string }>("SELECT action, subject, actor FROM privacy_audit WHERE action = 'erasure'")
+    const [a] = await t.db.query<{ action: string; subject: string; actor: string }>(
+      "SELECT action, subject, actor FROM privacy_audit WHERE action = 'erasure'",
+    )
     expect(a).toEqual({ action: 'erasure', subject: vidHash(gone), actor: 'visitor' })
 
     // Recount: the remaining raw events copied to a second site, whose aggregates are
@@ -116,7 +144,9 @@ describe('erasure', () => {
     expect((await tablesHolding(vid)).holding).toEqual([])
     expect(await t.count('erasure_requests', "status != 'done'")).toBe(0)
     // Its result still counts the two events, deleted before the restart.
-    const [done] = await t.db.query<{ result: string }>("SELECT result FROM erasure_requests FINAL WHERE status = 'done' AND vid_hash = {h:String}", { h: vidHash(vid) })
+    const [done] = await t.db.query<{ result: string }>("SELECT result FROM erasure_requests FINAL WHERE status = 'done' AND vid_hash = {h:String}", {
+      h: vidHash(vid),
+    })
     expect(JSON.parse(done!.result).events).toBe(2)
     // The resumed erasure rebuilt the day: one visitor and two page views fewer.
     const after = await figures(await t.login(), 'example.com')
@@ -125,7 +155,12 @@ describe('erasure', () => {
   })
 
   it('refuses a malformed visitor id with 400', async () => {
-    await request(t.app).post('/api/privacy/erase').set('Origin', 'https://example.com').set('Content-Type', 'application/json').send({ vid: "x' OR 1=1" }).expect(400)
+    await request(t.app)
+      .post('/api/privacy/erase')
+      .set('Origin', 'https://example.com')
+      .set('Content-Type', 'application/json')
+      .send({ vid: "x' OR 1=1" })
+      .expect(400)
   })
 })
 
@@ -134,9 +169,32 @@ describe('erasure of finished days', () => {
     // A finished day inside every retention.
     const d = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10)
     const ev = (id: string, vid: string, sid: string, time: string, path: string, site = 'example.com') => ({
-      event_id: id, site, ts: `${d} ${time}`, type: 'pageview', name: '', vid, sid, hostname: site, path, query: '', title: '',
-      referrer_source: '', utm_source: '', utm_medium: '', utm_campaign: '', utm_content: '', utm_term: '', browser: 'Chrome', browser_version: '1',
-      os: 'Linux', os_version: '', device: 'desktop', screen: 0, country: 'NL', city: '', props: {},
+      event_id: id,
+      site,
+      ts: `${d} ${time}`,
+      type: 'pageview',
+      name: '',
+      vid,
+      sid,
+      hostname: site,
+      path,
+      query: '',
+      title: '',
+      referrer_source: '',
+      utm_source: '',
+      utm_medium: '',
+      utm_campaign: '',
+      utm_content: '',
+      utm_term: '',
+      browser: 'Chrome',
+      browser_version: '1',
+      os: 'Linux',
+      os_version: '',
+      device: 'desktop',
+      screen: 0,
+      country: 'NL',
+      city: '',
+      props: {},
     })
     const gone = rid()
     await t.db.insert('events', [
@@ -197,7 +255,12 @@ describe('for the operator', () => {
     expect((await admin.get(`/api/admin/export?vid=${vid}`).expect(200)).body.events).toHaveLength(2)
     expect((await admin.post('/api/admin/erase').send({ vid }).expect(200)).body).toMatchObject({ status: 'done', events: 2 })
     const log = (await admin.get('/api/audit').expect(200)).body.results as Array<{ action: string; actor: string; subject: string }>
-    expect(log.filter((a) => a.subject === vidHash(vid)).map((a) => `${a.action}/${a.actor}`).sort()).toEqual(['erasure/admin', 'export/admin'])
+    expect(
+      log
+        .filter((a) => a.subject === vidHash(vid))
+        .map((a) => `${a.action}/${a.actor}`)
+        .sort(),
+    ).toEqual(['erasure/admin', 'export/admin'])
     expect(JSON.stringify(log)).not.toContain(vid)
   })
 })
@@ -212,14 +275,19 @@ describe('events still in the buffer', () => {
     const app = createApp({ ...t.deps, writer })
     await send(app, pageview({ vid })).expect(202)
     expect(writer.pending).toBeGreaterThan(0)
-    const res = await request(app).post('/api/privacy/erase').set('Origin', 'https://example.com').set('Content-Type', 'application/json').send({ vid }).expect(200)
+    const res = await request(app)
+      .post('/api/privacy/erase')
+      .set('Origin', 'https://example.com')
+      .set('Content-Type', 'application/json')
+      .send({ vid })
+      .expect(200)
     expect(res.body.events).toBe(1)
     expect(writer.pending).toBe(0)
     expect(await t.count('events', 'vid = {vid:String}', { vid })).toBe(0)
   })
 })
 
-describe('the visitor id is a bearer token: kept out of URLs, taken only from the visitor\'s own sites', () => {
+describe("the visitor id is a bearer token: kept out of URLs, taken only from the visitor's own sites", () => {
   it('refuses the download by GET with 405, saying to POST the id', async () => {
     const res = await request(t.app).get(`/api/privacy/export?vid=${rid()}`).expect(405)
     expect(res.body.error).toMatch(/POST/)
@@ -242,6 +310,11 @@ describe('the visitor id is a bearer token: kept out of URLs, taken only from th
     await send(t.app, pageview({ vid })).expect(202)
     await request(t.app).post('/api/privacy/erase').set('Origin', 'https://www.example.com').set('Content-Type', 'application/json').send({ vid }).expect(200)
     expect(await t.count('events', 'vid = {vid:String}', { vid })).toBe(0)
-    await request(t.app).post('/api/privacy/erase').set('Origin', t.deps.config.publicUrl).set('Content-Type', 'application/json').send({ vid: rid() }).expect(200)
+    await request(t.app)
+      .post('/api/privacy/erase')
+      .set('Origin', t.deps.config.publicUrl)
+      .set('Content-Type', 'application/json')
+      .send({ vid: rid() })
+      .expect(200)
   })
 })

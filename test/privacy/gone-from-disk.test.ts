@@ -22,7 +22,7 @@ function filesWith(needle: Buffer): string[] {
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
       const p = join(dir, name)
-      let st
+      let st: ReturnType<typeof statSync>
       try {
         st = statSync(p)
       } catch {
@@ -65,9 +65,17 @@ describe('an erased visitor id', () => {
     for (const path of ['/', '/pricing', '/about']) await send(t.app, pageview({ vid, url: `https://example.com${path}` })).expect(202)
     await t.flush()
     expect(filesWith(Buffer.from(vid)).length).toBeGreaterThan(0)
-    await request(t.app).post('/api/privacy/erase').set('Origin', 'https://example.com').set('Content-Type', 'text/plain').send(JSON.stringify({ vid })).expect(200)
+    await request(t.app)
+      .post('/api/privacy/erase')
+      .set('Origin', 'https://example.com')
+      .set('Content-Type', 'text/plain')
+      .send(JSON.stringify({ vid }))
+      .expect(200)
     for (const table of ['events', 'visit_ips', 'form_domains', 'sessions', 'erasure_requests']) {
-      const [r] = await t.db.query<{ n: string }>(`SELECT count() AS n FROM {t:Identifier} WHERE position(toString(tuple(*)), {v:String}) > 0 SETTINGS apply_deleted_mask = 0`, { t: table, v: vid })
+      const [r] = await t.db.query<{ n: string }>(
+        `SELECT count() AS n FROM {t:Identifier} WHERE position(toString(tuple(*)), {v:String}) > 0 SETTINGS apply_deleted_mask = 0`,
+        { t: table, v: vid },
+      )
       expect({ table, rows: Number(r?.n) }).toEqual({ table, rows: 0 })
     }
     const mutations = await t.db.query<{ command: string }>('SELECT command FROM system.mutations')

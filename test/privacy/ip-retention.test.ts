@@ -47,7 +47,9 @@ describe('IP retention', () => {
     const agent = await t.login()
     const body = (await agent.get('/api/jobs').expect(200)).body
     expect(body.runs_here).toBe(true)
-    expect(body.jobs).toContainEqual(expect.objectContaining({ name: 'ip-retention', schedule: '17 * * * *', runs: before, failures: 0, last_rows: 1, last_error: null }))
+    expect(body.jobs).toContainEqual(
+      expect.objectContaining({ name: 'ip-retention', schedule: '17 * * * *', runs: before, failures: 0, last_rows: 1, last_error: null }),
+    )
     expect(body.jobs.map((j: { name: string }) => j.name)).toContain('rollup-visits')
   })
 })

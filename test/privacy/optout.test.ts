@@ -40,7 +40,10 @@ describe('GET /optout', () => {
   })
 
   it('never echoes an unvalidated visitor id into the page', async () => {
-    const res = await request(t.app).get('/optout?vid=%22%3E%3Cscript%3Ealert(1)%3C/script%3E').set('Cookie', 'spoor_id=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E').expect(200)
+    const res = await request(t.app)
+      .get('/optout?vid=%22%3E%3Cscript%3Ealert(1)%3C/script%3E')
+      .set('Cookie', 'spoor_id=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E')
+      .expect(200)
     expect(res.text).not.toContain('<script>alert(1)')
   })
 
@@ -116,7 +119,7 @@ describe('POST /optout', () => {
     expect(page.text).not.toContain('javascript:')
   })
 
-  it('links back to a path of Spoor\'s own (the demo)', async () => {
+  it("links back to a path of Spoor's own (the demo)", async () => {
     const page = await request(t.app).get('/optout?return=%2Fdemo%3Fa%3D1').expect(200)
     expect(page.text).toContain('<a id="back" href="/demo?a=1">')
   })
@@ -208,7 +211,12 @@ describe("spoor('optout') from the site", () => {
   it('records the visitor id sent by the beacon and drops its later events', async () => {
     const vid = rid()
     await send(t.app, pageview({ vid })).expect(202)
-    const res = await request(t.app).post('/api/optout').set('Content-Type', 'text/plain').set('Origin', 'https://example.com').send(JSON.stringify({ site: 'example.com', vid })).expect(202)
+    const res = await request(t.app)
+      .post('/api/optout')
+      .set('Content-Type', 'text/plain')
+      .set('Origin', 'https://example.com')
+      .send(JSON.stringify({ site: 'example.com', vid }))
+      .expect(202)
     expect(res.headers['access-control-allow-origin']).toBe('https://example.com')
     expect(t.deps.optouts.has(vid)).toBe(true)
     await send(t.app, pageview({ vid })).expect(202)

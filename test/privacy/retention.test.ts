@@ -18,9 +18,32 @@ const day = (d: Date) => d.toISOString().slice(0, 10)
 
 function event(id: string, when: Date) {
   return {
-    event_id: id, site: 'example.com', ts: ts(when), type: 'pageview', name: '', vid: `vid-${id}`, sid: `sid-${id}`, hostname: 'example.com', path: '/',
-    query: '', title: '', referrer_source: '', utm_source: '', utm_medium: '', utm_campaign: '', utm_content: '', utm_term: '', browser: 'Chrome',
-    browser_version: '1', os: 'Linux', os_version: '', device: 'desktop', screen: 0, country: '', city: '', props: {},
+    event_id: id,
+    site: 'example.com',
+    ts: ts(when),
+    type: 'pageview',
+    name: '',
+    vid: `vid-${id}`,
+    sid: `sid-${id}`,
+    hostname: 'example.com',
+    path: '/',
+    query: '',
+    title: '',
+    referrer_source: '',
+    utm_source: '',
+    utm_medium: '',
+    utm_campaign: '',
+    utm_content: '',
+    utm_term: '',
+    browser: 'Chrome',
+    browser_version: '1',
+    os: 'Linux',
+    os_version: '',
+    device: 'desktop',
+    screen: 0,
+    country: '',
+    city: '',
+    props: {},
   }
 }
 
@@ -32,14 +55,35 @@ describe('TTLs', () => {
   it('removes raw events past RAW_RETENTION_DAYS, aggregates past AGGREGATE_RETENTION_MONTHS, company visits past COMPANY_RETENTION_MONTHS', async () => {
     await t.db.insert('events', [event('old-event', ago(40)), event('young-event', ago(5))])
     await t.db.insert('company_visits', [
-      { site: 'example.com', company_id: 'old-company', day: day(ago(75)), visits: 1, pageviews: 1, pages: [], first_seen: ts(ago(75)), last_seen: ts(ago(75)), duration: 0 },
-      { site: 'example.com', company_id: 'young-company', day: day(ago(10)), visits: 1, pageviews: 1, pages: [], first_seen: ts(ago(10)), last_seen: ts(ago(10)), duration: 0 },
+      {
+        site: 'example.com',
+        company_id: 'old-company',
+        day: day(ago(75)),
+        visits: 1,
+        pageviews: 1,
+        pages: [],
+        first_seen: ts(ago(75)),
+        last_seen: ts(ago(75)),
+        duration: 0,
+      },
+      {
+        site: 'example.com',
+        company_id: 'young-company',
+        day: day(ago(10)),
+        visits: 1,
+        pageviews: 1,
+        pages: [],
+        first_seen: ts(ago(10)),
+        last_seen: ts(ago(10)),
+        duration: 0,
+      },
     ])
     await t.db.insert('daily_visits', [
       { site: 'example.com', day: day(ago(120)), visits: 1, bounces: 1, duration_sum: 0 },
       { site: 'example.com', day: day(ago(20)), visits: 2, bounces: 1, duration_sum: 5 },
     ])
-    for (const table of ['events', 'company_visits', 'daily_visits', 'daily_stats', 'sessions']) await t.db.command('OPTIMIZE TABLE {t:Identifier} FINAL', { t: table })
+    for (const table of ['events', 'company_visits', 'daily_visits', 'daily_stats', 'sessions'])
+      await t.db.command('OPTIMIZE TABLE {t:Identifier} FINAL', { t: table })
     expect(await ids('events', 'event_id')).toEqual(['young-event'])
     expect(await ids('company_visits', 'company_id')).toEqual(['young-company'])
     expect(await ids('daily_visits', 'day')).toEqual([day(ago(20))])
@@ -53,9 +97,22 @@ describe('retention job', () => {
   it('deletes what a lagging merge left past each limit, reports the count, and keeps younger rows', async () => {
     // Stand-in for merges that have not run: TTLs far beyond the limits.
     await t.db.command('ALTER TABLE events MODIFY TTL toDateTime(ts) + INTERVAL 10 YEAR')
-    for (const table of ['company_visits', 'daily_visits', 'sessions']) await t.db.command('ALTER TABLE {t:Identifier} MODIFY TTL day + INTERVAL 10 YEAR', { t: table })
+    for (const table of ['company_visits', 'daily_visits', 'sessions'])
+      await t.db.command('ALTER TABLE {t:Identifier} MODIFY TTL day + INTERVAL 10 YEAR', { t: table })
     await t.db.insert('events', [event('lagging-event', ago(45)), event('fresh-event', ago(2))])
-    await t.db.insert('company_visits', [{ site: 'example.com', company_id: 'lagging-company', day: day(ago(90)), visits: 1, pageviews: 1, pages: [], first_seen: ts(ago(90)), last_seen: ts(ago(90)), duration: 0 }])
+    await t.db.insert('company_visits', [
+      {
+        site: 'example.com',
+        company_id: 'lagging-company',
+        day: day(ago(90)),
+        visits: 1,
+        pageviews: 1,
+        pages: [],
+        first_seen: ts(ago(90)),
+        last_seen: ts(ago(90)),
+        duration: 0,
+      },
+    ])
     await t.db.insert('daily_visits', [{ site: 'example.com', day: day(ago(200)), visits: 1, bounces: 0, duration_sum: 0 }])
     const state = await t.deps.scheduler!.runNow('retention')
     expect(state.last_error).toBeNull()
@@ -69,6 +126,11 @@ describe('retention job', () => {
 
   it('shows the retention in force in the settings', async () => {
     const agent = await t.login()
-    expect((await agent.get('/api/settings').expect(200)).body.retention).toEqual({ ip_days: 7, raw_event_days: 30, aggregate_months: 3, company_visit_months: 2 })
+    expect((await agent.get('/api/settings').expect(200)).body.retention).toEqual({
+      ip_days: 7,
+      raw_event_days: 30,
+      aggregate_months: 3,
+      company_visit_months: 2,
+    })
   })
 })

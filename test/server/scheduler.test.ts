@@ -9,7 +9,12 @@ const log = createLogger('silent')
 describe('Scheduler', () => {
   it('retries a failing run, and records the error only when every attempt failed', async () => {
     let calls = 0
-    const flaky = { name: 'flaky', schedule: '* * * * *', description: 'fails twice', run: async () => (++calls < 3 ? Promise.reject(new Error(`attempt ${calls}`)) : 7) }
+    const flaky = {
+      name: 'flaky',
+      schedule: '* * * * *',
+      description: 'fails twice',
+      run: async () => (++calls < 3 ? Promise.reject(new Error(`attempt ${calls}`)) : 7),
+    }
     const s = new Scheduler(ctx, log, [flaky], [1, 1])
     const state = await s.runNow('flaky')
     expect(calls).toBe(3)

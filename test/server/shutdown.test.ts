@@ -13,7 +13,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 // The server as `npm start` runs it, on this test's data directory.
 const startServer = (extra: Record<string, string> = {}) =>
-  startChild('server/start.ts', { DATA_DIR: dir, SITES: 'example.com', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, DEMO: 'false', LOG_LEVEL: 'warn', COLLECT_LIMIT_PER_MINUTE: '1000000', ...extra })
+  startChild('server/start.ts', {
+    DATA_DIR: dir,
+    SITES: 'example.com',
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    DEMO: 'false',
+    LOG_LEVEL: 'warn',
+    COLLECT_LIMIT_PER_MINUTE: '1000000',
+    ...extra,
+  })
 
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
 
@@ -26,7 +35,11 @@ describe('shutdown', () => {
     const batch = Array.from({ length: 200 }, () => pageview())
     await Promise.all(
       batch.map(async (ev) => {
-        const res = await fetch(`${base}/api/event`, { method: 'POST', body: JSON.stringify(ev), headers: { 'Content-Type': 'text/plain', 'User-Agent': CHROME_UA } })
+        const res = await fetch(`${base}/api/event`, {
+          method: 'POST',
+          body: JSON.stringify(ev),
+          headers: { 'Content-Type': 'text/plain', 'User-Agent': CHROME_UA },
+        })
         if (res.status === 202) accepted++
       }),
     )
@@ -39,15 +52,23 @@ describe('shutdown', () => {
       const login = await fetch(`${base}/api/login`, { method: 'POST', body: JSON.stringify(ADMIN), headers: { 'Content-Type': 'application/json' } })
       const cookie = login.headers.get('set-cookie')!.split(';')[0]!
       const today = new Date().toISOString().slice(0, 10)
-      const summary = (await (await fetch(`${base}/api/stats/summary?site=example.com&from=${today}&to=${today}`, { headers: { Cookie: cookie } })).json()) as { pageviews: number }
+      const summary = (await (await fetch(`${base}/api/stats/summary?site=example.com&from=${today}&to=${today}`, { headers: { Cookie: cookie } })).json()) as {
+        pageviews: number
+      }
       expect(summary.pageviews).toBe(accepted)
       // A beacon retried after the restart still counts once: the last hour's ids are remembered.
       for (const ev of batch.slice(0, 10)) {
-        const res = await fetch(`${base}/api/event`, { method: 'POST', body: JSON.stringify(ev), headers: { 'Content-Type': 'text/plain', 'User-Agent': CHROME_UA } })
+        const res = await fetch(`${base}/api/event`, {
+          method: 'POST',
+          body: JSON.stringify(ev),
+          headers: { 'Content-Type': 'text/plain', 'User-Agent': CHROME_UA },
+        })
         expect(res.status).toBe(202)
       }
       await new Promise((r) => setTimeout(r, 1500)) // the default flush interval is 1 s
-      const again = (await (await fetch(`${base}/api/stats/summary?site=example.com&from=${today}&to=${today}`, { headers: { Cookie: cookie } })).json()) as { pageviews: number }
+      const again = (await (await fetch(`${base}/api/stats/summary?site=example.com&from=${today}&to=${today}`, { headers: { Cookie: cookie } })).json()) as {
+        pageviews: number
+      }
       expect(again.pageviews).toBe(accepted)
     } finally {
       await second.stop()
@@ -66,7 +87,11 @@ describe('shutdown', () => {
           const ev = pageview()
           sent.push(ev.id)
           try {
-            const res = await fetch(`${base()}/api/event`, { method: 'POST', body: JSON.stringify(ev), headers: { 'Content-Type': 'text/plain', 'User-Agent': CHROME_UA } })
+            const res = await fetch(`${base()}/api/event`, {
+              method: 'POST',
+              body: JSON.stringify(ev),
+              headers: { 'Content-Type': 'text/plain', 'User-Agent': CHROME_UA },
+            })
             if (res.status === 202) acked.push(ev.id)
           } catch {
             // the server went away mid-request: not acknowledged
@@ -75,7 +100,14 @@ describe('shutdown', () => {
         }
       }),
     )
-    return { sent, acked, stop: () => ((running = false), done) }
+    return {
+      sent,
+      acked,
+      stop: () => {
+        running = false
+        return done
+      },
+    }
   }
 
   /** Page views stored today (the aggregate) and distinct events among them (distinct visitors of the last 5 minutes, counted exactly from raw events). */

@@ -50,21 +50,38 @@ describe('migrations', () => {
     // Back to the state before 008: the 003 table and view, fed with two visitors' events.
     await t.db.command('DROP VIEW IF EXISTS daily_breakdown_mv')
     await t.db.command('DROP TABLE IF EXISTS daily_breakdown')
-    const old = readMigrations().find((m) => m.version === 3)!.statements.filter((s) => s.includes('daily_breakdown'))
+    const old = readMigrations()
+      .find((m) => m.version === 3)!
+      .statements.filter((s) => s.includes('daily_breakdown'))
     for (const s of old) await t.db.command(s)
     // Dates inside every retention (this app keeps raw events 90 days).
     const day = (ago: number) => new Date(Date.now() - ago * 86_400_000).toISOString().slice(0, 10)
     const [d1, d2, older] = [day(10), day(9), day(20)]
-    const row = (vid: string, id: string) => ({ event_id: id, site: 'example.com', ts: `${d1} 10:00:00.000`, type: 'pageview', vid, sid: `s-${vid}`, path: '/a', browser: 'Firefox' })
+    const row = (vid: string, id: string) => ({
+      event_id: id,
+      site: 'example.com',
+      ts: `${d1} 10:00:00.000`,
+      type: 'pageview',
+      vid,
+      sid: `s-${vid}`,
+      path: '/a',
+      browser: 'Firefox',
+    })
     await t.db.insert('events', [row('v1', 'e1'), row('v1', 'e2'), row('v2', 'e3')])
     // A day from before the raw events (long gone under RAW_RETENTION_DAYS).
-    await t.db.command("INSERT INTO daily_breakdown (site, kind, day, value, pageviews, events) VALUES ('example.com', 'browser', {older:Date}, 'Firefox', 7, 0)", { older })
+    await t.db.command(
+      "INSERT INTO daily_breakdown (site, kind, day, value, pageviews, events) VALUES ('example.com', 'browser', {older:Date}, 'Firefox', 7, 0)",
+      { older },
+    )
     await t.db.command('DELETE FROM schema_migrations WHERE version = 8')
 
     expect(await migrate(t.db, log)).toBe(1)
-    const [type] = await t.db.query<{ t: string }>("SELECT type AS t FROM system.columns WHERE database = currentDatabase() AND table = 'daily_breakdown' AND name = 'visitors'")
+    const [type] = await t.db.query<{ t: string }>(
+      "SELECT type AS t FROM system.columns WHERE database = currentDatabase() AND table = 'daily_breakdown' AND name = 'visitors'",
+    )
     expect(type?.t).toBe('AggregateFunction(uniqCombined(12), String)')
-    const q = "SELECT toString(day) AS day, uniqCombinedMerge(12)(visitors) AS visitors, sum(pageviews) AS pageviews FROM daily_breakdown WHERE kind = 'browser' AND value = 'Firefox' GROUP BY day ORDER BY day"
+    const q =
+      "SELECT toString(day) AS day, uniqCombinedMerge(12)(visitors) AS visitors, sum(pageviews) AS pageviews FROM daily_breakdown WHERE kind = 'browser' AND value = 'Firefox' GROUP BY day ORDER BY day"
     type Day = { day: string; visitors: string; pageviews: string }
     expect((await t.db.query<Day>(q)).map((r) => ({ ...r, visitors: Number(r.visitors), pageviews: Number(r.pageviews) }))).toEqual([
       { day: older, visitors: 0, pageviews: 7 },
@@ -78,14 +95,27 @@ describe('migrations', () => {
   it('009 rebuilds daily visitors and entry-page visitors as uniqCombined states, keeps older counts, and feeds the new table', async () => {
     // Back to the state before 009: the 003 tables and view, with two visitors' events and visits.
     for (const s of ['DROP VIEW IF EXISTS daily_stats_mv', 'DROP TABLE IF EXISTS daily_stats', 'DROP TABLE IF EXISTS daily_entry_pages']) await t.db.command(s)
-    const old = readMigrations().find((m) => m.version === 3)!.statements.filter((s) => /daily_stats|daily_entry_pages/.test(s))
+    const old = readMigrations()
+      .find((m) => m.version === 3)!
+      .statements.filter((s) => /daily_stats|daily_entry_pages/.test(s))
     for (const s of old) await t.db.command(s)
     const day = (ago: number) => new Date(Date.now() - ago * 86_400_000).toISOString().slice(0, 10)
     const [d1, d2, older] = [day(12), day(11), day(40)]
-    const row = (vid: string, id: string, path: string) => ({ event_id: `m9-${id}`, site: 'm9.example', ts: `${d1} 10:00:00.000`, type: 'pageview', vid, sid: `m9-s-${vid}`, path })
+    const row = (vid: string, id: string, path: string) => ({
+      event_id: `m9-${id}`,
+      site: 'm9.example',
+      ts: `${d1} 10:00:00.000`,
+      type: 'pageview',
+      vid,
+      sid: `m9-s-${vid}`,
+      path,
+    })
     await t.db.insert('events', [row('v1', '1', '/a'), { ...row('v1', '2', '/b'), ts: `${d1} 10:01:00.000` }, row('v2', '3', '/a')])
     // Rolled-up entry pages of d1 in the old type, and days from before the raw events.
-    await t.db.command("INSERT INTO daily_entry_pages (site, day, page, visitors, visits, bounces) SELECT 'm9.example', {d1:Date}, '/a', uniqState('x'), 2, 1", { d1 })
+    await t.db.command(
+      "INSERT INTO daily_entry_pages (site, day, page, visitors, visits, bounces) SELECT 'm9.example', {d1:Date}, '/a', uniqState('x'), 2, 1",
+      { d1 },
+    )
     await t.db.command("INSERT INTO daily_entry_pages (site, day, page, visits, bounces) VALUES ('m9.example', {older:Date}, '/old', 5, 2)", { older })
     await t.db.command("INSERT INTO daily_stats (site, day, pageviews, events) VALUES ('m9.example', {older:Date}, 7, 1)", { older })
     await t.db.command('DELETE FROM schema_migrations WHERE version = 9')
@@ -98,7 +128,8 @@ describe('migrations', () => {
       { table: 'daily_entry_pages', t: 'AggregateFunction(uniqCombined(12), String)' },
       { table: 'daily_stats', t: 'AggregateFunction(uniqCombined(15), String)' },
     ])
-    const stats = "SELECT toString(day) AS day, uniqCombinedMerge(15)(visitors) AS visitors, sum(pageviews) AS pageviews FROM daily_stats WHERE site = 'm9.example' GROUP BY day ORDER BY day"
+    const stats =
+      "SELECT toString(day) AS day, uniqCombinedMerge(15)(visitors) AS visitors, sum(pageviews) AS pageviews FROM daily_stats WHERE site = 'm9.example' GROUP BY day ORDER BY day"
     type Day = { day: string; visitors: string; pageviews: string }
     const num = (rows: Day[]) => rows.map((r) => ({ day: r.day, visitors: Number(r.visitors), pageviews: Number(r.pageviews) }))
     expect(num(await t.db.query<Day>(stats))).toEqual([

@@ -6,9 +6,23 @@ import { download, toCsv } from './csv.ts'
 import { navigate, type ViewState } from './state.ts'
 import { duration, fmt, Status, type T, useApi } from './ui.tsx'
 
-
 const FILTERS = ['q', 'country', 'industry', 'size', 'network_type', 'page', 'min_visits', 'sort'] as const
-const CSV_COLUMNS = ['name', 'domain', 'city', 'country', 'industry', 'employee_range', 'network_type', 'visits', 'pageviews', 'visitors', 'duration', 'last_visit', 'lead_score', 'pages']
+const CSV_COLUMNS = [
+  'name',
+  'domain',
+  'city',
+  'country',
+  'industry',
+  'employee_range',
+  'network_type',
+  'visits',
+  'pageviews',
+  'visitors',
+  'duration',
+  'last_visit',
+  'lead_score',
+  'pages',
+]
 
 export function Companies(props: { s: ViewState; t: T }) {
   const { s, t } = props
@@ -35,7 +49,14 @@ export function Companies(props: { s: ViewState; t: T }) {
           <option value="government">government</option>
         </select>
         <input placeholder={t('pageVisited')} value={s.query.get('page') ?? ''} onChange={set('page')} aria-label={t('pageVisited')} />
-        <input type="number" min={0} placeholder={t('minVisits')} value={s.query.get('min_visits') ?? ''} onChange={set('min_visits')} aria-label={t('minVisits')} />
+        <input
+          type="number"
+          min={0}
+          placeholder={t('minVisits')}
+          value={s.query.get('min_visits') ?? ''}
+          onChange={set('min_visits')}
+          aria-label={t('minVisits')}
+        />
         <select value={s.query.get('sort') ?? 'last_visit'} onChange={set('sort')} aria-label={t('sort')}>
           <option value="last_visit">{t('lastVisit')}</option>
           <option value="lead_score">{t('leadScore')}</option>
@@ -43,7 +64,12 @@ export function Companies(props: { s: ViewState; t: T }) {
           <option value="pageviews">{t('pageviews')}</option>
           <option value="name">{t('name')}</option>
         </select>
-        <button type="button" disabled={rows.length === 0} onClick={() => download('companies.csv', toCsv(rows as unknown as Array<Record<string, unknown>>, CSV_COLUMNS))} data-testid="companies-csv">
+        <button
+          type="button"
+          disabled={rows.length === 0}
+          onClick={() => download('companies.csv', toCsv(rows as unknown as Array<Record<string, unknown>>, CSV_COLUMNS))}
+          data-testid="companies-csv"
+        >
           {t('export')}
         </button>
       </form>
@@ -67,7 +93,10 @@ export function Companies(props: { s: ViewState; t: T }) {
             {rows.map((c) => (
               <tr key={c.id}>
                 <td>
-                  <a href={`/companies/${c.id}?${new URLSearchParams({ site: s.site, period: s.period, from: s.from, to: s.to })}`} onClick={(e) => (e.preventDefault(), navigate(`/companies/${c.id}`))}>
+                  <a
+                    href={`/companies/${c.id}?${new URLSearchParams({ site: s.site, period: s.period, from: s.from, to: s.to })}`}
+                    onClick={(e) => (e.preventDefault(), navigate(`/companies/${c.id}`))}
+                  >
                     {c.name}
                   </a>
                   <div class="muted">{c.domain}</div>

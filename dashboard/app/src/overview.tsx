@@ -6,7 +6,6 @@ import { Chart, type Point } from './chart.tsx'
 import { previousRange, type ViewState } from './state.ts'
 import { change, duration, fmt, RankedList, type RankedRow, Status, type T, useApi } from './ui.tsx'
 
-
 const FIGURES: Array<keyof Summary> = ['visitors', 'visits', 'pageviews', 'bounce_rate', 'visit_duration']
 const LISTS = ['pages', 'entry-pages', 'referrers', 'utm', 'browsers', 'os', 'devices', 'countries'] as const
 
@@ -20,7 +19,17 @@ function List(props: { s: ViewState; report: (typeof LISTS)[number]; t: T; qs: s
   const r = useApi<{ results: RankedRow[] }>(`/api/stats/${props.report}?${props.qs}`)
   // Pages are ranked by page views (see dashboard/stats.ts), every other list by visitors.
   const metric = props.report === 'pages' ? 'pageviews' : 'visitors'
-  return <RankedList title={props.t(props.report)} rows={r.data?.results ?? null} t={props.t} file={props.report} loading={r.loading} error={r.error} metric={metric} />
+  return (
+    <RankedList
+      title={props.t(props.report)}
+      rows={r.data?.results ?? null}
+      t={props.t}
+      file={props.report}
+      loading={r.loading}
+      error={r.error}
+      metric={metric}
+    />
+  )
 }
 
 function Realtime(props: { site: string; t: T }) {
@@ -88,7 +97,11 @@ export function Overview(props: { s: ViewState; t: T; demoSite: string | null; s
       ) : null}
       <section class="card">
         <h3>{t('chartTitle')}</h3>
-        {series.data ? <Chart points={series.data.results} labels={[t('visitors'), t('pageviews')]} /> : <Status loading={series.loading} error={series.error} t={t} />}
+        {series.data ? (
+          <Chart points={series.data.results} labels={[t('visitors'), t('pageviews')]} />
+        ) : (
+          <Status loading={series.loading} error={series.error} t={t} />
+        )}
       </section>
       <div class="grid">
         {LISTS.map((l) => (

@@ -40,7 +40,15 @@ function SiteCard(props: { site: string; snippet: string; t: T; onRemoved: () =>
       <button
         type="button"
         onClick={() =>
-          api(`/api/sites/${encodeURIComponent(site)}/company-pages`, { method: 'PUT', json: { patterns: value.split('\n').map((l) => l.trim()).filter(Boolean) } }).then(
+          api(`/api/sites/${encodeURIComponent(site)}/company-pages`, {
+            method: 'PUT',
+            json: {
+              patterns: value
+                .split('\n')
+                .map((l) => l.trim())
+                .filter(Boolean),
+            },
+          }).then(
             () => setMsg(t('saved')),
             (e: Error) => setMsg(e.message),
           )
@@ -48,7 +56,14 @@ function SiteCard(props: { site: string; snippet: string; t: T; onRemoved: () =>
       >
         {t('save')}
       </button>{' '}
-      <button type="button" class="danger" onClick={() => confirm(`${t('remove')} ${site}?`) && api(`/api/sites/${encodeURIComponent(site)}`, { method: 'DELETE' }).then(props.onRemoved, (e: Error) => setMsg(e.message))}>
+      <button
+        type="button"
+        class="danger"
+        onClick={() =>
+          confirm(`${t('remove')} ${site}?`) &&
+          api(`/api/sites/${encodeURIComponent(site)}`, { method: 'DELETE' }).then(props.onRemoved, (e: Error) => setMsg(e.message))
+        }
+      >
         {t('remove')}
       </button>{' '}
       <span role="status">{msg}</span>
@@ -62,7 +77,9 @@ export function SettingsView(props: { t: T; onSitesChanged: () => void }) {
   const users = useApi<{ results: Array<{ email: string; role: string }> }>('/api/users')
   const supp = useApi<{ results: Array<{ id: string; kind: string; value: string; reason: string }> }>('/api/suppressions')
   const audit = useApi<{ results: Array<{ time: string; action: string; actor: string; subject: string; detail: string }> }>('/api/audit')
-  const jobs = useApi<{ jobs: Array<{ name: string; schedule: string; last_run: string | null; last_rows: number | null; last_error: string | null }> }>('/api/jobs')
+  const jobs = useApi<{ jobs: Array<{ name: string; schedule: string; last_run: string | null; last_rows: number | null; last_error: string | null }> }>(
+    '/api/jobs',
+  )
   const [msg, setMsg] = useState('')
   const submit = (path: string, build: (f: FormData) => unknown, after: () => void) => (e: Event) => {
     e.preventDefault()
@@ -97,7 +114,7 @@ export function SettingsView(props: { t: T; onSitesChanged: () => void }) {
           ))}
         </ul>
         <form onSubmit={submit('/api/sites', (f) => ({ domain: f.get('domain') }), reloadAll)}>
-          <input name="domain" placeholder="example.com" required aria-label={t('addSite')} /> <button>{t('addSite')}</button>
+          <input name="domain" placeholder="example.com" required aria-label={t('addSite')} /> <button type="submit">{t('addSite')}</button>
         </form>
       </section>
       <section class="card">
@@ -106,7 +123,11 @@ export function SettingsView(props: { t: T; onSitesChanged: () => void }) {
           {(users.data?.results ?? []).map((u) => (
             <li key={u.email}>
               {u.email} · {u.role}{' '}
-              <button type="button" class="link" onClick={() => api(`/api/users/${encodeURIComponent(u.email)}`, { method: 'DELETE' }).then(users.reload, (e: Error) => setMsg(e.message))}>
+              <button
+                type="button"
+                class="link"
+                onClick={() => api(`/api/users/${encodeURIComponent(u.email)}`, { method: 'DELETE' }).then(users.reload, (e: Error) => setMsg(e.message))}
+              >
                 {t('remove')}
               </button>
             </li>
@@ -119,7 +140,7 @@ export function SettingsView(props: { t: T; onSitesChanged: () => void }) {
             <option value="viewer">viewer</option>
             <option value="admin">admin</option>
           </select>{' '}
-          <button>{t('addUser')}</button>
+          <button type="submit">{t('addUser')}</button>
         </form>
       </section>
       <section class="card">
@@ -128,7 +149,11 @@ export function SettingsView(props: { t: T; onSitesChanged: () => void }) {
           {(supp.data?.results ?? []).map((x) => (
             <li key={x.id}>
               {x.kind}: {x.value} <span class="muted">{x.reason}</span>{' '}
-              <button type="button" class="link" onClick={() => api(`/api/suppressions/${encodeURIComponent(x.id)}`, { method: 'DELETE' }).then(supp.reload, (e: Error) => setMsg(e.message))}>
+              <button
+                type="button"
+                class="link"
+                onClick={() => api(`/api/suppressions/${encodeURIComponent(x.id)}`, { method: 'DELETE' }).then(supp.reload, (e: Error) => setMsg(e.message))}
+              >
                 {t('remove')}
               </button>
             </li>
@@ -142,7 +167,7 @@ export function SettingsView(props: { t: T; onSitesChanged: () => void }) {
             <option value="company">company id</option>
           </select>
           <input name="value" placeholder={t('value')} required aria-label={t('value')} />
-          <input name="reason" placeholder={t('reason')} aria-label={t('reason')} /> <button>{t('add')}</button>
+          <input name="reason" placeholder={t('reason')} aria-label={t('reason')} /> <button type="submit">{t('add')}</button>
         </form>
       </section>
       <section class="card">
@@ -154,15 +179,23 @@ export function SettingsView(props: { t: T; onSitesChanged: () => void }) {
             const vid = String(f.get('vid') ?? '')
             const action = (e.submitter as HTMLButtonElement | null)?.value
             if (action === 'export') {
-              api(`/api/admin/export?vid=${encodeURIComponent(vid)}`).then((d) => download(`spoor-${vid}.json`, JSON.stringify(d, null, 2)), (err: Error) => setMsg(err.message))
+              api(`/api/admin/export?vid=${encodeURIComponent(vid)}`).then(
+                (d) => download(`spoor-${vid}.json`, JSON.stringify(d, null, 2)),
+                (err: Error) => setMsg(err.message),
+              )
             } else if (confirm(t('eraseConfirm'))) {
-              api<{ events: number }>('/api/admin/erase', { json: { vid } }).then((r) => (setMsg(`${t('erased')}: ${r.events}`), audit.reload()), (err: Error) => setMsg(err.message))
+              api<{ events: number }>('/api/admin/erase', { json: { vid } }).then(
+                (r) => (setMsg(`${t('erased')}: ${r.events}`), audit.reload()),
+                (err: Error) => setMsg(err.message),
+              )
             }
           }}
         >
           <input name="vid" placeholder={t('visitorId')} required pattern="[A-Za-z0-9_-]{8,64}" aria-label={t('visitorId')} />{' '}
-          <button value="export">{t('exportData')}</button>{' '}
-          <button value="erase" class="danger">
+          <button type="submit" value="export">
+            {t('exportData')}
+          </button>{' '}
+          <button type="submit" value="erase" class="danger">
             {t('eraseData')}
           </button>
         </form>

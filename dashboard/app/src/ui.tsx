@@ -41,7 +41,12 @@ export function change(now: number, before: number): string {
 }
 
 export function Status(props: { loading: boolean; error: string | null; t: T }) {
-  if (props.error) return <p class="error" role="alert">{props.error}</p>
+  if (props.error)
+    return (
+      <p class="error" role="alert">
+        {props.error}
+      </p>
+    )
   if (props.loading) return <p class="muted">{props.t('loading')}</p>
   return null
 }
@@ -55,7 +60,15 @@ export interface RankedRow {
 }
 
 /** `metric` is the figure the list is ranked by and shows: visitors, or page views for pages. */
-export function RankedList(props: { title: string; rows: RankedRow[] | null; t: T; file: string; loading: boolean; error: string | null; metric?: 'visitors' | 'pageviews' }) {
+export function RankedList(props: {
+  title: string
+  rows: RankedRow[] | null
+  t: T
+  file: string
+  loading: boolean
+  error: string | null
+  metric?: 'visitors' | 'pageviews'
+}) {
   const rows = props.rows ?? []
   const metric = props.metric ?? 'visitors'
   const value = (r: RankedRow) => r[metric] ?? 0
@@ -68,7 +81,9 @@ export function RankedList(props: { title: string; rows: RankedRow[] | null; t: 
           type="button"
           class="link"
           disabled={rows.length === 0}
-          onClick={() => download(`${props.file}.csv`, toCsv(rows as unknown as Array<Record<string, unknown>>, Object.keys(rows[0] ?? { name: '', visitors: 0 })))}
+          onClick={() =>
+            download(`${props.file}.csv`, toCsv(rows as unknown as Array<Record<string, unknown>>, Object.keys(rows[0] ?? { name: '', visitors: 0 })))
+          }
         >
           {props.t('export')}
         </button>
