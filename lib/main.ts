@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http'
 import { buildBeacon } from '../collector/beacon.ts'
 import { IngestBudget } from '../collector/budget.ts'
 import { Counters } from '../collector/counters.ts'
+import { DroppedCounts } from '../collector/dropped.ts'
 import { RecentIds } from '../collector/dedup.ts'
 import { DEMO_SITE } from '../collector/demo.ts'
 import { Optouts } from '../collector/optouts.ts'
@@ -72,6 +73,8 @@ export async function assemble(
 
   const writer = new EventWriter(db, config, log)
   writer.start()
+  const dropped = new DroppedCounts(db, log)
+  dropped.start()
   const budget = new IngestBudget(db, config)
   await budget.refresh()
   const scheduler =
@@ -92,10 +95,11 @@ export async function assemble(
   const close = async () => {
     clearInterval(refresh)
     await writer.close()
+    await dropped.close()
     await scheduler?.stop()
     await db.close()
   }
-  return { config, db, log, sites, optouts, users, writer, budget, recentIds, counters: new Counters(), geo: intel, intel, beacon: await buildBeacon(), scheduler, close, loginHint }
+  return { config, db, log, sites, optouts, users, writer, budget, recentIds, counters: new Counters(dropped), geo: intel, intel, beacon: await buildBeacon(), scheduler, close, loginHint }
 }
 
 export interface Running {
