@@ -48,7 +48,9 @@ export class DroppedCounts {
 
   start(): void {
     this.timer ??= setInterval(() => {
-      this.flush().catch((err: unknown) => this.log.warn({ ...errorFields(err), pending: this.pending }, 'dropped-event counts not written; tried again in 5 s'))
+      this.flush().catch((err: unknown) =>
+        this.log.warn({ ...errorFields(err), pending: this.pending }, 'dropped-event counts not written; tried again in 5 s'),
+      )
     }, FLUSH_MS)
     this.timer.unref()
   }

@@ -23,7 +23,16 @@ export const DROP_REASONS = ['opted_out', 'gpc', 'dnt', 'bot', 'duplicate', 'fre
 export type DropReason = (typeof DROP_REASONS)[number]
 
 /** Rejected events get an error the sender can act on. */
-export type RejectReason = 'unknown_site' | 'wrong_origin' | 'wrong_page' | 'no_consent' | 'disk_full' | 'site_budget' | 'budget' | 'overloaded' | 'not_journaled'
+export type RejectReason =
+  | 'unknown_site'
+  | 'wrong_origin'
+  | 'wrong_page'
+  | 'no_consent'
+  | 'disk_full'
+  | 'site_budget'
+  | 'budget'
+  | 'overloaded'
+  | 'not_journaled'
 export const REJECT_REASONS: Record<RejectReason, { status: number; message: string; field?: string; headers?: Record<string, string> }> = {
   unknown_site: { status: 403, message: 'site is not registered with this Spoor server', field: 'site' },
   wrong_origin: { status: 403, message: 'the page origin does not belong to this site' },
@@ -123,7 +132,6 @@ const privacySignals: Step = (ctx) => (ctx.in.gpc ? drop(ctx, 'gpc') : ctx.in.dn
 const bot: Step = (ctx) => (ctx.in.userAgent === '' || isBotAgent(ctx.in.userAgent) ? drop(ctx, 'bot') : undefined)
 
 const duplicate: Step = (ctx, { recentIds }) => (recentIds.has(`${ctx.site}/${ctx.in.body.id}`) ? drop(ctx, 'duplicate') : undefined)
-
 
 // A form submission keeps only the registrable e-mail domain and the /24 or /48 it came from.
 const formDomain: Step = (ctx) => {

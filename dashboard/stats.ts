@@ -58,7 +58,6 @@ const RANGE = 'site = {site:String} AND day BETWEEN {from:Date} AND {to:Date}'
 // only today) are computed from `sessions`, one row per visit.
 const LIVE_VISITS = visitRows(`${RANGE} AND day NOT IN (SELECT day FROM daily_visits FINAL WHERE ${RANGE})`)
 
-
 interface DayFigures {
   day: string
   visitors: number
@@ -258,7 +257,11 @@ export function statsRouter(deps: { db: Db; sites: Sites }): Router {
   })
   r.get('/api/stats/:report', async (req, res) => {
     const kind = BREAKDOWNS.get(String(req.params.report))
-    if (!kind) throw new HttpError(404, `unknown report "${String(req.params.report).slice(0, 50)}"; one of summary, timeseries, entry-pages, utm, dropped, ${[...BREAKDOWNS.keys()].join(', ')}`)
+    if (!kind)
+      throw new HttpError(
+        404,
+        `unknown report "${String(req.params.report).slice(0, 50)}"; one of summary, timeseries, entry-pages, utm, dropped, ${[...BREAKDOWNS.keys()].join(', ')}`,
+      )
     const q = range(req)
     res.json({ site: q.site, from: q.from, to: q.to, results: await stats.breakdown(kind, q) })
   })

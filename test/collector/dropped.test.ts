@@ -172,7 +172,9 @@ describe('dropped events', () => {
   })
 
   it('keeps the counts as long as aggregate statistics (AGGREGATE_RETENTION_MONTHS)', async () => {
-    const [table] = await t.db.query<{ q: string }>("SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = 'dropped_events'")
+    const [table] = await t.db.query<{ q: string }>(
+      "SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = 'dropped_events'",
+    )
     expect(table?.q).toMatch(/TTL hour \+ toIntervalMonth\(_CAST\(25, 'UInt32'\)\)/)
     // Stand-in for a merge that has not run (the TTL applies to an insert's rows already).
     await t.db.command('ALTER TABLE dropped_events MODIFY TTL hour + INTERVAL 10 YEAR')

@@ -27,13 +27,27 @@ describe.skipIf(chromiumMissing)('dashboard in Chromium', () => {
     // A company visit of three pages (one with a hostile title), and two anonymous visits.
     const vid = rid()
     const sid = rid()
-    for (const [path, title] of [['/', 'Home'], ['/pricing', HOSTILE], ['/contact', 'Contact']] as const) {
-      await send(t.app, pageview({ vid, sid, url: `https://example.com${path}`, title, referrer: path === '/' ? 'https://www.google.com/' : '' }), { 'X-Forwarded-For': ipIn(NETS.acme) }).expect(202)
+    for (const [path, title] of [
+      ['/', 'Home'],
+      ['/pricing', HOSTILE],
+      ['/contact', 'Contact'],
+    ] as const) {
+      await send(t.app, pageview({ vid, sid, url: `https://example.com${path}`, title, referrer: path === '/' ? 'https://www.google.com/' : '' }), {
+        'X-Forwarded-For': ipIn(NETS.acme),
+      }).expect(202)
     }
     await send(t.app, pageview({ url: 'https://example.com/', title: 'Home' }), { 'X-Forwarded-For': ipIn(NETS.comcast) }).expect(202)
-    await send(t.app, pageview({ url: 'https://example.com/blog', title: 'Blog' }), { 'X-Forwarded-For': ipIn(NETS.university), 'User-Agent': CHROME_UA }).expect(202)
+    await send(t.app, pageview({ url: 'https://example.com/blog', title: 'Blog' }), {
+      'X-Forwarded-For': ipIn(NETS.university),
+      'User-Agent': CHROME_UA,
+    }).expect(202)
     // Dropped: two bots and a Do Not Track on example.com; on shop.example.org only a bot, so nothing there is counted.
-    for (const [site, headers] of [['example.com', { 'User-Agent': 'curl/8.5.0' }], ['example.com', { 'User-Agent': '' }], ['example.com', { DNT: '1' }], ['shop.example.org', { 'User-Agent': 'curl/8.5.0' }]] as const) {
+    for (const [site, headers] of [
+      ['example.com', { 'User-Agent': 'curl/8.5.0' }],
+      ['example.com', { 'User-Agent': '' }],
+      ['example.com', { DNT: '1' }],
+      ['shop.example.org', { 'User-Agent': 'curl/8.5.0' }],
+    ] as const) {
       await send(t.app, pageview({ site, url: `https://${site}/` }), headers).expect(202)
     }
     await t.flush()
@@ -161,7 +175,9 @@ describe.skipIf(chromiumMissing)('dashboard in Chromium', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=companies-csv]')])
     expect(download.suggestedFilename()).toBe('companies.csv')
     const csv = readFileSync((await download.path())!, 'utf8')
-    expect(csv.split('\r\n')[0]).toBe('name,domain,city,country,industry,employee_range,network_type,visits,pageviews,visitors,duration,last_visit,lead_score,pages')
+    expect(csv.split('\r\n')[0]).toBe(
+      'name,domain,city,country,industry,employee_range,network_type,visits,pageviews,visitors,duration,last_visit,lead_score,pages',
+    )
     expect(csv).toContain('Acme Manufacturing B.V.,,Utrecht,NL')
     await page.context().close()
   })
@@ -171,7 +187,9 @@ describe.skipIf(chromiumMissing)('dashboard in Chromium', () => {
     await page.waitForSelector('[data-testid=list-pages] li')
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=list-pages] header button')])
     expect(download.suggestedFilename()).toBe('pages.csv')
-    const lines = readFileSync((await download.path())!, 'utf8').trim().split('\r\n')
+    const lines = readFileSync((await download.path())!, 'utf8')
+      .trim()
+      .split('\r\n')
     expect(lines[0]).toBe('name,visitors,pageviews')
     expect(lines).toContain('/,2,2')
     await page.context().close()

@@ -149,8 +149,10 @@ const nl: typeof en = {
   loading: 'Laden…',
   nothing: 'Nog niets in deze periode.',
   noSites: 'Nog geen site. Een beheerder voegt er een toe onder Instellingen; plak daarna de trackingcode in de site.',
-  noData: 'Nog geen paginaweergaven in deze periode. Plak de trackingcode in de pagina’s van de site en zorg dat de cookiebanner spoor("consent", true) aanroept.',
-  noDataDemo: 'Nog geen paginaweergaven. Open de demosite, accepteer de analytische cookies in de banner en klik een paar pagina’s aan: zonder toestemming wordt niets geteld.',
+  noData:
+    'Nog geen paginaweergaven in deze periode. Plak de trackingcode in de pagina’s van de site en zorg dat de cookiebanner spoor("consent", true) aanroept.',
+  noDataDemo:
+    'Nog geen paginaweergaven. Open de demosite, accepteer de analytische cookies in de banner en klik een paar pagina’s aan: zonder toestemming wordt niets geteld.',
   openDemo: 'Open de demosite',
   company: 'Bedrijf',
   domain: 'Domein',
@@ -214,8 +216,10 @@ const nl: typeof en = {
   erased: 'Gewiste paginaweergaven en gebeurtenissen',
   auditLog: 'Auditlog',
   notCounted: 'Niet geteld:',
-  droppedTitle: 'Gebeurtenissen die binnenkwamen maar niet zijn opgeslagen, per reden (beantwoord als opgeslagen, zodat een afzender het niet merkt). Alleen beheerders zien dit.',
-  why_opted_out: 'Een browser die zich heeft afgemeld (op de afmeldpagina of met spoor("optout")) wordt niet geteld: meld je op de afmeldpagina weer aan om ermee te testen.',
+  droppedTitle:
+    'Gebeurtenissen die binnenkwamen maar niet zijn opgeslagen, per reden (beantwoord als opgeslagen, zodat een afzender het niet merkt). Alleen beheerders zien dit.',
+  why_opted_out:
+    'Een browser die zich heeft afgemeld (op de afmeldpagina of met spoor("optout")) wordt niet geteld: meld je op de afmeldpagina weer aan om ermee te testen.',
   why_gpc: 'Een browser die Global Privacy Control meestuurt wordt niet geteld: test met een browser of profiel dat het niet meestuurt.',
   why_dnt: 'Een browser die Do Not Track meestuurt wordt niet geteld: zet het uit in de browser waarmee je test.',
   why_bot: 'Headless browsers, curl, scripts en crawlers zijn bots, en bots worden niet geteld: test in een gewone browser.',

@@ -8,7 +8,6 @@ import type { Counted } from './i18n.ts'
 import { previousRange, type ViewState } from './state.ts'
 import { change, duration, fmt, RankedList, type RankedRow, Status, type T, useApi } from './ui.tsx'
 
-
 const FIGURES: Array<keyof Summary> = ['visitors', 'visits', 'pageviews', 'bounce_rate', 'visit_duration']
 const LISTS = ['pages', 'entry-pages', 'referrers', 'utm', 'browsers', 'os', 'devices', 'countries'] as const
 
@@ -22,7 +21,17 @@ function List(props: { s: ViewState; report: (typeof LISTS)[number]; t: T; qs: s
   const r = useApi<{ results: RankedRow[] }>(`/api/stats/${props.report}?${props.qs}`)
   // Pages are ranked by page views (see dashboard/stats.ts), every other list by visitors.
   const metric = props.report === 'pages' ? 'pageviews' : 'visitors'
-  return <RankedList title={props.t(props.report)} rows={r.data?.results ?? null} t={props.t} file={props.report} loading={r.loading} error={r.error} metric={metric} />
+  return (
+    <RankedList
+      title={props.t(props.report)}
+      rows={r.data?.results ?? null}
+      t={props.t}
+      file={props.report}
+      loading={r.loading}
+      error={r.error}
+      metric={metric}
+    />
+  )
 }
 
 function Realtime(props: { site: string; t: T }) {
@@ -119,7 +128,11 @@ export function Overview(props: { s: ViewState; t: T; n: Counted; admin: boolean
       ) : null}
       <section class="card">
         <h3>{t('chartTitle')}</h3>
-        {series.data ? <Chart points={series.data.results} labels={[t('visitors'), t('pageviews')]} /> : <Status loading={series.loading} error={series.error} t={t} />}
+        {series.data ? (
+          <Chart points={series.data.results} labels={[t('visitors'), t('pageviews')]} />
+        ) : (
+          <Status loading={series.loading} error={series.error} t={t} />
+        )}
       </section>
       <div class="grid">
         {LISTS.map((l) => (
