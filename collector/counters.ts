@@ -1,4 +1,6 @@
 // Outcome counts since start, per reason: how much was stored, dropped and refused.
+// Drops also go, per site and hour, to `persisted` (collector/dropped.ts), kept in ClickHouse.
+import type { DroppedCounts } from './dropped.ts'
 import { DROP_REASONS, REJECT_REASONS, type Outcome } from './pipeline.ts'
 
 export class Counters {
@@ -8,10 +10,14 @@ export class Counters {
     [...Object.keys(REJECT_REASONS), 'invalid', 'too_large', 'unsupported_type'].map((r) => [r, 0]),
   )
 
+  constructor(readonly persisted: DroppedCounts | null = null) {}
+
   count(o: Outcome): void {
     if (o.kind === 'stored') this.stored++
-    else if (o.kind === 'dropped') this.dropped[o.reason] = (this.dropped[o.reason] ?? 0) + 1
-    else this.rejected[o.reason] = (this.rejected[o.reason] ?? 0) + 1
+    else if (o.kind === 'dropped') {
+      this.dropped[o.reason] = (this.dropped[o.reason] ?? 0) + 1
+      this.persisted?.add(o.site, o.reason)
+    } else this.rejected[o.reason] = (this.rejected[o.reason] ?? 0) + 1
   }
 
   countInvalid(status: number): void {

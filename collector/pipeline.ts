@@ -47,7 +47,10 @@ export const REJECT_REASONS: Record<RejectReason, { status: number; message: str
 
 export type Outcome =
   // `durable` resolves once the rows are in the journal on disk: the 202 waits for it.
-  { kind: 'stored'; durable: Promise<void> } | { kind: 'dropped'; reason: DropReason } | { kind: 'rejected'; reason: RejectReason }
+  | { kind: 'stored'; durable: Promise<void> }
+  // `site`: a drop always follows knownSite, so it is a registered site (sites bound what is counted).
+  | { kind: 'dropped'; reason: DropReason; site: string }
+  | { kind: 'rejected'; reason: RejectReason }
 
 /** What the route hands over: the validated body and the few request facts the steps need. */
 export interface Incoming {
@@ -84,7 +87,7 @@ interface Ctx {
 
 type Step = (ctx: Ctx, deps: PipelineDeps) => Outcome | undefined
 
-const drop = (reason: DropReason): Outcome => ({ kind: 'dropped', reason })
+const drop = (ctx: Ctx, reason: DropReason): Outcome => ({ kind: 'dropped', reason, site: ctx.site })
 const reject = (reason: RejectReason): Outcome => ({ kind: 'rejected', reason })
 
 const knownSite: Step = (ctx, { sites }) => {
@@ -120,24 +123,24 @@ const withinBudget: Step = (ctx, { budget }) => {
   return left === 'ok' ? undefined : reject(left === 'site' ? 'site_budget' : 'budget')
 }
 
-const optedOut: Step = (ctx, { optouts }) => (ctx.in.optoutCookie || optouts.has(ctx.in.body.vid) ? drop('opted_out') : undefined)
+const optedOut: Step = (ctx, { optouts }) => (ctx.in.optoutCookie || optouts.has(ctx.in.body.vid) ? drop(ctx, 'opted_out') : undefined)
 
-const privacySignals: Step = (ctx) => (ctx.in.gpc ? drop('gpc') : ctx.in.dnt ? drop('dnt') : undefined)
+const privacySignals: Step = (ctx) => (ctx.in.gpc ? drop(ctx, 'gpc') : ctx.in.dnt ? drop(ctx, 'dnt') : undefined)
 
 // isbot knows crawlers, HeadlessChrome, curl, python-requests and the like. Every
 // real browser sends a user agent, so an empty one is a script too.
-const bot: Step = (ctx) => (ctx.in.userAgent === '' || isBotAgent(ctx.in.userAgent) ? drop('bot') : undefined)
+const bot: Step = (ctx) => (ctx.in.userAgent === '' || isBotAgent(ctx.in.userAgent) ? drop(ctx, 'bot') : undefined)
 
-const duplicate: Step = (ctx, { recentIds }) => (recentIds.has(`${ctx.site}/${ctx.in.body.id}`) ? drop('duplicate') : undefined)
+const duplicate: Step = (ctx, { recentIds }) => (recentIds.has(`${ctx.site}/${ctx.in.body.id}`) ? drop(ctx, 'duplicate') : undefined)
 
 // A form submission keeps only the registrable e-mail domain and the /24 or /48 it came from.
 const formDomain: Step = (ctx) => {
   const { body, ip, receivedAt } = ctx.in
   if (body.type !== 'form') return undefined
   const domain = registrableDomain(body.domain ?? '')
-  if (!domain || isFreeMail(domain)) return drop('free_mail')
+  if (!domain || isFreeMail(domain)) return drop(ctx, 'free_mail')
   const parsed = parseIp(ip)
-  if (!parsed) return drop('no_ip')
+  if (!parsed) return drop(ctx, 'no_ip')
   ctx.form = { site: ctx.site, network: networkOf(parsed), vid: body.vid, domain, ts: chTime(receivedAt).slice(0, 19) }
   return undefined
 }

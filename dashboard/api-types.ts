@@ -38,3 +38,15 @@ export interface BreakdownRow {
   visits?: number
   events?: number
 }
+
+/** Why an event was answered 202 and not stored: DROP_REASONS of collector/pipeline.ts (dashboard/stats.ts checks that they match). */
+export type DroppedReason = 'opted_out' | 'gpc' | 'dnt' | 'bot' | 'duplicate' | 'free_mail' | 'no_ip'
+
+/** GET /api/stats/dropped (admins): events dropped in the range, per reason (every reason, 0 included). */
+export interface DroppedStats {
+  site: string
+  from: string
+  to: string
+  total: number
+  reasons: Record<DroppedReason, number>
+}

@@ -8,7 +8,8 @@ import { HttpError } from '../lib/errors.ts'
 import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
 import { visitRows } from '../aggregates/visits.ts'
-import type { BreakdownRow, Summary } from './api-types.ts'
+import { DROP_REASONS, type DropReason } from '../collector/pipeline.ts'
+import type { BreakdownRow, DroppedReason, DroppedStats, Summary } from './api-types.ts'
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 export const isoDay = (d: Date) => d.toISOString().slice(0, 10)
@@ -171,6 +172,34 @@ export class StatsQueries {
   }
 }
 
+// api-types.ts imports nothing, so it lists the reasons again: this fails the type check
+// when the two lists differ.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never
+const reasonsMatch: Same<DropReason, DroppedReason> = true
+void reasonsMatch
+
+/**
+ * Events dropped in the range, per reason (sql/014): each collector process's rows of
+ * a site, hour and reason are added up here, whether or not the table has merged them.
+ * Reasons no longer in DROP_REASONS are left out.
+ */
+async function droppedStats(db: Db, q: RangeQuery): Promise<Pick<DroppedStats, 'total' | 'reasons'>> {
+  const rows = await db.query<{ reason: string; n: string }>(
+    `SELECT reason, sum(events) AS n FROM dropped_events
+     WHERE site = {site:String} AND toDate(hour) BETWEEN {from:Date} AND {to:Date}
+     GROUP BY reason`,
+    q,
+  )
+  const reasons = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DroppedReason, number>
+  let total = 0
+  for (const r of rows) {
+    if (!(DROP_REASONS as readonly string[]).includes(r.reason)) continue
+    reasons[r.reason as DroppedReason] = Number(r.n)
+    total += Number(r.n)
+  }
+  return { total, reasons }
+}
+
 /** Report name in the URL → breakdown kind in daily_breakdown. */
 const BREAKDOWNS = new Map([
   ['pages', 'page'],
@@ -210,6 +239,14 @@ export function statsRouter(deps: { db: Db; sites: Sites }): Router {
     )
     res.json({ site: q.site, visitors: Number(row?.visitors ?? 0) })
   })
+  // Admins only: it tells how the collector judges traffic (bots, privacy signals), which
+  // matters to whoever runs the tracking, not to a sales user.
+  r.get('/api/stats/dropped', async (req, res) => {
+    if (req.user?.role !== 'admin') throw new HttpError(403, 'only an admin may see dropped events')
+    const q = range(req)
+    const body: DroppedStats = { site: q.site, from: q.from, to: q.to, ...(await droppedStats(deps.db, q)) }
+    res.json(body)
+  })
   r.get('/api/stats/utm', async (req, res) => {
     const q = range(req)
     res.json({ site: q.site, from: q.from, to: q.to, by: q.by, results: await stats.breakdown(`utm_${q.by}`, q) })
@@ -219,7 +256,7 @@ export function statsRouter(deps: { db: Db; sites: Sites }): Router {
     if (!kind)
       throw new HttpError(
         404,
-        `unknown report "${String(req.params.report).slice(0, 50)}"; one of summary, timeseries, entry-pages, utm, ${[...BREAKDOWNS.keys()].join(', ')}`,
+        `unknown report "${String(req.params.report).slice(0, 50)}"; one of summary, timeseries, entry-pages, utm, dropped, ${[...BREAKDOWNS.keys()].join(', ')}`,
       )
     const q = range(req)
     res.json({ site: q.site, from: q.from, to: q.to, results: await stats.breakdown(kind, q) })

@@ -13,7 +13,7 @@ export interface Retention {
 export interface Expiry {
   table: string
   /** What dates a row: a day, or a DateTime (events' DateTime64 is cast, as TTL wants). */
-  dated: 'day' | 'ts' | 'toDateTime(ts)'
+  dated: 'day' | 'ts' | 'toDateTime(ts)' | 'hour'
   unit: 'Day' | 'Month'
   limit: keyof Retention
 }
@@ -31,6 +31,8 @@ export const EXPIRIES: readonly Expiry[] = [
   { table: 'daily_breakdown', dated: 'day', unit: 'Month', limit: 'aggregateRetentionMonths' },
   { table: 'daily_visits', dated: 'day', unit: 'Month', limit: 'aggregateRetentionMonths' },
   { table: 'daily_entry_pages', dated: 'day', unit: 'Month', limit: 'aggregateRetentionMonths' },
+  // Counts of dropped events per site, hour and reason: no ids, aggregates like the above.
+  { table: 'dropped_events', dated: 'hour', unit: 'Month', limit: 'aggregateRetentionMonths' },
 ]
 
 // Fixed SQL per shape; the limit is always bound as {v:UInt32}.

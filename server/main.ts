@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http'
 import { buildBeacon } from '../collector/beacon.ts'
 import { IngestBudget } from '../collector/budget.ts'
 import { Counters } from '../collector/counters.ts'
+import { DroppedCounts } from '../collector/dropped.ts'
 import { RecentIds } from '../collector/dedup.ts'
 import { DEMO_SITE } from '../collector/demo.ts'
 import { Optouts } from '../privacy/optouts.ts'
@@ -73,6 +74,8 @@ export async function assemble(
 
   const writer = new EventWriter(db, config, log)
   writer.start()
+  const dropped = new DroppedCounts(db, log)
+  dropped.start()
   const budget = new IngestBudget(db, config)
   await budget.refresh()
   const scheduler =
@@ -104,6 +107,7 @@ export async function assemble(
   const close = async () => {
     clearInterval(refresh)
     await writer.close()
+    await dropped.close()
     await scheduler?.stop()
     await db.close()
   }
@@ -117,7 +121,7 @@ export async function assemble(
     writer,
     budget,
     recentIds,
-    counters: new Counters(),
+    counters: new Counters(dropped),
     geo: intel,
     intel,
     beacon: await buildBeacon(),

@@ -138,6 +138,19 @@ ORDER BY (site, day)
 TTL day + toIntervalMonth(_CAST(25, 'UInt32'))
 SETTINGS index_granularity = 8192;
 
+CREATE TABLE dropped_events
+(
+    `site` LowCardinality(String),
+    `hour` DateTime('UTC'),
+    `reason` LowCardinality(String),
+    `events` UInt64
+)
+ENGINE = SummingMergeTree(events)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, reason)
+TTL hour + toIntervalMonth(_CAST(25, 'UInt32'))
+SETTINGS non_replicated_deduplication_window = 1000, index_granularity = 8192;
+
 CREATE TABLE enriched_sessions
 (
     `site` LowCardinality(String),

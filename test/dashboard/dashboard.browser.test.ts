@@ -1,6 +1,6 @@
 // The dashboard in Debian's Chromium: log in, overview figures equal the API, the chart
 // draws, a recognised company and its timeline, CSV export, hostile titles shown as
-// text, the viewer kept out of settings, Dutch. Screenshots go to screenshots/ (ignored by git).
+// text, dropped events for admins only, the viewer kept out of settings, Dutch. Screenshots go to screenshots/ (ignored by git).
 import { mkdirSync, readFileSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -41,6 +41,15 @@ describe.skipIf(chromiumMissing)('dashboard in Chromium', () => {
       'X-Forwarded-For': ipIn(NETS.university),
       'User-Agent': CHROME_UA,
     }).expect(202)
+    // Dropped: two bots and a Do Not Track on example.com; on shop.example.org only a bot, so nothing there is counted.
+    for (const [site, headers] of [
+      ['example.com', { 'User-Agent': 'curl/8.5.0' }],
+      ['example.com', { 'User-Agent': '' }],
+      ['example.com', { DNT: '1' }],
+      ['shop.example.org', { 'User-Agent': 'curl/8.5.0' }],
+    ] as const) {
+      await send(t.app, pageview({ site, url: `https://${site}/` }), headers).expect(202)
+    }
     await t.flush()
     await t.deps.scheduler!.runNow('enrich-visits')
     ;({ base, close: stop } = await serve(t.app))
@@ -184,6 +193,38 @@ describe.skipIf(chromiumMissing)('dashboard in Chromium', () => {
     expect(lines[0]).toBe('name,visitors,pageviews')
     expect(lines).toContain('/,2,2')
     await page.context().close()
+  })
+
+  it('shows an admin what was not counted and why, with plurals in both languages, and a viewer nothing of it', async () => {
+    const { page } = await loggedIn()
+    await page.waitForSelector('[data-testid=dropped]')
+    expect(await page.textContent('[data-testid=dropped] p')).toBe('Not counted: 2 bots, 1 with Do Not Track')
+    // Page views were counted here: no hint.
+    expect(await page.$$('[data-testid=dropped-hint]')).toHaveLength(0)
+    await page.selectOption('[data-testid=site-picker]', 'shop.example.org')
+    await page.waitForSelector('[data-testid=dropped-hint]')
+    expect(await page.textContent('[data-testid=dropped] p')).toBe('Not counted: 1 bot')
+    expect(await page.textContent('[data-testid=dropped-hint]')).toBe(
+      'Nothing was counted in this period: the one event that arrived was dropped. Headless browsers, curl, scripts and crawlers are bots, and bots are not counted: test in an ordinary browser.',
+    )
+    // The hint replaces the advice to paste the snippet, which would be wrong here.
+    expect(await page.$$('[data-testid=empty]')).toHaveLength(0)
+    await page.screenshot({ path: `${SHOTS}dropped.png`, fullPage: true })
+    await page.click('[data-testid=lang]')
+    await page.selectOption('[data-testid=site-picker]', 'example.com')
+    await expect.poll(() => page.textContent('[data-testid=dropped] p'), { timeout: 5000 }).toBe('Niet geteld: 2 bots, 1 met Do Not Track')
+    await page.context().close()
+
+    const viewer = await loggedIn({ email: 'viewer@example.com', password: 'viewer password' })
+    const asked: string[] = []
+    viewer.page.on('request', (r) => void asked.push(new URL(r.url()).pathname))
+    await viewer.page.reload()
+    await expect.poll(() => viewer.page.getAttribute('[data-testid=figure-pageviews] strong', 'data-value'), { timeout: 5000 }).not.toBe('')
+    await viewer.page.waitForSelector('[data-testid=list-pages] li')
+    expect(asked).toContain('/api/stats/summary')
+    expect(asked).not.toContain('/api/stats/dropped')
+    expect(await viewer.page.$$('[data-testid=dropped]')).toHaveLength(0)
+    await viewer.page.context().close()
   })
 
   it('keeps a viewer out of the admin settings', async () => {

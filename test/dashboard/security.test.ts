@@ -71,7 +71,7 @@ describe('route protection', () => {
   it('keeps every state-changing route, and the admin-only reads, from a viewer', async () => {
     const viewer = await t.login(t.app, { email: 'viewer@example.com', password: 'viewer password' })
     // Read-only routes a sales user needs; everything else that is not a GET changes state.
-    const ADMIN_READS = new Set(['/api/users', '/api/suppressions', '/api/network-domains', '/api/admin/export', '/api/audit'])
+    const ADMIN_READS = new Set(['/api/users', '/api/suppressions', '/api/network-domains', '/api/admin/export', '/api/audit', '/api/stats/dropped'])
     const refused: string[] = []
     const allowed: string[] = []
     for (const [method, path] of all()) {

@@ -56,7 +56,11 @@ export async function makeApp(env: Record<string, string> = {}, given: { intel?:
     get db() {
       return deps.db
     },
-    flush: () => deps.writer.flush(),
+    /** Writes pending events, and the counts of dropped events, into ClickHouse. */
+    async flush() {
+      await deps.writer.flush()
+      await deps.counters.persisted?.flush()
+    },
     async close() {
       await deps.close()
       rmSync(dir, { recursive: true, force: true })
@@ -83,7 +87,8 @@ export async function makeApp(env: Record<string, string> = {}, given: { intel?:
     /** Empties every data table between tests (not sites or users). */
     async reset() {
       await deps.writer.flush()
-      for (const t of ['events', 'visit_ips', 'daily_stats', 'sessions', 'daily_breakdown', 'optouts']) {
+      await deps.counters.persisted?.flush()
+      for (const t of ['events', 'visit_ips', 'daily_stats', 'sessions', 'daily_breakdown', 'optouts', 'dropped_events']) {
         await deps.db.command('TRUNCATE TABLE {t:Identifier}', { t })
       }
       await deps.optouts.refresh()

@@ -1,5 +1,5 @@
 // Dutch and English, chosen from the browser's language and switchable (remembered
-// in this browser only).
+// in this browser only). Texts with a number in them are in COUNTED, by plural form.
 export type Lang = 'en' | 'nl'
 
 const en = {
@@ -102,6 +102,15 @@ const en = {
   eraseConfirm: 'Erase everything stored for this visitor? This cannot be undone.',
   erased: 'Erased page views and events',
   auditLog: 'Audit log',
+  notCounted: 'Not counted:',
+  droppedTitle: 'Events that arrived but were not stored, by reason (answered like stored ones, so a sender cannot tell). Only admins see this.',
+  why_opted_out: 'A browser that opted out (on the opt-out page or with spoor("optout")) is not counted: opt back in on the opt-out page to test with it.',
+  why_gpc: 'A browser that sends Global Privacy Control is not counted: test with a browser or profile that does not send it.',
+  why_dnt: 'A browser that sends Do Not Track is not counted: turn it off in the browser you test with.',
+  why_bot: 'Headless browsers, curl, scripts and crawlers are bots, and bots are not counted: test in an ordinary browser.',
+  why_duplicate: 'An event sent again with the same id counts once: each event needs an id of its own.',
+  why_free_mail: 'A form submitted with a free e-mail address (Gmail, Outlook, …) tells nothing about a company and is not counted.',
+  why_no_ip: 'A form submission without a usable IP address is not counted.',
 }
 
 const nl: typeof en = {
@@ -206,10 +215,68 @@ const nl: typeof en = {
   eraseConfirm: 'Alles wissen wat voor deze bezoeker is opgeslagen? Dit kan niet ongedaan worden.',
   erased: 'Gewiste paginaweergaven en gebeurtenissen',
   auditLog: 'Auditlog',
+  notCounted: 'Niet geteld:',
+  droppedTitle:
+    'Gebeurtenissen die binnenkwamen maar niet zijn opgeslagen, per reden (beantwoord als opgeslagen, zodat een afzender het niet merkt). Alleen beheerders zien dit.',
+  why_opted_out:
+    'Een browser die zich heeft afgemeld (op de afmeldpagina of met spoor("optout")) wordt niet geteld: meld je op de afmeldpagina weer aan om ermee te testen.',
+  why_gpc: 'Een browser die Global Privacy Control meestuurt wordt niet geteld: test met een browser of profiel dat het niet meestuurt.',
+  why_dnt: 'Een browser die Do Not Track meestuurt wordt niet geteld: zet het uit in de browser waarmee je test.',
+  why_bot: 'Headless browsers, curl, scripts en crawlers zijn bots, en bots worden niet geteld: test in een gewone browser.',
+  why_duplicate: 'Een gebeurtenis die opnieuw met hetzelfde id wordt verstuurd telt één keer: elke gebeurtenis heeft een eigen id nodig.',
+  why_free_mail: 'Een formulier met een gratis e-mailadres (Gmail, Outlook, …) zegt niets over een bedrijf en wordt niet geteld.',
+  why_no_ip: 'Een formulier zonder bruikbaar IP-adres wordt niet geteld.',
 }
 
 export type Key = keyof typeof en
 const DICTS: Record<Lang, typeof en> = { en, nl }
+
+/** A text with a number in it ({n}), in the forms the language's plural rules name; `other` when a form is missing. */
+type Forms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string }
+
+const enCounted = {
+  drop_opted_out: { other: '{n} opted out' },
+  drop_gpc: { other: '{n} with Global Privacy Control' },
+  drop_dnt: { other: '{n} with Do Not Track' },
+  drop_bot: { one: '{n} bot', other: '{n} bots' },
+  drop_duplicate: { one: '{n} duplicate', other: '{n} duplicates' },
+  drop_free_mail: { one: '{n} form with a free e-mail address', other: '{n} forms with a free e-mail address' },
+  drop_no_ip: { one: '{n} form without an IP address', other: '{n} forms without an IP address' },
+  allDropped: {
+    one: 'Nothing was counted in this period: the one event that arrived was dropped.',
+    other: 'Nothing was counted in this period: all {n} events that arrived were dropped.',
+  },
+} satisfies Record<string, Forms>
+
+export type CountedKey = keyof typeof enCounted
+
+const nlCounted: Record<CountedKey, Forms> = {
+  drop_opted_out: { other: '{n} afgemeld' },
+  drop_gpc: { other: '{n} met Global Privacy Control' },
+  drop_dnt: { other: '{n} met Do Not Track' },
+  drop_bot: { one: '{n} bot', other: '{n} bots' },
+  drop_duplicate: { one: '{n} dubbel verstuurd', other: '{n} dubbel verstuurd' },
+  drop_free_mail: { one: '{n} formulier met een gratis e-mailadres', other: '{n} formulieren met een gratis e-mailadres' },
+  drop_no_ip: { one: '{n} formulier zonder IP-adres', other: '{n} formulieren zonder IP-adres' },
+  allDropped: {
+    one: 'In deze periode is niets geteld: de ene gebeurtenis die binnenkwam is niet opgeslagen.',
+    other: 'In deze periode is niets geteld: alle {n} gebeurtenissen die binnenkwamen zijn niet opgeslagen.',
+  },
+}
+
+const COUNTED: Record<Lang, Record<CountedKey, Forms>> = { en: enCounted, nl: nlCounted }
+
+export type Counted = (key: CountedKey, n: number) => string
+
+/** Texts with a count, in the language's plural form (Intl.PluralRules: 1 bot, 2 bots) and number format. */
+export function counted(lang: Lang): Counted {
+  const rules = new Intl.PluralRules(lang)
+  const number = new Intl.NumberFormat(lang)
+  return (key, n) => {
+    const forms = COUNTED[lang][key]
+    return (forms[rules.select(n)] ?? forms.other).replace('{n}', number.format(n))
+  }
+}
 
 export function initialLang(): Lang {
   const saved = localStorage.getItem('spoor_lang')

@@ -4,7 +4,7 @@ import { type JSX, render } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { api, type ApiError } from './api.ts'
 import { CompanyPage, Companies } from './companies.tsx'
-import { initialLang, type Lang, translate } from './i18n.ts'
+import { counted, initialLang, type Lang, translate } from './i18n.ts'
 import { Overview } from './overview.tsx'
 import { SettingsView } from './settings.tsx'
 import { navigate, type Period, readState } from './state.ts'
@@ -98,7 +98,17 @@ function App() {
     body = me.role === 'admin' ? <SettingsView t={t} onSitesChanged={() => setSitesVersion((v) => v + 1)} /> : <p class="card">{t('adminOnly')}</p>
   else if (companyId) body = <CompanyPage s={s} t={t} id={companyId} />
   else if (s.path.startsWith('/companies')) body = <Companies s={s} t={t} />
-  else body = <Overview s={s} t={t} demoSite={settings.data?.demo_site ?? null} snippet={settings.data?.snippets[s.site] ?? null} />
+  else
+    body = (
+      <Overview
+        s={s}
+        t={t}
+        n={counted(lang)}
+        admin={me.role === 'admin'}
+        demoSite={settings.data?.demo_site ?? null}
+        snippet={settings.data?.snippets[s.site] ?? null}
+      />
+    )
 
   return (
     <div class="shell">

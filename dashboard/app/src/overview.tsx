@@ -1,8 +1,10 @@
-// Overview: the five figures with their change, the chart, realtime visitors and the ranked lists.
+// Overview: the five figures with their change, the chart, realtime visitors and the ranked
+// lists; for admins, what was dropped.
 import { useEffect, useState } from 'preact/hooks'
-import type { Summary } from '../../api-types.ts'
+import type { DroppedReason, DroppedStats, Summary } from '../../api-types.ts'
 import { api } from './api.ts'
 import { Chart, type Point } from './chart.tsx'
+import type { Counted } from './i18n.ts'
 import { previousRange, type ViewState } from './state.ts'
 import { change, duration, fmt, RankedList, type RankedRow, Status, type T, useApi } from './ui.tsx'
 
@@ -56,14 +58,42 @@ function Realtime(props: { site: string; t: T }) {
   )
 }
 
-export function Overview(props: { s: ViewState; t: T; demoSite: string | null; snippet: string | null }) {
+/**
+ * "Not counted: 12 bots, 3 with Do Not Track …", largest first. When nothing was stored,
+ * why, after the largest reason: a test with curl or a headless browser is otherwise a
+ * silent dead end (the collector answers a dropped event like a stored one).
+ */
+function Dropped(props: { d: DroppedStats; nothingStored: boolean; t: T; n: Counted }) {
+  const { d, t, n } = props
+  const reasons = (Object.keys(d.reasons) as DroppedReason[]).filter((r) => d.reasons[r] > 0).sort((a, b) => d.reasons[b] - d.reasons[a])
+  const top = reasons[0]
+  if (top === undefined) return null
+  return (
+    <section class={`card dropped${props.nothingStored ? ' empty' : ''}`} data-testid="dropped" title={t('droppedTitle')}>
+      <p>
+        <strong>{t('notCounted')}</strong> {reasons.map((r) => n(`drop_${r}`, d.reasons[r])).join(', ')}
+      </p>
+      {props.nothingStored ? (
+        <p class="hint" data-testid="dropped-hint">
+          {n('allDropped', d.total)} {t(`why_${top}`)}
+        </p>
+      ) : null}
+    </section>
+  )
+}
+
+export function Overview(props: { s: ViewState; t: T; n: Counted; admin: boolean; demoSite: string | null; snippet: string | null }) {
   const { s, t } = props
   const qs = `site=${encodeURIComponent(s.site)}&from=${s.from}&to=${s.to}`
   const prev = previousRange(s.from, s.to)
   const now = useApi<Summary>(`/api/stats/summary?${qs}`)
   const before = useApi<Summary>(s.compare ? `/api/stats/summary?site=${encodeURIComponent(s.site)}&from=${prev.from}&to=${prev.to}` : null)
   const series = useApi<{ results: Point[] }>(`/api/stats/timeseries?${qs}`)
+  // Admins only (the API refuses viewers): how the collector judged the traffic.
+  const dropped = useApi<DroppedStats>(props.admin ? `/api/stats/dropped?${qs}` : null)
   const empty = now.data !== null && now.data.pageviews === 0
+  // Everything that arrived was dropped: that, not a missing snippet, is why the figures are empty.
+  const allDropped = empty && (dropped.data?.total ?? 0) > 0
   return (
     <div>
       <Realtime site={s.site} t={t} />
@@ -81,7 +111,8 @@ export function Overview(props: { s: ViewState; t: T; demoSite: string | null; s
         ))}
       </section>
       <Status loading={now.loading && !now.data} error={now.error} t={t} />
-      {empty ? (
+      {props.admin && dropped.data ? <Dropped d={dropped.data} nothingStored={allDropped} t={t} n={props.n} /> : null}
+      {empty && !allDropped ? (
         <div class="card empty" data-testid="empty">
           <p>{s.site === props.demoSite ? t('noDataDemo') : t('noData')}</p>
           {s.site === props.demoSite ? (
