@@ -1,7 +1,6 @@
 // Parse config, open ClickHouse, migrate, wire the parts, listen (lib/server.ts calls main()).
 // SIGTERM/SIGINT: stop accepting, write every acknowledged event, then exit.
 import { errorFields } from './errors.ts'
-import { randomBytes } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import { buildBeacon } from '../collector/beacon.ts'
 import { IngestBudget } from '../collector/budget.ts'
@@ -10,7 +9,7 @@ import { RecentIds } from '../collector/dedup.ts'
 import { DEMO_SITE } from '../collector/demo.ts'
 import { Optouts } from '../collector/optouts.ts'
 import { EventWriter } from '../collector/writer.ts'
-import { Users } from '../dashboard/auth.ts'
+import { FIRST_ADMIN, Users } from '../dashboard/auth.ts'
 import { Knowledge } from '../enrichment/company.ts'
 import { IpIntel } from '../enrichment/lookup.ts'
 import { Scheduler } from '../enrichment/jobs.ts'
@@ -27,17 +26,20 @@ import { Sites } from './sites.ts'
 // opt-outs within this many milliseconds.
 const REFRESH_MS = 10_000
 
-async function ensureAdmin(users: Users, config: Config, log: Logger): Promise<string> {
-  if (config.admin) {
-    await users.upsert(config.admin.email, config.admin.password, 'admin')
-    return `log in as ${config.admin.email} with ADMIN_PASSWORD`
+/**
+ * How to log in, logged once Spoor listens. Without ADMIN_EMAIL and without users, an
+ * admin is created that awaits its first login, and every start until that login logs a
+ * new password for it: a start that fails after creating it (port taken) loses nothing,
+ * and the password is made only where it will be shown. Only its hash is stored.
+ */
+async function loginHint(users: Users, config: Config): Promise<{ text: string; printsPassword: boolean }> {
+  if (config.admin) return { text: `log in as ${config.admin.email} with ADMIN_PASSWORD`, printsPassword: false }
+  const password = await users.firstLoginPassword(FIRST_ADMIN)
+  if (password === null) return { text: 'log in with an existing account (set ADMIN_EMAIL and ADMIN_PASSWORD to add or reset an admin)', printsPassword: false }
+  return {
+    text: `no ADMIN_EMAIL/ADMIN_PASSWORD set: log in as ${FIRST_ADMIN} with password ${password} (a new one at every start until the first login; each one printed, by any Spoor process, works until then)`,
+    printsPassword: true,
   }
-  if ((await users.count()) > 0) return 'log in with an existing account (set ADMIN_EMAIL and ADMIN_PASSWORD to add or reset an admin)'
-  const email = 'admin@spoor.localhost'
-  const password = randomBytes(12).toString('base64url')
-  await users.upsert(email, password, 'admin')
-  log.warn('no ADMIN_EMAIL/ADMIN_PASSWORD set: created an admin with a generated password, shown only this once')
-  return `log in as ${email} with password ${password} (shown once)`
 }
 
 /**
@@ -48,7 +50,7 @@ export async function assemble(
   config: Config,
   log: Logger,
   given: { intel?: IpIntel } = {},
-): Promise<AppDeps & { close(): Promise<void>; loginHint: string | null }> {
+): Promise<AppDeps & { close(): Promise<void> }> {
   const db = await openDb(config)
   await migrate(db, log)
   await applyRetention(db, config)
@@ -64,7 +66,7 @@ export async function assemble(
   const optouts = new Optouts(db, config)
   await optouts.refresh()
   const users = new Users(db)
-  const loginHint = config.role === 'all' || config.role === 'dashboard' ? await ensureAdmin(users, config, log) : null
+  if (config.admin && (config.role === 'all' || config.role === 'dashboard')) await users.upsert(config.admin.email, config.admin.password, 'admin')
 
   // A beacon retried across a restart must still count once: remember the last hour's ids.
   const recentIds = new RecentIds()
@@ -95,7 +97,7 @@ export async function assemble(
     await scheduler?.stop()
     await db.close()
   }
-  return { config, db, log, sites, optouts, users, writer, budget, recentIds, counters: new Counters(), geo: intel, intel, beacon: await buildBeacon(), scheduler, close, loginHint }
+  return { config, db, log, sites, optouts, users, writer, budget, recentIds, counters: new Counters(), geo: intel, intel, beacon: await buildBeacon(), scheduler, close }
 }
 
 export interface Running {
@@ -103,16 +105,26 @@ export interface Running {
   stop(): Promise<void>
 }
 
-export async function start(config: Config, log: Logger): Promise<Running> {
-  const deps = await assemble(config, log)
+export async function start(config: Config, log: Logger, given: { intel?: IpIntel } = {}): Promise<Running> {
+  const deps = await assemble(config, log, given)
   deps.scheduler?.start()
   // An erasure a restart interrupted is finished now: none can be in progress in this process yet.
   if (deps.scheduler) void resumeErasures(deps.db, log, { ...config, flush: () => deps.writer.flush() }, 0).catch((err: unknown) => log.error(errorFields(err), 'resuming erasures failed'))
   const app = createApp(deps)
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = createServer(app).listen(config.port, config.host, () => resolve(s))
-    s.once('error', reject)
-  })
+  const server = createServer(app)
+  let hint: Awaited<ReturnType<typeof loginHint>> | null
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(config.port, config.host, () => resolve())
+    })
+    hint = config.role === 'all' || config.role === 'dashboard' ? await loginHint(deps.users, config) : null
+  } catch (err) {
+    // Pending events written, ClickHouse closed: a caller may start again in this process.
+    if (server.listening) server.close()
+    await deps.close()
+    throw err
+  }
   log.info(
     {
       role: config.role,
@@ -121,7 +133,9 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     },
     'Spoor is running',
   )
-  if (deps.loginHint) log.info(`dashboard: ${config.publicUrl}/ (${deps.loginHint})`)
+  // The only line with the password, in its message, which redaction does not touch;
+  // warn, so that LOG_LEVEL=warn still shows it.
+  if (hint) log[hint.printsPassword ? 'warn' : 'info'](`dashboard: ${config.publicUrl}/ (${hint.text})`)
   if (config.demo) log.info(`demo site: ${config.publicUrl}/demo`)
   log.info(`beacon: <script defer src="${config.publicUrl}/script.js" data-site="example.com"></script>  opt-out link: ${config.publicUrl}/optout`)
 

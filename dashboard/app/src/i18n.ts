@@ -102,6 +102,17 @@ const en = {
   eraseConfirm: 'Erase everything stored for this visitor? This cannot be undone.',
   erased: 'Erased page views and events',
   auditLog: 'Audit log',
+  account: 'Account',
+  changePassword: 'Change password',
+  currentPassword: 'Current password',
+  newPassword: 'New password (at least 8 characters)',
+  repeatPassword: 'New password again',
+  passwordsDiffer: 'The two new passwords differ.',
+  passwordChanged: 'Password changed. Sessions in other browsers logged out',
+  resetPassword: 'Reset password',
+  setPassword: 'Set password',
+  passwordSet: 'Password set. Sessions logged out',
+  cancel: 'Cancel',
 }
 
 const nl: typeof en = {
@@ -204,6 +215,17 @@ const nl: typeof en = {
   eraseConfirm: 'Alles wissen wat voor deze bezoeker is opgeslagen? Dit kan niet ongedaan worden.',
   erased: 'Gewiste paginaweergaven en gebeurtenissen',
   auditLog: 'Auditlog',
+  account: 'Account',
+  changePassword: 'Wachtwoord wijzigen',
+  currentPassword: 'Huidig wachtwoord',
+  newPassword: 'Nieuw wachtwoord (minstens 8 tekens)',
+  repeatPassword: 'Nieuw wachtwoord nogmaals',
+  passwordsDiffer: 'De twee nieuwe wachtwoorden verschillen.',
+  passwordChanged: 'Wachtwoord gewijzigd. Uitgelogde sessies in andere browsers',
+  resetPassword: 'Wachtwoord opnieuw instellen',
+  setPassword: 'Wachtwoord instellen',
+  passwordSet: 'Wachtwoord ingesteld. Uitgelogde sessies',
+  cancel: 'Annuleren',
 }
 
 export type Key = keyof typeof en
