@@ -141,7 +141,10 @@ export class Users {
 
   /** Ends every session of a user; answers how many were live. */
   async endSessions(email: string): Promise<number> {
-    const rows = await this.db.query<{ n: string | number }>('SELECT count() AS n FROM auth_sessions FINAL WHERE email = {email:String} AND expires_at > now()', { email })
+    const rows = await this.db.query<{ n: string | number }>(
+      'SELECT count() AS n FROM auth_sessions FINAL WHERE email = {email:String} AND expires_at > now()',
+      { email },
+    )
     await this.db.command('DELETE FROM auth_sessions WHERE email = {email:String}', { email })
     return Number(rows[0]?.n ?? 0)
   }

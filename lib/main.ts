@@ -46,11 +46,7 @@ async function loginHint(users: Users, config: Config): Promise<{ text: string; 
  * Everything createApp needs, opened and ready; `close` writes pending events and
  * closes ClickHouse. Tests may bring their own IP intelligence (fixture databases).
  */
-export async function assemble(
-  config: Config,
-  log: Logger,
-  given: { intel?: IpIntel } = {},
-): Promise<AppDeps & { close(): Promise<void> }> {
+export async function assemble(config: Config, log: Logger, given: { intel?: IpIntel } = {}): Promise<AppDeps & { close(): Promise<void> }> {
   const db = await openDb(config)
   await migrate(db, log)
   await applyRetention(db, config)
@@ -78,7 +74,18 @@ export async function assemble(
   await budget.refresh()
   const scheduler =
     config.role === 'all' || config.role === 'jobs'
-      ? new Scheduler({ db, log, intel, knowledge: intel.parts.knowledge, retention: config, formDomainMinVisitors: config.formDomainMinVisitors, flush: () => writer.flush() }, log)
+      ? new Scheduler(
+          {
+            db,
+            log,
+            intel,
+            knowledge: intel.parts.knowledge,
+            retention: config,
+            formDomainMinVisitors: config.formDomainMinVisitors,
+            flush: () => writer.flush(),
+          },
+          log,
+        )
       : null
 
   // Suppressions, learned domains and the directory: every process needs them (the
@@ -97,7 +104,23 @@ export async function assemble(
     await scheduler?.stop()
     await db.close()
   }
-  return { config, db, log, sites, optouts, users, writer, budget, recentIds, counters: new Counters(), geo: intel, intel, beacon: await buildBeacon(), scheduler, close }
+  return {
+    config,
+    db,
+    log,
+    sites,
+    optouts,
+    users,
+    writer,
+    budget,
+    recentIds,
+    counters: new Counters(),
+    geo: intel,
+    intel,
+    beacon: await buildBeacon(),
+    scheduler,
+    close,
+  }
 }
 
 export interface Running {
@@ -109,7 +132,10 @@ export async function start(config: Config, log: Logger, given: { intel?: IpInte
   const deps = await assemble(config, log, given)
   deps.scheduler?.start()
   // An erasure a restart interrupted is finished now: none can be in progress in this process yet.
-  if (deps.scheduler) void resumeErasures(deps.db, log, { ...config, flush: () => deps.writer.flush() }, 0).catch((err: unknown) => log.error(errorFields(err), 'resuming erasures failed'))
+  if (deps.scheduler)
+    void resumeErasures(deps.db, log, { ...config, flush: () => deps.writer.flush() }, 0).catch((err: unknown) =>
+      log.error(errorFields(err), 'resuming erasures failed'),
+    )
   const app = createApp(deps)
   const server = createServer(app)
   let hint: Awaited<ReturnType<typeof loginHint>> | null
@@ -128,7 +154,9 @@ export async function start(config: Config, log: Logger, given: { intel?: IpInte
   log.info(
     {
       role: config.role,
-      storage: config.clickhouse ? `ClickHouse server ${new URL(config.clickhouse.url).host}/${config.clickhouse.database}` : `embedded chDB in ${config.dataDir}`,
+      storage: config.clickhouse
+        ? `ClickHouse server ${new URL(config.clickhouse.url).host}/${config.clickhouse.database}`
+        : `embedded chDB in ${config.dataDir}`,
       sites: deps.sites.list(),
     },
     'Spoor is running',
@@ -184,4 +212,3 @@ export async function main(): Promise<void> {
     })
   }
 }
-

@@ -99,7 +99,7 @@ describe.skipIf(chromiumMissing)('accounts in Chromium', () => {
     SALES.password = 'new sales password'
   })
 
-  it('lets an admin reset a user\'s password from the user list', async () => {
+  it("lets an admin reset a user's password from the user list", async () => {
     const forgot = { email: 'forgot@example.com', password: 'forgotten password' }
     await t.deps.users.upsert(forgot.email, forgot.password, 'viewer')
     const theirs = await t.login(t.app, forgot)

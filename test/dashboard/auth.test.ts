@@ -33,7 +33,10 @@ describe('login', () => {
   })
 
   it('refuses a wrong password and an unknown user alike with 401', async () => {
-    const a = await request(t.app).post('/api/login').send({ ...ADMIN, password: 'wrong password' }).expect(401)
+    const a = await request(t.app)
+      .post('/api/login')
+      .send({ ...ADMIN, password: 'wrong password' })
+      .expect(401)
     const b = await request(t.app).post('/api/login').send({ email: 'nobody@example.com', password: 'whatever1' }).expect(401)
     expect(a.body.error).toBe('wrong e-mail or password')
     expect(b.body.error).toBe(a.body.error)
@@ -78,10 +81,15 @@ describe('passwords changed by their user or reset by an admin', () => {
     const wrong = await agent.post('/api/me/password').send({ current: 'not my password', password: 'second password' }).expect(403)
     expect(wrong.body).toEqual({ error: 'the current password is wrong', field: 'current' })
     expect((await agent.post('/api/me/password').send({ password: 'second password' }).expect(400)).body.field).toBe('current')
-    expect((await agent.post('/api/me/password').send('current=x').expect(400)).body).toEqual({ error: 'send { "current": "...", "password": "..." } as application/json', field: 'body' })
+    expect((await agent.post('/api/me/password').send('current=x').expect(400)).body).toEqual({
+      error: 'send { "current": "...", "password": "..." } as application/json',
+      field: 'body',
+    })
     const short = await agent.post('/api/me/password').send({ current: u.password, password: 'short' }).expect(400)
     expect(short.body).toEqual({ error: 'password must be at least 8 characters', field: 'password' })
-    expect((await agent.post('/api/me/password').send({ current: u.password, password: u.password }).expect(400)).body.error).toBe('the new password is the current one')
+    expect((await agent.post('/api/me/password').send({ current: u.password, password: u.password }).expect(400)).body.error).toBe(
+      'the new password is the current one',
+    )
     // Nothing of that changed the password.
     await request(t.app).post('/api/login').send(u).expect(200)
 
@@ -91,7 +99,7 @@ describe('passwords changed by their user or reset by an admin', () => {
     await request(t.app).post('/api/login').send({ email: u.email, password: 'second password' }).expect(200)
   })
 
-  it('a password change ends the user\'s other sessions and gives this browser a new one', async () => {
+  it("a password change ends the user's other sessions and gives this browser a new one", async () => {
     const u = await user('two-browsers@example.com', 'first password')
     const here = tokenOf(await request(t.app).post('/api/login').send(u).expect(200))
     const elsewhere = tokenOf(await request(t.app).post('/api/login').send(u).expect(200))
@@ -111,11 +119,14 @@ describe('passwords changed by their user or reset by an admin', () => {
     expect((await me(renewed).expect(200)).body).toEqual({ email: u.email, role: 'viewer' })
   })
 
-  it('an admin reset ends the user\'s sessions', async () => {
+  it("an admin reset ends the user's sessions", async () => {
     const u = await user('forgot@example.com', 'first password')
     const theirs = await t.login(t.app, u)
     const admin = await t.login()
-    const res = await admin.post(`/api/users/${encodeURIComponent(u.email)}/password`).send({ password: 'set by the admin' }).expect(200)
+    const res = await admin
+      .post(`/api/users/${encodeURIComponent(u.email)}/password`)
+      .send({ password: 'set by the admin' })
+      .expect(200)
     expect(res.body).toEqual({ email: u.email, sessions_ended: 1 })
     await theirs.get('/api/me').expect(401)
     await request(t.app).post('/api/login').send(u).expect(401)
@@ -124,22 +135,35 @@ describe('passwords changed by their user or reset by an admin', () => {
     await admin.get('/api/me').expect(200)
   })
 
-  it('a viewer cannot reset another user\'s password', async () => {
+  it("a viewer cannot reset another user's password", async () => {
     const v = await user('curious@example.com', 'viewer password')
     const viewer = await t.login(t.app, v)
-    const res = await viewer.post(`/api/users/${encodeURIComponent(ADMIN.email)}/password`).send({ password: 'taken over!' }).expect(403)
+    const res = await viewer
+      .post(`/api/users/${encodeURIComponent(ADMIN.email)}/password`)
+      .send({ password: 'taken over!' })
+      .expect(403)
     expect(res.body.error).toBe('only an admin may do this')
     await request(t.app).post('/api/login').send(ADMIN).expect(200)
   })
 
-  it('an admin reset names what is wrong: an unknown user (404), a short password or the admin\'s own (400)', async () => {
+  it("an admin reset names what is wrong: an unknown user (404), a short password or the admin's own (400)", async () => {
     const admin = await t.login()
     expect((await admin.post('/api/users/nobody%40example.com/password').send({ password: 'long enough' }).expect(404)).body.error).toBe('no such user')
     await user('short@example.com', 'first password')
-    expect((await admin.post('/api/users/short%40example.com/password').send({ password: 'short' }).expect(400)).body).toEqual({ error: 'password must be at least 8 characters', field: 'password' })
+    expect((await admin.post('/api/users/short%40example.com/password').send({ password: 'short' }).expect(400)).body).toEqual({
+      error: 'password must be at least 8 characters',
+      field: 'password',
+    })
     expect((await admin.post('/api/users/short%40example.com/password').send({}).expect(400)).body.field).toBe('password')
     // Their own: through /api/me/password, which asks for the current one.
-    expect((await admin.post(`/api/users/${encodeURIComponent(ADMIN.email)}/password`).send({ password: 'long enough' }).expect(400)).body.error).toMatch(/POST \/api\/me\/password/)
+    expect(
+      (
+        await admin
+          .post(`/api/users/${encodeURIComponent(ADMIN.email)}/password`)
+          .send({ password: 'long enough' })
+          .expect(400)
+      ).body.error,
+    ).toMatch(/POST \/api\/me\/password/)
     await request(t.app).post('/api/login').send(ADMIN).expect(200)
   })
 
@@ -154,7 +178,11 @@ describe('passwords changed by their user or reset by an admin', () => {
   it('guessing the current password is limited like the login: 10 tries a minute per network', async () => {
     const u = await user('guessed@example.com', 'first password')
     const agent = await t.login(t.app, u)
-    for (let i = 0; i < 10; i++) await agent.post('/api/me/password').send({ current: `guess ${i}`, password: 'second password' }).expect(403)
+    for (let i = 0; i < 10; i++)
+      await agent
+        .post('/api/me/password')
+        .send({ current: `guess ${i}`, password: 'second password' })
+        .expect(403)
     const res = await agent.post('/api/me/password').send({ current: u.password, password: 'second password' }).expect(429)
     expect(res.body.error).toMatch(/too many password attempts/)
     expect(res.headers['retry-after']).toBeDefined()

@@ -94,10 +94,7 @@ describe('the admin created without ADMIN_EMAIL', () => {
       expect(a).not.toBeNull()
       expect(b).not.toBeNull()
       expect(a).not.toBe(b)
-      const stored = JSON.stringify([
-        ...(await deps.db.query('SELECT * FROM users')),
-        ...(await deps.db.query('SELECT * FROM first_login_passwords')),
-      ])
+      const stored = JSON.stringify([...(await deps.db.query('SELECT * FROM users')), ...(await deps.db.query('SELECT * FROM first_login_passwords'))])
       expect(stored).not.toContain(a!)
       expect(stored).not.toContain(b!)
       const app = createApp(deps)

@@ -37,7 +37,18 @@ function routes(app: Express): Array<[string, string]> {
 }
 
 // The visitor's own rights (erase, download) are public like the opt-out: the visitor id is the proof.
-const PUBLIC = new Set(['POST /api/event', 'OPTIONS /api/event', 'POST /api/optout', 'OPTIONS /api/optout', 'POST /api/login', 'POST /api/logout', 'POST /api/privacy/erase', 'OPTIONS /api/privacy/erase', 'GET /api/privacy/export', 'POST /api/privacy/export'])
+const PUBLIC = new Set([
+  'POST /api/event',
+  'OPTIONS /api/event',
+  'POST /api/optout',
+  'OPTIONS /api/optout',
+  'POST /api/login',
+  'POST /api/logout',
+  'POST /api/privacy/erase',
+  'OPTIONS /api/privacy/erase',
+  'GET /api/privacy/export',
+  'POST /api/privacy/export',
+])
 
 describe('route protection', () => {
   const all = () => routes(t.app.express).filter(([, p]) => p.startsWith('/api'))
@@ -126,7 +137,7 @@ describe('cross-site request forgery', () => {
     await admin.delete('/api/users/admin@example.com').expect(400)
   })
 
-  it('a new password set by an admin ends that user\'s sessions; the same password again (ADMIN_PASSWORD at start) keeps them', async () => {
+  it("a new password set by an admin ends that user's sessions; the same password again (ADMIN_PASSWORD at start) keeps them", async () => {
     const admin = await t.login()
     await admin.post('/api/users').send({ email: 'reset@example.com', password: 'first password', role: 'viewer' }).expect(201)
     const user = await t.login(t.app, { email: 'reset@example.com', password: 'first password' })

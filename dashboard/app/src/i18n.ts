@@ -151,8 +151,10 @@ const nl: typeof en = {
   loading: 'Laden…',
   nothing: 'Nog niets in deze periode.',
   noSites: 'Nog geen site. Een beheerder voegt er een toe onder Instellingen; plak daarna de trackingcode in de site.',
-  noData: 'Nog geen paginaweergaven in deze periode. Plak de trackingcode in de pagina’s van de site en zorg dat de cookiebanner spoor("consent", true) aanroept.',
-  noDataDemo: 'Nog geen paginaweergaven. Open de demosite, accepteer de analytische cookies in de banner en klik een paar pagina’s aan: zonder toestemming wordt niets geteld.',
+  noData:
+    'Nog geen paginaweergaven in deze periode. Plak de trackingcode in de pagina’s van de site en zorg dat de cookiebanner spoor("consent", true) aanroept.',
+  noDataDemo:
+    'Nog geen paginaweergaven. Open de demosite, accepteer de analytische cookies in de banner en klik een paar pagina’s aan: zonder toestemming wordt niets geteld.',
   openDemo: 'Open de demosite',
   company: 'Bedrijf',
   domain: 'Domein',

@@ -99,7 +99,9 @@ function App() {
   if (s.path === '/account') body = <AccountView t={t} email={me.email} />
   else if (list.length === 0 && sites.data) body = <p class="card empty">{t('noSites')}</p>
   else if (!s.site) body = <p class="muted">{t('loading')}</p>
-  else if (s.path === '/settings') body = me.role === 'admin' ? <SettingsView t={t} email={me.email} onSitesChanged={() => setSitesVersion((v) => v + 1)} /> : <p class="card">{t('adminOnly')}</p>
+  else if (s.path === '/settings')
+    body =
+      me.role === 'admin' ? <SettingsView t={t} email={me.email} onSitesChanged={() => setSitesVersion((v) => v + 1)} /> : <p class="card">{t('adminOnly')}</p>
   else if (companyId) body = <CompanyPage s={s} t={t} id={companyId} />
   else if (s.path.startsWith('/companies')) body = <Companies s={s} t={t} />
   else body = <Overview s={s} t={t} demoSite={settings.data?.demo_site ?? null} snippet={settings.data?.snippets[s.site] ?? null} />
@@ -115,14 +117,24 @@ function App() {
           {nav('/account', t('account'))}
         </nav>
         <span class="spacer" />
-        <select aria-label={t('site')} value={s.site} onChange={(e) => navigate(null, { site: (e.target as HTMLSelectElement).value })} data-testid="site-picker">
+        <select
+          aria-label={t('site')}
+          value={s.site}
+          onChange={(e) => navigate(null, { site: (e.target as HTMLSelectElement).value })}
+          data-testid="site-picker"
+        >
           {list.map((x) => (
             <option key={x} value={x}>
               {x}
             </option>
           ))}
         </select>
-        <select aria-label={t('period')} value={s.period} onChange={(e) => navigate(null, { period: (e.target as HTMLSelectElement).value, from: null, to: null })} data-testid="period">
+        <select
+          aria-label={t('period')}
+          value={s.period}
+          onChange={(e) => navigate(null, { period: (e.target as HTMLSelectElement).value, from: null, to: null })}
+          data-testid="period"
+        >
           {PERIODS.map(([p, k]) => (
             <option key={p} value={p}>
               {t(k)}
@@ -136,7 +148,8 @@ function App() {
           </>
         ) : null}
         <label class="compare">
-          <input type="checkbox" checked={s.compare} onChange={(e) => navigate(null, { compare: (e.target as HTMLInputElement).checked ? null : '0' })} /> {t('compare')}
+          <input type="checkbox" checked={s.compare} onChange={(e) => navigate(null, { compare: (e.target as HTMLInputElement).checked ? null : '0' })} />{' '}
+          {t('compare')}
         </label>
         <button
           type="button"

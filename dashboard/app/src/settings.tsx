@@ -42,7 +42,15 @@ function SiteCard(props: { site: string; snippet: string; t: T; onRemoved: () =>
       <button
         type="button"
         onClick={() =>
-          api(`/api/sites/${encodeURIComponent(site)}/company-pages`, { method: 'PUT', json: { patterns: value.split('\n').map((l) => l.trim()).filter(Boolean) } }).then(
+          api(`/api/sites/${encodeURIComponent(site)}/company-pages`, {
+            method: 'PUT',
+            json: {
+              patterns: value
+                .split('\n')
+                .map((l) => l.trim())
+                .filter(Boolean),
+            },
+          }).then(
             () => setMsg(t('saved')),
             (e: Error) => setMsg(e.message),
           )
@@ -50,7 +58,14 @@ function SiteCard(props: { site: string; snippet: string; t: T; onRemoved: () =>
       >
         {t('save')}
       </button>{' '}
-      <button type="button" class="danger" onClick={() => confirm(`${t('remove')} ${site}?`) && api(`/api/sites/${encodeURIComponent(site)}`, { method: 'DELETE' }).then(props.onRemoved, (e: Error) => setMsg(e.message))}>
+      <button
+        type="button"
+        class="danger"
+        onClick={() =>
+          confirm(`${t('remove')} ${site}?`) &&
+          api(`/api/sites/${encodeURIComponent(site)}`, { method: 'DELETE' }).then(props.onRemoved, (e: Error) => setMsg(e.message))
+        }
+      >
         {t('remove')}
       </button>{' '}
       <span role="status">{msg}</span>
@@ -95,7 +110,15 @@ function UserRow(props: { user: { email: string; role: string }; self: boolean; 
             )
           }}
         >
-          <input name="password" type="password" autoComplete="new-password" minLength={8} required aria-label={t('newPassword')} placeholder={t('newPassword')} />{' '}
+          <input
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            minLength={8}
+            required
+            aria-label={t('newPassword')}
+            placeholder={t('newPassword')}
+          />{' '}
           <button>{t('setPassword')}</button>
         </form>
       ) : null}
@@ -109,7 +132,9 @@ export function SettingsView(props: { t: T; email: string; onSitesChanged: () =>
   const users = useApi<{ results: Array<{ email: string; role: string }> }>('/api/users')
   const supp = useApi<{ results: Array<{ id: string; kind: string; value: string; reason: string }> }>('/api/suppressions')
   const audit = useApi<{ results: Array<{ time: string; action: string; actor: string; subject: string; detail: string }> }>('/api/audit')
-  const jobs = useApi<{ jobs: Array<{ name: string; schedule: string; last_run: string | null; last_rows: number | null; last_error: string | null }> }>('/api/jobs')
+  const jobs = useApi<{ jobs: Array<{ name: string; schedule: string; last_run: string | null; last_rows: number | null; last_error: string | null }> }>(
+    '/api/jobs',
+  )
   const [msg, setMsg] = useState('')
   const submit = (path: string, build: (f: FormData) => unknown, after: () => void) => (e: Event) => {
     e.preventDefault()
@@ -170,7 +195,11 @@ export function SettingsView(props: { t: T; email: string; onSitesChanged: () =>
           {(supp.data?.results ?? []).map((x) => (
             <li key={x.id}>
               {x.kind}: {x.value} <span class="muted">{x.reason}</span>{' '}
-              <button type="button" class="link" onClick={() => api(`/api/suppressions/${encodeURIComponent(x.id)}`, { method: 'DELETE' }).then(supp.reload, (e: Error) => setMsg(e.message))}>
+              <button
+                type="button"
+                class="link"
+                onClick={() => api(`/api/suppressions/${encodeURIComponent(x.id)}`, { method: 'DELETE' }).then(supp.reload, (e: Error) => setMsg(e.message))}
+              >
                 {t('remove')}
               </button>
             </li>
@@ -196,9 +225,15 @@ export function SettingsView(props: { t: T; email: string; onSitesChanged: () =>
             const vid = String(f.get('vid') ?? '')
             const action = (e.submitter as HTMLButtonElement | null)?.value
             if (action === 'export') {
-              api(`/api/admin/export?vid=${encodeURIComponent(vid)}`).then((d) => download(`spoor-${vid}.json`, JSON.stringify(d, null, 2)), (err: Error) => setMsg(err.message))
+              api(`/api/admin/export?vid=${encodeURIComponent(vid)}`).then(
+                (d) => download(`spoor-${vid}.json`, JSON.stringify(d, null, 2)),
+                (err: Error) => setMsg(err.message),
+              )
             } else if (confirm(t('eraseConfirm'))) {
-              api<{ events: number }>('/api/admin/erase', { json: { vid } }).then((r) => (setMsg(`${t('erased')}: ${r.events}`), audit.reload()), (err: Error) => setMsg(err.message))
+              api<{ events: number }>('/api/admin/erase', { json: { vid } }).then(
+                (r) => (setMsg(`${t('erased')}: ${r.events}`), audit.reload()),
+                (err: Error) => setMsg(err.message),
+              )
             }
           }}
         >
