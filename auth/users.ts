@@ -1,4 +1,5 @@
-// Dashboard users, passwords and login sessions.
+// Dashboard users, passwords (the user's own change, an admin's reset, the first
+// admin's printed ones) and login sessions.
 // Passwords: scrypt (N=2^15, r=8, p=1: about 50 ms and 32 MB per check, so a
 // stolen hash costs an attacker the same). Sessions: a random 32-byte token in an
 // HttpOnly, SameSite cookie; only its SHA-256 is stored.
@@ -9,6 +10,7 @@ import type { Db } from '../lib/db.ts'
 import { HttpError } from '../lib/errors.ts'
 import { servedOverHttps } from '../lib/origin.ts'
 import { perMinute } from '../lib/rate-limit.ts'
+import type { PasswordSet } from '../dashboard/api-types.ts'
 
 export type Role = 'admin' | 'viewer'
 export interface User {
@@ -17,6 +19,11 @@ export interface User {
 }
 
 export const SESSION_COOKIE = 'spoor_session'
+/** The admin Spoor creates when it starts without ADMIN_EMAIL and without users. */
+export const FIRST_ADMIN = 'admin@spoor.localhost'
+// Printed first-login passwords a login tries, newest first: processes that start
+// together plus a few restarts. 5 scrypt checks cost about 250 ms at a wrong password.
+const FIRST_LOGIN_TRIED = 5
 const SCRYPT = { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const
 const KEYLEN = 32
 
@@ -40,6 +47,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
 
+/** New passwords, wherever they are set: at least 8 characters, at most 1,000. */
+export const NewPassword = z
+  .string({ message: 'password is required: at least 8 characters' })
+  .min(8, 'password must be at least 8 characters')
+  .max(1000, 'password must be at most 1,000 characters')
+
+type Stored = User & { password_hash: string; awaiting_first_login: number }
+
 export class Users {
   constructor(private readonly db: Db) {}
 
@@ -48,9 +63,9 @@ export class Users {
     return Number(rows[0]?.n ?? 0)
   }
 
-  async find(email: string): Promise<(User & { password_hash: string }) | null> {
-    const rows = await this.db.query<User & { password_hash: string }>(
-      'SELECT email, role, password_hash FROM users FINAL WHERE email = {email:String} AND deleted = 0',
+  async find(email: string): Promise<Stored | null> {
+    const rows = await this.db.query<Stored>(
+      'SELECT email, role, password_hash, awaiting_first_login FROM users FINAL WHERE email = {email:String} AND deleted = 0',
       { email: email.toLowerCase() },
     )
     return rows[0] ?? null
@@ -65,7 +80,79 @@ export class Users {
     const before = await this.find(email)
     const same = before !== null && (await verifyPassword(password, before.password_hash))
     await this.db.insert('users', [{ email: email.toLowerCase(), password_hash: same ? before.password_hash : await hashPassword(password), role, deleted: 0 }])
-    if (before && !same) await this.db.command('DELETE FROM auth_sessions WHERE email = {email:String}', { email: before.email })
+    if (before && !same) {
+      await this.forgetPrinted(before)
+      await this.endSessions(before.email)
+    }
+  }
+
+  /**
+   * The user whose password this is, or null. An unknown e-mail costs a check against a
+   * dummy hash too, so that timing does not tell which e-mails exist. The admin awaiting
+   * its first login (sql/015) also takes any password a start printed for it; that login
+   * makes the one used its password, and the others stop working.
+   */
+  async check(email: string, password: string): Promise<User | null> {
+    const user = await this.find(email)
+    const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH)
+    if (!user) return null
+    if (ok) return { email: user.email, role: user.role }
+    if (!user.awaiting_first_login) return null
+    const printed = await this.db.query<{ password_hash: string }>(
+      'SELECT password_hash FROM first_login_passwords WHERE email = {email:String} ORDER BY created_at DESC LIMIT {n:UInt32}',
+      { email: user.email, n: FIRST_LOGIN_TRIED },
+    )
+    for (const p of printed) {
+      if (!(await verifyPassword(password, p.password_hash))) continue
+      await this.db.insert('users', [{ email: user.email, password_hash: p.password_hash, role: user.role, deleted: 0, awaiting_first_login: 0 }])
+      await this.db.command('DELETE FROM first_login_passwords WHERE email = {email:String}', { email: user.email })
+      return { email: user.email, role: user.role }
+    }
+    return null
+  }
+
+  /**
+   * A new password to print for the admin Spoor creates when it starts without
+   * ADMIN_EMAIL: the admin is created (awaiting its first login) if there are no users
+   * at all, and gets a new password at every start until that login; null after it.
+   * Only the hash is stored. Processes starting together each add their own, and all
+   * of them work until the first login, so no process prints one that another undid.
+   */
+  async firstLoginPassword(email: string): Promise<string | null> {
+    if ((await this.count()) === 0) await this.db.insert('users', [{ email, password_hash: '', role: 'admin', deleted: 0, awaiting_first_login: 1 }])
+    const user = await this.find(email)
+    if (!user?.awaiting_first_login) return null
+    const password = randomBytes(12).toString('base64url')
+    await this.db.insert('first_login_passwords', [{ email: user.email, password_hash: await hashPassword(password) }])
+    return password
+  }
+
+  /**
+   * Sets a user's password and ends all their sessions (whoever knew the old one is out);
+   * answers how many sessions were live, or null when there is no such user.
+   */
+  async setPassword(email: string, password: string): Promise<number | null> {
+    const user = await this.find(email)
+    if (!user) return null
+    await this.db.insert('users', [{ email: user.email, password_hash: await hashPassword(password), role: user.role, deleted: 0 }])
+    await this.forgetPrinted(user)
+    return this.endSessions(user.email)
+  }
+
+  /** Ends every session of a user; answers how many were live. */
+  async endSessions(email: string): Promise<number> {
+    const rows = await this.db.query<{ n: string | number }>(
+      'SELECT count() AS n FROM auth_sessions FINAL WHERE email = {email:String} AND expires_at > now()',
+      { email },
+    )
+    await this.db.command('DELETE FROM auth_sessions WHERE email = {email:String}', { email })
+    return Number(rows[0]?.n ?? 0)
+  }
+
+  // A password set some other way ends the wait for the first login (the row written has
+  // awaiting_first_login = 0): the printed ones must not come back if the wait ever did.
+  private async forgetPrinted(user: Stored): Promise<void> {
+    if (user.awaiting_first_login) await this.db.command('DELETE FROM first_login_passwords WHERE email = {email:String}', { email: user.email })
   }
 
   async list(): Promise<User[]> {
@@ -76,7 +163,8 @@ export class Users {
     const user = await this.find(email)
     if (!user) return false
     await this.db.insert('users', [{ email: user.email, password_hash: user.password_hash, role: user.role, deleted: 1 }])
-    await this.db.command('DELETE FROM auth_sessions WHERE email = {email:String}', { email: user.email })
+    await this.forgetPrinted(user)
+    await this.endSessions(user.email)
     return true
   }
 
@@ -126,8 +214,23 @@ export function requireAdmin(req: Request, _res: Response, next: NextFunction): 
 }
 
 const LoginBody = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1000) })
+const PasswordChange = z.object({
+  current: z.string({ message: 'current is required: your password now' }).min(1, 'current is required: your password now').max(1000),
+  password: NewPassword,
+})
 
-export function authRouter(deps: { users: Users; sessionHours: number; publicUrl: string }): Router {
+interface SessionDeps {
+  users: Users
+  sessionHours: number
+  publicUrl: string
+}
+
+async function startSession(req: Request, res: Response, deps: SessionDeps, email: string): Promise<void> {
+  const { token, expires } = await deps.users.createSession(email, deps.sessionHours)
+  res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: servedOverHttps(req, deps.publicUrl), expires, path: '/' })
+}
+
+export function authRouter(deps: SessionDeps): Router {
   const r = Router()
   // 10 attempts per minute per client network: enough for a person, too few to guess.
   const limiter = perMinute(10, 'login attempts')
@@ -135,14 +238,11 @@ export function authRouter(deps: { users: Users; sessionHours: number; publicUrl
   r.post('/api/login', limiter, express.json({ limit: '4kb' }), async (req, res) => {
     const parsed = LoginBody.safeParse(req.body)
     if (!parsed.success) throw new HttpError(400, 'send { "email": "...", "password": "..." } as application/json', 'body')
-    const user = await deps.users.find(parsed.data.email)
-    // Verify against a dummy hash when the user is unknown, so timing does not tell which e-mails exist.
-    const ok = await verifyPassword(parsed.data.password, user?.password_hash ?? DUMMY_HASH)
-    if (!user || !ok) throw new HttpError(401, 'wrong e-mail or password')
+    const user = await deps.users.check(parsed.data.email, parsed.data.password)
+    if (!user) throw new HttpError(401, 'wrong e-mail or password')
     const old = req.cookies?.[SESSION_COOKIE]
     if (typeof old === 'string' && old.length < 100) await deps.users.endSession(old)
-    const { token, expires } = await deps.users.createSession(user.email, deps.sessionHours)
-    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: servedOverHttps(req, deps.publicUrl), expires, path: '/' })
+    await startSession(req, res, deps, user.email)
     res.json({ email: user.email, role: user.role })
   })
 
@@ -151,6 +251,37 @@ export function authRouter(deps: { users: Users; sessionHours: number; publicUrl
     if (typeof token === 'string' && token.length < 100) await deps.users.endSession(token)
     res.clearCookie(SESSION_COOKIE, { path: '/' })
     res.json({ ok: true })
+  })
+  return r
+}
+
+/** The logged-in user's own account; mounted behind requireSession and the CSRF guard. */
+export function accountRouter(deps: SessionDeps): Router {
+  const r = Router()
+  // As for the login (10 a minute per client network): `current` is a password to guess
+  // for whoever holds a session but not the password.
+  const limiter = perMinute(10, 'password attempts')
+
+  /**
+   * Ends every session of the user, this one too, and answers with a new session cookie:
+   * the user stays logged in here, and a copy of this browser's old cookie is worthless.
+   */
+  r.post('/api/me/password', limiter, express.json({ limit: '4kb' }), async (req, res) => {
+    const b = PasswordChange.safeParse(req.body)
+    if (!b.success) {
+      const issue = b.error.issues[0]
+      const field = issue?.path[0]
+      if (!issue || field === undefined) throw new HttpError(400, 'send { "current": "...", "password": "..." } as application/json', 'body')
+      throw new HttpError(400, issue.message, String(field))
+    }
+    const me = req.user!
+    // 403, not 401: 401 says "no session" (the app would show the login), and the session is fine.
+    if (!(await deps.users.check(me.email, b.data.current))) throw new HttpError(403, 'the current password is wrong', 'current')
+    if (b.data.password === b.data.current) throw new HttpError(400, 'the new password is the current one', 'password')
+    const ended = await deps.users.setPassword(me.email, b.data.password)
+    await startSession(req, res, deps, me.email)
+    const answer: PasswordSet = { email: me.email, sessions_ended: Math.max(0, (ended ?? 0) - 1) }
+    res.json(answer)
   })
   return r
 }

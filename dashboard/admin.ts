@@ -10,11 +10,12 @@ import { HttpError } from '../lib/errors.ts'
 import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
 import { DEMO_SITE } from '../collector/demo.ts'
-import { requireAdmin, type Users } from '../auth/users.ts'
+import type { PasswordSet } from './api-types.ts'
+import { NewPassword, requireAdmin, type Users } from '../auth/users.ts'
 
 const NewUser = z.object({
   email: z.email({ message: 'email must be an e-mail address' }).max(320),
-  password: z.string().min(8, 'password must be at least 8 characters').max(1000),
+  password: NewPassword,
   role: z.enum(['admin', 'viewer'], { message: 'role must be admin or viewer' }),
 })
 
@@ -66,10 +67,24 @@ export function adminRouter(deps: { db: Db; sites: Sites; users: Users; config: 
   r.get('/api/users', requireAdmin, async (_req, res) => {
     res.json({ results: await deps.users.list() })
   })
+  // Creates a user, or sets an existing one's password and role (ending its sessions
+  // when the password is new). To reset only a password: the route below.
   r.post('/api/users', requireAdmin, json, async (req, res) => {
     const b = parseOr400(NewUser, req.body)
     await deps.users.upsert(b.email, b.password, b.role)
     res.status(201).json({ email: b.email.toLowerCase(), role: b.role })
+  })
+  // An admin's reset: a new password, and every session of the user ends.
+  r.post('/api/users/:email/password', requireAdmin, json, async (req, res) => {
+    const email = String(req.params.email).toLowerCase()
+    // One's own password needs the current one: a session left open must not be enough.
+    if (email === req.user?.email) throw new HttpError(400, 'change your own password with POST /api/me/password (it asks for the current one)')
+    const password = NewPassword.safeParse((req.body as { password?: unknown } | undefined)?.password)
+    if (!password.success) throw new HttpError(400, password.error.issues[0]?.message ?? 'invalid password', 'password')
+    const ended = await deps.users.setPassword(email, password.data)
+    if (ended === null) throw new HttpError(404, 'no such user')
+    const answer: PasswordSet = { email, sessions_ended: ended }
+    res.json(answer)
   })
   r.delete('/api/users/:email', requireAdmin, async (req, res) => {
     const email = String(req.params.email).toLowerCase()

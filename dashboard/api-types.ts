@@ -50,3 +50,13 @@ export interface DroppedStats {
   total: number
   reasons: Record<DroppedReason, number>
 }
+
+/** POST /api/me/password and POST /api/users/:email/password */
+export interface PasswordSet {
+  email: string
+  /**
+   * Sessions logged out: for /api/me/password the user's sessions in other browsers
+   * (this one goes on with a new cookie), for an admin's reset every session of the user.
+   */
+  sessions_ended: number
+}

@@ -18,6 +18,7 @@ const REDACT = [
   '*.cookie',
 ]
 
-export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' }, base: undefined })
+/** To stdout; tests pass a destination to read what an operator would see. */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' }, base: undefined }, destination)
 }

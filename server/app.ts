@@ -17,7 +17,7 @@ import { collectorRouter, eventEndpoint, isEventRequest, siteCors } from '../col
 import { clientAddress } from '../lib/client-ip.ts'
 import { adminPrivacyRouter, visitorPrivacyRouter } from '../privacy/routes.ts'
 import type { EventWriter } from '../collector/writer.ts'
-import { authRouter, requireSession, type Users } from '../auth/users.ts'
+import { accountRouter, authRouter, requireSession, type Users } from '../auth/users.ts'
 import { adminRouter } from '../dashboard/admin.ts'
 import { companiesRouter } from '../dashboard/companies.ts'
 import { csrfGuard } from '../auth/csrf.ts'
@@ -95,10 +95,12 @@ export function createApp(deps: AppDeps): App {
     if (config.demo) app.use(demoRouter())
   }
   if (serves) {
-    app.use(authRouter({ users: deps.users, sessionHours: config.sessionHours, publicUrl: config.publicUrl }))
+    const sessions = { users: deps.users, sessionHours: config.sessionHours, publicUrl: config.publicUrl }
+    app.use(authRouter(sessions))
     const authed = express.Router()
     authed.use('/api', requireSession(deps.users), csrfGuard(config.publicUrl))
     authed.get('/api/me', (req, res) => void res.json(req.user))
+    authed.use(accountRouter(sessions))
     authed.get('/api/ingest', (_req, res) => void res.json({ ...deps.counters.snapshot(), pending: deps.writer.pending }))
     // The process that runs the jobs knows them best (a run in progress); others read job_runs.
     authed.get('/api/jobs', async (_req, res) => {
@@ -117,7 +119,7 @@ export function createApp(deps: AppDeps): App {
   if (serves) {
     // The web app (dashboard/app), built by `npm run build` (npm start and npm test run it).
     app.use('/assets', express.static(join(WEB_DIR, 'assets'), { immutable: true, maxAge: '365d', index: false }))
-    app.get(['/', '/login', '/companies', '/companies/:id', '/settings'], (_req, res) => {
+    app.get(['/', '/login', '/companies', '/companies/:id', '/settings', '/account'], (_req, res) => {
       const index = join(WEB_DIR, 'index.html')
       if (!existsSync(index)) return void res.status(503).type('text').send('The dashboard is not built yet: run `npm run build` (npm start does it).\n')
       res.set('Cache-Control', 'no-cache').sendFile(index)

@@ -1,7 +1,6 @@
 // Parse config, open ClickHouse, migrate, wire the parts, listen (server/start.ts calls main()).
 // SIGTERM/SIGINT: stop accepting, write every acknowledged event, then exit.
 import { errorFields } from '../lib/errors.ts'
-import { randomBytes } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import { buildBeacon } from '../collector/beacon.ts'
 import { IngestBudget } from '../collector/budget.ts'
@@ -11,7 +10,7 @@ import { RecentIds } from '../collector/dedup.ts'
 import { DEMO_SITE } from '../collector/demo.ts'
 import { Optouts } from '../privacy/optouts.ts'
 import { EventWriter } from '../collector/writer.ts'
-import { Users } from '../auth/users.ts'
+import { FIRST_ADMIN, Users } from '../auth/users.ts'
 import { Knowledge } from '../enrichment/company.ts'
 import { IpIntel } from '../enrichment/lookup.ts'
 import { Scheduler } from './jobs.ts'
@@ -29,28 +28,27 @@ import { Sites } from '../lib/sites.ts'
 // opt-outs within this many milliseconds.
 const REFRESH_MS = 10_000
 
-async function ensureAdmin(users: Users, config: Config, log: Logger): Promise<string> {
-  if (config.admin) {
-    await users.upsert(config.admin.email, config.admin.password, 'admin')
-    return `log in as ${config.admin.email} with ADMIN_PASSWORD`
+/**
+ * How to log in, logged once Spoor listens. Without ADMIN_EMAIL and without users, an
+ * admin is created that awaits its first login, and every start until that login logs a
+ * new password for it: a start that fails after creating it (port taken) loses nothing,
+ * and the password is made only where it will be shown. Only its hash is stored.
+ */
+async function loginHint(users: Users, config: Config): Promise<{ text: string; printsPassword: boolean }> {
+  if (config.admin) return { text: `log in as ${config.admin.email} with ADMIN_PASSWORD`, printsPassword: false }
+  const password = await users.firstLoginPassword(FIRST_ADMIN)
+  if (password === null) return { text: 'log in with an existing account (set ADMIN_EMAIL and ADMIN_PASSWORD to add or reset an admin)', printsPassword: false }
+  return {
+    text: `no ADMIN_EMAIL/ADMIN_PASSWORD set: log in as ${FIRST_ADMIN} with password ${password} (a new one at every start until the first login; each one printed, by any Spoor process, works until then)`,
+    printsPassword: true,
   }
-  if ((await users.count()) > 0) return 'log in with an existing account (set ADMIN_EMAIL and ADMIN_PASSWORD to add or reset an admin)'
-  const email = 'admin@spoor.localhost'
-  const password = randomBytes(12).toString('base64url')
-  await users.upsert(email, password, 'admin')
-  log.warn('no ADMIN_EMAIL/ADMIN_PASSWORD set: created an admin with a generated password, shown only this once')
-  return `log in as ${email} with password ${password} (shown once)`
 }
 
 /**
  * Everything createApp needs, opened and ready; `close` writes pending events and
  * closes ClickHouse. Tests may bring their own IP intelligence (fixture databases).
  */
-export async function assemble(
-  config: Config,
-  log: Logger,
-  given: { intel?: IpIntel } = {},
-): Promise<AppDeps & { close(): Promise<void>; loginHint: string | null }> {
+export async function assemble(config: Config, log: Logger, given: { intel?: IpIntel } = {}): Promise<AppDeps & { close(): Promise<void> }> {
   const db = await openDb(config)
   await migrate(db, log)
   await applyRetention(db, config)
@@ -66,7 +64,7 @@ export async function assemble(
   const optouts = new Optouts(db, config)
   await optouts.refresh()
   const users = new Users(db)
-  const loginHint = config.role === 'all' || config.role === 'dashboard' ? await ensureAdmin(users, config, log) : null
+  if (config.admin && (config.role === 'all' || config.role === 'dashboard')) await users.upsert(config.admin.email, config.admin.password, 'admin')
 
   // A beacon retried across a restart must still count once: remember the last hour's ids.
   const recentIds = new RecentIds()
@@ -127,7 +125,6 @@ export async function assemble(
     beacon: await buildBeacon(),
     scheduler,
     close,
-    loginHint,
   }
 }
 
@@ -136,8 +133,8 @@ export interface Running {
   stop(): Promise<void>
 }
 
-export async function start(config: Config, log: Logger): Promise<Running> {
-  const deps = await assemble(config, log)
+export async function start(config: Config, log: Logger, given: { intel?: IpIntel } = {}): Promise<Running> {
+  const deps = await assemble(config, log, given)
   deps.scheduler?.start()
   // An erasure a restart interrupted is finished now: none can be in progress in this process yet.
   if (deps.scheduler)
@@ -145,10 +142,20 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       log.error(errorFields(err), 'resuming erasures failed'),
     )
   const app = createApp(deps)
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = createServer(app).listen(config.port, config.host, () => resolve(s))
-    s.once('error', reject)
-  })
+  const server = createServer(app)
+  let hint: Awaited<ReturnType<typeof loginHint>> | null
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(config.port, config.host, () => resolve())
+    })
+    hint = config.role === 'all' || config.role === 'dashboard' ? await loginHint(deps.users, config) : null
+  } catch (err) {
+    // Pending events written, ClickHouse closed: a caller may start again in this process.
+    if (server.listening) server.close()
+    await deps.close()
+    throw err
+  }
   log.info(
     {
       role: config.role,
@@ -159,7 +166,9 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     },
     'Spoor is running',
   )
-  if (deps.loginHint) log.info(`dashboard: ${config.publicUrl}/ (${deps.loginHint})`)
+  // The only line with the password, in its message, which redaction does not touch;
+  // warn, so that LOG_LEVEL=warn still shows it.
+  if (hint) log[hint.printsPassword ? 'warn' : 'info'](`dashboard: ${config.publicUrl}/ (${hint.text})`)
   if (config.demo) log.info(`demo site: ${config.publicUrl}/demo`)
   log.info(`beacon: <script defer src="${config.publicUrl}/script.js" data-site="example.com"></script>  opt-out link: ${config.publicUrl}/optout`)
 

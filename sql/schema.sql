@@ -252,6 +252,16 @@ CREATE TABLE events_parse_check
 )
 ENGINE = `Null`;
 
+CREATE TABLE first_login_passwords
+(
+    `email` String,
+    `password_hash` String,
+    `created_at` DateTime64(3, 'UTC') DEFAULT now64(3)
+)
+ENGINE = MergeTree
+ORDER BY (email, created_at)
+SETTINGS index_granularity = 8192;
+
 CREATE TABLE form_domains
 (
     `site` LowCardinality(String),
@@ -396,7 +406,8 @@ CREATE TABLE users
     `role` LowCardinality(String),
     `deleted` UInt8 DEFAULT 0,
     `created_at` DateTime('UTC') DEFAULT now(),
-    `updated_at` DateTime64(3, 'UTC') DEFAULT now64(3)
+    `updated_at` DateTime64(3, 'UTC') DEFAULT now64(3),
+    `awaiting_first_login` UInt8 DEFAULT 0
 )
 ENGINE = ReplacingMergeTree(updated_at)
 ORDER BY email

@@ -111,6 +111,17 @@ const en = {
   why_duplicate: 'An event sent again with the same id counts once: each event needs an id of its own.',
   why_free_mail: 'A form submitted with a free e-mail address (Gmail, Outlook, …) tells nothing about a company and is not counted.',
   why_no_ip: 'A form submission without a usable IP address is not counted.',
+  account: 'Account',
+  changePassword: 'Change password',
+  currentPassword: 'Current password',
+  newPassword: 'New password (at least 8 characters)',
+  repeatPassword: 'New password again',
+  passwordsDiffer: 'The two new passwords differ.',
+  passwordChanged: 'Password changed. Sessions in other browsers logged out',
+  resetPassword: 'Reset password',
+  setPassword: 'Set password',
+  passwordSet: 'Password set. Sessions logged out',
+  cancel: 'Cancel',
 }
 
 const nl: typeof en = {
@@ -226,6 +237,17 @@ const nl: typeof en = {
   why_duplicate: 'Een gebeurtenis die opnieuw met hetzelfde id wordt verstuurd telt één keer: elke gebeurtenis heeft een eigen id nodig.',
   why_free_mail: 'Een formulier met een gratis e-mailadres (Gmail, Outlook, …) zegt niets over een bedrijf en wordt niet geteld.',
   why_no_ip: 'Een formulier zonder bruikbaar IP-adres wordt niet geteld.',
+  account: 'Account',
+  changePassword: 'Wachtwoord wijzigen',
+  currentPassword: 'Huidig wachtwoord',
+  newPassword: 'Nieuw wachtwoord (minstens 8 tekens)',
+  repeatPassword: 'Nieuw wachtwoord nogmaals',
+  passwordsDiffer: 'De twee nieuwe wachtwoorden verschillen.',
+  passwordChanged: 'Wachtwoord gewijzigd. Uitgelogde sessies in andere browsers',
+  resetPassword: 'Wachtwoord opnieuw instellen',
+  setPassword: 'Wachtwoord instellen',
+  passwordSet: 'Wachtwoord ingesteld. Uitgelogde sessies',
+  cancel: 'Annuleren',
 }
 
 export type Key = keyof typeof en

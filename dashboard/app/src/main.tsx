@@ -2,6 +2,7 @@
 // API; the URL holds the view (path, site, period, filters).
 import { type JSX, render } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
+import { AccountView } from './account.tsx'
 import { api, type ApiError } from './api.ts'
 import { CompanyPage, Companies } from './companies.tsx'
 import { counted, initialLang, type Lang, translate } from './i18n.ts'
@@ -73,14 +74,17 @@ function App() {
   const sites = useApi<{ sites: string[] }>(me ? `/api/sites?v=${sitesVersion}` : null)
   const settings = useApi<{ demo_site: string | null; snippets: Record<string, string> }>(me ? `/api/settings?v=${sitesVersion}` : null)
   const list = sites.data?.sites ?? []
-  // Default site: the first real one, else the demo.
+  // Default site: the first registered one that is not the demo; the demo only when it is
+  // the only site. /api/settings names the demo, so wait for it: deciding on the list
+  // alone opened demo.localhost, which sorts before most domains.
+  const demoKnown = settings.data !== null || settings.error !== null
   useEffect(() => {
-    if (me && list.length > 0 && !list.includes(s.site)) {
+    if (me && demoKnown && list.length > 0 && !list.includes(s.site)) {
       const real = list.filter((x) => x !== settings.data?.demo_site)
       history.replaceState(null, '', `${location.pathname}?${new URLSearchParams({ ...Object.fromEntries(s.query), site: real[0] ?? list[0]! })}`)
       setS(readState())
     }
-  }, [me, list.join(','), settings.data?.demo_site])
+  }, [me, demoKnown, list.join(','), settings.data?.demo_site])
 
   if (me === undefined) return <p class="muted">{t('loading')}</p>
   if (me === null) return <Login t={t} onLogin={(m) => (setMe(m), navigate('/'))} />
@@ -92,10 +96,12 @@ function App() {
   )
   const companyId = /^\/companies\/([0-9a-f]{16})$/.exec(s.path)?.[1]
   let body: JSX.Element
-  if (list.length === 0 && sites.data) body = <p class="card empty">{t('noSites')}</p>
+  if (s.path === '/account') body = <AccountView t={t} email={me.email} />
+  else if (list.length === 0 && sites.data) body = <p class="card empty">{t('noSites')}</p>
   else if (!s.site) body = <p class="muted">{t('loading')}</p>
   else if (s.path === '/settings')
-    body = me.role === 'admin' ? <SettingsView t={t} onSitesChanged={() => setSitesVersion((v) => v + 1)} /> : <p class="card">{t('adminOnly')}</p>
+    body =
+      me.role === 'admin' ? <SettingsView t={t} email={me.email} onSitesChanged={() => setSitesVersion((v) => v + 1)} /> : <p class="card">{t('adminOnly')}</p>
   else if (companyId) body = <CompanyPage s={s} t={t} id={companyId} />
   else if (s.path.startsWith('/companies')) body = <Companies s={s} t={t} />
   else
@@ -118,6 +124,7 @@ function App() {
           {nav('/', t('overview'))}
           {nav('/companies', t('companies'))}
           {me.role === 'admin' ? nav('/settings', t('settings')) : null}
+          {nav('/account', t('account'))}
         </nav>
         <span class="spacer" />
         <select

@@ -1,8 +1,10 @@
 // Settings for admins: sites (snippet, pages that count), users, suppressions, the
 // opt-out link, retention in force and the scheduled jobs.
 import { useState } from 'preact/hooks'
+import type { PasswordSet } from '../../api-types.ts'
 import { api } from './api.ts'
 import { download } from './csv.ts'
+import { navigate } from './state.ts'
 import { Status, type T, useApi } from './ui.tsx'
 
 interface Settings {
@@ -71,7 +73,60 @@ function SiteCard(props: { site: string; snippet: string; t: T; onRemoved: () =>
   )
 }
 
-export function SettingsView(props: { t: T; onSitesChanged: () => void }) {
+// One user of the list, with an admin's password reset; one's own password is changed
+// under Account, which asks for the current one.
+function UserRow(props: { user: { email: string; role: string }; self: boolean; t: T; onRemoved: () => void; onError: (msg: string) => void }) {
+  const { user, t } = props
+  const [resetting, setResetting] = useState(false)
+  const [done, setDone] = useState('')
+  const path = `/api/users/${encodeURIComponent(user.email)}`
+  return (
+    <li data-testid="user">
+      {user.email} · {user.role}{' '}
+      {props.self ? (
+        <a href="/account" onClick={(e) => (e.preventDefault(), navigate('/account'))}>
+          {t('changePassword')}
+        </a>
+      ) : (
+        <button type="button" class="link" onClick={() => (setResetting(!resetting), setDone(''))}>
+          {resetting ? t('cancel') : t('resetPassword')}
+        </button>
+      )}{' '}
+      <button type="button" class="link" onClick={() => api(path, { method: 'DELETE' }).then(props.onRemoved, (e: Error) => props.onError(e.message))}>
+        {t('remove')}
+      </button>{' '}
+      <span role="status">{done}</span>
+      {resetting ? (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault()
+            const password = new FormData(e.target as HTMLFormElement).get('password')
+            api<PasswordSet>(`${path}/password`, { json: { password } }).then(
+              (r) => {
+                setResetting(false)
+                setDone(`${t('passwordSet')}: ${r.sessions_ended}`)
+              },
+              (err: Error) => props.onError(err.message),
+            )
+          }}
+        >
+          <input
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            minLength={8}
+            required
+            aria-label={t('newPassword')}
+            placeholder={t('newPassword')}
+          />{' '}
+          <button type="submit">{t('setPassword')}</button>
+        </form>
+      ) : null}
+    </li>
+  )
+}
+
+export function SettingsView(props: { t: T; email: string; onSitesChanged: () => void }) {
   const { t } = props
   const settings = useApi<Settings>('/api/settings')
   const users = useApi<{ results: Array<{ email: string; role: string }> }>('/api/users')
@@ -121,16 +176,7 @@ export function SettingsView(props: { t: T; onSitesChanged: () => void }) {
         <h3>{t('users')}</h3>
         <ul>
           {(users.data?.results ?? []).map((u) => (
-            <li key={u.email}>
-              {u.email} · {u.role}{' '}
-              <button
-                type="button"
-                class="link"
-                onClick={() => api(`/api/users/${encodeURIComponent(u.email)}`, { method: 'DELETE' }).then(users.reload, (e: Error) => setMsg(e.message))}
-              >
-                {t('remove')}
-              </button>
-            </li>
+            <UserRow key={u.email} user={u} self={u.email === props.email} t={t} onRemoved={users.reload} onError={setMsg} />
           ))}
         </ul>
         <form onSubmit={submit('/api/users', (f) => ({ email: f.get('email'), password: f.get('password'), role: f.get('role') }), users.reload)}>
