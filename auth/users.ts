@@ -10,7 +10,7 @@ import type { Db } from '../lib/db.ts'
 import { HttpError } from '../lib/errors.ts'
 import { servedOverHttps } from '../lib/origin.ts'
 import { perMinute } from '../lib/rate-limit.ts'
-import type { PasswordSet } from '../dashboard/api-types.ts'
+import type { PasswordSet } from '../lib/api-types.ts'
 
 export type Role = 'admin' | 'viewer'
 export interface User {

@@ -10,7 +10,7 @@ import { HttpError } from '../lib/errors.ts'
 import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
 import { DEMO_SITE } from '../collector/demo.ts'
-import type { PasswordSet } from './api-types.ts'
+import type { PasswordSet } from '../lib/api-types.ts'
 import { NewPassword, requireAdmin, type Users } from '../auth/users.ts'
 
 const NewUser = z.object({

@@ -15,7 +15,7 @@ import { HttpError } from '../lib/errors.ts'
 import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
 import { parseRange } from './stats.ts'
-import type { CompanyRow } from './api-types.ts'
+import type { CompanyRow } from '../lib/api-types.ts'
 
 const Filters = z.object({
   country: z

@@ -9,7 +9,7 @@ import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
 import { visitRows } from '../aggregates/visits.ts'
 import { DROP_REASONS, type DropReason } from '../collector/pipeline.ts'
-import type { BreakdownRow, DroppedReason, DroppedStats, Summary } from './api-types.ts'
+import type { BreakdownRow, DroppedReason, DroppedStats, Summary } from '../lib/api-types.ts'
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 export const isoDay = (d: Date) => d.toISOString().slice(0, 10)

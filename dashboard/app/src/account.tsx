@@ -1,7 +1,7 @@
 // The logged-in user's own account, for viewers too (they see no settings): change the
 // password. The server ends the other sessions and renews this one (POST /api/me/password).
 import { useState } from 'preact/hooks'
-import type { PasswordSet } from '../../api-types.ts'
+import type { PasswordSet } from '../../../lib/api-types.ts'
 import { api } from './api.ts'
 import type { T } from './ui.tsx'
 

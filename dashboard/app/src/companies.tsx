@@ -1,7 +1,7 @@
 // The Leadinfo-style inbox: recognised companies with filters, search, sort and CSV
 // export, and a company page with its profile and visit timeline.
 import { useState } from 'preact/hooks'
-import type { CompanyRow } from '../../api-types.ts'
+import type { CompanyRow } from '../../../lib/api-types.ts'
 import { download, toCsv } from './csv.ts'
 import { navigate, type ViewState } from './state.ts'
 import { duration, fmt, Status, type T, useApi } from './ui.tsx'

@@ -1,7 +1,7 @@
 // Overview: the five figures with their change, the chart, realtime visitors and the ranked
 // lists; for admins, what was dropped.
 import { useEffect, useState } from 'preact/hooks'
-import type { DroppedReason, DroppedStats, Summary } from '../../api-types.ts'
+import type { DroppedReason, DroppedStats, Summary } from '../../../lib/api-types.ts'
 import { api } from './api.ts'
 import { Chart, type Point } from './chart.tsx'
 import type { Counted } from './i18n.ts'

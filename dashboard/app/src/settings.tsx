@@ -1,7 +1,7 @@
 // Settings for admins: sites (snippet, pages that count), users, suppressions, the
 // opt-out link, retention in force and the scheduled jobs.
 import { useState } from 'preact/hooks'
-import type { PasswordSet } from '../../api-types.ts'
+import type { PasswordSet } from '../../../lib/api-types.ts'
 import { api } from './api.ts'
 import { download } from './csv.ts'
 import { navigate } from './state.ts'

@@ -1,5 +1,5 @@
-// The shapes the dashboard API answers with, shared by the server (dashboard/*.ts)
-// and the web app (dashboard/app): no imports, so that both can read it.
+// The shapes every JSON route answers with, shared by the server and the web app
+// (dashboard/app): no imports, so that both can read it.
 
 /** GET /api/stats/summary */
 export interface Summary {
