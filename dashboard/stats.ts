@@ -122,15 +122,9 @@ export class StatsQueries {
    * Pages are ranked by page views and carry no visits figure; everything else is
    * ranked by visitors.
    *
-   * Why pages differ: ranking by visitors merges the distinct-visitor state of every
-   * page and day, and a merged HyperLogLog state costs about 15 µs whatever its day
-   * or week: on 10 million page views (bench: 500 pages, 30 days) visitors took
-   * 75 ms and visits another 75 ms. Page views are a plain sum (7 ms), so the top
-   * pages are found first and only their visitor states are merged. Umami ranks
-   * pages by views too; visits per page is a figure no dashboard view shows.
-   * Pre-merged weekly states (a projection) were tried: 63 ms for three weeks, as
-   * the merged states are all HyperLogLogs. Referrers, browsers and countries have
-   * few values and keep the visitor ranking.
+   * Why pages differ: merging every page's visitor states took 75 ms on 10 million
+   * page views, a sum of page views 7 ms; so the top pages are found first and only
+   * their states merged (docs/performance.md, "Pages are ranked by page views").
    */
   async breakdown(kind: string, q: RangeQuery): Promise<BreakdownRow[]> {
     const where = `kind = {kind:String} AND ${RANGE}`
