@@ -21,6 +21,7 @@ import { openDb } from './db.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { applyRetention, migrate } from './migrate.ts'
 import { resumeErasures } from '../privacy/erasure.ts'
+import { listenOps } from '../ops/socket.ts'
 import { Sites } from './sites.ts'
 
 // Other processes (ROLE=collector behind a load balancer) learn of new sites and
@@ -113,6 +114,8 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     const s = createServer(app).listen(config.port, config.host, () => resolve(s))
     s.once('error', reject)
   })
+  // npm run backup asks this process (it holds the embedded engine): docs/backup.md.
+  const ops = await listenOps(deps)
   log.info(
     {
       role: config.role,
@@ -133,6 +136,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
         server.close(() => resolve())
         server.closeIdleConnections()
       })
+      await ops.close()
       await deps.close()
     })())
   return { server, stop }
