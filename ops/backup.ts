@@ -50,7 +50,10 @@ export interface Manifest {
 export const knownSchema = () => Math.max(0, ...readMigrations().map((m) => m.version))
 
 // ClickHouse's text up to its stack trace (system.backups keeps one in `error`).
-const firstLine = (err: unknown) => String((err as Error)?.message ?? err).split('\n')[0]!.replace(/, Stack trace.*$/, '')
+const firstLine = (err: unknown) =>
+  String((err as Error)?.message ?? err)
+    .split('\n')[0]!
+    .replace(/, Stack trace.*$/, '')
 
 /**
  * Runs `statement` (a BACKUP or RESTORE) with ASYNC and waits for system.backups to
@@ -117,7 +120,15 @@ export async function backupDatabase(db: Db, target: string, opts: { source: Man
     } catch (err) {
       throw new BackupError(`ClickHouse's BACKUP failed: ${firstLine(err)}`)
     }
-    return { spoor_backup: 1, created_at: new Date(started).toISOString(), schema, database, source: opts.source, tables, seconds: (Date.now() - started) / 1000 }
+    return {
+      spoor_backup: 1,
+      created_at: new Date(started).toISOString(),
+      schema,
+      database,
+      source: opts.source,
+      tables,
+      seconds: (Date.now() - started) / 1000,
+    }
   })
 }
 
@@ -146,20 +157,30 @@ function restoreError(err: unknown, from: string, source: string, note: string |
  * database, which must hold no table unless `replace`: then every table and view in
  * it is dropped first.
  */
-export async function restoreDatabase(db: Db, from: string, opts: { replace: boolean; sourceDatabase: string }): Promise<{ database: string; tables: TableInfo[]; schema: number; seconds: number }> {
+export async function restoreDatabase(
+  db: Db,
+  from: string,
+  opts: { replace: boolean; sourceDatabase: string },
+): Promise<{ database: string; tables: TableInfo[]; schema: number; seconds: number }> {
   const started = Date.now()
   const database = await currentDatabase(db)
   const existing = await listTables(db)
   if (existing.length > 0) {
     const rows = existing.reduce((n, t) => n + (t.rows ?? 0), 0)
     if (!opts.replace) {
-      throw new BackupError(`the database ${database} already holds ${existing.length} tables (${rows} rows); restore would replace them only with --replace, which deletes them first`)
+      throw new BackupError(
+        `the database ${database} already holds ${existing.length} tables (${rows} rows); restore would replace them only with --replace, which deletes them first`,
+      )
     }
     // Nothing is dropped for a backup that cannot be read: its index and definitions
     // are restored into a database of their own first (structure only, no data).
     const check = `spoor_restore_check_${randomBytes(4).toString('hex')}`
     try {
-      await runToEnd(db, `RESTORE DATABASE ${ident(opts.sourceDatabase)} AS ${ident(check)} FROM File({from:String}) SETTINGS structure_only = 1, allow_different_database_def = 1`, { from })
+      await runToEnd(
+        db,
+        `RESTORE DATABASE ${ident(opts.sourceDatabase)} AS ${ident(check)} FROM File({from:String}) SETTINGS structure_only = 1, allow_different_database_def = 1`,
+        { from },
+      )
     } catch (err) {
       throw restoreError(err, from, opts.sourceDatabase, 'nothing was deleted')
     } finally {
@@ -174,7 +195,11 @@ export async function restoreDatabase(db: Db, from: string, opts: { replace: boo
   try {
     // The database itself exists already (chDB's default, or made by openDb on a server),
     // and its engine line never matches the backup's (UUIDs): only its tables are restored.
-    await runToEnd(db, `RESTORE DATABASE ${ident(opts.sourceDatabase)} AS ${ident(database)} FROM File({from:String}) SETTINGS allow_different_database_def = 1`, { from })
+    await runToEnd(
+      db,
+      `RESTORE DATABASE ${ident(opts.sourceDatabase)} AS ${ident(database)} FROM File({from:String}) SETTINGS allow_different_database_def = 1`,
+      { from },
+    )
   } catch (err) {
     throw restoreError(err, from, opts.sourceDatabase, null)
   }

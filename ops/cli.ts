@@ -27,7 +27,9 @@ export async function openHere(config: Parameters<typeof openDb>[0], backupsPath
     return await openDb(config, { backupsPath })
   } catch (err) {
     if ((err as { code?: string }).code === 'CHDB_CONNECTION') {
-      throw new BackupError(`DATA_DIR ${config.dataDir} is in use by another process, and no Spoor answered on ${socketPath(config.dataDir)} (a Spoor without an ops socket: see its log): stop that process and try again`)
+      throw new BackupError(
+        `DATA_DIR ${config.dataDir} is in use by another process, and no Spoor answered on ${socketPath(config.dataDir)} (a Spoor without an ops socket: see its log): stop that process and try again`,
+      )
     }
     throw err
   }

@@ -25,7 +25,12 @@ export interface OpsDeps {
 }
 
 /** An answer from the running Spoor, or null when none listens on DATA_DIR's socket. */
-export async function askRunning(dataDir: string, method: 'GET' | 'POST', path: string, body?: object): Promise<{ status: number; json: Record<string, unknown> } | null> {
+export async function askRunning(
+  dataDir: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: object,
+): Promise<{ status: number; json: Record<string, unknown> } | null> {
   const socket = socketPath(dataDir)
   if (!existsSync(socket)) return null
   return new Promise((resolve, reject) => {
@@ -74,7 +79,10 @@ export async function listenOps(deps: OpsDeps): Promise<{ close(): Promise<void>
   const { config, log } = deps
   const path = socketPath(config.dataDir)
   if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
-    log.warn({ path }, `the ops socket's path is over ${MAX_SOCKET_PATH} bytes: no ops socket, so npm run backup cannot reach this process (use a shorter DATA_DIR)`)
+    log.warn(
+      { path },
+      `the ops socket's path is over ${MAX_SOCKET_PATH} bytes: no ops socket, so npm run backup cannot reach this process (use a shorter DATA_DIR)`,
+    )
     return none
   }
   try {
@@ -116,7 +124,9 @@ export async function listenOps(deps: OpsDeps): Promise<{ close(): Promise<void>
         }
       } catch (err) {
         log.error(errorFields(err), 'backup failed')
-        send(res, err instanceof BackupError ? 400 : 500, { error: err instanceof BackupError ? err.message : `backup failed: ${String((err as Error).message).split('\n')[0]}` })
+        send(res, err instanceof BackupError ? 400 : 500, {
+          error: err instanceof BackupError ? err.message : `backup failed: ${String((err as Error).message).split('\n')[0]}`,
+        })
       } finally {
         running = false
       }

@@ -11,7 +11,8 @@ import { openHere, rowCounts, run, usage } from '../ops/cli.ts'
 import { askRunning } from '../ops/socket.ts'
 
 const args = process.argv.slice(2).filter((a) => a !== '--')
-if (args.length !== 1 || args[0]!.startsWith('-')) usage('npm run backup -- DIR   (a new or empty directory; with CLICKHOUSE_URL a path on the ClickHouse server)')
+if (args.length !== 1 || args[0]!.startsWith('-'))
+  usage('npm run backup -- DIR   (a new or empty directory; with CLICKHOUSE_URL a path on the ClickHouse server)')
 const given = args[0]!
 
 /** The running Spoor's answer to POST /backup, or null when none runs on DATA_DIR. */
@@ -66,7 +67,8 @@ await run('backup', async () => {
       staged = asked.staged
       manifest = asked.manifest
     } else {
-      if (!existsSync(join(config.dataDir, 'metadata'))) throw new BackupError(`DATA_DIR ${resolve(config.dataDir)} holds no embedded ClickHouse data (no Spoor has run there)`)
+      if (!existsSync(join(config.dataDir, 'metadata')))
+        throw new BackupError(`DATA_DIR ${resolve(config.dataDir)} holds no embedded ClickHouse data (no Spoor has run there)`)
       const db = await openHere(config, stagingDir(config.dataDir))
       try {
         ;({ dir: staged, manifest } = await stageBackup(db, config.dataDir))
@@ -78,5 +80,7 @@ await run('backup', async () => {
     where = out
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
-  process.stdout.write(`backup of ${manifest.tables.length} tables (schema ${manifest.schema}) in ${where}, ${seconds} s, BACKUP itself ${manifest.seconds.toFixed(1)} s\nrows: ${rowCounts(manifest.tables)}\n`)
+  process.stdout.write(
+    `backup of ${manifest.tables.length} tables (schema ${manifest.schema}) in ${where}, ${seconds} s, BACKUP itself ${manifest.seconds.toFixed(1)} s\nrows: ${rowCounts(manifest.tables)}\n`,
+  )
 })

@@ -33,7 +33,8 @@ function readManifest(dir: string): Manifest {
   } catch {
     throw new BackupError(`${join(dir, MANIFEST)} is not valid JSON`)
   }
-  if (m.spoor_backup !== 1 || typeof m.database !== 'string' || typeof m.schema !== 'number') throw new BackupError(`${join(dir, MANIFEST)} is not a Spoor backup manifest this version reads`)
+  if (m.spoor_backup !== 1 || typeof m.database !== 'string' || typeof m.schema !== 'number')
+    throw new BackupError(`${join(dir, MANIFEST)} is not a Spoor backup manifest this version reads`)
   return m as Manifest
 }
 
@@ -64,7 +65,8 @@ await run('restore', async () => {
     const from = resolve(given)
     const manifest = readManifest(from)
     checkSchema(manifest.schema, false)
-    if ((await askRunning(config.dataDir, 'GET', '/status')) !== null) throw new BackupError(`Spoor is running on DATA_DIR ${resolve(config.dataDir)}: stop it, then restore`)
+    if ((await askRunning(config.dataDir, 'GET', '/status')) !== null)
+      throw new BackupError(`Spoor is running on DATA_DIR ${resolve(config.dataDir)}: stop it, then restore`)
     const db = await openHere(config, from)
     try {
       result = await restoreDatabase(db, from, { replace, sourceDatabase: manifest.database })
@@ -75,8 +77,13 @@ await run('restore', async () => {
     if (missing.length > 0) throw new BackupError(`restored, but without ${missing.join(', ')}`)
     into = `DATA_DIR ${resolve(config.dataDir)}`
     const journal = existsSync(config.journalDir) ? readdirSync(config.journalDir).filter((f) => /^\d.*\.jsonl$/.test(f)) : []
-    if (journal.length > 0) process.stderr.write(`note: ${config.journalDir} holds ${journal.length} journal segments of events acknowledged before the restore; Spoor writes them at its next start\n`)
+    if (journal.length > 0)
+      process.stderr.write(
+        `note: ${config.journalDir} holds ${journal.length} journal segments of events acknowledged before the restore; Spoor writes them at its next start\n`,
+      )
   }
   checkSchema(result.schema, true)
-  process.stdout.write(`restored ${result.tables.length} tables (schema ${result.schema}) into ${into} in ${result.seconds.toFixed(1)} s\nrows: ${rowCounts(result.tables)}\n`)
+  process.stdout.write(
+    `restored ${result.tables.length} tables (schema ${result.schema}) into ${into} in ${result.seconds.toFixed(1)} s\nrows: ${rowCounts(result.tables)}\n`,
+  )
 })

@@ -21,12 +21,26 @@ const backups = join(root, 'backups')
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
 // DBIP off: the country tables take a second to load and nothing here needs them.
-const env = (dataDir: string) => ({ DATA_DIR: dataDir, CLICKHOUSE_URL: '', SITES: 'example.com', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, DEMO: 'false', DBIP: 'off', LOG_LEVEL: 'warn', COLLECT_LIMIT_PER_MINUTE: '1000000' })
+const env = (dataDir: string) => ({
+  DATA_DIR: dataDir,
+  CLICKHOUSE_URL: '',
+  SITES: 'example.com',
+  ADMIN_EMAIL: ADMIN.email,
+  ADMIN_PASSWORD: ADMIN.password,
+  DEMO: 'false',
+  DBIP: 'off',
+  LOG_LEVEL: 'warn',
+  COLLECT_LIMIT_PER_MINUTE: '1000000',
+})
 
 /** A script of the package (scripts/NAME.ts, or the seed) as npm runs it, to its exit. */
 function runScript(path: string, args: string[], dataDir: string): Promise<{ code: number | null; out: string; err: string; ms: number }> {
   const started = Date.now()
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, path), ...args], { cwd: ROOT, env: { ...process.env, ...env(dataDir) }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, path), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env(dataDir) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let out = ''
   let err = ''
   child.stdout.on('data', (d: Buffer) => (out += d))
@@ -52,7 +66,9 @@ async function session(base: string) {
 async function figures(base: string) {
   const get = await session(base)
   const range = `site=example.com&from=${day(3)}&to=${today}`
-  const days = (await get<{ results: Array<{ date: string; visitors: number; pageviews: number; visits: number; bounce_rate: number }> }>(`/api/stats/timeseries?${range}`)).results
+  const days = (
+    await get<{ results: Array<{ date: string; visitors: number; pageviews: number; visits: number; bounce_rate: number }> }>(`/api/stats/timeseries?${range}`)
+  ).results
   const companies = (await get<{ results: unknown[] }>(`/api/companies?${range}`)).results
   const users = (await get<{ results: unknown[] }>('/api/users')).results
   const realtime = (await get<{ visitors: number }>('/api/stats/realtime?site=example.com')).visitors
@@ -70,7 +86,11 @@ function load(base: string, workers = 4) {
       while (running) {
         const ev = pageview()
         sent.push(ev.vid)
-        const res = await fetch(`${base}/api/event`, { method: 'POST', body: JSON.stringify(ev), headers: { 'Content-Type': 'text/plain', 'User-Agent': CHROME_UA } })
+        const res = await fetch(`${base}/api/event`, {
+          method: 'POST',
+          body: JSON.stringify(ev),
+          headers: { 'Content-Type': 'text/plain', 'User-Agent': CHROME_UA },
+        })
         if (res.status === 202) acked.push(ev.vid)
       }
     }),
@@ -78,7 +98,13 @@ function load(base: string, workers = 4) {
   return { sent, acked, stop: () => ((running = false), done) }
 }
 
-const optOut = (base: string, vid: string) => fetch(`${base}/optout`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ action: 'optout', vid }), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })
+const optOut = (base: string, vid: string) =>
+  fetch(`${base}/optout`, {
+    method: 'POST',
+    redirect: 'manual',
+    body: new URLSearchParams({ action: 'optout', vid }),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+  })
 
 describe('backup and restore', () => {
   it('restores a backup taken under load to the same figures, companies, users and opt-outs', async () => {
@@ -105,7 +131,9 @@ describe('backup and restore', () => {
       await traffic.stop()
       expect(backup.code, backup.err).toBe(0)
       expect(backup.out).toMatch(/^backup of \d+ tables \(schema \d+\) in /)
-      console.info(`backup under load: ${backup.ms} ms for the command, ${backup.out.split('\n')[0]}; ${traffic.acked.length} page views acknowledged, ${ackedBefore} before it`)
+      console.info(
+        `backup under load: ${backup.ms} ms for the command, ${backup.out.split('\n')[0]}; ${traffic.acked.length} page views acknowledged, ${ackedBefore} before it`,
+      )
       // The running Spoor took it; nothing is left in its staging directory. Only Spoor's
       // account reaches its socket and reads the backup; its HTTP port knows no backup.
       expect(readdirSync(join(source, 'backup-staging'))).toEqual([])
@@ -175,12 +203,20 @@ describe('backup and restore', () => {
     ['restore', ['one', '--force'], 2, /^usage: npm run restore/],
     ['restore', ['nowhere'], 1, /nowhere does not exist/],
     ['restore', ['existing'], 1, /existing is not a backup \(no \.backup index/],
-  ] as Array<[string, string[], number, RegExp]>)('npm run %s %j exits %i with one line saying what is wrong', { timeout: 30_000 }, async ([script, args, code, message], { expect }) => {
-    mkdirSync(join(root, 'existing'), { recursive: true })
-    writeFileSync(join(root, 'existing', 'notes.txt'), 'not a backup')
-    const r = await runScript(`scripts/${script}.ts`, args.map((a) => (a.startsWith('-') ? a : join(root, a))), join(root, 'empty-data'))
-    expect(r.code).toBe(code)
-    expect(r.err).toMatch(message)
-    expect(r.err.trim().split('\n')).toHaveLength(1)
-  })
+  ] as Array<[string, string[], number, RegExp]>)(
+    'npm run %s %j exits %i with one line saying what is wrong',
+    { timeout: 30_000 },
+    async ([script, args, code, message], { expect }) => {
+      mkdirSync(join(root, 'existing'), { recursive: true })
+      writeFileSync(join(root, 'existing', 'notes.txt'), 'not a backup')
+      const r = await runScript(
+        `scripts/${script}.ts`,
+        args.map((a) => (a.startsWith('-') ? a : join(root, a))),
+        join(root, 'empty-data'),
+      )
+      expect(r.code).toBe(code)
+      expect(r.err).toMatch(message)
+      expect(r.err.trim().split('\n')).toHaveLength(1)
+    },
+  )
 })

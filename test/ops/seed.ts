@@ -61,17 +61,38 @@ async function seed(): Promise<void> {
     })),
   )
   await db.insert('events', events)
-  await db.insert('companies', COMPANY_IDS.map((id, i) => ({ company_id: id, name: `Company ${i + 1} B.V.`, domain: `company${i + 1}.example`, country: 'NL', network_type: 'business', evidence: 'seed' })))
+  await db.insert(
+    'companies',
+    COMPANY_IDS.map((id, i) => ({
+      company_id: id,
+      name: `Company ${i + 1} B.V.`,
+      domain: `company${i + 1}.example`,
+      country: 'NL',
+      network_type: 'business',
+      evidence: 'seed',
+    })),
+  )
   for (const [i, id] of COMPANY_IDS.entries()) {
     await db.command(
       `INSERT INTO company_visits (site, company_id, day, visits, pageviews, visitors, pages, first_seen, last_seen, duration)
        SELECT 'example.com', {id:String}, {day:Date}, {visits:UInt32}, {pv:UInt32}, uniqState(v), ['/page-0', '/page-1'], {first:DateTime64(3)}, {last:DateTime64(3)}, 300
        FROM (SELECT arrayJoin({vids:Array(String)}) AS v)`,
-      { id, day: chTime(dayAt(i + 1, 0, 0)).slice(0, 10), visits: 2 + i, pv: 5 + i, vids: ['v1-0', 'v1-1', 'v1-2'].slice(0, 1 + i), first: chTime(dayAt(i + 1, 9, 0)), last: chTime(dayAt(i + 1, 9, 5)) },
+      {
+        id,
+        day: chTime(dayAt(i + 1, 0, 0)).slice(0, 10),
+        visits: 2 + i,
+        pv: 5 + i,
+        vids: ['v1-0', 'v1-1', 'v1-2'].slice(0, 1 + i),
+        first: chTime(dayAt(i + 1, 9, 0)),
+        last: chTime(dayAt(i + 1, 9, 5)),
+      },
     )
   }
   await new Users(db).upsert(VIEWER.email, VIEWER.password, VIEWER.role)
-  await db.insert('optouts', SEEDED_OPTOUTS.map((v) => ({ vid_hash: vidHash(v) })))
+  await db.insert(
+    'optouts',
+    SEEDED_OPTOUTS.map((v) => ({ vid_hash: vidHash(v) })),
+  )
   await db.close()
 }
 
