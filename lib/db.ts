@@ -1,9 +1,10 @@
 // The only module that knows whether ClickHouse is embedded (chDB) or a server.
 // Everything above it speaks @clickhouse/client with bound parameters.
 import { mkdirSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { Readable } from 'node:stream'
 import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client'
+import { Session } from 'chdb'
 import { createChdbConnection } from 'chdb/connection'
 import type { Config } from './config.ts'
 
@@ -29,7 +30,16 @@ export interface Db {
 // code and type only (collector/writer.ts).
 const QUIET = { level: ClickHouseLogLevel.OFF }
 
-export async function openDb(config: Pick<Config, 'clickhouse' | 'dataDir'>): Promise<Db> {
+/** Where the running engine writes backups: the one path it may write them to (docs/backup.md). */
+export const stagingDir = (dataDir: string) => join(resolve(dataDir), 'backup-staging')
+/** chDB takes the allowed backup path only when its engine starts. */
+export const engineArgs = (backupsPath: string) => [`--backups.allowed_path=${resolve(backupsPath)}`]
+
+/**
+ * `backupsPath`: where the embedded engine may write and read backups (ops/backup.ts);
+ * the staging directory in DATA_DIR unless a restore names its backup.
+ */
+export async function openDb(config: Pick<Config, 'clickhouse' | 'dataDir'>, opts: { backupsPath?: string } = {}): Promise<Db> {
   if (config.clickhouse) {
     const { url, user, password, database } = config.clickhouse
     // The database must exist before a client can be bound to it.
@@ -48,7 +58,22 @@ export async function openDb(config: Pick<Config, 'clickhouse' | 'dataDir'>): Pr
   // chdb types its Connection against its own copy of @clickhouse/client-common;
   // the shapes are the same (chdb's parity tests), the declarations are not.
   type Connection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>
-  return wrap(createClient({ connection: createChdbConnection({ path }) as unknown as Connection }), true)
+  // The first connection to a directory starts the engine with its arguments, and
+  // createChdbConnection takes none: this session starts it with the backups path.
+  const engine = new Session(path, { connectionArgs: engineArgs(opts.backupsPath ?? stagingDir(path)) })
+  try {
+    const db = wrap(createClient({ connection: createChdbConnection({ path }) as unknown as Connection }), true)
+    return {
+      ...db,
+      async close() {
+        await db.close()
+        engine.close()
+      },
+    }
+  } catch (err) {
+    engine.close()
+    throw err
+  }
 }
 
 export function wrap(client: ClickHouseClient, embedded: boolean): Db {

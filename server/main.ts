@@ -22,6 +22,7 @@ import { createLogger, type Logger } from '../lib/logger.ts'
 import { migrate } from '../sql/migrate.ts'
 import { applyRetention } from '../privacy/retention.ts'
 import { resumeErasures } from '../privacy/erasure.ts'
+import { listenOps } from '../ops/socket.ts'
 import { Sites } from '../lib/sites.ts'
 
 // Other processes (ROLE=collector behind a load balancer) learn of new sites and
@@ -144,15 +145,19 @@ export async function start(config: Config, log: Logger, given: { intel?: IpInte
   const app = createApp(deps)
   const server = createServer(app)
   let hint: Awaited<ReturnType<typeof loginHint>> | null
+  let ops: Awaited<ReturnType<typeof listenOps>> | undefined
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen(config.port, config.host, () => resolve())
     })
+    // npm run backup asks this process (it holds the embedded engine): docs/backup.md.
+    ops = await listenOps(deps)
     hint = config.role === 'all' || config.role === 'dashboard' ? await loginHint(deps.users, config) : null
   } catch (err) {
     // Pending events written, ClickHouse closed: a caller may start again in this process.
     if (server.listening) server.close()
+    await ops?.close()
     await deps.close()
     throw err
   }
@@ -180,6 +185,7 @@ export async function start(config: Config, log: Logger, given: { intel?: IpInte
         server.close(() => resolve())
         server.closeIdleConnections()
       })
+      await ops?.close()
       await deps.close()
     })())
   return { server, stop }
