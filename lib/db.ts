@@ -62,7 +62,7 @@ export async function openDb(config: Pick<Config, 'clickhouse' | 'dataDir'>, opt
   // createChdbConnection takes none: this session starts it with the backups path.
   const engine = new Session(path, { connectionArgs: engineArgs(opts.backupsPath ?? stagingDir(path)) })
   try {
-    const db = wrap(createClient({ connection: createChdbConnection({ path }) as unknown as Connection }), true)
+    const db = wrap(settingsPerQuery(createClient({ connection: createChdbConnection({ path }) as unknown as Connection })), true)
     return {
       ...db,
       async close() {
@@ -74,6 +74,32 @@ export async function openDb(config: Pick<Config, 'clickhouse' | 'dataDir'>, opt
     engine.close()
     throw err
   }
+}
+
+// chDB's connection applies a query's settings to its session, where they stay for every
+// later query: after one insert with a deduplication token, the next inserts into that
+// table took the same token and were dropped as duplicates, without an error. So each
+// query states every setting Spoor ever passes, at ClickHouse's default unless it sets it.
+export const SESSION_DEFAULTS: ClickHouseSettings = {
+  insert_deduplication_token: '',
+  insert_deduplicate: 1,
+  mutations_sync: '0',
+  materialize_ttl_after_modify: 1,
+  apply_deleted_mask: 1,
+}
+
+function settingsPerQuery(client: ClickHouseClient): ClickHouseClient {
+  const fill = <P extends { clickhouse_settings?: ClickHouseSettings }>(p: P): P => ({
+    ...p,
+    clickhouse_settings: { ...SESSION_DEFAULTS, ...p.clickhouse_settings },
+  })
+  const c = client as unknown as Record<'query' | 'command' | 'insert' | 'exec', (p: { clickhouse_settings?: ClickHouseSettings }) => unknown>
+  const own = { query: c.query.bind(client), command: c.command.bind(client), insert: c.insert.bind(client), exec: c.exec.bind(client) }
+  c.query = (p) => own.query(fill(p))
+  c.command = (p) => own.command(fill(p))
+  c.insert = (p) => own.insert(fill(p))
+  c.exec = (p) => own.exec(fill(p))
+  return client
 }
 
 export function wrap(client: ClickHouseClient, embedded: boolean): Db {

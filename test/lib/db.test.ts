@@ -1,0 +1,33 @@
+// The database client: what one query sets does not change the next.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { makeApp, type TestApp } from '../helpers/app.ts'
+
+let t: TestApp
+beforeAll(async () => {
+  t = await makeApp()
+})
+afterAll(async () => {
+  await t.close()
+})
+
+describe('settings are per query on the embedded engine', () => {
+  it('an insert after one with a deduplication token is stored, not taken for a duplicate of it', async () => {
+    await t.db.command('CREATE TABLE probe_dedup (x UInt32) ENGINE = MergeTree ORDER BY x SETTINGS non_replicated_deduplication_window = 100')
+    await t.db.insert('probe_dedup', [{ x: 1 }], { insert_deduplication_token: 'segment-1' })
+    await t.db.insert('probe_dedup', [{ x: 2 }])
+    await t.db.command('INSERT INTO probe_dedup SELECT 3')
+    // The same token again is a retry: deduplicated, as the writer relies on.
+    await t.db.insert('probe_dedup', [{ x: 4 }], { insert_deduplication_token: 'segment-1' })
+    const rows = await t.db.query<{ x: number }>('SELECT x FROM probe_dedup ORDER BY x')
+    expect(rows.map((r) => Number(r.x))).toEqual([1, 2, 3])
+  })
+
+  it('insert_deduplicate = 0 for one insert leaves deduplication on for the next', async () => {
+    await t.db.command('CREATE TABLE probe_nodedup (x UInt32) ENGINE = MergeTree ORDER BY x SETTINGS non_replicated_deduplication_window = 100')
+    await t.db.insert('probe_nodedup', [{ x: 1 }], { insert_deduplicate: 0 })
+    await t.db.insert('probe_nodedup', [{ x: 2 }], { insert_deduplication_token: 'once' })
+    await t.db.insert('probe_nodedup', [{ x: 2 }], { insert_deduplication_token: 'once' })
+    const rows = await t.db.query<{ x: number }>('SELECT x FROM probe_nodedup ORDER BY x')
+    expect(rows.map((r) => Number(r.x))).toEqual([1, 2])
+  })
+})
