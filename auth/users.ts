@@ -10,13 +10,9 @@ import type { Db } from '../lib/db.ts'
 import { HttpError } from '../lib/errors.ts'
 import { servedOverHttps } from '../lib/origin.ts'
 import { perMinute } from '../lib/rate-limit.ts'
-import type { PasswordSet } from '../lib/api-types.ts'
+import type { Me, Ok, PasswordSet, Role, User } from '../lib/api-types.ts'
 
-export type Role = 'admin' | 'viewer'
-export interface User {
-  email: string
-  role: Role
-}
+export type { Role, User }
 
 export const SESSION_COOKIE = 'spoor_session'
 /** The admin Spoor creates when it starts without ADMIN_EMAIL and without users. */
@@ -243,14 +239,14 @@ export function authRouter(deps: SessionDeps): Router {
     const old = req.cookies?.[SESSION_COOKIE]
     if (typeof old === 'string' && old.length < 100) await deps.users.endSession(old)
     await startSession(req, res, deps, user.email)
-    res.json({ email: user.email, role: user.role })
+    res.json({ email: user.email, role: user.role } satisfies Me)
   })
 
   r.post('/api/logout', async (req, res) => {
     const token = req.cookies?.[SESSION_COOKIE]
     if (typeof token === 'string' && token.length < 100) await deps.users.endSession(token)
     res.clearCookie(SESSION_COOKIE, { path: '/' })
-    res.json({ ok: true })
+    res.json({ ok: true } satisfies Ok)
   })
   return r
 }
@@ -280,8 +276,7 @@ export function accountRouter(deps: SessionDeps): Router {
     if (b.data.password === b.data.current) throw new HttpError(400, 'the new password is the current one', 'password')
     const ended = await deps.users.setPassword(me.email, b.data.password)
     await startSession(req, res, deps, me.email)
-    const answer: PasswordSet = { email: me.email, sessions_ended: Math.max(0, (ended ?? 0) - 1) }
-    res.json(answer)
+    res.json({ email: me.email, sessions_ended: Math.max(0, (ended ?? 0) - 1) } satisfies PasswordSet)
   })
   return r
 }

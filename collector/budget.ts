@@ -12,6 +12,7 @@
 import { statfsSync } from 'node:fs'
 import type { Config } from '../lib/config.ts'
 import type { Db } from '../lib/db.ts'
+import type { Health } from '../lib/api-types.ts'
 
 export type BudgetConfig = Pick<Config, 'siteEventsPerDay' | 'eventsPerDay' | 'minFreeDiskMb' | 'journalDir'>
 
@@ -63,7 +64,8 @@ export class IngestBudget {
     return 'ok'
   }
 
-  snapshot() {
+  /** Its part of GET /health. */
+  snapshot(): Pick<Health, 'free_disk_mb' | 'min_free_disk_mb' | 'events_today' | 'events_per_day'> {
     return {
       free_disk_mb: Math.floor(this.freeMb),
       min_free_disk_mb: this.config.minFreeDiskMb,

@@ -1,5 +1,6 @@
 // Outcome counts since start, per reason: how much was stored, dropped and refused.
 // Drops also go, per site and hour, to `persisted` (collector/dropped.ts), kept in ClickHouse.
+import type { IngestStats } from '../lib/api-types.ts'
 import type { DroppedCounts } from './dropped.ts'
 import { DROP_REASONS, REJECT_REASONS, type Outcome } from './pipeline.ts'
 
@@ -25,7 +26,8 @@ export class Counters {
     this.rejected[key] = (this.rejected[key] ?? 0) + 1
   }
 
-  snapshot() {
+  /** GET /api/ingest, without the events pending in the writer. */
+  snapshot(): Omit<IngestStats, 'pending'> {
     return { stored: this.stored, dropped: { ...this.dropped }, rejected: { ...this.rejected } }
   }
 }

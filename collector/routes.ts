@@ -19,6 +19,7 @@ import { OPTOUT_COOKIE, recordOptout } from '../privacy/optout-page.ts'
 import type { Optouts } from '../privacy/optouts.ts'
 import type { Db } from '../lib/db.ts'
 import type { Logger } from '../lib/logger.ts'
+import type { OptedOut, Ok } from '../lib/api-types.ts'
 
 /** 8 KB: a page view is about 0.5 KB, the longest URL and title and ten properties fit; anything near the limit is not a beacon. */
 const MAX_BODY = 8 * 1024
@@ -54,7 +55,7 @@ function allowedOrigin(origin: string, host: string | undefined, sites: Sites): 
 
 /** The one cookie the collector reads, found without parsing every cookie of the request. */
 const OPTED_OUT = new RegExp(`(?:^|;\\s*)${OPTOUT_COOKIE}=1(?:;|$)`)
-const ACCEPTED = '{"ok":true}'
+const ACCEPTED = JSON.stringify({ ok: true } satisfies Ok)
 
 /**
  * Mounted before helmet and cookie-parser: the event endpoint is the one route that
@@ -100,7 +101,7 @@ export function collectorRouter(deps: CollectorDeps): Router {
     }
     if (b.vid !== undefined && !isToken(b.vid)) throw new HttpError(400, `vid ${TOKEN_RULE}`, 'vid')
     await recordOptout(req, res, deps, b.vid, 'beacon')
-    res.status(202).json({ ok: true, opted_out: true })
+    res.status(202).json({ ok: true, opted_out: true } satisfies OptedOut)
   })
 
   return r

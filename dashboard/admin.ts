@@ -10,7 +10,7 @@ import { HttpError } from '../lib/errors.ts'
 import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
 import { DEMO_SITE } from '../collector/demo.ts'
-import type { PasswordSet } from '../lib/api-types.ts'
+import type { Ok, PasswordSet, Settings, SiteAdded, User, UserList } from '../lib/api-types.ts'
 import { NewPassword, requireAdmin, type Users } from '../auth/users.ts'
 
 const NewUser = z.object({
@@ -47,32 +47,32 @@ export function adminRouter(deps: { db: Db; sites: Sites; users: Users; config: 
       company_network_types: config.companyNetworkTypes,
       reverse_dns: config.rdns,
       attribution: { text: 'IP Geolocation by DB-IP', url: 'https://db-ip.com' },
-    })
+    } satisfies Settings)
   })
 
   r.post('/api/sites', requireAdmin, json, async (req, res) => {
     const domain = (req.body as { domain?: unknown } | undefined)?.domain
     if (typeof domain !== 'string') throw new HttpError(400, 'domain is required, e.g. "example.com"', 'domain')
     const site = await deps.sites.add(domain)
-    res.status(201).json({ site, snippet: snippet(config.publicUrl, site) })
+    res.status(201).json({ site, snippet: snippet(config.publicUrl, site) } satisfies SiteAdded)
   })
   r.delete('/api/sites/:site', requireAdmin, async (req, res) => {
     const site = normaliseDomain(String(req.params.site))
     if (!site || !deps.sites.has(site)) throw new HttpError(404, 'no such site')
     // The site stops collecting; its data stays until retention removes it.
     await deps.sites.remove(site)
-    res.json({ ok: true })
+    res.json({ ok: true } satisfies Ok)
   })
 
   r.get('/api/users', requireAdmin, async (_req, res) => {
-    res.json({ results: await deps.users.list() })
+    res.json({ results: await deps.users.list() } satisfies UserList)
   })
   // Creates a user, or sets an existing one's password and role (ending its sessions
   // when the password is new). To reset only a password: the route below.
   r.post('/api/users', requireAdmin, json, async (req, res) => {
     const b = parseOr400(NewUser, req.body)
     await deps.users.upsert(b.email, b.password, b.role)
-    res.status(201).json({ email: b.email.toLowerCase(), role: b.role })
+    res.status(201).json({ email: b.email.toLowerCase(), role: b.role } satisfies User)
   })
   // An admin's reset: a new password, and every session of the user ends.
   r.post('/api/users/:email/password', requireAdmin, json, async (req, res) => {
@@ -83,14 +83,13 @@ export function adminRouter(deps: { db: Db; sites: Sites; users: Users; config: 
     if (!password.success) throw new HttpError(400, password.error.issues[0]?.message ?? 'invalid password', 'password')
     const ended = await deps.users.setPassword(email, password.data)
     if (ended === null) throw new HttpError(404, 'no such user')
-    const answer: PasswordSet = { email, sessions_ended: ended }
-    res.json(answer)
+    res.json({ email, sessions_ended: ended } satisfies PasswordSet)
   })
   r.delete('/api/users/:email', requireAdmin, async (req, res) => {
     const email = String(req.params.email).toLowerCase()
     if (email === req.user?.email) throw new HttpError(400, 'you cannot remove yourself')
     if (!(await deps.users.remove(email))) throw new HttpError(404, 'no such user')
-    res.json({ ok: true })
+    res.json({ ok: true } satisfies Ok)
   })
   return r
 }

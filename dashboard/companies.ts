@@ -15,7 +15,22 @@ import { HttpError } from '../lib/errors.ts'
 import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
 import { parseRange } from './stats.ts'
-import type { CompanyRow } from '../lib/api-types.ts'
+import type {
+  CompanyDetails,
+  CompanyList,
+  CompanyPages,
+  CompanyProfile,
+  CompanyRow,
+  CompanyVisit,
+  DirectoryImport,
+  Evidence,
+  NetworkDomainList,
+  NetworkDomainRow,
+  Ok,
+  SuppressionAdded,
+  SuppressionList,
+  SuppressionRow,
+} from '../lib/api-types.ts'
 
 const Filters = z.object({
   country: z
@@ -116,8 +131,8 @@ export class CompanyQueries {
   }
 
   /** Profile, figures per day, and the visits with the pages seen (as long as raw events are kept). */
-  async profile(id: string, q: { site: string; from: string; to: string }) {
-    const [company] = await this.db.query<Record<string, unknown> & { evidence: string }>(
+  async profile(id: string, q: { site: string; from: string; to: string }): Promise<Pick<CompanyProfile, 'company' | 'days' | 'timeline'> | null> {
+    const [company] = await this.db.query<Omit<CompanyDetails, 'id' | 'evidence'> & { company_id: string; evidence: string }>(
       `SELECT ${PROFILE} FROM companies FINAL WHERE company_id = {id:String}`,
       { id },
     )
@@ -136,7 +151,7 @@ export class CompanyQueries {
       { ...q, id },
     )
     // Visits in order, newest first; the session id stays on the server.
-    const visits = new Map<string, { started: string; ended: string; pages: Array<{ ts: string; path: string; title: string }> }>()
+    const visits = new Map<string, CompanyVisit>()
     for (const e of [...events].reverse()) {
       const v = visits.get(e.sid) ?? { started: e.ts, ended: e.ts, pages: [] }
       v.ended = e.ts
@@ -145,7 +160,7 @@ export class CompanyQueries {
     }
     const { company_id, evidence, ...rest } = company
     return {
-      company: { id: company_id, ...rest, evidence: JSON.parse(evidence || '[]') as unknown },
+      company: { id: company_id, ...rest, evidence: JSON.parse(evidence || '[]') as Evidence[] },
       days: days.map((d) => ({ ...d, visits: Number(d.visits), pageviews: Number(d.pageviews), visitors: Number(d.visitors), duration: Number(d.duration) })),
       timeline: [...visits.values()].reverse(),
     }
@@ -172,7 +187,7 @@ export function companiesRouter(deps: { db: Db; sites: Sites; knowledge: Knowled
   r.get('/api/companies', async (req, res) => {
     const range = parseRange(req, deps.sites)
     const rows = await queries.list({ ...range, ...filters(req) })
-    res.json({ site: range.site, from: range.from, to: range.to, results: rows, attribution: DBIP })
+    res.json({ site: range.site, from: range.from, to: range.to, results: rows, attribution: DBIP } satisfies CompanyList)
   })
 
   r.get('/api/companies/:id', async (req, res) => {
@@ -181,7 +196,7 @@ export function companiesRouter(deps: { db: Db; sites: Sites; knowledge: Knowled
     const range = parseRange(req, deps.sites)
     const p = await queries.profile(id, range)
     if (!p) throw new HttpError(404, 'no such company (it may have been suppressed)')
-    res.json({ site: range.site, from: range.from, to: range.to, ...p, attribution: DBIP })
+    res.json({ site: range.site, from: range.from, to: range.to, ...p, attribution: DBIP } satisfies CompanyProfile)
   })
 
   // Admin: company directory import. CSV with a header row, or JSON lines.
@@ -193,31 +208,31 @@ export function companiesRouter(deps: { db: Db; sites: Sites; knowledge: Knowled
       if (typeof req.body !== 'string') throw new HttpError(415, 'send the directory as text/csv (with a header row) or application/x-ndjson')
       const format = (req.get('content-type') ?? '').includes('csv') ? 'csv' : 'jsonl'
       const report = await importDirectory(deps.db, req.body, format)
-      res.json({ ...report, rejected: report.rejected.slice(0, 1000), rejected_total: report.rejected.length })
+      res.json({ ...report, rejected: report.rejected.slice(0, 1000), rejected_total: report.rejected.length } satisfies DirectoryImport)
     },
   )
 
   r.get('/api/suppressions', requireAdmin, async (_req, res) => {
-    const rows = await deps.db.query(
+    const rows = await deps.db.query<SuppressionRow>(
       'SELECT id, kind, value, reason, toString(created_at) AS created_at FROM suppressions FINAL WHERE deleted = 0 ORDER BY created_at DESC',
     )
-    res.json({ results: rows })
+    res.json({ results: rows } satisfies SuppressionList)
   })
   r.post('/api/suppressions', requireAdmin, express.json({ limit: '4kb' }), async (req, res) => {
     const b = parseOr400(SuppressionBody, req.body)
     const out = await addSuppression(deps.db, deps.knowledge, b.kind, b.value, b.reason)
-    res.status(201).json({ id: out.id, companies_removed: out.removed })
+    res.status(201).json({ id: out.id, companies_removed: out.removed } satisfies SuppressionAdded)
   })
   r.delete('/api/suppressions/:id', requireAdmin, async (req, res) => {
     if (!(await removeSuppression(deps.db, String(req.params.id)))) throw new HttpError(404, 'no such suppression')
-    res.json({ ok: true })
+    res.json({ ok: true } satisfies Ok)
   })
 
   r.get('/api/network-domains', requireAdmin, async (_req, res) => {
-    const rows = await deps.db.query(
+    const rows = await deps.db.query<NetworkDomainRow>(
       'SELECT network, domain, visitors, confidence, toString(learned_at) AS learned_at FROM network_domains FINAL WHERE removed = 0 ORDER BY confidence DESC',
     )
-    res.json({ results: rows })
+    res.json({ results: rows } satisfies NetworkDomainList)
   })
   r.post('/api/network-domains/remove', requireAdmin, express.json({ limit: '4kb' }), async (req, res) => {
     const network = (req.body as { network?: unknown } | undefined)?.network
@@ -227,19 +242,19 @@ export function companiesRouter(deps: { db: Db; sites: Sites; knowledge: Knowled
     })
     if (!row) throw new HttpError(404, 'no learned domain for this network')
     await deps.db.insert('network_domains', [{ network, domain: row.domain, visitors: 0, confidence: 0, removed: 1 }])
-    res.json({ ok: true })
+    res.json({ ok: true } satisfies Ok)
   })
 
   r.get('/api/sites/:site/company-pages', async (req, res) => {
     const site = siteParam(req, deps.sites)
     const [row] = await deps.db.query<{ company_pages: string[] }>('SELECT company_pages FROM site_settings FINAL WHERE site = {site:String}', { site })
-    res.json({ site, patterns: row?.company_pages ?? [] })
+    res.json({ site, patterns: row?.company_pages ?? [] } satisfies CompanyPages)
   })
   r.put('/api/sites/:site/company-pages', requireAdmin, express.json({ limit: '32kb' }), async (req, res) => {
     const site = siteParam(req, deps.sites)
     const b = parseOr400(CompanyPagesBody, req.body, 'patterns')
     await deps.db.insert('site_settings', [{ site, company_pages: b.patterns }])
-    res.json({ site, patterns: b.patterns })
+    res.json({ site, patterns: b.patterns } satisfies CompanyPages)
   })
   return r
 }

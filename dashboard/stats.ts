@@ -9,7 +9,21 @@ import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
 import { visitRows } from '../aggregates/visits.ts'
 import { DROP_REASONS, type DropReason } from '../collector/pipeline.ts'
-import type { BreakdownRow, DroppedReason, DroppedStats, Summary } from '../lib/api-types.ts'
+import type {
+  Breakdown,
+  BreakdownRow,
+  DroppedReason,
+  DroppedStats,
+  EntryPageRow,
+  EntryPages,
+  RangeSummary,
+  Realtime,
+  SiteList,
+  Summary,
+  Timeseries,
+  TimeseriesPoint,
+  UtmBreakdown,
+} from '../lib/api-types.ts'
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 export const isoDay = (d: Date) => d.toISOString().slice(0, 10)
@@ -106,9 +120,9 @@ export class StatsQueries {
     return figures([...days.values()], Number(v?.visitors ?? 0))
   }
 
-  async timeseries(q: RangeQuery): Promise<Array<Summary & { date: string }>> {
+  async timeseries(q: RangeQuery): Promise<TimeseriesPoint[]> {
     const days = await this.byDay(q)
-    const out: Array<Summary & { date: string }> = []
+    const out: TimeseriesPoint[] = []
     for (let d = Date.parse(`${q.from}T00:00:00Z`); d <= Date.parse(`${q.to}T00:00:00Z`); d += 86_400_000) {
       const date = isoDay(new Date(d))
       const f = days.get(date)
@@ -148,7 +162,7 @@ export class StatsQueries {
     return rows.map((r) => ({ name: r.name, visitors: Number(r.visitors), visits: Number(r.visits), pageviews: Number(r.pageviews), events: Number(r.events) }))
   }
 
-  async entryPages(q: RangeQuery): Promise<Array<{ name: string; visitors: number; visits: number; bounce_rate: number }>> {
+  async entryPages(q: RangeQuery): Promise<EntryPageRow[]> {
     const rows = await this.db.query<{ name: string; visitors: number; visits: number; bounces: number }>(
       `SELECT page AS name, uniqCombinedMerge(12)(visitors) AS visitors, sum(visits) AS visits, sum(bounces) AS bounces FROM (
          SELECT page, visitors, visits, bounces FROM daily_entry_pages WHERE ${RANGE}
@@ -210,18 +224,18 @@ export function statsRouter(deps: { db: Db; sites: Sites }): Router {
   const stats = new StatsQueries(deps.db)
   const range = (req: Request) => parseRange(req, deps.sites)
 
-  r.get('/api/sites', (_req, res) => void res.json({ sites: deps.sites.list() }))
+  r.get('/api/sites', (_req, res) => void res.json({ sites: deps.sites.list() } satisfies SiteList))
   r.get('/api/stats/summary', async (req, res) => {
     const q = range(req)
-    res.json({ site: q.site, from: q.from, to: q.to, ...(await stats.summary(q)) })
+    res.json({ site: q.site, from: q.from, to: q.to, ...(await stats.summary(q)) } satisfies RangeSummary)
   })
   r.get('/api/stats/timeseries', async (req, res) => {
     const q = range(req)
-    res.json({ site: q.site, from: q.from, to: q.to, results: await stats.timeseries(q) })
+    res.json({ site: q.site, from: q.from, to: q.to, results: await stats.timeseries(q) } satisfies Timeseries)
   })
   r.get('/api/stats/entry-pages', async (req, res) => {
     const q = range(req)
-    res.json({ site: q.site, from: q.from, to: q.to, results: await stats.entryPages(q) })
+    res.json({ site: q.site, from: q.from, to: q.to, results: await stats.entryPages(q) } satisfies EntryPages)
   })
   // Visitors in the last 5 minutes: a small range of the raw events (ordered by site and day).
   r.get('/api/stats/realtime', async (req, res) => {
@@ -231,19 +245,18 @@ export function statsRouter(deps: { db: Db; sites: Sites }): Router {
        WHERE site = {site:String} AND toDate(ts) >= yesterday() AND ts > now64(3) - INTERVAL 5 MINUTE`,
       q,
     )
-    res.json({ site: q.site, visitors: Number(row?.visitors ?? 0) })
+    res.json({ site: q.site, visitors: Number(row?.visitors ?? 0) } satisfies Realtime)
   })
   // Admins only: it tells how the collector judges traffic (bots, privacy signals), which
   // matters to whoever runs the tracking, not to a sales user.
   r.get('/api/stats/dropped', async (req, res) => {
     if (req.user?.role !== 'admin') throw new HttpError(403, 'only an admin may see dropped events')
     const q = range(req)
-    const body: DroppedStats = { site: q.site, from: q.from, to: q.to, ...(await droppedStats(deps.db, q)) }
-    res.json(body)
+    res.json({ site: q.site, from: q.from, to: q.to, ...(await droppedStats(deps.db, q)) } satisfies DroppedStats)
   })
   r.get('/api/stats/utm', async (req, res) => {
     const q = range(req)
-    res.json({ site: q.site, from: q.from, to: q.to, by: q.by, results: await stats.breakdown(`utm_${q.by}`, q) })
+    res.json({ site: q.site, from: q.from, to: q.to, by: q.by, results: await stats.breakdown(`utm_${q.by}`, q) } satisfies UtmBreakdown)
   })
   r.get('/api/stats/:report', async (req, res) => {
     const kind = BREAKDOWNS.get(String(req.params.report))
@@ -253,7 +266,7 @@ export function statsRouter(deps: { db: Db; sites: Sites }): Router {
         `unknown report "${String(req.params.report).slice(0, 50)}"; one of summary, timeseries, entry-pages, utm, dropped, ${[...BREAKDOWNS.keys()].join(', ')}`,
       )
     const q = range(req)
-    res.json({ site: q.site, from: q.from, to: q.to, results: await stats.breakdown(kind, q) })
+    res.json({ site: q.site, from: q.from, to: q.to, results: await stats.breakdown(kind, q) } satisfies Breakdown)
   })
   return r
 }

@@ -9,6 +9,7 @@ import type { MaxMindSignals } from './sources/maxmind.ts'
 import type { PtrSignal } from './sources/rdns.ts'
 import { EDUCATION_NETWORK_ASNS, HOSTING_ASNS, ISP_ASNS, MOBILE_ASNS } from './rules-data.ts'
 import { ORGANISATION_ASNS } from './rules-organisations.ts'
+import type { Evidence } from '../lib/api-types.ts'
 import {
   CARRIER_BRANDS,
   EDUCATION_NETWORK_WORDS,
@@ -28,10 +29,7 @@ export const NETWORK_TYPES = ['business', 'education', 'government', 'isp', 'mob
 export type NetworkType = (typeof NETWORK_TYPES)[number]
 export const COMPANY_TYPES: readonly NetworkType[] = ['business', 'education', 'government']
 
-export interface Evidence {
-  source: string
-  says: string
-}
+export type { Evidence }
 
 export interface Classification {
   network_type: NetworkType

@@ -1,7 +1,146 @@
 // The shapes every JSON route answers with, shared by the server and the web app
-// (dashboard/app): no imports, so that both can read it.
+// (dashboard/app): no imports, so that both can read it. The server checks each answer
+// against its type (`satisfies`, or a typed return value), so a field renamed there
+// fails the type check of the web app that reads it.
 
-/** GET /api/stats/summary */
+// ---- Wrappers ----------------------------------------------------------------
+
+/** The site and range (inclusive UTC days, YYYY-MM-DD) an answer is about. */
+export interface SiteRange {
+  site: string
+  from: string
+  to: string
+}
+
+/** A list for a site and range. */
+export type RangeResults<T> = SiteRange & { results: T[] }
+
+/** A plain list. */
+export interface Results<T> {
+  results: T[]
+}
+
+/** A change that has nothing more to say: DELETE routes, POST /api/logout, POST /api/network-domains/remove, POST /api/event (202). */
+export interface Ok {
+  ok: true
+}
+
+/** Every 4xx and 5xx answer of every route (lib/errors.ts); `field` names the input at fault. */
+export interface ErrorBody {
+  error: string
+  field?: string
+}
+
+// ---- Process ------------------------------------------------------------------
+
+/** GET /health (200 when ok, 503 when degraded) */
+export interface Health {
+  status: 'ok' | 'degraded'
+  role: 'all' | 'collector' | 'jobs' | 'dashboard'
+  db: 'ok' | 'unreachable'
+  pending_events: number
+  free_disk_mb: number
+  min_free_disk_mb: number
+  events_today: number
+  events_per_day: number
+}
+
+/** GET /api/ingest: outcomes of events since this process started, per reason, and events not yet written. */
+export interface IngestStats {
+  stored: number
+  dropped: Record<string, number>
+  rejected: Record<string, number>
+  pending: number
+}
+
+/** One scheduled job (server/jobs.ts), as GET /api/jobs lists it. */
+export interface JobState {
+  name: string
+  schedule: string
+  description: string
+  running: boolean
+  last_run: string | null
+  last_duration_ms: number | null
+  last_rows: number | null
+  last_error: string | null
+  runs: number
+  failures: number
+}
+
+/** GET /api/jobs; runs_here: whether this process runs the jobs (else the states are read from job_runs). */
+export interface JobList {
+  jobs: JobState[]
+  runs_here: boolean
+}
+
+// ---- Accounts -----------------------------------------------------------------
+
+export type Role = 'admin' | 'viewer'
+
+/** A dashboard user: POST /api/users (201), and each row of GET /api/users. */
+export interface User {
+  email: string
+  role: Role
+}
+
+/** GET /api/me and POST /api/login: who is logged in. */
+export type Me = User
+
+/** GET /api/users (admins) */
+export type UserList = Results<User>
+
+/** POST /api/me/password and POST /api/users/:email/password */
+export interface PasswordSet {
+  email: string
+  /**
+   * Sessions logged out: for /api/me/password the user's sessions in other browsers
+   * (this one goes on with a new cookie), for an admin's reset every session of the user.
+   */
+  sessions_ended: number
+}
+
+// ---- Sites and settings -------------------------------------------------------
+
+/** GET /api/sites: the registered sites, sorted. */
+export interface SiteList {
+  sites: string[]
+}
+
+/** POST /api/sites (201): the site as registered (normalised), with its tracking snippet. */
+export interface SiteAdded {
+  site: string
+  snippet: string
+}
+
+/** The credit DB-IP's licence asks for: GET /api/settings, /api/companies, /api/companies/:id. */
+export interface Attribution {
+  text: string
+  url: string
+}
+
+/** GET /api/settings: what is in force. */
+export interface Settings {
+  public_url: string
+  optout_url: string
+  optout_link: string
+  /** Tracking snippet per registered site. */
+  snippets: Record<string, string>
+  demo_site: string | null
+  retention: { ip_days: number; raw_event_days: number; aggregate_months: number; company_visit_months: number }
+  company_network_types: ReadonlyArray<'business' | 'education' | 'government'>
+  reverse_dns: boolean
+  attribution: Attribution
+}
+
+/** GET and PUT /api/sites/:site/company-pages: the pages whose visits count for company recognition. */
+export interface CompanyPages {
+  site: string
+  patterns: string[]
+}
+
+// ---- Stats ----------------------------------------------------------------------
+
+/** The five figures of a range (GET /api/stats/summary) or of one day (GET /api/stats/timeseries). */
 export interface Summary {
   visitors: number
   visits: number
@@ -9,6 +148,61 @@ export interface Summary {
   bounce_rate: number
   visit_duration: number
 }
+
+/** GET /api/stats/summary */
+export type RangeSummary = SiteRange & Summary
+
+/** One day of GET /api/stats/timeseries: every day of the range, 0 when nothing happened. */
+export type TimeseriesPoint = Summary & { date: string }
+
+/** GET /api/stats/timeseries */
+export type Timeseries = RangeResults<TimeseriesPoint>
+
+/** One row of GET /api/stats/{pages,referrers,browsers,...}. Pages carry no visits or events. */
+export interface BreakdownRow {
+  name: string
+  visitors: number
+  pageviews: number
+  visits?: number
+  events?: number
+}
+
+/** GET /api/stats/{pages,referrers,browsers,os,devices,countries,events} */
+export type Breakdown = RangeResults<BreakdownRow>
+
+/** GET /api/stats/utm */
+export type UtmBreakdown = Breakdown & { by: 'source' | 'medium' | 'campaign' }
+
+/** One row of GET /api/stats/entry-pages: the page a visit started on. */
+export interface EntryPageRow {
+  name: string
+  visitors: number
+  visits: number
+  bounce_rate: number
+}
+
+/** GET /api/stats/entry-pages */
+export type EntryPages = RangeResults<EntryPageRow>
+
+/** GET /api/stats/realtime: visitors in the last 5 minutes. */
+export interface Realtime {
+  site: string
+  visitors: number
+}
+
+/** Why an event was answered 202 and not stored: DROP_REASONS of collector/pipeline.ts (dashboard/stats.ts checks that they match). */
+export type DroppedReason = 'opted_out' | 'gpc' | 'dnt' | 'bot' | 'duplicate' | 'free_mail' | 'no_ip'
+
+/** GET /api/stats/dropped (admins): events dropped in the range, per reason (every reason, 0 included). */
+export interface DroppedStats {
+  site: string
+  from: string
+  to: string
+  total: number
+  reasons: Record<DroppedReason, number>
+}
+
+// ---- Companies ------------------------------------------------------------------
 
 /** One row of GET /api/companies */
 export interface CompanyRow {
@@ -30,33 +224,158 @@ export interface CompanyRow {
   lead_score: number
 }
 
-/** One row of GET /api/stats/{pages,referrers,browsers,...}. Pages carry no visits or events. */
-export interface BreakdownRow {
+/** GET /api/companies */
+export type CompanyList = RangeResults<CompanyRow> & { attribution: Attribution }
+
+/** One reason a network was judged as it was (enrichment/classify.ts), kept with the company. */
+export interface Evidence {
+  source: string
+  says: string
+}
+
+/** The profile of GET /api/companies/:id */
+export interface CompanyDetails {
+  id: string
   name: string
-  visitors: number
+  domain: string
+  address: string
+  postcode: string
+  city: string
+  country: string
+  industry: string
+  employee_range: string
+  phone: string
+  website: string
+  registration_number: string
+  network_type: string
+  asn: number
+  as_org: string
+  evidence: Evidence[]
+}
+
+/** One day of GET /api/companies/:id, newest first. */
+export interface CompanyDay {
+  date: string
+  visits: number
   pageviews: number
-  visits?: number
-  events?: number
+  visitors: number
+  duration: number
+  pages: string[]
 }
 
-/** Why an event was answered 202 and not stored: DROP_REASONS of collector/pipeline.ts (dashboard/stats.ts checks that they match). */
-export type DroppedReason = 'opted_out' | 'gpc' | 'dnt' | 'bot' | 'duplicate' | 'free_mail' | 'no_ip'
+/** One visit of GET /api/companies/:id, newest first, with its pages in order. */
+export interface CompanyVisit {
+  started: string
+  ended: string
+  pages: Array<{ ts: string; path: string; title: string }>
+}
 
-/** GET /api/stats/dropped (admins): events dropped in the range, per reason (every reason, 0 included). */
-export interface DroppedStats {
+/** GET /api/companies/:id */
+export type CompanyProfile = SiteRange & { company: CompanyDetails; days: CompanyDay[]; timeline: CompanyVisit[]; attribution: Attribution }
+
+/** POST /api/companies/directory (admins): rejected holds the first 1,000 rejected lines, rejected_total all of them. */
+export interface DirectoryImport {
+  rows: number
+  imported: number
+  rejected: Array<{ line: number; reason: string }>
+  rejected_total: number
+}
+
+/** One row of GET /api/suppressions (admins) */
+export interface SuppressionRow {
+  id: string
+  kind: 'company' | 'domain' | 'name' | 'range'
+  value: string
+  reason: string
+  created_at: string
+}
+
+/** GET /api/suppressions (admins) */
+export type SuppressionList = Results<SuppressionRow>
+
+/** POST /api/suppressions (201, admins) */
+export interface SuppressionAdded {
+  id: string
+  companies_removed: number
+}
+
+/** One row of GET /api/network-domains (admins): a company network linked to an e-mail domain. */
+export interface NetworkDomainRow {
+  network: string
+  domain: string
+  visitors: number
+  confidence: number
+  learned_at: string
+}
+
+/** GET /api/network-domains (admins) */
+export type NetworkDomainList = Results<NetworkDomainRow>
+
+// ---- Privacy ---------------------------------------------------------------------
+
+/** POST /api/privacy/erase and POST /api/admin/erase (200 when done, 202 when pending) */
+export interface ErasureResult {
+  id: string
+  /** pending: recorded, and carried out by the erasure job once ClickHouse takes the collector's journal. */
+  status: 'done' | 'pending'
+  events: number
+  sessions: number
+  days_rebuilt: number
+}
+
+/** One stored event of a visitor, in POST /api/privacy/export and GET /api/admin/export. */
+export interface ExportedEvent {
+  event_id: string
   site: string
-  from: string
-  to: string
-  total: number
-  reasons: Record<DroppedReason, number>
+  time: string
+  type: string
+  name: string
+  path: string
+  query: string
+  title: string
+  referrer_source: string
+  utm_source: string
+  utm_medium: string
+  utm_campaign: string
+  utm_content: string
+  utm_term: string
+  browser: string
+  browser_version: string
+  os: string
+  os_version: string
+  device: string
+  screen: number
+  country: string
+  city: string
+  props: Record<string, string>
+  sid: string
 }
 
-/** POST /api/me/password and POST /api/users/:email/password */
-export interface PasswordSet {
-  email: string
-  /**
-   * Sessions logged out: for /api/me/password the user's sessions in other browsers
-   * (this one goes on with a new cookie), for an admin's reset every session of the user.
-   */
-  sessions_ended: number
+/** POST /api/privacy/export and GET /api/admin/export: everything stored for one visitor id. */
+export interface VisitorExport {
+  visitor_id: string
+  exported_at: string
+  events: ExportedEvent[]
+  visits: Array<{ session: string; network_type: string; company: string | null }>
+  form_domains: Array<{ domain: string; time: string }>
+  opted_out: { since: string } | null
+  ip_addresses: { stored: number; note: string }
+}
+
+/** One row of GET /api/audit (admins): subject is the SHA-256 of a visitor id, detail a JSON text. */
+export interface AuditEntry {
+  time: string
+  action: string
+  subject: string
+  actor: string
+  detail: string
+}
+
+/** GET /api/audit (admins): the newest 1,000 entries. */
+export type AuditLog = Results<AuditEntry>
+
+/** POST /api/optout (202) */
+export interface OptedOut {
+  ok: true
+  opted_out: true
 }

@@ -2,6 +2,7 @@
 // handler. Anything else is a bug: logged with its stack, answered with a bare 500.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ErrorRequestHandler } from 'express'
+import type { ErrorBody } from './api-types.ts'
 import type { Logger } from './logger.ts'
 
 export class HttpError extends Error {
@@ -31,7 +32,7 @@ export function sendHttpError(res: ServerResponse, e: HttpError): void {
   res.statusCode = e.status
   for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v)
   res.setHeader('Content-Type', 'application/json; charset=utf-8')
-  res.end(JSON.stringify(e.field ? { error: e.message, field: e.field } : { error: e.message }))
+  res.end(JSON.stringify((e.field ? { error: e.message, field: e.field } : { error: e.message }) satisfies ErrorBody))
 }
 
 /**
@@ -49,13 +50,15 @@ export function asHttpError(err: unknown): HttpError | null {
   return null
 }
 
+const INTERNAL_ERROR = JSON.stringify({ error: 'internal error' } satisfies ErrorBody)
+
 /** A bug: logged with its stack (the path only: query strings can carry visitor ids; the IP is never logged), answered with a bare 500. */
 export function sendInternalError(log: Logger, err: unknown, req: IncomingMessage, res: ServerResponse): void {
   log.error({ ...errorFields(err), method: req.method, path: (req.url ?? '').split('?')[0] }, 'unhandled error')
   if (res.headersSent) return
   res.statusCode = 500
   res.setHeader('Content-Type', 'application/json; charset=utf-8')
-  res.end('{"error":"internal error"}')
+  res.end(INTERNAL_ERROR)
 }
 
 export function errorHandler(log: Logger): ErrorRequestHandler {

@@ -15,6 +15,9 @@ import { DAILY_VIEWS } from '../aggregates/views.ts'
 import { dayLock } from '../lib/lock.ts'
 import { audit } from './audit.ts'
 import { vidHash } from './hash.ts'
+import type { ErasureResult } from '../lib/api-types.ts'
+
+export type { ErasureResult }
 
 interface Plan {
   /** Events found when the plan was made: after a restart in the middle they are gone already. */
@@ -22,15 +25,6 @@ interface Plan {
   sids: string[]
   days: Array<{ site: string; day: string }>
   companies: string[]
-}
-
-export interface ErasureResult {
-  id: string
-  /** pending: recorded, and carried out by the erasure job once ClickHouse takes the collector's journal. */
-  status: 'done' | 'pending'
-  events: number
-  sessions: number
-  days_rebuilt: number
 }
 
 export interface ErasureOptions {

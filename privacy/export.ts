@@ -3,10 +3,11 @@
 // download says so.
 import type { Db } from '../lib/db.ts'
 import { vidHash } from './hash.ts'
+import type { ExportedEvent, VisitorExport } from '../lib/api-types.ts'
 
-export async function exportVisitor(db: Db, vid: string, ipRetentionDays: number) {
+export async function exportVisitor(db: Db, vid: string, ipRetentionDays: number): Promise<VisitorExport> {
   const p = { vid, h: vidHash(vid) }
-  const events = await db.query<Record<string, unknown>>(
+  const events = await db.query<ExportedEvent>(
     `SELECT event_id, site, toString(ts) AS time, type, name, path, query, title, referrer_source, utm_source, utm_medium, utm_campaign,
             utm_content, utm_term, browser, browser_version, os, os_version, device, screen, country, city, props, sid
      FROM events WHERE vid = {vid:String} ORDER BY ts`,

@@ -16,6 +16,7 @@ import { exportVisitor } from './export.ts'
 import { vidHash } from './hash.ts'
 import type { EventWriter } from '../collector/writer.ts'
 import type { Optouts } from './optouts.ts'
+import type { AuditEntry, AuditLog, ErasureResult, VisitorExport } from '../lib/api-types.ts'
 
 const vidOf = (v: unknown): string => {
   if (!isToken(v)) throw new HttpError(400, `vid ${TOKEN_RULE}`, 'vid')
@@ -32,7 +33,7 @@ interface Deps {
 }
 
 /** The download, recorded in the audit log. */
-async function exported(deps: Deps, vid: string, by: 'visitor' | 'admin') {
+async function exported(deps: Deps, vid: string, by: 'visitor' | 'admin'): Promise<VisitorExport> {
   const data = await exportVisitor(deps.db, vid, deps.config.ipRetentionDays)
   await audit(deps.db, 'export', vidHash(vid), by, { events: data.events.length })
   return data
@@ -47,7 +48,7 @@ const MAX_ERASURES_IN_FLIGHT = 4
 let inFlight = 0
 
 /** Erasure as both routes and the opt-out page ask for it: events still in the writer's buffer are erased too. */
-export async function erase(deps: Deps, vid: string, by: 'visitor' | 'admin') {
+export async function erase(deps: Deps, vid: string, by: 'visitor' | 'admin'): Promise<ErasureResult> {
   if (inFlight >= MAX_ERASURES_IN_FLIGHT) throw new HttpError(503, 'erasures are queued up; retry in a minute', undefined, { 'Retry-After': '60' })
   inFlight++
   try {
@@ -89,7 +90,7 @@ export function visitorPrivacyRouter(deps: Deps, cors: express.RequestHandler): 
   r.post('/api/privacy/erase', cors, eraseLimit, fromSiteOrSpoor(deps), body, async (req, res) => {
     const vid = vidOf((req.body as { vid?: unknown } | undefined)?.vid)
     const result = await erase(deps, vid, 'visitor')
-    res.status(result.status === 'pending' ? 202 : 200).json(result)
+    res.status(result.status === 'pending' ? 202 : 200).json(result satisfies ErasureResult)
   })
   // A POST (the opt-out page's form, or fetch): the visitor id is a bearer token for
   // the visitor's history, and a URL ends up in access logs, proxies and Referer headers.
@@ -99,7 +100,7 @@ export function visitorPrivacyRouter(deps: Deps, cors: express.RequestHandler): 
   })
   r.post('/api/privacy/export', exportLimit, form, body, async (req, res) => {
     const data = await exported(deps, vidOf((req.body as { vid?: unknown } | undefined)?.vid), 'visitor')
-    res.set({ 'Content-Disposition': 'attachment; filename="spoor-my-data.json"', 'Cache-Control': 'no-store' }).json(data)
+    res.set({ 'Content-Disposition': 'attachment; filename="spoor-my-data.json"', 'Cache-Control': 'no-store' }).json(data satisfies VisitorExport)
   })
   return r
 }
@@ -110,13 +111,14 @@ export function adminPrivacyRouter(deps: Deps): Router {
   r.post('/api/admin/erase', requireAdmin, express.json({ limit: '4kb' }), async (req, res) => {
     const vid = vidOf((req.body as { vid?: unknown } | undefined)?.vid)
     const result = await erase(deps, vid, 'admin')
-    res.status(result.status === 'pending' ? 202 : 200).json(result)
+    res.status(result.status === 'pending' ? 202 : 200).json(result satisfies ErasureResult)
   })
   r.get('/api/admin/export', requireAdmin, async (req, res) => {
-    res.json(await exported(deps, vidOf(req.query.vid), 'admin'))
+    res.json((await exported(deps, vidOf(req.query.vid), 'admin')) satisfies VisitorExport)
   })
   r.get('/api/audit', requireAdmin, async (_req, res) => {
-    res.json({ results: await deps.db.query('SELECT toString(ts) AS time, action, subject, actor, detail FROM privacy_audit ORDER BY ts DESC LIMIT 1000') })
+    const rows = await deps.db.query<AuditEntry>('SELECT toString(ts) AS time, action, subject, actor, detail FROM privacy_audit ORDER BY ts DESC LIMIT 1000')
+    res.json({ results: rows } satisfies AuditLog)
   })
   return r
 }

@@ -30,6 +30,7 @@ import type { Db } from '../lib/db.ts'
 import { errorHandler, HttpError } from '../lib/errors.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { Sites } from '../lib/sites.ts'
+import type { ErrorBody, Health, IngestStats, JobList, Me } from '../lib/api-types.ts'
 
 export interface AppDeps {
   config: Config
@@ -79,14 +80,16 @@ export function createApp(deps: AppDeps): App {
   app.use(cookieParser())
 
   app.get('/health', async (_req, res) => {
-    let db = 'ok'
+    let db: Health['db'] = 'ok'
     try {
       await deps.db.query('SELECT 1')
     } catch {
       db = 'unreachable'
     }
     const ok = db === 'ok' && !deps.budget.diskLow
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', role: config.role, db, pending_events: deps.writer.pending, ...deps.budget.snapshot() })
+    res
+      .status(ok ? 200 : 503)
+      .json({ status: ok ? 'ok' : 'degraded', role: config.role, db, pending_events: deps.writer.pending, ...deps.budget.snapshot() } satisfies Health)
   })
 
   if (collects) {
@@ -99,12 +102,12 @@ export function createApp(deps: AppDeps): App {
     app.use(authRouter(sessions))
     const authed = express.Router()
     authed.use('/api', requireSession(deps.users), csrfGuard(config.publicUrl))
-    authed.get('/api/me', (req, res) => void res.json(req.user))
+    authed.get('/api/me', (req, res) => void res.json(req.user! satisfies Me))
     authed.use(accountRouter(sessions))
-    authed.get('/api/ingest', (_req, res) => void res.json({ ...deps.counters.snapshot(), pending: deps.writer.pending }))
+    authed.get('/api/ingest', (_req, res) => void res.json({ ...deps.counters.snapshot(), pending: deps.writer.pending } satisfies IngestStats))
     // The process that runs the jobs knows them best (a run in progress); others read job_runs.
     authed.get('/api/jobs', async (_req, res) => {
-      res.json({ jobs: deps.scheduler?.list() ?? (await recordedJobStates(deps.db)), runs_here: deps.scheduler !== null })
+      res.json({ jobs: deps.scheduler?.list() ?? (await recordedJobStates(deps.db)), runs_here: deps.scheduler !== null } satisfies JobList)
     })
     authed.use(statsRouter(deps))
     authed.use(companiesRouter({ db: deps.db, sites: deps.sites, knowledge: deps.intel.parts.knowledge }))
@@ -125,7 +128,7 @@ export function createApp(deps: AppDeps): App {
       res.set('Cache-Control', 'no-cache').sendFile(index)
     })
   }
-  app.use((_req, res) => void res.status(404).json({ error: 'not found' }))
+  app.use((_req, res) => void res.status(404).json({ error: 'not found' } satisfies ErrorBody))
   app.use(errorHandler(deps.log))
   if (!collects) return Object.assign((req: IncomingMessage, res: ServerResponse) => app(req, res), { express: app })
   // POST /api/event does not enter Express at all: it is most of the requests, and

@@ -12,6 +12,9 @@ import { learnDomains, MIN_CONFIDENCE } from '../enrichment/jobs/learn-domains.t
 import { rollupVisits } from '../aggregates/rollup.ts'
 import { resumeErasures } from '../privacy/erasure.ts'
 import type { IpIntel } from '../enrichment/lookup.ts'
+import type { JobState } from '../lib/api-types.ts'
+
+export type { JobState }
 
 export interface JobContext {
   db: Db
@@ -77,19 +80,6 @@ export const JOBS: readonly JobDef[] = [
     run: (ctx) => rollupVisits(ctx.db),
   },
 ]
-
-export interface JobState {
-  name: string
-  schedule: string
-  description: string
-  running: boolean
-  last_run: string | null
-  last_duration_ms: number | null
-  last_rows: number | null
-  last_error: string | null
-  runs: number
-  failures: number
-}
 
 export class Scheduler {
   private readonly states = new Map<string, JobState>()

@@ -1,5 +1,8 @@
 // Every call the page makes goes through here: same-origin cookies, the CSRF header
-// on changes, and the server's error message on failure.
+// on changes, and the server's error message on failure. T is the route's answer,
+// from lib/api-types.ts.
+import type { ErrorBody } from '../../../lib/api-types.ts'
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -21,7 +24,7 @@ export async function api<T>(path: string, opts: { method?: string; json?: unkno
     headers,
     body: opts.json !== undefined ? JSON.stringify(opts.json) : opts.text,
   })
-  const data = (await res.json().catch(() => ({}))) as { error?: string }
+  const data = (await res.json().catch(() => ({}))) as Partial<ErrorBody>
   if (!res.ok) throw new ApiError(res.status, data.error ?? `${res.status} ${res.statusText}`)
   return data as T
 }

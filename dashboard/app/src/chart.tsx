@@ -2,14 +2,9 @@
 import { useEffect, useRef } from 'preact/hooks'
 import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
+import type { TimeseriesPoint } from '../../../lib/api-types.ts'
 
-export interface Point {
-  date: string
-  visitors: number
-  pageviews: number
-}
-
-export function Chart(props: { points: Point[]; labels: [string, string] }) {
+export function Chart(props: { points: TimeseriesPoint[]; labels: [string, string] }) {
   const el = useRef<HTMLDivElement>(null)
   useEffect(() => {
     if (!el.current) return

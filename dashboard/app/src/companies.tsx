@@ -1,7 +1,7 @@
 // The Leadinfo-style inbox: recognised companies with filters, search, sort and CSV
 // export, and a company page with its profile and visit timeline.
 import { useState } from 'preact/hooks'
-import type { CompanyRow } from '../../../lib/api-types.ts'
+import type { CompanyList, CompanyProfile } from '../../../lib/api-types.ts'
 import { download, toCsv } from './csv.ts'
 import { navigate, type ViewState } from './state.ts'
 import { duration, fmt, Status, type T, useApi } from './ui.tsx'
@@ -32,7 +32,7 @@ export function Companies(props: { s: ViewState; t: T }) {
     const v = s.query.get(f)
     if (v) params.set(f, v)
   }
-  const list = useApi<{ results: CompanyRow[] }>(`/api/companies?${params}`)
+  const list = useApi<CompanyList>(`/api/companies?${params}`)
   const set = (k: string) => (e: Event) => navigate(null, { [k]: (e.target as HTMLInputElement).value })
   const rows = list.data?.results ?? []
   return (
@@ -119,15 +119,9 @@ export function Companies(props: { s: ViewState; t: T }) {
   )
 }
 
-interface Profile {
-  company: Record<string, string | number | Array<{ source: string; says: string }>>
-  days: Array<{ date: string; visits: number; pageviews: number; duration: number }>
-  timeline: Array<{ started: string; ended: string; pages: Array<{ ts: string; path: string; title: string }> }>
-}
-
 export function CompanyPage(props: { s: ViewState; t: T; id: string }) {
   const { s, t } = props
-  const p = useApi<Profile>(`/api/companies/${encodeURIComponent(props.id)}?site=${encodeURIComponent(s.site)}&from=${s.from}&to=${s.to}`)
+  const p = useApi<CompanyProfile>(`/api/companies/${encodeURIComponent(props.id)}?site=${encodeURIComponent(s.site)}&from=${s.from}&to=${s.to}`)
   const [showEvidence, setShowEvidence] = useState(false)
   const c = p.data?.company
   const field = (label: string, v: unknown) =>

@@ -2,6 +2,7 @@
 // API; the URL holds the view (path, site, period, filters).
 import { type JSX, render } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
+import type { Me, Settings, SiteList } from '../../../lib/api-types.ts'
 import { AccountView } from './account.tsx'
 import { api, type ApiError } from './api.ts'
 import { CompanyPage, Companies } from './companies.tsx'
@@ -11,11 +12,6 @@ import { SettingsView } from './settings.tsx'
 import { navigate, type Period, readState } from './state.ts'
 import { type T, useApi } from './ui.tsx'
 import './style.css'
-
-interface Me {
-  email: string
-  role: 'admin' | 'viewer'
-}
 
 function Login(props: { t: T; onLogin: (me: Me) => void }) {
   const [error, setError] = useState('')
@@ -71,8 +67,8 @@ function App() {
   useEffect(() => {
     document.documentElement.lang = lang
   }, [lang])
-  const sites = useApi<{ sites: string[] }>(me ? `/api/sites?v=${sitesVersion}` : null)
-  const settings = useApi<{ demo_site: string | null; snippets: Record<string, string> }>(me ? `/api/settings?v=${sitesVersion}` : null)
+  const sites = useApi<SiteList>(me ? `/api/sites?v=${sitesVersion}` : null)
+  const settings = useApi<Settings>(me ? `/api/settings?v=${sitesVersion}` : null)
   const list = sites.data?.sites ?? []
   // Default site: the first registered one that is not the demo; the demo only when it is
   // the only site. /api/settings names the demo, so wait for it: deciding on the list

@@ -1,12 +1,22 @@
 // Overview: the five figures with their change, the chart, realtime visitors and the ranked
 // lists; for admins, what was dropped.
 import { useEffect, useState } from 'preact/hooks'
-import type { DroppedReason, DroppedStats, Summary } from '../../../lib/api-types.ts'
+import type {
+  Breakdown,
+  DroppedReason,
+  DroppedStats,
+  EntryPages,
+  RangeSummary,
+  Realtime as RealtimeVisitors,
+  Summary,
+  Timeseries,
+  UtmBreakdown,
+} from '../../../lib/api-types.ts'
 import { api } from './api.ts'
-import { Chart, type Point } from './chart.tsx'
+import { Chart } from './chart.tsx'
 import type { Counted } from './i18n.ts'
 import { previousRange, type ViewState } from './state.ts'
-import { change, duration, fmt, RankedList, type RankedRow, Status, type T, useApi } from './ui.tsx'
+import { change, duration, fmt, RankedList, Status, type T, useApi } from './ui.tsx'
 
 const FIGURES: Array<keyof Summary> = ['visitors', 'visits', 'pageviews', 'bounce_rate', 'visit_duration']
 const LISTS = ['pages', 'entry-pages', 'referrers', 'utm', 'browsers', 'os', 'devices', 'countries'] as const
@@ -18,7 +28,7 @@ function show(key: keyof Summary, v: number): string {
 }
 
 function List(props: { s: ViewState; report: (typeof LISTS)[number]; t: T; qs: string }) {
-  const r = useApi<{ results: RankedRow[] }>(`/api/stats/${props.report}?${props.qs}`)
+  const r = useApi<Breakdown | EntryPages | UtmBreakdown>(`/api/stats/${props.report}?${props.qs}`)
   // Pages are ranked by page views (see dashboard/stats.ts), every other list by visitors.
   const metric = props.report === 'pages' ? 'pageviews' : 'visitors'
   return (
@@ -39,7 +49,7 @@ function Realtime(props: { site: string; t: T }) {
   useEffect(() => {
     let live = true
     const load = () =>
-      api<{ visitors: number }>(`/api/stats/realtime?site=${encodeURIComponent(props.site)}`).then(
+      api<RealtimeVisitors>(`/api/stats/realtime?site=${encodeURIComponent(props.site)}`).then(
         (r) => live && setN(r.visitors),
         () => {},
       )
@@ -86,9 +96,9 @@ export function Overview(props: { s: ViewState; t: T; n: Counted; admin: boolean
   const { s, t } = props
   const qs = `site=${encodeURIComponent(s.site)}&from=${s.from}&to=${s.to}`
   const prev = previousRange(s.from, s.to)
-  const now = useApi<Summary>(`/api/stats/summary?${qs}`)
-  const before = useApi<Summary>(s.compare ? `/api/stats/summary?site=${encodeURIComponent(s.site)}&from=${prev.from}&to=${prev.to}` : null)
-  const series = useApi<{ results: Point[] }>(`/api/stats/timeseries?${qs}`)
+  const now = useApi<RangeSummary>(`/api/stats/summary?${qs}`)
+  const before = useApi<RangeSummary>(s.compare ? `/api/stats/summary?site=${encodeURIComponent(s.site)}&from=${prev.from}&to=${prev.to}` : null)
+  const series = useApi<Timeseries>(`/api/stats/timeseries?${qs}`)
   // Admins only (the API refuses viewers): how the collector judged the traffic.
   const dropped = useApi<DroppedStats>(props.admin ? `/api/stats/dropped?${qs}` : null)
   const empty = now.data !== null && now.data.pageviews === 0

@@ -1,17 +1,22 @@
 // Settings for admins: sites (snippet, pages that count), users, suppressions, the
 // opt-out link, retention in force and the scheduled jobs.
 import { useState } from 'preact/hooks'
-import type { PasswordSet } from '../../../lib/api-types.ts'
+import type {
+  AuditLog,
+  CompanyPages,
+  ErasureResult,
+  JobList,
+  PasswordSet,
+  Settings,
+  SuppressionList,
+  User,
+  UserList,
+  VisitorExport,
+} from '../../../lib/api-types.ts'
 import { api } from './api.ts'
 import { download } from './csv.ts'
 import { navigate } from './state.ts'
 import { Status, type T, useApi } from './ui.tsx'
-
-interface Settings {
-  optout_link: string
-  snippets: Record<string, string>
-  retention: { ip_days: number; raw_event_days: number; aggregate_months: number; company_visit_months: number }
-}
 
 function Copy(props: { text: string; t: T }) {
   const [done, setDone] = useState(false)
@@ -24,7 +29,7 @@ function Copy(props: { text: string; t: T }) {
 
 function SiteCard(props: { site: string; snippet: string; t: T; onRemoved: () => void }) {
   const { site, t } = props
-  const pages = useApi<{ patterns: string[] }>(`/api/sites/${encodeURIComponent(site)}/company-pages`)
+  const pages = useApi<CompanyPages>(`/api/sites/${encodeURIComponent(site)}/company-pages`)
   const [text, setText] = useState<string | null>(null)
   const [msg, setMsg] = useState('')
   const value = text ?? (pages.data?.patterns ?? []).join('\n')
@@ -75,7 +80,7 @@ function SiteCard(props: { site: string; snippet: string; t: T; onRemoved: () =>
 
 // One user of the list, with an admin's password reset; one's own password is changed
 // under Account, which asks for the current one.
-function UserRow(props: { user: { email: string; role: string }; self: boolean; t: T; onRemoved: () => void; onError: (msg: string) => void }) {
+function UserRow(props: { user: User; self: boolean; t: T; onRemoved: () => void; onError: (msg: string) => void }) {
   const { user, t } = props
   const [resetting, setResetting] = useState(false)
   const [done, setDone] = useState('')
@@ -129,12 +134,10 @@ function UserRow(props: { user: { email: string; role: string }; self: boolean; 
 export function SettingsView(props: { t: T; email: string; onSitesChanged: () => void }) {
   const { t } = props
   const settings = useApi<Settings>('/api/settings')
-  const users = useApi<{ results: Array<{ email: string; role: string }> }>('/api/users')
-  const supp = useApi<{ results: Array<{ id: string; kind: string; value: string; reason: string }> }>('/api/suppressions')
-  const audit = useApi<{ results: Array<{ time: string; action: string; actor: string; subject: string; detail: string }> }>('/api/audit')
-  const jobs = useApi<{ jobs: Array<{ name: string; schedule: string; last_run: string | null; last_rows: number | null; last_error: string | null }> }>(
-    '/api/jobs',
-  )
+  const users = useApi<UserList>('/api/users')
+  const supp = useApi<SuppressionList>('/api/suppressions')
+  const audit = useApi<AuditLog>('/api/audit')
+  const jobs = useApi<JobList>('/api/jobs')
   const [msg, setMsg] = useState('')
   const submit = (path: string, build: (f: FormData) => unknown, after: () => void) => (e: Event) => {
     e.preventDefault()
@@ -225,12 +228,12 @@ export function SettingsView(props: { t: T; email: string; onSitesChanged: () =>
             const vid = String(f.get('vid') ?? '')
             const action = (e.submitter as HTMLButtonElement | null)?.value
             if (action === 'export') {
-              api(`/api/admin/export?vid=${encodeURIComponent(vid)}`).then(
+              api<VisitorExport>(`/api/admin/export?vid=${encodeURIComponent(vid)}`).then(
                 (d) => download(`spoor-${vid}.json`, JSON.stringify(d, null, 2)),
                 (err: Error) => setMsg(err.message),
               )
             } else if (confirm(t('eraseConfirm'))) {
-              api<{ events: number }>('/api/admin/erase', { json: { vid } }).then(
+              api<ErasureResult>('/api/admin/erase', { json: { vid } }).then(
                 (r) => (setMsg(`${t('erased')}: ${r.events}`), audit.reload()),
                 (err: Error) => setMsg(err.message),
               )

@@ -2,6 +2,7 @@
 // Every dynamic text is rendered as a text node: titles, URLs and company names
 // come from the internet and are never HTML here.
 import { useEffect, useState } from 'preact/hooks'
+import type { BreakdownRow, EntryPageRow } from '../../../lib/api-types.ts'
 import { api } from './api.ts'
 import { download, toCsv } from './csv.ts'
 import type { Key } from './i18n.ts'
@@ -51,13 +52,8 @@ export function Status(props: { loading: boolean; error: string | null; t: T }) 
   return null
 }
 
-export interface RankedRow {
-  name: string
-  visitors: number
-  visits?: number
-  pageviews?: number
-  bounce_rate?: number
-}
+/** A row of a ranked list: of GET /api/stats/{pages,referrers,...,utm} or of /api/stats/entry-pages. */
+export type RankedRow = BreakdownRow | EntryPageRow
 
 /** `metric` is the figure the list is ranked by and shows: visitors, or page views for pages. */
 export function RankedList(props: {
@@ -71,7 +67,8 @@ export function RankedList(props: {
 }) {
   const rows = props.rows ?? []
   const metric = props.metric ?? 'visitors'
-  const value = (r: RankedRow) => r[metric] ?? 0
+  // Entry pages carry no page views.
+  const value = (r: RankedRow) => (metric === 'visitors' ? r.visitors : 'pageviews' in r ? r.pageviews : 0)
   const max = Math.max(1, ...rows.map(value))
   return (
     <section class="card ranked" data-testid={`list-${props.file}`}>
