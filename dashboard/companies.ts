@@ -16,17 +16,26 @@ import type { Sites } from '../lib/sites.ts'
 import { parseRange } from './stats.ts'
 import type { CompanyRow } from './api-types.ts'
 
-
 const Filters = z.object({
-  country: z.string().regex(/^[A-Za-z]{2}$/, 'country must be a two-letter code').transform((c) => c.toUpperCase()).optional(),
+  country: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'country must be a two-letter code')
+    .transform((c) => c.toUpperCase())
+    .optional(),
   industry: z.string().max(200).optional(),
   size: z.string().max(50).optional(),
   network_type: z.enum(NETWORK_TYPES, { message: `network_type must be one of ${NETWORK_TYPES.join(', ')}` }).optional(),
   page: z.string().max(2048).optional(),
-  min_visits: z.string().regex(/^\d{1,6}$/, 'min_visits must be a whole number').transform(Number).optional(),
+  min_visits: z
+    .string()
+    .regex(/^\d{1,6}$/, 'min_visits must be a whole number')
+    .transform(Number)
+    .optional(),
   q: z.string().max(200).optional(),
   sort: z
-    .enum(['last_visit', 'visits', 'pageviews', 'visitors', 'duration', 'name', 'lead_score'], { message: 'sort must be last_visit, visits, pageviews, visitors, duration, name or lead_score' })
+    .enum(['last_visit', 'visits', 'pageviews', 'visitors', 'duration', 'name', 'lead_score'], {
+      message: 'sort must be last_visit, visits, pageviews, visitors, duration, name or lead_score',
+    })
     .optional(),
   order: z.enum(['asc', 'desc'], { message: 'order must be asc or desc' }).optional(),
 })
@@ -43,7 +52,6 @@ const SORTS = {
   lead_score: 'least(1, length(pages) / 10) * 40 + least(1, visits / 5) * 30 + least(1, duration / 900) * 30',
 } as const
 
-
 /**
  * Lead score, 0–100: how much a company looked around. Distinct pages weigh most
  * (up to 40 points at 10 pages), then visits (up to 30 at 5 visits), then time on site
@@ -54,7 +62,8 @@ export function leadScore(c: { pages: number; visits: number; duration: number }
   return Math.round(part(c.pages, 10, 40) + part(c.visits, 5, 30) + part(c.duration, 900, 30))
 }
 
-const PROFILE = 'company_id, name, domain, address, postcode, city, country, industry, employee_range, phone, website, registration_number, network_type, asn, as_org, evidence'
+const PROFILE =
+  'company_id, name, domain, address, postcode, city, country, industry, employee_range, phone, website, registration_number, network_type, asn, as_org, evidence'
 
 export class CompanyQueries {
   constructor(private readonly db: Db) {}
@@ -107,7 +116,10 @@ export class CompanyQueries {
 
   /** Profile, figures per day, and the visits with the pages seen (as long as raw events are kept). */
   async profile(id: string, q: { site: string; from: string; to: string }) {
-    const [company] = await this.db.query<Record<string, unknown> & { evidence: string }>(`SELECT ${PROFILE} FROM companies FINAL WHERE company_id = {id:String}`, { id })
+    const [company] = await this.db.query<Record<string, unknown> & { evidence: string }>(
+      `SELECT ${PROFILE} FROM companies FINAL WHERE company_id = {id:String}`,
+      { id },
+    )
     if (!company) return null
     const days = await this.db.query<{ date: string; visits: number; pageviews: number; visitors: number; duration: number; pages: string[] }>(
       `SELECT toString(day) AS date, visits, pageviews, finalizeAggregation(visitors) AS visitors, duration, pages
@@ -189,7 +201,9 @@ export function companiesRouter(deps: { db: Db; sites: Sites; knowledge: Knowled
   )
 
   r.get('/api/suppressions', requireAdmin, async (_req, res) => {
-    const rows = await deps.db.query('SELECT id, kind, value, reason, toString(created_at) AS created_at FROM suppressions FINAL WHERE deleted = 0 ORDER BY created_at DESC')
+    const rows = await deps.db.query(
+      'SELECT id, kind, value, reason, toString(created_at) AS created_at FROM suppressions FINAL WHERE deleted = 0 ORDER BY created_at DESC',
+    )
     res.json({ results: rows })
   })
   r.post('/api/suppressions', requireAdmin, express.json({ limit: '4kb' }), async (req, res) => {
@@ -204,13 +218,17 @@ export function companiesRouter(deps: { db: Db; sites: Sites; knowledge: Knowled
   })
 
   r.get('/api/network-domains', requireAdmin, async (_req, res) => {
-    const rows = await deps.db.query('SELECT network, domain, visitors, confidence, toString(learned_at) AS learned_at FROM network_domains FINAL WHERE removed = 0 ORDER BY confidence DESC')
+    const rows = await deps.db.query(
+      'SELECT network, domain, visitors, confidence, toString(learned_at) AS learned_at FROM network_domains FINAL WHERE removed = 0 ORDER BY confidence DESC',
+    )
     res.json({ results: rows })
   })
   r.post('/api/network-domains/remove', requireAdmin, express.json({ limit: '4kb' }), async (req, res) => {
     const network = (req.body as { network?: unknown } | undefined)?.network
     if (typeof network !== 'string' || network.length > 64) throw new HttpError(400, 'network is required, e.g. "192.0.2.0/24"', 'network')
-    const [row] = await deps.db.query<{ domain: string }>('SELECT domain FROM network_domains FINAL WHERE network = {network:String} AND removed = 0', { network })
+    const [row] = await deps.db.query<{ domain: string }>('SELECT domain FROM network_domains FINAL WHERE network = {network:String} AND removed = 0', {
+      network,
+    })
     if (!row) throw new HttpError(404, 'no learned domain for this network')
     await deps.db.insert('network_domains', [{ network, domain: row.domain, visitors: 0, confidence: 0, removed: 1 }])
     res.json({ ok: true })

@@ -64,7 +64,10 @@ export interface ImportReport {
 function canonicalKeys(raw: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(raw)) {
-    const key = k.trim().toLowerCase().replace(/[\s-]+/g, '_')
+    const key = k
+      .trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, '_')
     const field = (FIELDS as readonly string[]).includes(key) ? key : ALIASES[key]
     if (!field || v === null || v === undefined) continue
     // Numbers (a postcode, a registration number) become text; objects and lists are refused by the schema.
@@ -86,15 +89,17 @@ export function decodeText(bytes: Uint8Array): { text: string; encoding: 'utf-8'
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' }
   } catch {
     // Node 20's TextDecoder('windows-1252') decodes Latin-1: 0x80-0x9F (€, ’, “, –, Š …) come out as control characters.
-    const text = Buffer.from(bytes).toString('latin1').replace(/[\x80-\x9f]/g, (c) => String.fromCharCode(CP1252_80_9F[c.charCodeAt(0) - 0x80]!))
+    const text = Buffer.from(bytes)
+      .toString('latin1')
+      .replace(/[\x80-\x9f]/g, (c) => String.fromCharCode(CP1252_80_9F[c.charCodeAt(0) - 0x80]!))
     return { text, encoding: 'windows-1252' }
   }
 }
 
 // Windows-1252's characters at 0x80-0x9F (the WHATWG index; its 5 unassigned bytes keep their code).
 const CP1252_80_9F = [
-  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
-  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d,
+  0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
 ]
 
 /**

@@ -75,7 +75,9 @@ export async function openDb(config: Pick<Config, 'clickhouse' | 'dataDir'>, inU
     if ((err as { code?: unknown }).code !== 'CHDB_CONNECTION') throw err
     const pid = lockHolder(path)
     if (pid !== null) throw new ConfigError(`another Spoor or chDB process (PID ${pid}) is already using ${named}; one process per data directory: ${inUseFix}`)
-    throw new ConfigError(`the embedded ClickHouse could not open ${named}; its reason is printed above. If another process uses the directory (one in another container, say): ${inUseFix}`)
+    throw new ConfigError(
+      `the embedded ClickHouse could not open ${named}; its reason is printed above. If another process uses the directory (one in another container, say): ${inUseFix}`,
+    )
   }
   return wrap(createClient({ connection }), true)
 }

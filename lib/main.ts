@@ -76,7 +76,18 @@ export async function assemble(
   await budget.refresh()
   const scheduler =
     config.role === 'all' || config.role === 'jobs'
-      ? new Scheduler({ db, log, intel, knowledge: intel.parts.knowledge, retention: config, formDomainMinVisitors: config.formDomainMinVisitors, flush: () => writer.flush() }, log)
+      ? new Scheduler(
+          {
+            db,
+            log,
+            intel,
+            knowledge: intel.parts.knowledge,
+            retention: config,
+            formDomainMinVisitors: config.formDomainMinVisitors,
+            flush: () => writer.flush(),
+          },
+          log,
+        )
       : null
 
   // Suppressions, learned domains and the directory: every process needs them (the
@@ -95,7 +106,24 @@ export async function assemble(
     await scheduler?.stop()
     await db.close()
   }
-  return { config, db, log, sites, optouts, users, writer, budget, recentIds, counters: new Counters(), geo: intel, intel, beacon: await buildBeacon(), scheduler, close, loginHint }
+  return {
+    config,
+    db,
+    log,
+    sites,
+    optouts,
+    users,
+    writer,
+    budget,
+    recentIds,
+    counters: new Counters(),
+    geo: intel,
+    intel,
+    beacon: await buildBeacon(),
+    scheduler,
+    close,
+    loginHint,
+  }
 }
 
 export interface Running {
@@ -107,7 +135,10 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   const deps = await assemble(config, log)
   deps.scheduler?.start()
   // An erasure a restart interrupted is finished now: none can be in progress in this process yet.
-  if (deps.scheduler) void resumeErasures(deps.db, log, { ...config, flush: () => deps.writer.flush() }, 0).catch((err: unknown) => log.error(errorFields(err), 'resuming erasures failed'))
+  if (deps.scheduler)
+    void resumeErasures(deps.db, log, { ...config, flush: () => deps.writer.flush() }, 0).catch((err: unknown) =>
+      log.error(errorFields(err), 'resuming erasures failed'),
+    )
   const app = createApp(deps)
   const server = await new Promise<Server>((resolve, reject) => {
     const s = createServer(app).listen(config.port, config.host, () => resolve(s))
@@ -116,7 +147,9 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   log.info(
     {
       role: config.role,
-      storage: config.clickhouse ? `ClickHouse server ${new URL(config.clickhouse.url).host}/${config.clickhouse.database}` : `embedded chDB in ${config.dataDir}`,
+      storage: config.clickhouse
+        ? `ClickHouse server ${new URL(config.clickhouse.url).host}/${config.clickhouse.database}`
+        : `embedded chDB in ${config.dataDir}`,
       sites: deps.sites.list(),
     },
     'Spoor is running',
@@ -175,4 +208,3 @@ export async function main(): Promise<void> {
     })
   }
 }
-

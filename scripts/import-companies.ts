@@ -42,7 +42,10 @@ const format = /\.jsonl?$|\.ndjson$/i.test(file) ? 'jsonl' : 'csv'
 
 try {
   const config = loadConfig()
-  const db = await openDb(config, 'stop Spoor and run the import again, or import through the running Spoor as an admin: POST /api/companies/directory with the file (docs/company-recognition.md)')
+  const db = await openDb(
+    config,
+    'stop Spoor and run the import again, or import through the running Spoor as an admin: POST /api/companies/directory with the file (docs/company-recognition.md)',
+  )
   try {
     await migrate(db, createLogger('warn'))
     const report = await importDirectory(db, text, format, (done, total) => process.stderr.write(`imported ${done} of ${total}\n`))

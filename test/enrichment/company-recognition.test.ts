@@ -20,7 +20,16 @@ afterAll(async () => {
 })
 beforeEach(async () => {
   await t.reset()
-  for (const table of ['enriched_sessions', 'companies', 'company_visits', 'company_directory', 'form_domains', 'network_domains', 'suppressions', 'site_settings']) {
+  for (const table of [
+    'enriched_sessions',
+    'companies',
+    'company_visits',
+    'company_directory',
+    'form_domains',
+    'network_domains',
+    'suppressions',
+    'site_settings',
+  ]) {
     await t.db.command('TRUNCATE TABLE {t:Identifier}', { t: table })
   }
   // The suppressions and learned domains held in memory follow the tables.
@@ -65,7 +74,15 @@ describe('company visits', () => {
     expect(await enrich()).toBe(1)
     const list = await companies()
     expect(list).toHaveLength(1)
-    expect(list[0]).toMatchObject({ name: 'Acme Manufacturing B.V.', country: 'NL', city: 'Utrecht', network_type: 'business', visits: 1, pageviews: 3, visitors: 1 })
+    expect(list[0]).toMatchObject({
+      name: 'Acme Manufacturing B.V.',
+      country: 'NL',
+      city: 'Utrecht',
+      network_type: 'business',
+      visits: 1,
+      pageviews: 3,
+      visitors: 1,
+    })
     expect([...(list[0]!.pages as string[])].sort()).toEqual(['/', '/about', '/pricing'])
     expect(await t.count('visit_ips')).toBe(0)
   })
@@ -80,7 +97,9 @@ describe('company visits', () => {
     expect(await enrich()).toBe(1)
     expect(await companies()).toEqual([])
     expect(await t.count('companies')).toBe(0)
-    const [d] = await t.db.query<{ network_type: string; company_id: string; network: string }>('SELECT network_type, company_id, network FROM enriched_sessions FINAL')
+    const [d] = await t.db.query<{ network_type: string; company_id: string; network: string }>(
+      'SELECT network_type, company_id, network FROM enriched_sessions FINAL',
+    )
     expect(d?.company_id).toBe('')
     expect(d?.network).toBe('') // no network kept for visits that are not company visits
   })
@@ -147,7 +166,10 @@ describe('company visits', () => {
 
 describe('pages that count for company recognition', () => {
   it('with /pricing* set, only visits that saw a pricing page become company visits', async () => {
-    await admin.put('/api/sites/example.com/company-pages').send({ patterns: ['/pricing*'] }).expect(200)
+    await admin
+      .put('/api/sites/example.com/company-pages')
+      .send({ patterns: ['/pricing*'] })
+      .expect(200)
     await visit(ipIn(NETS.acme, 21), ['/', '/pricing/enterprise'])
     await visit(ipIn(NETS.university), ['/', '/about'])
     await enrich()
@@ -157,7 +179,10 @@ describe('pages that count for company recognition', () => {
   })
 
   it('a visit that ended without a counted page is decided without a company', async () => {
-    await admin.put('/api/sites/example.com/company-pages').send({ patterns: ['/pricing'] }).expect(200)
+    await admin
+      .put('/api/sites/example.com/company-pages')
+      .send({ patterns: ['/pricing'] })
+      .expect(200)
     const old = new Date(Date.now() - 40 * 60_000).toISOString().slice(0, 19).replace('T', ' ')
     await t.db.insert('visit_ips', [{ site: 'example.com', sid: 'ended-visit-1', vid: 'v-ended-1', ip: ipIn(NETS.acme), ts: old }])
     await enrich()
@@ -167,7 +192,10 @@ describe('pages that count for company recognition', () => {
   })
 
   it('refuses patterns that are not paths', async () => {
-    const res = await admin.put('/api/sites/example.com/company-pages').send({ patterns: ['pricing'] }).expect(400)
+    const res = await admin
+      .put('/api/sites/example.com/company-pages')
+      .send({ patterns: ['pricing'] })
+      .expect(400)
     expect(res.body.error).toMatch(/starting with \//)
   })
 })
@@ -276,13 +304,19 @@ describe('company directory', () => {
   it('imports JSON lines and refuses what is not JSON', async () => {
     const body = '{"name":"Example University","domain":"uni.example","industry":"Education"}\nnot json\n[1]'
     const res = await admin.post('/api/companies/directory').set('Content-Type', 'application/x-ndjson').send(body).expect(200)
-    expect(res.body).toMatchObject({ rows: 3, imported: 1, rejected: [{ line: 2, reason: 'not valid JSON' }, { line: 3, reason: 'not an object' }] })
+    expect(res.body).toMatchObject({
+      rows: 3,
+      imported: 1,
+      rejected: [
+        { line: 2, reason: 'not valid JSON' },
+        { line: 3, reason: 'not an object' },
+      ],
+    })
   })
 })
 
 describe('form-domain learning', () => {
-  const form = (ip: string, domain: string, vid = rid()) =>
-    send(t.app, pageview({ type: 'form', domain, vid }), { 'X-Forwarded-For': ip }).expect(202)
+  const form = (ip: string, domain: string, vid = rid()) => send(t.app, pageview({ type: 'form', domain, vid }), { 'X-Forwarded-For': ip }).expect(202)
 
   it('links a company network to a business domain once two visitors submitted it', async () => {
     await form(ipIn(NETS.acme, 31), 'acme-widgets.example')
@@ -291,7 +325,9 @@ describe('form-domain learning', () => {
     await form(ipIn(NETS.acme, 32), 'sales.acme-widgets.example')
     await t.flush()
     expect(await t.deps.scheduler!.runNow('learn-domains')).toMatchObject({ last_rows: 1 })
-    const [m] = await t.db.query<{ network: string; domain: string; visitors: number; confidence: number }>('SELECT network, domain, visitors, confidence FROM network_domains FINAL')
+    const [m] = await t.db.query<{ network: string; domain: string; visitors: number; confidence: number }>(
+      'SELECT network, domain, visitors, confidence FROM network_domains FINAL',
+    )
     expect(m).toMatchObject({ network: '198.51.100.0/24', domain: 'acme-widgets.example', visitors: 2 })
     expect(Number(m!.confidence)).toBeCloseTo(0.75, 2)
     await visit(ipIn(NETS.acme), ['/'])

@@ -21,10 +21,20 @@ const read = (body: string) => {
 
 describe('reading a CSV directory', () => {
   it.each([
-    ['semicolons (Excel with Dutch settings), CRLF and a BOM', '\uFEFFnaam;domain;address\r\nAcme B.V.;acme.example;Stationsplein 1\r\n"Café, Zoë";cafe.example;Markt 2\r\n', ';', 2],
+    [
+      'semicolons (Excel with Dutch settings), CRLF and a BOM',
+      '\uFEFFnaam;domain;address\r\nAcme B.V.;acme.example;Stationsplein 1\r\n"Café, Zoë";cafe.example;Markt 2\r\n',
+      ';',
+      2,
+    ],
     ['commas', 'name,domain,address\nAcme B.V.,acme.example,Stationsplein 1\n"Café, Zoë",cafe.example,Markt 2\n', ',', 2],
     ['tabs', 'name\tdomain\taddress\nAcme B.V.\tacme.example\tStationsplein 1\nCafé, Zoë\tcafe.example\tMarkt 2', '\t', 2],
-    ['the delimiter Excel names in a first line "sep=;"', 'sep=;\nname;domain;address\nAcme B.V.;acme.example;Stationsplein 1\n"Café, Zoë";cafe.example;Markt 2\n', ';', 3],
+    [
+      'the delimiter Excel names in a first line "sep=;"',
+      'sep=;\nname;domain;address\nAcme B.V.;acme.example;Stationsplein 1\n"Café, Zoë";cafe.example;Markt 2\n',
+      ';',
+      3,
+    ],
   ])('reads a file separated by %s', (_, body, delimiter, first) => {
     const { report, rows } = read(body)
     expect(report).toEqual({ rows: 2, imported: 0, rejected: [], delimiter })
@@ -77,7 +87,9 @@ describe('reading a CSV directory', () => {
   })
 
   it('reports a header whose quote never closes instead of reading the file as one value', () => {
-    expect(read('"name;domain\nAcme;acme.example\n').report.rejected).toEqual([{ line: 1, reason: 'the header row opens a quote (") and never closes it: nothing could be read' }])
+    expect(read('"name;domain\nAcme;acme.example\n').report.rejected).toEqual([
+      { line: 1, reason: 'the header row opens a quote (") and never closes it: nothing could be read' },
+    ])
   })
 })
 
@@ -104,12 +116,18 @@ describe('npm run import-companies', () => {
   it('imports a Dutch Excel file and sums up: imported, skipped, and the first reasons', async () => {
     const file = join(dir, 'kvk.csv')
     const bad = Array.from({ length: 12 }, (_, i) => `Bad ${i} B.V.;bad${i}.example;Nederland`)
-    writeFileSync(file, Buffer.from(['naam;domain;country', 'Café Zoë;cafe.example;NL', '"Broken;x.example;NL', ...bad, 'Acme B.V.;acme.example;NL', ''].join('\r\n'), 'latin1'))
+    writeFileSync(
+      file,
+      Buffer.from(['naam;domain;country', 'Café Zoë;cafe.example;NL', '"Broken;x.example;NL', ...bad, 'Acme B.V.;acme.example;NL', ''].join('\r\n'), 'latin1'),
+    )
     const r = await importer([file], join(dir, 'data'))
     expect(r.code).toBe(0)
     const lines = r.stdout.trimEnd().split('\n')
     expect(lines[0]).toBe('2 imported, 13 skipped, of 15 rows (CSV separated by semicolons; not UTF-8, read as Windows-1252)')
-    expect(lines.slice(1, 3)).toEqual(['  line 3: a quote (") opens a value and is not closed on this line', '  line 4: country must be a two-letter country code'])
+    expect(lines.slice(1, 3)).toEqual([
+      '  line 3: a quote (") opens a value and is not closed on this line',
+      '  line 4: country must be a two-letter country code',
+    ])
     expect(lines.slice(11)).toEqual(['  … and 3 more (--all-skipped lists every one)'])
     const all = await importer([file, '--all-skipped'], join(dir, 'data'))
     expect(all.stdout.trimEnd().split('\n')).toHaveLength(14)
@@ -157,7 +175,9 @@ describe('npm run import-companies', () => {
       const r = await runNode([...npmArgs('lookup'), '17.253.144.10'], { DATA_DIR: held, LOG_LEVEL: 'warn' })
       expect(r.code).toBe(0)
       expect(JSON.parse(r.stdout)).toMatchObject({ ip: '17.253.144.10', asn: 714 })
-      expect(r.stderr).toContain(`note: company directory, learned domains and suppressions not used (another Spoor or chDB process (PID ${spoor.proc.pid}) is already using DATA_DIR=${held}; one process per data directory: stop it to include them)`)
+      expect(r.stderr).toContain(
+        `note: company directory, learned domains and suppressions not used (another Spoor or chDB process (PID ${spoor.proc.pid}) is already using DATA_DIR=${held}; one process per data directory: stop it to include them)`,
+      )
     }, 90_000)
   })
 })

@@ -10,7 +10,8 @@ import { entryOf, freePort, npmArgs, runNode } from '../helpers/cli.ts'
 const dir = mkdtempSync(join(tmpdir(), 'spoor-start-errors-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-const start = async (dataDir: string) => runNode(npmArgs('start'), { DATA_DIR: dataDir, PORT: String(await freePort()), HOST: '127.0.0.1', DEMO: 'false', LOG_LEVEL: 'warn' })
+const start = async (dataDir: string) =>
+  runNode(npmArgs('start'), { DATA_DIR: dataDir, PORT: String(await freePort()), HOST: '127.0.0.1', DEMO: 'false', LOG_LEVEL: 'warn' })
 // chDB itself prints ClickHouse's "Code: 76. DB::Exception: Cannot lock file …" on stderr
 // before Spoor can say anything; every other line is Spoor's.
 const spoorLines = (stderr: string) => stderr.split('\n').filter((l) => l !== '' && !l.startsWith('Code: 76.'))
@@ -23,7 +24,11 @@ describe('npm start on a DATA_DIR it cannot use', () => {
     const dataDir = join(file, 'data')
     const r = await start(dataDir)
     expect(r.code).toBe(1)
-    expect(spoorLines(r.stderr)).toEqual([expect.stringContaining(`Spoor did not start: DATA_DIR=${dataDir} cannot be used: a part of the path is a file, not a directory (ENOTDIR). Fix: set DATA_DIR to a directory`)])
+    expect(spoorLines(r.stderr)).toEqual([
+      expect.stringContaining(
+        `Spoor did not start: DATA_DIR=${dataDir} cannot be used: a part of the path is a file, not a directory (ENOTDIR). Fix: set DATA_DIR to a directory`,
+      ),
+    ])
     expect(r.stderr).not.toMatch(STACK)
   }, 60_000)
 
@@ -31,16 +36,26 @@ describe('npm start on a DATA_DIR it cannot use', () => {
   it.skipIf(process.getuid?.() === 0).each([
     ['a directory it may not write to', ''],
     ['a directory it may not create', 'data'],
-  ])('refuses %s, naming the user and chown as the fix', async (_, below) => {
-    const locked = join(dir, `read-only-${below || 'self'}`)
-    mkdirSync(locked)
-    chmodSync(locked, 0o555)
-    const dataDir = below ? join(locked, below) : locked
-    const r = await start(dataDir)
-    expect(r.code).toBe(1)
-    expect(spoorLines(r.stderr)).toEqual([expect.stringMatching(new RegExp(`^Spoor did not start: DATA_DIR=${dataDir} cannot be used: \\S+ may not create or write to it \\((EACCES|EPERM)\\)\\. Fix: create it for \\S+ \\(mkdir -p ${dataDir} && chown `))])
-    expect(r.stderr).not.toMatch(STACK)
-  }, 60_000)
+  ])(
+    'refuses %s, naming the user and chown as the fix',
+    async (_, below) => {
+      const locked = join(dir, `read-only-${below || 'self'}`)
+      mkdirSync(locked)
+      chmodSync(locked, 0o555)
+      const dataDir = below ? join(locked, below) : locked
+      const r = await start(dataDir)
+      expect(r.code).toBe(1)
+      expect(spoorLines(r.stderr)).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^Spoor did not start: DATA_DIR=${dataDir} cannot be used: \\S+ may not create or write to it \\((EACCES|EPERM)\\)\\. Fix: create it for \\S+ \\(mkdir -p ${dataDir} && chown `,
+          ),
+        ),
+      ])
+      expect(r.stderr).not.toMatch(STACK)
+    },
+    60_000,
+  )
 
   it('refuses a DATA_DIR that a running Spoor holds, naming that process and the fix, and leaves it running', async () => {
     const held = join(dir, 'held')
