@@ -6,7 +6,7 @@ import { requireAdmin } from '../auth/users.ts'
 import { z } from 'zod'
 import type { Knowledge } from '../enrichment/company.ts'
 import { NETWORK_TYPES } from '../enrichment/classify.ts'
-import { importDirectory } from '../enrichment/directory.ts'
+import { decodeText, importDirectory } from '../enrichment/directory.ts'
 import { DBIP_ATTRIBUTION as DBIP } from '../enrichment/sources/dbip.ts'
 import { addSuppression, removeSuppression, SUPPRESSION_KINDS } from '../enrichment/suppress.ts'
 import type { Db } from '../lib/db.ts'
@@ -203,11 +203,13 @@ export function companiesRouter(deps: { db: Db; sites: Sites; knowledge: Knowled
   r.post(
     '/api/companies/directory',
     requireAdmin,
-    express.text({ type: ['text/csv', 'application/x-ndjson', 'application/jsonl', 'text/plain'], limit: '50mb' }),
+    // Bytes, decoded like the file of `npm run import-companies`: Excel's plain CSV is
+    // Windows-1252 and curl sends no charset, which express.text would read as UTF-8.
+    express.raw({ type: ['text/csv', 'application/x-ndjson', 'application/jsonl', 'text/plain'], limit: '50mb' }),
     async (req, res) => {
-      if (typeof req.body !== 'string') throw new HttpError(415, 'send the directory as text/csv (with a header row) or application/x-ndjson')
+      if (!Buffer.isBuffer(req.body)) throw new HttpError(415, 'send the directory as text/csv (with a header row) or application/x-ndjson')
       const format = (req.get('content-type') ?? '').includes('csv') ? 'csv' : 'jsonl'
-      const report = await importDirectory(deps.db, req.body, format)
+      const report = await importDirectory(deps.db, decodeText(req.body).text, format)
       res.json({ ...report, rejected: report.rejected.slice(0, 1000), rejected_total: report.rejected.length } satisfies DirectoryImport)
     },
   )

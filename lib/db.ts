@@ -1,12 +1,13 @@
 // The only module that knows whether ClickHouse is embedded (chDB) or a server.
 // Everything above it speaks @clickhouse/client with bound parameters.
-import { mkdirSync } from 'node:fs'
+import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs'
+import { userInfo } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Readable } from 'node:stream'
 import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client'
 import { Session } from 'chdb'
 import { createChdbConnection } from 'chdb/connection'
-import type { Config } from './config.ts'
+import { type Config, ConfigError } from './config.ts'
 
 export type Params = object
 
@@ -30,6 +31,9 @@ export interface Db {
 // code and type only (collector/writer.ts).
 const QUIET = { level: ClickHouseLogLevel.OFF }
 
+// What the operator can do when another process holds DATA_DIR; a script passes its own.
+const IN_USE_FIX = 'stop it, give this process a DATA_DIR of its own, or set CLICKHOUSE_URL to run several processes on one ClickHouse server'
+
 /** Where the running engine writes backups: the one path it may write them to (docs/backup.md). */
 export const stagingDir = (dataDir: string) => join(resolve(dataDir), 'backup-staging')
 /** chDB takes the allowed backup path only when its engine starts. */
@@ -37,9 +41,11 @@ export const engineArgs = (backupsPath: string) => [`--backups.allowed_path=${re
 
 /**
  * `backupsPath`: where the embedded engine may write and read backups (ops/backup.ts);
- * the staging directory in DATA_DIR unless a restore names its backup.
+ * the staging directory in DATA_DIR unless a restore names its backup. A DATA_DIR that
+ * cannot be used, or that another process holds, is the operator's to fix: a ConfigError
+ * naming it and the fix (`inUseFix`: each script has its own for the second case).
  */
-export async function openDb(config: Pick<Config, 'clickhouse' | 'dataDir'>, opts: { backupsPath?: string } = {}): Promise<Db> {
+export async function openDb(config: Pick<Config, 'clickhouse' | 'dataDir'>, opts: { backupsPath?: string; inUseFix?: string } = {}): Promise<Db> {
   if (config.clickhouse) {
     const { url, user, password, database } = config.clickhouse
     // The database must exist before a client can be bound to it.
@@ -54,25 +60,49 @@ export async function openDb(config: Pick<Config, 'clickhouse' | 'dataDir'>, opt
   // chDB locks its data directory per process ("Cannot lock file .../status"):
   // one process per DATA_DIR. It always works in its own `default` database.
   const path = resolve(config.dataDir)
-  mkdirSync(path, { recursive: true })
+  const named = path === config.dataDir ? `DATA_DIR=${path}` : `DATA_DIR=${config.dataDir} (${path})`
+  try {
+    mkdirSync(path, { recursive: true })
+    // mkdir succeeds on an existing directory this user may not write to; chDB would then
+    // fail with its own text on stderr and an error that only says "Failed to create connection".
+    accessSync(path, constants.W_OK)
+  } catch (err) {
+    throw new ConfigError(unusableDataDir(named, path, err))
+  }
   // chdb types its Connection against its own copy of @clickhouse/client-common;
   // the shapes are the same (chdb's parity tests), the declarations are not.
   type Connection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>
   // The first connection to a directory starts the engine with its arguments, and
   // createChdbConnection takes none: this session starts it with the backups path.
-  const engine = new Session(path, { connectionArgs: engineArgs(opts.backupsPath ?? stagingDir(path)) })
+  let engine: Session
+  let connection: Connection
   try {
-    const db = wrap(settingsPerQuery(createClient({ connection: createChdbConnection({ path }) as unknown as Connection })), true)
-    return {
-      ...db,
-      async close() {
-        await db.close()
-        engine.close()
-      },
+    engine = new Session(path, { connectionArgs: engineArgs(opts.backupsPath ?? stagingDir(path)) })
+    try {
+      connection = createChdbConnection({ path }) as unknown as Connection
+    } catch (err) {
+      engine.close()
+      throw err
     }
   } catch (err) {
-    engine.close()
-    throw err
+    // chDB 3.4.0 prints its reason ("Cannot lock file …/status") to stderr itself and
+    // throws only "Failed to create connection"; the status file names the process that
+    // holds the directory, unless that one runs in another PID namespace (a container).
+    const pid = lockHolder(path)
+    const inUseFix = opts.inUseFix ?? IN_USE_FIX
+    if (pid !== null) throw new ConfigError(`another Spoor or chDB process (PID ${pid}) is already using ${named}; one process per data directory: ${inUseFix}`)
+    if ((err as { code?: unknown }).code !== 'CHDB_CONNECTION' && !/lock|connection|session/i.test((err as Error).message ?? '')) throw err
+    throw new ConfigError(
+      `the embedded ClickHouse could not open ${named}; its reason is printed above. If another process uses the directory (one in another container, say): ${inUseFix}`,
+    )
+  }
+  const db = wrap(settingsPerQuery(createClient({ connection })), true)
+  return {
+    ...db,
+    async close() {
+      await db.close()
+      engine.close()
+    },
   }
 }
 
@@ -100,6 +130,46 @@ function settingsPerQuery(client: ClickHouseClient): ClickHouseClient {
   c.insert = (p) => own.insert(fill(p))
   c.exec = (p) => own.exec(fill(p))
   return client
+}
+
+function unusableDataDir(named: string, path: string, err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code ?? 'error'
+  let user = 'the user running Spoor'
+  try {
+    user = userInfo().username
+  } catch {
+    // no passwd entry (a container with an arbitrary uid): keep the description
+  }
+  const elsewhere = `set DATA_DIR to a directory ${user} can write to`
+  const [why, fix] =
+    code === 'ENOTDIR' || code === 'EEXIST'
+      ? ['a part of the path is a file, not a directory', elsewhere]
+      : code === 'EACCES' || code === 'EPERM'
+        ? [`${user} may not create or write to it`, `create it for ${user} (mkdir -p ${path} && chown ${user} ${path}), or ${elsewhere}`]
+        : code === 'EROFS'
+          ? ['the file system is read-only', elsewhere]
+          : code === 'ENOSPC'
+            ? ['the disk is full', `free some space, or ${elsewhere}`]
+            : [(err as Error).message, elsewhere]
+  return `${named} cannot be used: ${why} (${code}). Fix: ${fix}`
+}
+
+/** The live process, other than this one, that the status file of a chDB data directory names; null when there is none. */
+function lockHolder(path: string): number | null {
+  let pid: number
+  try {
+    pid = Number(/^PID: (\d+)/m.exec(readFileSync(join(path, 'status'), 'utf8'))?.[1])
+  } catch {
+    return null
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return null
+  try {
+    process.kill(pid, 0)
+    return pid
+  } catch (err) {
+    // EPERM: alive, but another user's
+    return (err as NodeJS.ErrnoException).code === 'EPERM' ? pid : null
+  }
 }
 
 export function wrap(client: ClickHouseClient, embedded: boolean): Db {

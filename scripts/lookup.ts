@@ -21,7 +21,7 @@ try {
   const knowledge = Knowledge.empty()
   if (config.clickhouse || existsSync(join(config.dataDir, 'status'))) {
     try {
-      const db = await openDb(config)
+      const db = await openDb(config, { inUseFix: 'stop it to include them' })
       await knowledge.refresh(db, MIN_CONFIDENCE)
       await db.close()
     } catch (err) {

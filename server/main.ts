@@ -207,6 +207,11 @@ export async function main(): Promise<void> {
   try {
     running = await start(config, log)
   } catch (err) {
+    // openDb's ConfigError (DATA_DIR unusable or held by another process) names its own fix.
+    if (err instanceof ConfigError) {
+      process.stderr.write(`Spoor did not start: ${err.message}\n`)
+      process.exit(1)
+    }
     log.fatal(errorFields(err), 'Spoor did not start')
     process.exit(1)
   }

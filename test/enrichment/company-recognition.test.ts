@@ -294,6 +294,13 @@ describe('company directory', () => {
     expect(page.company).toMatchObject({ registration_number: '12345678', address: 'Stationsplein 1', phone: '+31 30 123 4567' })
   })
 
+  it('imports what Excel with Dutch settings saves: semicolons, Windows-1252, CRLF', async () => {
+    const csv = Buffer.from('naam;domain;city\r\nCaf\xe9 Zo\xeb B.V.;cafe-zoe.example;Utrecht\r\n', 'latin1')
+    const res = await admin.post('/api/companies/directory').set('Content-Type', 'text/csv').send(csv).expect(200)
+    expect(res.body).toMatchObject({ rows: 1, imported: 1, rejected: [], delimiter: ';' })
+    expect(await t.db.query('SELECT name, city FROM company_directory FINAL')).toEqual([{ name: 'Café Zoë B.V.', city: 'Utrecht' }])
+  })
+
   it('imports JSON lines and refuses what is not JSON', async () => {
     const body = '{"name":"Example University","domain":"uni.example","industry":"Education"}\nnot json\n[1]'
     const res = await admin.post('/api/companies/directory').set('Content-Type', 'application/x-ndjson').send(body).expect(200)
