@@ -279,6 +279,8 @@ export interface DirectoryImport {
   imported: number
   rejected: Array<{ line: number; reason: string }>
   rejected_total: number
+  /** CSV only: the field delimiter found in the header line. */
+  delimiter?: string
 }
 
 /** One row of GET /api/suppressions (admins) */

@@ -1,5 +1,5 @@
 // How long each table keeps its rows: one list for the TTLs set at every start
-// (applyRetention) and the hourly job that deletes what a lagging TTL left
+// (applyRetention) and the retention jobs that deletes what a lagging TTL left
 // (enforce-retention.ts).
 import type { Db } from '../lib/db.ts'
 

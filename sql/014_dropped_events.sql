@@ -14,7 +14,7 @@
 -- rejection), so the rows are bounded by sites x 7 reasons x 24 hours a day. Hours, not
 -- days: site time zones (issue 16) can re-cut them into local days. No visitor id,
 -- address or user agent: aggregate statistics, kept AGGREGATE_RETENTION_MONTHS like
--- daily_stats (25 months here, re-applied at start from lib/retention.ts).
+-- daily_stats (25 months here, re-applied at start from privacy/retention.ts).
 CREATE TABLE IF NOT EXISTS dropped_events
 (
     site   LowCardinality(String),

@@ -1,4 +1,4 @@
-// The dashboard's single-page app: Preact + uPlot (about 30 KB gzipped), built into
+// The dashboard's single-page app: Preact + uPlot (about 40 KB gzipped), built into
 // dist/dashboard and served by the same Express process.
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
