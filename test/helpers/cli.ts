@@ -14,7 +14,7 @@ export interface Ran {
 
 const script = (name: string) => (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[name]!
 
-/** `npm run <name>`'s node arguments from package.json (`node --import tsx lib/server.ts` for start), so that a moved entry file moves the tests with it. */
+/** `npm run <name>`'s node arguments from package.json (`node --import tsx server/start.ts` for start), so that a moved entry file moves the tests with it. */
 export const npmArgs = (name: string): string[] => script(name).split(' ').filter(Boolean).slice(1)
 
 /** The path of the entry file `npm run <name>` runs. */

@@ -118,7 +118,7 @@ describe('backup and restore', () => {
     const seeded = await runScript('test/ops/seed.ts', [], source)
     expect(seeded.code, seeded.err).toBe(0)
 
-    let original: Child | null = await startChild('lib/server.ts', env(source))
+    let original: Child | null = await startChild('server/start.ts', env(source))
     let copy: Child | null = null
     try {
       const before = await figures(original.url)
@@ -166,7 +166,7 @@ describe('backup and restore', () => {
       const replaced = await runScript('scripts/restore.ts', [join(backups, 'one'), '--replace'], restored)
       expect(replaced.code, replaced.err).toBe(0)
 
-      copy = await startChild('lib/server.ts', env(restored))
+      copy = await startChild('server/start.ts', env(restored))
       const after = await figures(copy.url)
       expect(after.past).toEqual(before.past)
       expect(after.companies).toEqual(before.companies)
