@@ -113,8 +113,13 @@ export function adminPrivacyRouter(deps: Deps): Router {
     const result = await erase(deps, vid, 'admin')
     res.status(result.status === 'pending' ? 202 : 200).json(result satisfies ErasureResult)
   })
-  r.get('/api/admin/export', requireAdmin, async (req, res) => {
-    res.json((await exported(deps, vidOf(req.query.vid), 'admin')) satisfies VisitorExport)
+  // POST like the visitor's own download: an id in a URL stays in a proxy's access log.
+  r.get('/api/admin/export', requireAdmin, () => {
+    throw new HttpError(405, 'send the visitor id in the JSON body of a POST ({ "vid": "…" }), never in the URL', 'vid')
+  })
+  r.post('/api/admin/export', requireAdmin, express.json({ limit: '4kb' }), async (req, res) => {
+    const vid = vidOf((req.body as { vid?: unknown } | undefined)?.vid)
+    res.set('Cache-Control', 'no-store').json((await exported(deps, vid, 'admin')) satisfies VisitorExport)
   })
   r.get('/api/audit', requireAdmin, async (_req, res) => {
     const rows = await deps.db.query<AuditEntry>('SELECT toString(ts) AS time, action, subject, actor, detail FROM privacy_audit ORDER BY ts DESC LIMIT 1000')

@@ -228,7 +228,7 @@ export function SettingsView(props: { t: T; email: string; onSitesChanged: () =>
             const vid = String(f.get('vid') ?? '')
             const action = (e.submitter as HTMLButtonElement | null)?.value
             if (action === 'export') {
-              api<VisitorExport>(`/api/admin/export?vid=${encodeURIComponent(vid)}`).then(
+              api<VisitorExport>('/api/admin/export', { json: { vid } }).then(
                 (d) => download(`spoor-${vid}.json`, JSON.stringify(d, null, 2)),
                 (err: Error) => setMsg(err.message),
               )
