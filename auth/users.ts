@@ -229,7 +229,7 @@ async function startSession(req: Request, res: Response, deps: SessionDeps, emai
 export function authRouter(deps: SessionDeps): Router {
   const r = Router()
   // 10 attempts per minute per client network: enough for a person, too few to guess.
-  const limiter = perMinute(10, 'login attempts')
+  const limiter = perMinute(10, 'login attempts', { failedOnly: true })
 
   r.post('/api/login', limiter, express.json({ limit: '4kb' }), async (req, res) => {
     const parsed = LoginBody.safeParse(req.body)
@@ -256,7 +256,7 @@ export function accountRouter(deps: SessionDeps): Router {
   const r = Router()
   // As for the login (10 a minute per client network): `current` is a password to guess
   // for whoever holds a session but not the password.
-  const limiter = perMinute(10, 'password attempts')
+  const limiter = perMinute(10, 'password attempts', { failedOnly: true })
 
   /**
    * Ends every session of the user, this one too, and answers with a new session cookie:

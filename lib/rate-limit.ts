@@ -18,11 +18,16 @@ const tooMany = (what: string, limit: number, retryAfterS: number) =>
     'Retry-After': String(retryAfterS),
   })
 
-/** Middleware: at most `limit` requests a minute per client network. */
-export function perMinute(limit: number, what: string) {
+/**
+ * Middleware: at most `limit` requests a minute per client network. `failedOnly`: only
+ * answers of 400 and above count (password guesses), so that an office of 20 behind one
+ * address can all log in at nine.
+ */
+export function perMinute(limit: number, what: string, opts: { failedOnly?: boolean } = {}) {
   return rateLimit({
     windowMs: 60_000,
     limit,
+    skipSuccessfulRequests: opts.failedOnly ?? false,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (req) => clientNetwork(req.ip),

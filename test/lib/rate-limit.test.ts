@@ -45,6 +45,23 @@ describe('rate limits', () => {
     await request(t.app).post('/api/login').set('X-Forwarded-For', '198.51.100.7').send(ADMIN).expect(200)
   })
 
+  it('login: successful logins do not count, so a whole office behind one address can log in', async () => {
+    for (let i = 0; i < 25; i++)
+      await request(t.app)
+        .post('/api/login')
+        .set('X-Forwarded-For', `203.0.113.${i + 1}`)
+        .send(ADMIN)
+        .expect(200)
+    for (let i = 0; i < 10; i++) {
+      await request(t.app)
+        .post('/api/login')
+        .set('X-Forwarded-For', '203.0.113.200')
+        .send({ email: ADMIN.email, password: `wrong ${i}` })
+        .expect(401)
+    }
+    await request(t.app).post('/api/login').set('X-Forwarded-For', '203.0.113.201').send(ADMIN).expect(429)
+  })
+
   it('the per-network count survives 60,000 other networks passing by, and starts again after its minute', () => {
     const limit = new NetworkLimit(3, 'events')
     const now = 1_000_000
