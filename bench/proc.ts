@@ -44,10 +44,15 @@ export interface Child {
 const START = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
 
 /** The Node flags `npm start` passes before --import (package.json is their one place). */
-export const START_FLAGS: string[] = START.split(' --import')[0]!.split(' ').filter((w) => w.startsWith('--'))
+export const START_FLAGS: string[] = START.split(' --import')[0]!
+  .split(' ')
+  .filter((w) => w.startsWith('--'))
 
 /** The file `npm start` runs (`node … --import tsx FILE`), so that a move of the entry point moves the bench with it. */
-export const START_SCRIPT: string = START.split(' ').filter((w) => w.endsWith('.ts')).at(-1) ?? 'lib/server.ts'
+export const START_SCRIPT: string =
+  START.split(' ')
+    .filter((w) => w.endsWith('.ts'))
+    .at(-1) ?? 'lib/server.ts'
 
 export async function startChild(script: string, env: Record<string, string>, ready = '/health', timeoutMs = 60_000): Promise<Child> {
   const port = await freePort()

@@ -64,7 +64,13 @@ export interface Machine {
  * hand. Parts without markers, and everything outside them, are left alone. Returns
  * the new text of each file that changed.
  */
-export function writeDocs(files: Record<string, string>, results: PartResult[], machine: Machine, options: Record<string, object>, day: string): Record<string, string> {
+export function writeDocs(
+  files: Record<string, string>,
+  results: PartResult[],
+  machine: Machine,
+  options: Record<string, object>,
+  day: string,
+): Record<string, string> {
   const changed: Record<string, string> = {}
   for (const [file, text] of Object.entries(files)) {
     let out = text

@@ -59,7 +59,10 @@ const num = (v: string | undefined, d: number, name: string) => {
   return n
 }
 const quick = a.quick === true
-const parts = (a.parts ?? ALL.join(',')).split(',').map((s) => s.trim()).filter(Boolean)
+const parts = (a.parts ?? ALL.join(','))
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean)
 const unknown = parts.filter((p) => !(ALL as readonly string[]).includes(p))
 if (unknown.length) {
   console.error(`unknown part(s): ${unknown.join(', ')}; known: ${ALL.join(', ')}`)
@@ -139,10 +142,19 @@ console.log(`\nwritten to ${out}`)
 // A quick run's figures are for the developer, not for the docs.
 if (!a['no-docs'] && !quick) {
   const docs = join(ROOT, 'docs')
-  const files = Object.fromEntries(readdirSync(docs).filter((f) => f.endsWith('.md')).map((f) => [join(docs, f), readFileSync(join(docs, f), 'utf8')]))
+  const files = Object.fromEntries(
+    readdirSync(docs)
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => [join(docs, f), readFileSync(join(docs, f), 'utf8')]),
+  )
   const changed = writeDocs(files, results, machine, options, startedAt.slice(0, 10))
   for (const [file, text] of Object.entries(changed)) writeFileSync(file, text)
-  if (Object.keys(changed).length) console.log(`tables written into ${Object.keys(changed).map((f) => f.slice(ROOT.length + 1)).join(', ')}`)
+  if (Object.keys(changed).length)
+    console.log(
+      `tables written into ${Object.keys(changed)
+        .map((f) => f.slice(ROOT.length + 1))
+        .join(', ')}`,
+    )
 }
 const missed = rows.filter((r) => r.ok === false).map((r) => `${r.part}: ${r.metric}`)
 if (missed.length) console.log(`targets missed: ${missed.join('; ')}`)

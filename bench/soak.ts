@@ -17,7 +17,9 @@ const HELP = `npm run soak -- [options]
   --connections N   concurrent connections (default 32)
   --window S        seconds per measured window (default 30)`
 
-const { values: a } = parseArgs({ options: { minutes: { type: 'string' }, rate: { type: 'string' }, connections: { type: 'string' }, window: { type: 'string' }, help: { type: 'boolean' } } })
+const { values: a } = parseArgs({
+  options: { minutes: { type: 'string' }, rate: { type: 'string' }, connections: { type: 'string' }, window: { type: 'string' }, help: { type: 'boolean' } },
+})
 if (a.help) {
   console.log(HELP)
   process.exit(0)
@@ -91,8 +93,16 @@ try {
   const checks: Array<[string, boolean, string]> = [
     ['no failed requests', failures === 0, `${failures} failed`],
     ['server stopped cleanly', code === 0, `exit code ${code}`],
-    ['memory flat (late windows within 10% or 50 MB of early ones)', settled.length < 2 || late <= early + Math.max(50, early * 0.1), `${Math.round(early)} → ${Math.round(late)} MB`],
-    ['every acknowledged event stored once', v.found === sent.acknowledged.length && v.duplicates === 0, `${v.found} of ${sent.acknowledged.length}, ${v.duplicates} twice`],
+    [
+      'memory flat (late windows within 10% or 50 MB of early ones)',
+      settled.length < 2 || late <= early + Math.max(50, early * 0.1),
+      `${Math.round(early)} → ${Math.round(late)} MB`,
+    ],
+    [
+      'every acknowledged event stored once',
+      v.found === sent.acknowledged.length && v.duplicates === 0,
+      `${v.found} of ${sent.acknowledged.length}, ${v.duplicates} twice`,
+    ],
     ['nothing stored without consent', v.unconsentedStored === 0, `${v.unconsentedStored}`],
   ]
   console.log('')

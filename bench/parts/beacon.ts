@@ -27,7 +27,13 @@ function gzippedBytes(url: string): Promise<{ bytes: number; encoding: string }>
 
 export async function run(): Promise<PartResult> {
   const dir = mkdtempSync(join(tmpdir(), 'spoor-bench-beacon-'))
-  const server = await startChild(START_SCRIPT, { DATA_DIR: dir, SITES: 'example.com', ADMIN_EMAIL: 'bench@example.com', ADMIN_PASSWORD: 'bench password long enough', LOG_LEVEL: 'warn' })
+  const server = await startChild(START_SCRIPT, {
+    DATA_DIR: dir,
+    SITES: 'example.com',
+    ADMIN_EMAIL: 'bench@example.com',
+    ADMIN_PASSWORD: 'bench password long enough',
+    LOG_LEVEL: 'warn',
+  })
   try {
     const gzipped = async (path: string) => {
       const { bytes, encoding } = await gzippedBytes(`${server.url}${path}`)
@@ -41,8 +47,24 @@ export async function run(): Promise<PartResult> {
       part: 'beacon',
       details: { bytes, adapters, reference: REFERENCE, budget: BEACON_BUDGET_BYTES, adapterBudget: ADAPTER_BUDGET_BYTES },
       rows: [
-        { part: 'beacon', metric: '/script.js gzipped', value: bytes, unit: 'B', baseline: { label: 'Plausible', value: REFERENCE.plausible }, ratio: bytes / REFERENCE.plausible, target: `≤ ${BEACON_BUDGET_BYTES.toLocaleString('en')} B`, ok: bytes <= BEACON_BUDGET_BYTES },
-        { part: 'beacon', metric: '/script.js gzipped', value: bytes, unit: 'B', baseline: { label: 'Umami', value: REFERENCE.umami }, ratio: bytes / REFERENCE.umami },
+        {
+          part: 'beacon',
+          metric: '/script.js gzipped',
+          value: bytes,
+          unit: 'B',
+          baseline: { label: 'Plausible', value: REFERENCE.plausible },
+          ratio: bytes / REFERENCE.plausible,
+          target: `≤ ${BEACON_BUDGET_BYTES.toLocaleString('en')} B`,
+          ok: bytes <= BEACON_BUDGET_BYTES,
+        },
+        {
+          part: 'beacon',
+          metric: '/script.js gzipped',
+          value: bytes,
+          unit: 'B',
+          baseline: { label: 'Umami', value: REFERENCE.umami },
+          ratio: bytes / REFERENCE.umami,
+        },
         ...Object.entries(adapters).map(([name, b]) => ({
           part: 'beacon',
           metric: `/consent/${name}.js gzipped (with the beacon: ${(bytes + b).toLocaleString('en')} B)`,

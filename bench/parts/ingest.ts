@@ -38,7 +38,13 @@ export interface Sent {
   unconsented: string[]
 }
 
-export async function load(url: string, pid: number, traffic: Traffic, o: { duration: number; connections: number; overallRate?: number }, sent?: Sent): Promise<Run> {
+export async function load(
+  url: string,
+  pid: number,
+  traffic: Traffic,
+  o: { duration: number; connections: number; overallRate?: number },
+  sent?: Sent,
+): Promise<Run> {
   const cpu0 = cpuOf(pid)
   const me0 = process.cpuUsage()
   const t0 = performance.now()
@@ -140,14 +146,40 @@ export async function run(o: IngestOptions): Promise<PartResult> {
     // The same traffic goes to both servers (a fifth of it refused for lack of consent
     // by Spoor), so the ratio is of requests answered; accepted events/s is shown too.
     const ratio = max.rate / bareRun.rate
-    Object.assign(details, { bare: bareRun, warm, max, half, halfRate, stored, accepted, acknowledgedFound: found, unconsentedSent: sent.unconsented.length, unconsentedStored, duplicates, storedWithoutAck: stored - found, pendingAtEnd: health.pending_events, stopMs, idleRssMb: idle, peakRssMb: peak })
+    Object.assign(details, {
+      bare: bareRun,
+      warm,
+      max,
+      half,
+      halfRate,
+      stored,
+      accepted,
+      acknowledgedFound: found,
+      unconsentedSent: sent.unconsented.length,
+      unconsentedStored,
+      duplicates,
+      storedWithoutAck: stored - found,
+      pendingAtEnd: health.pending_events,
+      stopMs,
+      idleRssMb: idle,
+      peakRssMb: peak,
+    })
 
     const failures = warm.other + max.other + half.other + warm.errors + max.errors + half.errors
     return {
       part: 'ingest',
       details,
       rows: [
-        { part: 'ingest', metric: 'requests/s at full load', value: max.rate, unit: 'req/s', baseline: { label: 'bare Express', value: bareRun.rate }, ratio, target: '≥ 0.7×', ok: ratio >= 0.7 },
+        {
+          part: 'ingest',
+          metric: 'requests/s at full load',
+          value: max.rate,
+          unit: 'req/s',
+          baseline: { label: 'bare Express', value: bareRun.rate },
+          ratio,
+          target: '≥ 0.7×',
+          ok: ratio >= 0.7,
+        },
         { part: 'ingest', metric: 'accepted events/s at full load', value: max.accepted / o.duration, unit: 'events/s' },
         { part: 'ingest', metric: 'p50 latency at full load', value: max.p50, unit: 'ms', baseline: { label: 'bare Express', value: bareRun.p50 } },
         { part: 'ingest', metric: 'p99 latency at full load', value: max.p99, unit: 'ms', baseline: { label: 'bare Express', value: bareRun.p99 } },
@@ -160,7 +192,15 @@ export async function run(o: IngestOptions): Promise<PartResult> {
           target: 'all, once, none without consent, no errors',
           ok: found === accepted && duplicates === 0 && unconsentedStored === 0 && stored - found <= inFlightBound && failures === 0,
         },
-        { part: 'memory', metric: 'server peak RSS during ingest', value: peak, unit: 'MB', baseline: { label: 'idle after start', value: idle }, target: '< 600 MB', ok: peak < 600 },
+        {
+          part: 'memory',
+          metric: 'server peak RSS during ingest',
+          value: peak,
+          unit: 'MB',
+          baseline: { label: 'idle after start', value: idle },
+          target: '< 600 MB',
+          ok: peak < 600,
+        },
       ],
     }
   } finally {

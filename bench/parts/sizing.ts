@@ -111,10 +111,24 @@ async function fill(dir: string, o: SizingOptions, sites: string[]) {
         // What the enrich-visits job decides for the visit (enrichment/jobs/enrich-visits.ts).
         const r = await intel.lookupIp(v.ip, { place: false })
         const c = r.company
-        decided.push({ site: v.row.site, sid: v.row.sid, day: v.row.ts.slice(0, 10), network_type: r.network_type, company_id: c?.id ?? '', network: c ? (r.network ?? '') : '' })
+        decided.push({
+          site: v.row.site,
+          sid: v.row.sid,
+          day: v.row.ts.slice(0, 10),
+          network_type: r.network_type,
+          company_id: c?.id ?? '',
+          network: c ? (r.network ?? '') : '',
+        })
         if (c) {
           const { id, ...profile } = c
-          companies.set(id, { company_id: id, ...profile, network_type: r.network_type, asn: r.asn ?? 0, as_org: r.as_org ?? '', evidence: JSON.stringify(r.evidence) })
+          companies.set(id, {
+            company_id: id,
+            ...profile,
+            network_type: r.network_type,
+            asn: r.asn ?? 0,
+            as_org: r.as_org ?? '',
+            evidence: JSON.stringify(r.evidence),
+          })
         }
       }
       if (events.length >= CHUNK) {
@@ -137,7 +151,9 @@ async function fill(dir: string, o: SizingOptions, sites: string[]) {
     await rollupVisits(db)
 
     // A server that has run for a while has merged its parts (and its aggregates' rows).
-    const tables = (await db.query<{ name: string }>("SELECT name FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MergeTree'")).map((t) => t.name)
+    const tables = (await db.query<{ name: string }>("SELECT name FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MergeTree'")).map(
+      (t) => t.name,
+    )
     for (const t of tables) await db.command('OPTIMIZE TABLE {t:Identifier} FINAL', { t })
     const parts = await db.query<{ table: string; rows: string; bytes: string }>(
       `SELECT table, sum(rows) AS rows, sum(bytes_on_disk) AS bytes FROM system.parts WHERE active AND database = currentDatabase() GROUP BY table`,
@@ -162,9 +178,16 @@ async function fill(dir: string, o: SizingOptions, sites: string[]) {
 /** The dashboard's routes for the three busiest sites, by `clients` clients at once (a page load asks for several), for `secs` seconds. */
 async function readDashboard(url: string, sites: string[], secs: number, clients = 4) {
   const password = 'bench password long enough'
-  const login = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', [CSRF_HEADER]: '1' }, body: JSON.stringify({ email: 'bench@example.com', password }) })
+  const login = await fetch(`${url}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [CSRF_HEADER]: '1' },
+    body: JSON.stringify({ email: 'bench@example.com', password }),
+  })
   if (!login.ok) throw new Error(`login failed: ${login.status}`)
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ')
   const routes = ['summary', 'timeseries', 'pages', 'referrers', 'browsers', 'countries', 'entry-pages']
   const calls = sites.slice(0, 3).flatMap((site) => [...routes.map((r) => `/api/stats/${r}?site=${site}`), `/api/companies?site=${site}`])
   const ms: number[] = []
@@ -238,7 +261,19 @@ export async function run(o: SizingOptions): Promise<PartResult> {
 
     const tableRows = [
       ...TABLES.map(([t, what]) => ({ ...size(t), what })),
-      ...(other.length ? [{ table: other.map((s) => s.table).sort().join(', '), what: 'the other tables that hold rows here', rows: other.reduce((s, t) => s + t.rows, 0), bytes: other.reduce((s, t) => s + t.bytes, 0) }] : []),
+      ...(other.length
+        ? [
+            {
+              table: other
+                .map((s) => s.table)
+                .sort()
+                .join(', '),
+              what: 'the other tables that hold rows here',
+              rows: other.reduce((s, t) => s + t.rows, 0),
+              bytes: other.reduce((s, t) => s + t.bytes, 0),
+            },
+          ]
+        : []),
     ]
     const markdown = [
       `${int(o.pageviews)} page views over ${DAYS} days on ${sites.length} sites (${int(f.visits)} visits, ${int(f.companyVisits)} of them from ${int(f.companies)} companies), after merges; figures per million page views.`,

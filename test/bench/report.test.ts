@@ -29,7 +29,9 @@ describe('writeDocs', () => {
     expect(out).toContain('old storage table')
     expect(out.startsWith('# Title\nhand-written text stays\n<!-- bench:ingest:start -->\n')).toBe(true)
     expect(out).toContain('1,234 req/s')
-    expect(out.endsWith('<!-- bench:ingest:end -->\nbetween the blocks\n<!-- bench:storage:start -->\nold storage table\n<!-- bench:storage:end -->\nafter')).toBe(true)
+    expect(
+      out.endsWith('<!-- bench:ingest:end -->\nbetween the blocks\n<!-- bench:storage:start -->\nold storage table\n<!-- bench:storage:end -->\nafter'),
+    ).toBe(true)
   })
 
   it('heads each table with the day, the command, the options and the machine', () => {
@@ -37,7 +39,7 @@ describe('writeDocs', () => {
     expect(out).toContain('2026-12-02, `npm run bench -- --parts storage` (rows 200,000) on 2 × Test CPU, 24 GB, Node v20.20.2, load average 3.3 at its start:')
   })
 
-  it('writes a part\'s own Markdown instead of its rows when it has one', () => {
+  it("writes a part's own Markdown instead of its rows when it has one", () => {
     const out = writeDocs({ 'a.md': doc }, [part('ingest', 1, { markdown: '| sizing | table |' })], machine, {}, '2026-12-02')['a.md']!
     expect(out).toContain('| sizing | table |')
     expect(out).not.toContain('req/s')
