@@ -9,6 +9,7 @@ const parts: Record<string, () => Promise<{ run(o: never): Promise<unknown> }>> 
   enrichment: () => import('./parts/enrichment.ts'),
   queries: () => import('./parts/queries.ts'),
   beacon: () => import('./parts/beacon.ts'),
+  sizing: () => import('./parts/sizing.ts'),
 }
 const load = parts[name ?? '']
 if (!load || !out) {

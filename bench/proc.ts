@@ -1,5 +1,5 @@
 // Spoor on a port of 127.0.0.1, for the bench and the tests: the real server as a
-// child process (`server/start.ts`, as `npm start` runs it; its memory and CPU its own),
+// child process (the script `npm start` runs, with its flags; its memory and CPU its own),
 // or an app in this process.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -41,14 +41,18 @@ export interface Child {
   stop(): Promise<number | null>
 }
 
+const START = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+
 /** The Node flags `npm start` passes before --import (package.json is their one place). */
-export const START_FLAGS: string[] = (() => {
-  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
-  return start
-    .split(' --import')[0]!
-    .split(' ')
-    .filter((w) => w.startsWith('--'))
-})()
+export const START_FLAGS: string[] = START.split(' --import')[0]!
+  .split(' ')
+  .filter((w) => w.startsWith('--'))
+
+/** The file `npm start` runs (`node … --import tsx FILE`), so that a move of the entry point moves the bench with it. */
+export const START_SCRIPT: string =
+  START.split(' ')
+    .filter((w) => w.endsWith('.ts'))
+    .at(-1) ?? 'server/start.ts'
 
 export async function startChild(script: string, env: Record<string, string>, ready = '/health', timeoutMs = 60_000): Promise<Child> {
   const port = await freePort()
@@ -56,7 +60,7 @@ export async function startChild(script: string, env: Record<string, string>, re
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
   // The server runs with the Node flags of `npm start` (package.json); BENCH_NODE_FLAGS=
   // "--max-old-space-size=256 ..." adds or overrides flags for the servers only (not the load generator).
-  const flags = [...(script === 'server/start.ts' ? START_FLAGS : []), ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)]
+  const flags = [...(script === START_SCRIPT ? START_FLAGS : []), ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)]
   const proc = spawn(process.execPath, [...prof, ...flags, '--import', 'tsx', join(ROOT, script)], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { load, type Run, type Sent, verifyStored } from './parts/ingest.ts'
-import { memoryOf, ROOT, startChild } from './proc.ts'
+import { memoryOf, ROOT, START_SCRIPT, startChild } from './proc.ts'
 import { benchSites, Traffic } from './traffic.ts'
 
 const HELP = `npm run soak -- [options]
@@ -46,7 +46,7 @@ function benchedMax(): number | null {
 
 const sites = benchSites(20)
 const dir = mkdtempSync(join(tmpdir(), 'spoor-soak-'))
-const server = await startChild('server/start.ts', {
+const server = await startChild(START_SCRIPT, {
   DATA_DIR: dir,
   SITES: sites.join(','),
   ADMIN_EMAIL: 'soak@example.com',

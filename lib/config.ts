@@ -117,8 +117,8 @@ const schema = z.object({
   // an opt-out link, and at most 9.6 M entries in the list's 400 days.
   OPTOUT_MAX_PER_HOUR: int(1000, 1, 1_000_000),
   // Events stored a day per site, and for all sites together (collector/budget.ts): a
-  // site of 100 M page views a month has about 3.3 M a day. At about 100 bytes an event
-  // on disk, the total caps a day's growth near 5 GB.
+  // site of 100 M page views a month has about 3.3 M a day. At about 205 bytes a page view
+  // on disk, the total caps a day's growth near 10 GB.
   SITE_EVENTS_PER_DAY: int(10_000_000, 1, 1_000_000_000),
   EVENTS_PER_DAY: int(50_000_000, 1, 10_000_000_000),
   // Below this much free space (data and journal) the collector answers 507 and stores nothing.

@@ -6,7 +6,7 @@ import { request } from 'node:http'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startChild } from '../proc.ts'
+import { START_SCRIPT, startChild } from '../proc.ts'
 import type { PartResult } from '../report.ts'
 import { ADAPTER_BUDGET_BYTES, BEACON_BUDGET_BYTES, CONSENT_ADAPTERS } from '../../collector/beacon.ts'
 
@@ -27,7 +27,7 @@ function gzippedBytes(url: string): Promise<{ bytes: number; encoding: string }>
 
 export async function run(): Promise<PartResult> {
   const dir = mkdtempSync(join(tmpdir(), 'spoor-bench-beacon-'))
-  const server = await startChild('server/start.ts', {
+  const server = await startChild(START_SCRIPT, {
     DATA_DIR: dir,
     SITES: 'example.com',
     ADMIN_EMAIL: 'bench@example.com',

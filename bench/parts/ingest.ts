@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 import { openDb } from '../../lib/db.ts'
-import { type Child, cpuOf, memoryOf, resetPeak, startChild } from '../proc.ts'
+import { type Child, cpuOf, memoryOf, resetPeak, START_SCRIPT, startChild } from '../proc.ts'
 import type { PartResult } from '../report.ts'
 import { benchSites, Traffic } from '../traffic.ts'
 
@@ -112,7 +112,7 @@ export async function run(o: IngestOptions): Promise<PartResult> {
   const dir = mkdtempSync(join(tmpdir(), 'spoor-bench-ingest-'))
   let server: Child | undefined
   try {
-    server = await startChild('server/start.ts', {
+    server = await startChild(START_SCRIPT, {
       DATA_DIR: dir,
       SITES: sites.join(','),
       ADMIN_EMAIL: 'bench@example.com',
