@@ -106,29 +106,33 @@ export async function openDb(config: Pick<Config, 'clickhouse' | 'dataDir'>, opt
   }
 }
 
-// chDB's connection applies a query's settings to its session, where they stay for every
-// later query: after one insert with a deduplication token, the next inserts into that
-// table took the same token and were dropped as duplicates, without an error. So each
-// query states every setting Spoor ever passes, at ClickHouse's default unless it sets it.
+// chDB's connection sends a query's settings as `SET k = v;` ahead of it, so they stay in
+// its session for every later query: after one insert with a deduplication token, the
+// next inserts into that table took the same token and were dropped as duplicates,
+// without an error. So each query states every setting Spoor ever passes, at
+// ClickHouse's default unless it sets it; one that is not listed here is refused.
 export const SESSION_DEFAULTS: ClickHouseSettings = {
   insert_deduplication_token: '',
   insert_deduplicate: 1,
+  deduplicate_blocks_in_dependent_materialized_views: 0,
   mutations_sync: '0',
   materialize_ttl_after_modify: 1,
   apply_deleted_mask: 1,
 }
 
 function settingsPerQuery(client: ClickHouseClient): ClickHouseClient {
-  const fill = <P extends { clickhouse_settings?: ClickHouseSettings }>(p: P): P => ({
-    ...p,
-    clickhouse_settings: { ...SESSION_DEFAULTS, ...p.clickhouse_settings },
-  })
+  const fill = <P extends { clickhouse_settings?: ClickHouseSettings }>(p: P): P => {
+    for (const k of Object.keys(p.clickhouse_settings ?? {})) {
+      if (!(k in SESSION_DEFAULTS)) throw new Error(`setting ${k} is not in SESSION_DEFAULTS (lib/db.ts): chDB would keep it for every later query`)
+    }
+    return { ...p, clickhouse_settings: { ...SESSION_DEFAULTS, ...p.clickhouse_settings } }
+  }
   const c = client as unknown as Record<'query' | 'command' | 'insert' | 'exec', (p: { clickhouse_settings?: ClickHouseSettings }) => unknown>
   const own = { query: c.query.bind(client), command: c.command.bind(client), insert: c.insert.bind(client), exec: c.exec.bind(client) }
-  c.query = (p) => own.query(fill(p))
-  c.command = (p) => own.command(fill(p))
-  c.insert = (p) => own.insert(fill(p))
-  c.exec = (p) => own.exec(fill(p))
+  c.query = async (p) => own.query(fill(p))
+  c.command = async (p) => own.command(fill(p))
+  c.insert = async (p) => own.insert(fill(p))
+  c.exec = async (p) => own.exec(fill(p))
   return client
 }
 

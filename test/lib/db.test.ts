@@ -30,4 +30,8 @@ describe('settings are per query on the embedded engine', () => {
     const rows = await t.db.query<{ x: number }>('SELECT x FROM probe_nodedup ORDER BY x')
     expect(rows.map((r) => Number(r.x))).toEqual([1, 2])
   })
+
+  it('refuses a setting it would not reset, instead of letting it stay in the session', async () => {
+    await expect(t.db.client.query({ query: 'SELECT 1', clickhouse_settings: { max_threads: 1 } })).rejects.toThrow(/max_threads is not in SESSION_DEFAULTS/)
+  })
 })
