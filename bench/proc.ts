@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { type AddressInfo, createServer } from 'node:net'
 import { join } from 'node:path'
 import { createServer as createHttpServer } from 'node:http'
+import { CSRF_HEADER } from '../auth/csrf.ts'
 import type { App } from '../server/app.ts'
 
 export const ROOT = join(import.meta.dirname, '..')
@@ -102,6 +103,20 @@ export async function startChild(script: string, env: Record<string, string>, re
 }
 
 /** CPU seconds used so far by a process (all threads) and by its main (JavaScript) thread. */
+/** Logs in to a Spoor at `base` and returns the session cookie, as the dashboard gets one. */
+export async function sessionCookie(base: string, email: string, password: string): Promise<string> {
+  const login = await fetch(`${base}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [CSRF_HEADER]: '1' },
+    body: JSON.stringify({ email, password }),
+  })
+  if (!login.ok) throw new Error(`login failed: ${login.status}`)
+  return login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ')
+}
+
 export function cpuOf(pid: number): { total: number; main: number } {
   const secs = (path: string) => {
     const stat = readFileSync(path, 'utf8')

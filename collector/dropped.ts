@@ -83,8 +83,7 @@ export class DroppedCounts {
     this.sealed = batch
     // A token of its own for every batch. Without one, ClickHouse takes a block of the same
     // rows for a retry: of two processes that counted the same in one hour, one was lost
-    // (test/collector/dropped.test.ts). And chDB keeps a query's settings for the next
-    // query, so the writer's last token would be reused.
+    // (test/collector/dropped.test.ts).
     await this.db.insert('dropped_events', batch.rows, { insert_deduplication_token: batch.token })
     this.sealed = null
   }

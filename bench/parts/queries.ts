@@ -13,9 +13,8 @@ import { loadConfig } from '../../lib/config.ts'
 import { dayLock } from '../../lib/lock.ts'
 import { createLogger } from '../../lib/logger.ts'
 import { assemble } from '../../server/main.ts'
-import { CSRF_HEADER } from '../../auth/csrf.ts'
 import { isoDay } from '../../dashboard/stats.ts'
-import { serve } from '../proc.ts'
+import { serve, sessionCookie } from '../proc.ts'
 import { percentile, type PartResult, type Row } from '../report.ts'
 
 export interface QueryOptions {
@@ -137,16 +136,7 @@ export async function run(o: QueryOptions): Promise<PartResult> {
     )
 
     // A session, as the dashboard gets one.
-    const login = await fetch(`${base}/api/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [CSRF_HEADER]: '1' },
-      body: JSON.stringify({ email: 'bench@example.com', password }),
-    })
-    if (!login.ok) throw new Error(`login failed: ${login.status}`)
-    const cookie = login.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; ')
+    const cookie = await sessionCookie(base, 'bench@example.com', password)
     const site = SITES[0]!
     const [top] = await db.query<{ id: string }>(
       'SELECT company_id AS id FROM company_visits WHERE site = {site:String} GROUP BY company_id ORDER BY sum(visits) DESC LIMIT 1',

@@ -11,10 +11,10 @@ import { lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { EventRow, IpRow } from '../../collector/writer.ts'
-import { CSRF_HEADER } from '../../auth/csrf.ts'
 import { Knowledge } from '../../enrichment/company.ts'
 import { recomputeCompanyVisits } from '../../aggregates/company-visits.ts'
 import { rollupVisits } from '../../aggregates/rollup.ts'
+import { type Decision, decide } from '../../enrichment/jobs/enrich-visits.ts'
 import { MIN_CONFIDENCE } from '../../enrichment/jobs/learn-domains.ts'
 import { IpIntel } from '../../enrichment/lookup.ts'
 import { loadConfig } from '../../lib/config.ts'
@@ -22,7 +22,7 @@ import { openDb } from '../../lib/db.ts'
 import { dayLock } from '../../lib/lock.ts'
 import { createLogger } from '../../lib/logger.ts'
 import { migrate } from '../../sql/migrate.ts'
-import { type Child, memoryOf, resetPeak, START_SCRIPT, startChild } from '../proc.ts'
+import { type Child, memoryOf, resetPeak, START_SCRIPT, sessionCookie, startChild } from '../proc.ts'
 import { percentile, type PartResult, type Row } from '../report.ts'
 import { storedViews } from '../rows.ts'
 import { benchSites, Traffic } from '../traffic.ts'
@@ -97,7 +97,7 @@ async function fill(dir: string, o: SizingOptions, sites: string[]) {
     const t0 = performance.now()
     let events: EventRow[] = []
     let ips: IpRow[] = []
-    const decided: Array<{ site: string; sid: string; day: string; network_type: string; company_id: string; network: string }> = []
+    const decided: Decision[] = []
     const companies = new Map<string, Record<string, unknown>>()
     const spanMs = DAYS * 86_400_000
     // About 20 visitors browsing at once: a visit's pages come a minute or so apart.
@@ -108,28 +108,9 @@ async function fill(dir: string, o: SizingOptions, sites: string[]) {
       events.push(v.row)
       if (v.firstOfVisit) {
         ips.push({ site: v.row.site, sid: v.row.sid, vid: v.row.vid, ip: v.ip, ts: v.row.ts.slice(0, 19) })
-        // What the enrich-visits job decides for the visit (enrichment/jobs/enrich-visits.ts).
+        // What the enrich-visits job decides for the visit, with its own function.
         const r = await intel.lookupIp(v.ip, { place: false })
-        const c = r.company
-        decided.push({
-          site: v.row.site,
-          sid: v.row.sid,
-          day: v.row.ts.slice(0, 10),
-          network_type: r.network_type,
-          company_id: c?.id ?? '',
-          network: c ? (r.network ?? '') : '',
-        })
-        if (c) {
-          const { id, ...profile } = c
-          companies.set(id, {
-            company_id: id,
-            ...profile,
-            network_type: r.network_type,
-            asn: r.asn ?? 0,
-            as_org: r.as_org ?? '',
-            evidence: JSON.stringify(r.evidence),
-          })
-        }
+        decide({ site: v.row.site, sid: v.row.sid, day: v.row.ts.slice(0, 10) }, r, r.company, decided, companies)
       }
       if (events.length >= CHUNK) {
         await db.insert('events', events)
@@ -178,16 +159,7 @@ async function fill(dir: string, o: SizingOptions, sites: string[]) {
 /** The dashboard's routes for the three busiest sites, by `clients` clients at once (a page load asks for several), for `secs` seconds. */
 async function readDashboard(url: string, sites: string[], secs: number, clients = 4) {
   const password = 'bench password long enough'
-  const login = await fetch(`${url}/api/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [CSRF_HEADER]: '1' },
-    body: JSON.stringify({ email: 'bench@example.com', password }),
-  })
-  if (!login.ok) throw new Error(`login failed: ${login.status}`)
-  const cookie = login.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ')
+  const cookie = await sessionCookie(url, 'bench@example.com', password)
   const routes = ['summary', 'timeseries', 'pages', 'referrers', 'browsers', 'countries', 'entry-pages']
   const calls = sites.slice(0, 3).flatMap((site) => [...routes.map((r) => `/api/stats/${r}?site=${site}`), `/api/companies?site=${site}`])
   const ms: number[] = []

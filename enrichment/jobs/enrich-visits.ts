@@ -43,6 +43,40 @@ function pagePattern(patterns: readonly string[]): RegExp | null {
   return new RegExp(`^(?:${alts.join('|')})$`)
 }
 
+/** A visit's row in enriched_sessions: its network type, and the company it is counted for. */
+export interface Decision {
+  site: string
+  sid: string
+  day: string
+  network_type: string
+  company_id: string
+  network: string
+}
+
+/**
+ * Adds the rows enrichment writes for one visit: its decision, and the company's record
+ * when `company` (the lookup's, or null when the visit does not count) names one.
+ */
+export function decide(
+  visit: { site: string; sid: string; day: string },
+  r: LookupResult,
+  company: LookupResult['company'],
+  decided: Decision[],
+  companies: Map<string, Record<string, unknown>>,
+): void {
+  decided.push({
+    site: visit.site,
+    sid: visit.sid,
+    day: visit.day,
+    network_type: r.network_type,
+    company_id: company?.id ?? '',
+    network: company ? (r.network ?? '') : '',
+  })
+  if (!company) return
+  const { id, ...profile } = company
+  companies.set(id, { company_id: id, ...profile, network_type: r.network_type, asn: r.asn ?? 0, as_org: r.as_org ?? '', evidence: JSON.stringify(r.evidence) })
+}
+
 export async function enrichVisits(ctx: EnrichContext): Promise<number> {
   const { db, intel, knowledge } = ctx
   await knowledge.refresh(db, ctx.minConfidence)
@@ -78,7 +112,7 @@ export async function enrichVisits(ctx: EnrichContext): Promise<number> {
     for (const r of rows) pagesBySid.set(`${r.site}/${r.sid}`, r.paths)
   }
 
-  const decided: Array<{ site: string; sid: string; day: string; network_type: string; company_id: string; network: string }> = []
+  const decided: Decision[] = []
   const companies = new Map<string, Record<string, unknown>>()
   const now = Date.now()
   for (const p of pending) {
@@ -93,25 +127,7 @@ export async function enrichVisits(ctx: EnrichContext): Promise<number> {
         company = null
       }
     }
-    decided.push({
-      site: p.site,
-      sid: p.sid,
-      day: p.day,
-      network_type: r.network_type,
-      company_id: company?.id ?? '',
-      network: company ? (r.network ?? '') : '',
-    })
-    if (company) {
-      const { id, ...profile } = company
-      companies.set(id, {
-        company_id: id,
-        ...profile,
-        network_type: r.network_type,
-        asn: r.asn ?? 0,
-        as_org: r.as_org ?? '',
-        evidence: JSON.stringify(r.evidence),
-      })
-    }
+    decide(p, r, company, decided, companies)
   }
 
   // The writing part under dayLock, the lookups (reverse DNS can take seconds) outside it:
