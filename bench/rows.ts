@@ -52,6 +52,7 @@ export function* storedViews(sites: readonly string[], n: number, o: ViewOptions
         ...page,
         title: b.title,
         referrer_source: referrerSource(b.referrer, b.site, page.hostname),
+        source: '',
         ...parseAgent(req.headers['user-agent']!, b.screen),
         screen: b.screen,
         country: 'NL',

@@ -162,6 +162,7 @@ const enrich: Step = (ctx, { config, geo }) => {
     ...page,
     title: body.title,
     referrer_source: referrerSource(body.referrer, ctx.site, page.hostname),
+    source: '',
     ...parseAgent(userAgent, body.screen),
     screen: body.screen ?? 0,
     country: place?.country ?? '',

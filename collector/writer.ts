@@ -26,6 +26,8 @@ export interface EventRow {
   query: string
   title: string
   referrer_source: string
+  /** The source the event is credited to (collector/sources.ts); '' is Direct / None. */
+  source: string
   utm_source: string
   utm_medium: string
   utm_campaign: string

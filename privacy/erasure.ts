@@ -48,6 +48,7 @@ const BY_VISITOR = [
   ['sessions', THE_SIDS],
   ['enriched_sessions', THE_SIDS],
   ['events', THE_VID],
+  ['visits', THE_VID],
   ['visit_ips', THE_VID],
   ['form_domains', THE_VID],
 ] as const

@@ -23,6 +23,7 @@ export const EXPIRIES: readonly Expiry[] = [
   // These hold visitor or session ids: they go with the raw events.
   { table: 'sessions', dated: 'day', unit: 'Day', limit: 'rawRetentionDays' },
   { table: 'enriched_sessions', dated: 'day', unit: 'Day', limit: 'rawRetentionDays' },
+  { table: 'visits', dated: 'day', unit: 'Day', limit: 'rawRetentionDays' },
   // IP addresses and the networks of form submitters: at most a week.
   { table: 'visit_ips', dated: 'ts', unit: 'Day', limit: 'ipRetentionDays' },
   { table: 'form_domains', dated: 'ts', unit: 'Day', limit: 'ipRetentionDays' },

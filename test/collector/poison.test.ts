@@ -43,6 +43,7 @@ const base = {
     query: '',
     title: '',
     referrer_source: '',
+    source: '',
     utm_source: '',
     utm_medium: '',
     utm_campaign: '',

@@ -223,6 +223,7 @@ describe('EventWriter', () => {
       query: '',
       title: '',
       referrer_source: '',
+      source: '',
       utm_source: '',
       utm_medium: '',
       utm_campaign: '',
