@@ -1,6 +1,7 @@
 // Stored rows made from the bench traffic with the collector's own parsers, so that the
 // storage and sizing parts write what the collector would write.
 import { parseAgent, parsePageUrl, referrerSource } from '../collector/parse.ts'
+import { sourceOf } from '../collector/sources.ts'
 import type { EventRow } from '../collector/writer.ts'
 import { Traffic } from './traffic.ts'
 import { chTime } from '../lib/db.ts'
@@ -35,7 +36,9 @@ export function* storedViews(sites: readonly string[], n: number, o: ViewOptions
     const req = traffic.next()
     if (!req.consented) continue
     const b = JSON.parse(req.body) as { site: string; url: string; referrer: string; title: string; screen: number; vid: string; sid: string; id: string }
-    const page = parsePageUrl(new URL(b.url), [])
+    const url = new URL(b.url)
+    const page = parsePageUrl(url, [])
+    const referrer = referrerSource(b.referrer, b.site, page.hostname)
     const firstOfVisit = !seen.has(b.sid)
     if (firstOfVisit) seen.add(b.sid)
     yield {
@@ -51,8 +54,8 @@ export function* storedViews(sites: readonly string[], n: number, o: ViewOptions
         sid: b.sid,
         ...page,
         title: b.title,
-        referrer_source: referrerSource(b.referrer, b.site, page.hostname),
-        source: '',
+        referrer_source: referrer,
+        source: sourceOf(url, page.utm_source, referrer),
         ...parseAgent(req.headers['user-agent']!, b.screen),
         screen: b.screen,
         country: 'NL',

@@ -13,6 +13,7 @@ import type { Optouts } from '../privacy/optouts.ts'
 import { networkOf, parseIp } from '../lib/ip.ts'
 import { isFreeMail, registrableDomain } from './free-mail.ts'
 import { isBotAgent, parseAgent, parsePageUrl, referrerSource } from './parse.ts'
+import { sourceOf } from './sources.ts'
 import type { EventRow, EventWriter, FormRow, IpRow } from './writer.ts'
 import { chTime } from '../lib/db.ts'
 
@@ -149,6 +150,7 @@ const enrich: Step = (ctx, { config, geo }) => {
   if (ctx.form) return undefined
   const { body, ip, userAgent, receivedAt } = ctx.in
   const page = parsePageUrl(body.url, config.keepQueryParams)
+  const referrer = referrerSource(body.referrer, ctx.site, page.hostname)
   const place = ip ? geo.lookup(ip) : null
   const at = chTime(receivedAt)
   ctx.row = {
@@ -161,8 +163,8 @@ const enrich: Step = (ctx, { config, geo }) => {
     sid: body.sid,
     ...page,
     title: body.title,
-    referrer_source: referrerSource(body.referrer, ctx.site, page.hostname),
-    source: '',
+    referrer_source: referrer,
+    source: sourceOf(body.url, page.utm_source, referrer),
     ...parseAgent(userAgent, body.screen),
     screen: body.screen ?? 0,
     country: place?.country ?? '',

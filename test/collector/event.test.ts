@@ -351,6 +351,19 @@ describe('what is kept of a page view', () => {
     expect(row?.s).toBe(source)
   })
 
+  it('stores the grouped source: utm_source as given, a Google referrer as Google (rules: test/collector/sources.test.ts)', async () => {
+    const tagged = pageview({ url: 'https://example.com/?utm_source=newsletter', referrer: 'https://www.bing.com/' })
+    const searched = pageview({ referrer: 'https://www.google.com/search?q=spoor' })
+    const direct = pageview()
+    for (const ev of [tagged, searched, direct]) await send(t.app, ev).expect(202)
+    await t.flush()
+    const rows = await t.db.query<{ event_id: string; source: string }>('SELECT event_id, source FROM events WHERE event_id IN {ids:Array(String)}', {
+      ids: [tagged.id, searched.id, direct.id],
+    })
+    const source = new Map(rows.map((r) => [r.event_id, r.source]))
+    expect([source.get(tagged.id), source.get(searched.id), source.get(direct.id)]).toEqual(['newsletter', 'Google', ''])
+  })
+
   it.each([
     [CHROME_UA, 'Chrome', 'Windows', 'desktop'],
     [FIREFOX_UA, 'Firefox', 'Ubuntu', 'desktop'],
