@@ -6,3 +6,29 @@ export function visitRows(where: string): string {
     dateDiff('second', min(started), max(ended)) AS dur, argMinMerge(entry_page) AS entry
     FROM sessions WHERE ${where} GROUP BY site, day, sid`
 }
+
+/**
+ * One row per visit and UTC day with everything a filter can ask about, from the raw
+ * events: the rollup job writes finished days of it into `visits`, and the stats API
+ * runs it over the days not rolled up yet (normally today). Attribution and device are
+ * the first page view's. Events stored before migration 016 have no `source`: theirs is
+ * their utm_source, else their referrer host (not grouped).
+ */
+export function visitSelect(where: string): string {
+  return `SELECT site, day, sid, vid, start, end, pageviews, entry_page, exit_page, pages, events,
+    multiIf(a.1 != '', a.1, a.3 != '', a.3, a.2) AS source, a.2 AS referrer,
+    a.3 AS utm_source, a.4 AS utm_medium, a.5 AS utm_campaign, a.6 AS utm_content, a.7 AS utm_term,
+    a.8 AS browser, a.9 AS os, a.10 AS device, a.11 AS country
+  FROM (
+    SELECT site, toDate(ts) AS day, sid, any(vid) AS vid, min(ts) AS start, max(ts) AS end,
+      toUInt32(countIf(type = 'pageview')) AS pageviews,
+      argMinIf(path, ts, type = 'pageview') AS entry_page,
+      argMaxIf(path, ts, type = 'pageview') AS exit_page,
+      arrayMap(x -> x.2, arraySort(groupArrayIf((ts, path), type = 'pageview'))) AS pages,
+      groupArrayIf(name, type = 'event') AS events,
+      argMinIf((source, referrer_source, utm_source, utm_medium, utm_campaign, utm_content, utm_term, browser, os, device, country), ts, type = 'pageview') AS a
+    FROM events WHERE ${where}
+    GROUP BY site, day, sid
+    HAVING pageviews > 0
+  )`
+}

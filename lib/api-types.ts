@@ -101,9 +101,16 @@ export interface PasswordSet {
 
 // ---- Sites and settings -------------------------------------------------------
 
-/** GET /api/sites: the registered sites, sorted. */
+/** GET /api/sites: the registered sites, sorted, and each one's IANA time zone. */
 export interface SiteList {
   sites: string[]
+  timezones: Record<string, string>
+}
+
+/** PATCH /api/sites/:site */
+export interface SiteChanged {
+  site: string
+  timezone: string
 }
 
 /** POST /api/sites (201): the site as registered (normalised), with its tracking snippet. */
@@ -140,7 +147,40 @@ export interface CompanyPages {
 
 // ---- Stats ----------------------------------------------------------------------
 
-/** The five figures of a range (GET /api/stats/summary) or of one day (GET /api/stats/timeseries). */
+/** How a filter compares: `contains` is case-insensitive; several values match any of them. */
+export type FilterOperator = 'is' | 'is_not' | 'contains'
+
+/** What a filter looks at (docs/api.md, "Filters", says per dimension what matches). */
+export type FilterDimension =
+  | 'page'
+  | 'entry_page'
+  | 'exit_page'
+  | 'source'
+  | 'referrer'
+  | 'utm_source'
+  | 'utm_medium'
+  | 'utm_campaign'
+  | 'utm_content'
+  | 'utm_term'
+  | 'browser'
+  | 'os'
+  | 'device'
+  | 'country'
+  | 'event'
+
+/** One filter of `?filters=` (a JSON array of them, combined with AND). */
+export type Filter = [FilterOperator, FilterDimension, string[]]
+
+/** The name the sources list gives traffic without a referrer or campaign; also a filter value. */
+export const DIRECT_NONE = 'Direct / None'
+
+/** The site, its time zone, the range in the site's local days (inclusive, YYYY-MM-DD) and the filters an answer is about. */
+export type StatsRange = SiteRange & { timezone: string; filters: Filter[] }
+
+/** A ranked list of GET /api/stats/*. */
+export type StatsResults<T> = StatsRange & { results: T[] }
+
+/** The five figures of a range (GET /api/stats/summary) or of one bucket (GET /api/stats/timeseries). */
 export interface Summary {
   visitors: number
   visits: number
@@ -150,28 +190,42 @@ export interface Summary {
 }
 
 /** GET /api/stats/summary */
-export type RangeSummary = SiteRange & Summary
+export type RangeSummary = StatsRange & Summary
 
-/** One day of GET /api/stats/timeseries: every day of the range, 0 when nothing happened. */
+/** Buckets of GET /api/stats/timeseries: `hour` for ranges up to 7 days. */
+export type Interval = 'hour' | 'day' | 'week' | 'month'
+
+/**
+ * One bucket of GET /api/stats/timeseries, every bucket of the range, 0 when nothing
+ * happened. `date`: the bucket's start in the site's time zone, YYYY-MM-DD (weeks start
+ * on Monday, months on the 1st) or YYYY-MM-DD HH:00 for hours.
+ */
 export type TimeseriesPoint = Summary & { date: string }
 
 /** GET /api/stats/timeseries */
-export type Timeseries = RangeResults<TimeseriesPoint>
+export type Timeseries = StatsResults<TimeseriesPoint> & { interval: Interval }
 
-/** One row of GET /api/stats/{pages,referrers,browsers,...}. Pages carry no visits or events. */
+/**
+ * One row of GET /api/stats/{pages,sources,referrers,browsers,os,devices,countries,events,utm}.
+ * Pages: visits that saw the page, and page views of it. Events: visits with the event, and `events` the times it happened.
+ */
 export interface BreakdownRow {
   name: string
   visitors: number
   pageviews: number
+  /** Not for pages. */
   visits?: number
+  bounce_rate?: number
+  visit_duration?: number
+  /** Events only. */
   events?: number
 }
 
-/** GET /api/stats/{pages,referrers,browsers,os,devices,countries,events} */
-export type Breakdown = RangeResults<BreakdownRow>
+/** GET /api/stats/{pages,sources,referrers,browsers,os,devices,countries,events} */
+export type Breakdown = StatsResults<BreakdownRow>
 
 /** GET /api/stats/utm */
-export type UtmBreakdown = Breakdown & { by: 'source' | 'medium' | 'campaign' }
+export type UtmBreakdown = Breakdown & { by: 'source' | 'medium' | 'campaign' | 'content' | 'term' }
 
 /** One row of GET /api/stats/entry-pages: the page a visit started on. */
 export interface EntryPageRow {
@@ -182,7 +236,55 @@ export interface EntryPageRow {
 }
 
 /** GET /api/stats/entry-pages */
-export type EntryPages = RangeResults<EntryPageRow>
+export type EntryPages = StatsResults<EntryPageRow>
+
+/** One row of GET /api/stats/exit-pages: the page a visit ended on; exit_rate = exits ÷ page views of the page, in %. */
+export interface ExitPageRow {
+  name: string
+  visitors: number
+  exits: number
+  pageviews: number
+  exit_rate: number
+}
+
+/** GET /api/stats/exit-pages */
+export type ExitPages = StatsResults<ExitPageRow>
+
+/** A goal of a site: a custom event name, or a page path pattern where * stands for any characters. */
+export interface Goal {
+  id: string
+  kind: 'event' | 'page'
+  match: string
+}
+
+/** GET /api/sites/:site/goals */
+export type GoalList = { site: string } & Results<Goal>
+
+/**
+ * One goal of GET /api/stats/goals: unique conversions (visitors who converted), total
+ * conversions (events, or page views of matching pages), and conversion rate (visitors
+ * who converted ÷ visitors of the range and filters, in %, one decimal).
+ */
+export interface GoalRow extends Goal {
+  name: string
+  unique_conversions: number
+  total_conversions: number
+  conversion_rate: number
+}
+
+/** GET /api/stats/goals; `visitors`: all visitors of the range and filters, the rate's denominator. */
+export type GoalStats = StatsResults<GoalRow> & { visitors: number }
+
+/** One value of a custom event property of GET /api/stats/goals/:goal/props/:key. */
+export interface GoalPropRow {
+  name: string
+  unique_conversions: number
+  total_conversions: number
+  conversion_rate: number
+}
+
+/** GET /api/stats/goals/:goal/props/:key */
+export type GoalProps = StatsResults<GoalPropRow> & { goal: Goal; key: string }
 
 /** GET /api/stats/realtime: visitors in the last 5 minutes. */
 export interface Realtime {

@@ -1,5 +1,6 @@
 // The one place that reads process.env. Everything else receives the typed,
 // frozen Config (or the slice of it that it needs).
+import { isTimeZone } from './timezone.ts'
 import { isIP } from 'node:net'
 import { join } from 'node:path'
 import { z } from 'zod'
@@ -78,15 +79,23 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a plain identifier')
     .default('spoor'),
-  SITES: list.transform((domains, ctx) => {
-    const out: string[] = []
-    for (const d of domains) {
+  // example.com or example.com@Europe/Amsterdam: the site's time zone (default UTC).
+  SITES: list.transform((entries, ctx) => {
+    const out: Array<{ domain: string; timezone: string | null }> = []
+    for (const entry of entries) {
+      const at = entry.indexOf('@')
+      const d = at < 0 ? entry : entry.slice(0, at)
+      const tz = at < 0 ? null : entry.slice(at + 1)
       const n = normaliseDomain(d)
       if (!n) {
         ctx.addIssue({ code: 'custom', message: `"${d}" is not a domain name` })
         return z.NEVER
       }
-      out.push(n)
+      if (tz !== null && !isTimeZone(tz)) {
+        ctx.addIssue({ code: 'custom', message: `"${tz}" is not an IANA time zone (such as Europe/Amsterdam or UTC)` })
+        return z.NEVER
+      }
+      out.push({ domain: n, timezone: tz })
     }
     return out
   }),
@@ -157,6 +166,8 @@ export type Config = Readonly<{
   dataDir: string
   clickhouse: Readonly<{ url: string; user: string; password: string; database: string }> | null
   sites: readonly string[]
+  /** Time zones given in SITES (example.com@Europe/Amsterdam); a site not named keeps the zone it has. */
+  siteTimezones: Readonly<Record<string, string>>
   admin: Readonly<{ email: string; password: string }> | null
   trustProxy: boolean | number | string[]
   ipRetentionDays: number
@@ -214,7 +225,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     clickhouse: e.CLICKHOUSE_URL
       ? Object.freeze({ url: e.CLICKHOUSE_URL, user: e.CLICKHOUSE_USER, password: e.CLICKHOUSE_PASSWORD, database: e.CLICKHOUSE_DATABASE })
       : null,
-    sites: Object.freeze(e.SITES),
+    sites: Object.freeze(e.SITES.map((s) => s.domain)),
+    siteTimezones: Object.freeze(Object.fromEntries(e.SITES.flatMap((s) => (s.timezone ? [[s.domain, s.timezone]] : [])))),
     admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? Object.freeze({ email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD }) : null,
     trustProxy: e.TRUST_PROXY,
     ipRetentionDays: e.IP_RETENTION_DAYS,

@@ -7,8 +7,29 @@ import { SyncedSet } from './synced-set.ts'
 
 export class Sites {
   private readonly domains: SyncedSet
+  // Each site's IANA time zone (sql/016); read with the domains, so another process's change arrives by refresh().
+  private zones = new Map<string, string>()
   constructor(private readonly db: Db) {
-    this.domains = new SyncedSet(async () => (await db.query<{ domain: string }>('SELECT domain FROM sites FINAL WHERE deleted = 0')).map((r) => r.domain))
+    this.domains = new SyncedSet(async () => {
+      const rows = await db.query<{ domain: string; timezone: string }>('SELECT domain, timezone FROM sites FINAL WHERE deleted = 0')
+      this.zones = new Map(rows.map((r) => [r.domain, r.timezone || 'UTC']))
+      return rows.map((r) => r.domain)
+    })
+  }
+
+  /** The site's time zone ('UTC' unless set). */
+  timezone(domain: string): string {
+    return this.zones.get(domain) ?? 'UTC'
+  }
+
+  timezones(): Record<string, string> {
+    return Object.fromEntries(this.list().map((d) => [d, this.timezone(d)]))
+  }
+
+  /** Sets the site's time zone (checked by the caller). */
+  async setTimezone(domain: string, timezone: string): Promise<void> {
+    await this.db.insert('sites', [{ domain, deleted: 0, timezone }])
+    this.zones.set(domain, timezone)
   }
 
   refresh(): Promise<void> {
@@ -35,7 +56,7 @@ export class Sites {
   }
 
   async remove(domain: string): Promise<void> {
-    await this.db.insert('sites', [{ domain, deleted: 1 }])
+    await this.db.insert('sites', [{ domain, deleted: 1, timezone: this.timezone(domain) }])
     this.domains.delete(domain)
   }
 
@@ -44,7 +65,7 @@ export class Sites {
     if (!domain) throw new HttpError(400, `"${input.slice(0, 100)}" is not a domain name`, 'domain')
     if (!this.domains.has(domain)) {
       // A newer row than any earlier removal of the same domain.
-      await this.db.insert('sites', [{ domain, deleted: 0 }])
+      await this.db.insert('sites', [{ domain, deleted: 0, timezone: this.timezone(domain) }])
       this.domains.add(domain)
     }
     return domain

@@ -60,6 +60,7 @@ export async function assemble(config: Config, log: Logger, given: { intel?: IpI
   const sites = new Sites(db)
   await sites.refresh()
   for (const s of config.sites) await sites.add(s)
+  for (const [s, tz] of Object.entries(config.siteTimezones)) if (sites.timezone(s) !== tz) await sites.setTimezone(s, tz)
   if (config.demo) await sites.add(DEMO_SITE)
 
   const optouts = new Optouts(db, config)

@@ -1,0 +1,68 @@
+// Site time zones: IANA names, checked against what this Node (ICU) knows. ClickHouse
+// reads the same tz database; a name both know works in both.
+const KNOWN = new Set<string>([...Intl.supportedValuesOf('timeZone'), 'UTC'])
+
+export function isTimeZone(tz: string): boolean {
+  if (KNOWN.has(tz)) return true
+  // Aliases (Europe/Kiev, Etc/GMT+1) are not listed by supportedValuesOf but are valid.
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz })
+    return /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+){0,2}$/.test(tz)
+  } catch {
+    return false
+  }
+}
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>()
+
+/** The calendar day (YYYY-MM-DD) in `tz` at `at`. */
+export function localDay(tz: string, at = new Date()): string {
+  let f = dayFormats.get(tz)
+  if (!f) dayFormats.set(tz, (f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })))
+  return f.format(at)
+}
+
+const hourFormats = new Map<string, Intl.DateTimeFormat>()
+
+/** The hour in `tz` at `at`, as YYYY-MM-DD HH:00 (the label of an hourly bucket). */
+export function localHour(tz: string, at: Date): string {
+  let f = hourFormats.get(tz)
+  if (!f)
+    hourFormats.set(
+      tz,
+      (f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' })),
+    )
+  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]))
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:00`
+}
+
+/** The instant local midnight of `day` happens in `tz` (the first instant of that day). */
+export function startOfLocalDay(day: string, tz: string): Date {
+  // Guess from the offset at UTC midnight, then correct once with the offset at the guess
+  // (DST changes at midnight in a few zones: the second look settles it).
+  const utc = Date.parse(`${day}T00:00:00Z`)
+  let t = utc - offsetMs(tz, new Date(utc))
+  t = utc - offsetMs(tz, new Date(t))
+  return new Date(t)
+}
+
+function offsetMs(tz: string, at: Date): number {
+  const f = new Intl.DateTimeFormat('en-US', {
+    timeZone: tz,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  })
+  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]))
+  const asUtc = Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!)
+  return asUtc - Math.floor(at.getTime() / 1000) * 1000
+}
+
+/** `day` (YYYY-MM-DD) plus `n` calendar days. */
+export function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10)
+}
