@@ -14,7 +14,7 @@ import { normaliseDomain } from '../lib/domain.ts'
 import { HttpError } from '../lib/errors.ts'
 import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
-import { parseRange } from './stats.ts'
+import { matchingVisits, parseRange, type RangeQuery } from './stats.ts'
 import type {
   CompanyDetails,
   CompanyList,
@@ -84,22 +84,31 @@ const PROFILE =
 export class CompanyQueries {
   constructor(private readonly db: Db) {}
 
-  async list(q: { site: string; from: string; to: string; limit: number } & z.infer<typeof Filters>): Promise<CompanyRow[]> {
+  async list(q: RangeQuery & z.infer<typeof Filters>): Promise<CompanyRow[]> {
     const sort = SORTS[q.sort ?? 'last_visit']
     const dir = q.order === 'asc' ? 'ASC' : 'DESC'
+    // With stats filters (?filters=), only the company's visits that match them count:
+    // worked out from visit rows and each visit's company instead of company_visits.
+    const m = q.filters.length ? matchingVisits(q) : null
+    const figures = m
+      ? `SELECT e.company_id AS company_id, count() AS visits, sum(${m.pageviews}) AS pageviews, uniqExact(visitor) AS visitors,
+                sum(dateDiff('second', start, end)) AS duration, min(start) AS first_seen, max(end) AS last_seen,
+                arraySlice(arrayDistinct(arrayFlatten(groupArray(pages))), 1, 200) AS pages
+         FROM (${m.sql}) AS mv
+         INNER JOIN (SELECT sid, company_id FROM enriched_sessions FINAL WHERE site = {site:String} AND day BETWEEN {d0:Date} AND {d1:Date} AND company_id != '') AS e ON e.sid = mv.sid
+         GROUP BY e.company_id`
+      : `SELECT company_id, sum(visits) AS visits, sum(pageviews) AS pageviews, uniqMerge(visitors) AS visitors,
+                sum(duration) AS duration, min(first_seen) AS first_seen, max(last_seen) AS last_seen,
+                arraySlice(arrayDistinct(arrayFlatten(groupArray(pages))), 1, 200) AS pages
+         FROM company_visits FINAL
+         WHERE site = {site:String} AND day BETWEEN {from:Date} AND {to:Date}
+         GROUP BY company_id`
     const rows = await this.db.query<CompanyRow>(
       `SELECT c.company_id AS id, c.name AS name, c.domain AS domain, c.city AS city, c.country AS country,
               c.industry AS industry, c.employee_range AS employee_range, c.network_type AS network_type,
               v.visits AS visits, v.pageviews AS pageviews, v.visitors AS visitors, v.duration AS duration,
               toString(v.first_seen) AS first_visit, toString(v.last_seen) AS last_visit, v.pages AS pages
-       FROM (
-         SELECT company_id, sum(visits) AS visits, sum(pageviews) AS pageviews, uniqMerge(visitors) AS visitors,
-                sum(duration) AS duration, min(first_seen) AS first_seen, max(last_seen) AS last_seen,
-                arraySlice(arrayDistinct(arrayFlatten(groupArray(pages))), 1, 200) AS pages
-         FROM company_visits FINAL
-         WHERE site = {site:String} AND day BETWEEN {from:Date} AND {to:Date}
-         GROUP BY company_id
-       ) AS v
+       FROM (${figures}) AS v
        INNER JOIN (SELECT * FROM companies FINAL) AS c ON c.company_id = v.company_id
        WHERE ({country:String} = '' OR c.country = {country:String})
          AND ({industry:String} = '' OR positionCaseInsensitiveUTF8(c.industry, {industry:String}) > 0)
@@ -111,6 +120,7 @@ export class CompanyQueries {
        ORDER BY ${sort} ${dir}, lower(name) ASC
        LIMIT {limit:UInt32}`,
       {
+        ...m?.params,
         site: q.site,
         from: q.from,
         to: q.to,
@@ -187,7 +197,7 @@ export function companiesRouter(deps: { db: Db; sites: Sites; knowledge: Knowled
   r.get('/api/companies', async (req, res) => {
     const range = parseRange(req, deps.sites)
     const rows = await queries.list({ ...range, ...filters(req) })
-    res.json({ site: range.site, from: range.from, to: range.to, results: rows, attribution: DBIP } satisfies CompanyList)
+    res.json({ site: range.site, from: range.from, to: range.to, filters: range.filters, results: rows, attribution: DBIP } satisfies CompanyList)
   })
 
   r.get('/api/companies/:id', async (req, res) => {

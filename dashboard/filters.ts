@@ -4,7 +4,6 @@
 import { z } from 'zod'
 import { DIRECT_NONE, type Filter, type FilterDimension } from '../lib/api-types.ts'
 import { HttpError } from '../lib/errors.ts'
-import { describeIssue } from '../lib/validate.ts'
 
 export const OPERATORS = ['is', 'is_not', 'contains'] as const
 export const DIMENSIONS = [
@@ -63,8 +62,9 @@ export function parseFilters(raw: unknown): Filter[] {
   }
   const r = FiltersSchema.safeParse(json)
   if (r.success) return r.data as Filter[]
-  const { field, message } = describeIssue(r.error, '')
-  throw new HttpError(400, `filters${field ? `[${field.split('.').join('][')}]` : ''}: ${message.replace(/^[\w.]+ /, '')}`, 'filters')
+  const issue = r.error.issues[0]
+  const at = issue?.path.length ? `[${issue.path.map(String).join('][')}]` : ''
+  throw new HttpError(400, `filters${at}: ${issue?.message ?? 'is invalid'}`, 'filters')
 }
 
 // Case-insensitive dimensions: the sources list merges spellings ("google", "Google").

@@ -322,16 +322,16 @@ export class StatsQueries {
     const p = prepare(q)
     const [all] = await this.db.query<{ visitors: string }>(`SELECT uniqCombined(15)(visitor) AS visitors FROM (${p.visits})`, p.params)
     const visitors = Number(all?.visitors ?? 0)
-    const rows = await this.db.query<{ name: string; u: string; t: string }>(
-      `SELECT if(props[{key:String}] = '', '(none)', props[{key:String}]) AS name, uniqCombined(15)(sipHash64(vid)) AS u, count() AS t
+    const rows = await this.db.query<{ value: string; u: string; t: string }>(
+      `SELECT if(props[{key:String}] = '', '(none)', props[{key:String}]) AS value, uniqCombined(15)(sipHash64(vid)) AS u, count() AS t
        FROM events
        WHERE site = {site:String} AND toDate(ts) BETWEEN {d0:Date} AND {d1:Date} AND ts >= {t0:DateTime64(3)} AND ts < {t1:DateTime64(3)}
          AND type = 'event' AND name = {event:String}
          ${q.filters.length ? `AND (toDate(ts), sid) IN (SELECT day, sid FROM (${p.visits}))` : ''}
-       GROUP BY name ORDER BY u DESC, t DESC, name ASC LIMIT {limit:UInt32}`,
+       GROUP BY value ORDER BY u DESC, t DESC, value ASC LIMIT {limit:UInt32}`,
       { ...p.params, key, event },
     )
-    return rows.map((r) => ({ name: r.name, unique_conversions: Number(r.u), total_conversions: Number(r.t), conversion_rate: rate(Number(r.u), visitors) }))
+    return rows.map((r) => ({ name: r.value, unique_conversions: Number(r.u), total_conversions: Number(r.t), conversion_rate: rate(Number(r.u), visitors) }))
   }
 
   /** Visitors seen in the last 5 minutes (matching the filters). */
@@ -350,11 +350,12 @@ export class StatsQueries {
     return Number(row?.visitors ?? 0)
   }
 
-  /** The sids of visits in the range that match the filters (for /api/companies). */
-  matchingVisits(q: RangeQuery): { sql: string; params: Record<string, unknown> } {
-    const p = prepare(q)
-    return { sql: `SELECT sid FROM (${p.visits})`, params: p.params }
-  }
+}
+
+/** The visit rows of the range that match the filters, and the page views of each that count (for /api/companies). */
+export function matchingVisits(q: RangeQuery): { sql: string; pageviews: string; params: Record<string, unknown> } {
+  const p = prepare(q)
+  return { sql: p.visits, pageviews: pageviewsOf(p.f), params: p.params }
 }
 
 const rate = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10)

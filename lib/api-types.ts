@@ -327,7 +327,7 @@ export interface CompanyRow {
 }
 
 /** GET /api/companies */
-export type CompanyList = RangeResults<CompanyRow> & { attribution: Attribution }
+export type CompanyList = RangeResults<CompanyRow> & { attribution: Attribution; filters: Filter[] }
 
 /** One reason a network was judged as it was (enrichment/classify.ts), kept with the company. */
 export interface Evidence {

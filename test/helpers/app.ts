@@ -88,7 +88,7 @@ export async function makeApp(env: Record<string, string> = {}, given: { intel?:
     async reset() {
       await deps.writer.flush()
       await deps.counters.persisted?.flush()
-      for (const t of ['events', 'visit_ips', 'daily_stats', 'sessions', 'daily_breakdown', 'optouts', 'dropped_events']) {
+      for (const t of ['events', 'visit_ips', 'daily_stats', 'sessions', 'daily_breakdown', 'optouts', 'dropped_events', 'visits', 'visit_days']) {
         await deps.db.command('TRUNCATE TABLE {t:Identifier}', { t })
       }
       await deps.optouts.refresh()
