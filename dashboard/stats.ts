@@ -5,6 +5,7 @@
 // a WHERE clause, and the site's time zone is applied when the rows are read.
 import { type Request, Router } from 'express'
 import { z } from 'zod'
+import type { Config } from '../lib/config.ts'
 import type { Db } from '../lib/db.ts'
 import { normaliseDomain } from '../lib/domain.ts'
 import { HttpError } from '../lib/errors.ts'
@@ -14,6 +15,7 @@ import { addDays, localDay, localHour, startOfLocalDay } from '../lib/timezone.t
 import { visitSelect } from '../aggregates/visits.ts'
 import { DROP_REASONS, type DropReason } from '../collector/pipeline.ts'
 import { filterSql, parseFilters, type FilterSql } from './filters.ts'
+import { DailyStats } from './daily-stats.ts'
 import { goalCondition, listGoals } from './goals.ts'
 import {
   type Breakdown,
@@ -349,7 +351,6 @@ export class StatsQueries {
     const [row] = await this.db.query<{ visitors: string }>(`SELECT uniqExact(visitor) AS visitors FROM (${p.visits})`, p.params)
     return Number(row?.visitors ?? 0)
   }
-
 }
 
 /** The visit rows of the range that match the filters, and the page views of each that count (for /api/companies). */
@@ -413,44 +414,85 @@ async function droppedStats(db: Db, q: RangeQuery): Promise<Pick<DroppedStats, '
 /** Report name in the URL → a breakdown of one visit attribute. */
 const BREAKDOWNS = ['sources', 'referrers', 'browsers', 'os', 'devices', 'countries']
 
-export function statsRouter(deps: { db: Db; sites: Sites }): Router {
+/** Legacy report names of DailyStats.breakdown (daily_breakdown's kinds). */
+const DAILY_KINDS: Record<string, string> = {
+  pages: 'page',
+  referrers: 'referrer',
+  browsers: 'browser',
+  os: 'os',
+  devices: 'device',
+  countries: 'country',
+  events: 'event',
+  'utm:source': 'utm_source',
+  'utm:medium': 'utm_medium',
+  'utm:campaign': 'utm_campaign',
+}
+
+export function statsRouter(deps: { db: Db; sites: Sites; config: Pick<Config, 'rawRetentionDays'> }): Router {
   const r = Router()
   const stats = new StatsQueries(deps.db)
+  const daily = new DailyStats(deps.db)
+  // The first day whose visit rows are surely all kept (TTL: day + RAW_RETENTION_DAYS).
+  const horizon = () => addDays(isoDay(new Date()), -(deps.config.rawRetentionDays - 2))
+  /**
+   * A range that starts before the horizon is answered from the daily aggregates, in UTC
+   * days, when the report exists there and no filter or hourly bucket is asked for;
+   * otherwise a 400 says why.
+   */
+  const longRange = (q: StatsQuery, report: string): StatsQuery | null => {
+    const h = horizon()
+    if (q.from >= h) return null
+    const why = `visit rows, kept ${deps.config.rawRetentionDays} days (RAW_RETENTION_DAYS) from ${h} on; older days have daily totals only`
+    if (q.filters.length) throw new HttpError(400, `filters need ${why}: start the range on ${h} or later`, 'filters')
+    if (q.interval && q.interval !== 'day') throw new HttpError(400, `interval=${q.interval} needs ${why}: use interval=day`, 'interval')
+    if (report !== 'summary' && report !== 'timeseries' && report !== 'entry-pages' && !DAILY_KINDS[report])
+      throw new HttpError(400, `${report.replace(':', ' by ')} needs ${why}: start the range on ${h} or later`, 'from')
+    // The daily aggregates are UTC days: the answer says so.
+    return { ...q, timezone: 'UTC' }
+  }
   const range = (req: Request) => parseRange(req, deps.sites)
 
   r.get('/api/sites', (_req, res) => void res.json({ sites: deps.sites.list(), timezones: deps.sites.timezones() } satisfies SiteList))
   r.get('/api/stats/summary', async (req, res) => {
     const q = range(req)
-    res.json({ ...echo(q), ...(await stats.summary(q)) } satisfies RangeSummary)
+    const old = longRange(q, 'summary')
+    res.json({ ...echo(old ?? q), ...(old ? await daily.summary(old) : await stats.summary(q)) } satisfies RangeSummary)
   })
   r.get('/api/stats/timeseries', async (req, res) => {
     const q = range(req)
     const interval = q.interval ?? 'day'
-    res.json({ ...echo(q), interval, results: await stats.timeseries(q, interval) } satisfies Timeseries)
+    const old = longRange(q, 'timeseries')
+    res.json({ ...echo(old ?? q), interval, results: old ? await daily.timeseries(old) : await stats.timeseries(q, interval) } satisfies Timeseries)
   })
   r.get('/api/stats/entry-pages', async (req, res) => {
     const q = range(req)
-    res.json({ ...echo(q), results: await stats.entryPages(q) } satisfies EntryPages)
+    const old = longRange(q, 'entry-pages')
+    res.json({ ...echo(old ?? q), results: old ? await daily.entryPages(old) : await stats.entryPages(q) } satisfies EntryPages)
   })
   r.get('/api/stats/exit-pages', async (req, res) => {
     const q = range(req)
+    longRange(q, 'exit pages')
     res.json({ ...echo(q), results: await stats.exitPages(q) } satisfies ExitPages)
   })
   r.get('/api/stats/pages', async (req, res) => {
     const q = range(req)
-    res.json({ ...echo(q), results: await stats.pages(q) } satisfies Breakdown)
+    const old = longRange(q, 'pages')
+    res.json({ ...echo(old ?? q), results: old ? await daily.breakdown('page', old) : await stats.pages(q) } satisfies Breakdown)
   })
   r.get('/api/stats/events', async (req, res) => {
     const q = range(req)
-    res.json({ ...echo(q), results: await stats.events(q) } satisfies Breakdown)
+    const old = longRange(q, 'events')
+    res.json({ ...echo(old ?? q), results: old ? await daily.breakdown('event', old) : await stats.events(q) } satisfies Breakdown)
   })
   r.get('/api/stats/goals', async (req, res) => {
     const q = range(req)
+    longRange(q, 'goals')
     const g = await stats.goals(q)
     res.json({ ...echo(q), visitors: g.visitors, results: g.rows } satisfies GoalStats)
   })
   r.get('/api/stats/goals/:goal/props/:key', async (req, res) => {
     const q = range(req)
+    longRange(q, 'goal properties')
     const key = String(req.params.key)
     if (key.length === 0 || Buffer.byteLength(key) > 200) throw new HttpError(400, 'the property name must be 1 to 200 bytes', 'key')
     const goals = await listGoals(deps.db, q.site)
@@ -473,7 +515,13 @@ export function statsRouter(deps: { db: Db; sites: Sites }): Router {
   })
   r.get('/api/stats/utm', async (req, res) => {
     const q = range(req)
-    res.json({ ...echo(q), by: q.by, results: await stats.breakdown(`utm:${q.by}`, q) } satisfies UtmBreakdown)
+    const report = `utm:${q.by}`
+    const old = longRange(q, report)
+    res.json({
+      ...echo(old ?? q),
+      by: q.by,
+      results: old ? await daily.breakdown(DAILY_KINDS[report]!, old) : await stats.breakdown(report, q),
+    } satisfies UtmBreakdown)
   })
   r.get('/api/stats/:report', async (req, res) => {
     const report = String(req.params.report)
@@ -483,7 +531,8 @@ export function statsRouter(deps: { db: Db; sites: Sites }): Router {
         `unknown report "${report.slice(0, 50)}"; one of summary, timeseries, pages, entry-pages, exit-pages, events, goals, utm, realtime, dropped, ${BREAKDOWNS.join(', ')}`,
       )
     const q = range(req)
-    res.json({ ...echo(q), results: await stats.breakdown(report, q) } satisfies Breakdown)
+    const old = longRange(q, report)
+    res.json({ ...echo(old ?? q), results: old ? await daily.breakdown(DAILY_KINDS[report]!, old) : await stats.breakdown(report, q) } satisfies Breakdown)
   })
   return r
 }

@@ -20,7 +20,15 @@ const KNOWN = [
   eventRow({ ...a, sid: 'v1', ts: at('10', '10:01:00'), path: '/blog/one' }),
   eventRow({ ...a, sid: 'v1', ts: at('10', '10:02:00'), path: '/blog/two' }),
   // V2: b, from Google (google.com), Firefox, one page, signs up (plan pro).
-  eventRow({ vid: 'visitor-b-0001', sid: 'v2', ts: at('10', '11:00:00'), path: '/pricing', source: 'Google', referrer_source: 'google.com', browser: 'Firefox' }),
+  eventRow({
+    vid: 'visitor-b-0001',
+    sid: 'v2',
+    ts: at('10', '11:00:00'),
+    path: '/pricing',
+    source: 'Google',
+    referrer_source: 'google.com',
+    browser: 'Firefox',
+  }),
   eventRow({ vid: 'visitor-b-0001', sid: 'v2', ts: at('10', '11:01:00'), path: '/pricing', type: 'event', name: 'signup', props: { plan: 'pro' } }),
   // V3: c, newsletter campaign with content and term, two pages, signs up (plan free).
   eventRow({
@@ -40,7 +48,15 @@ const KNOWN = [
   // V5: a again, "Newsletter" spelled with a capital, one page.
   eventRow({ ...a, sid: 'v5', ts: at('11', '10:00:00'), path: '/blog/one', source: 'Newsletter', utm_source: 'Newsletter' }),
   // V6: e, from DuckDuckGo on a phone.
-  eventRow({ vid: 'visitor-e-0001', sid: 'v6', ts: at('11', '11:00:00'), path: '/docs', source: 'DuckDuckGo', referrer_source: 'duckduckgo.com', device: 'mobile' }),
+  eventRow({
+    vid: 'visitor-e-0001',
+    sid: 'v6',
+    ts: at('11', '11:00:00'),
+    path: '/docs',
+    source: 'DuckDuckGo',
+    referrer_source: 'duckduckgo.com',
+    device: 'mobile',
+  }),
   // V7: f, newsletter again (lower case: the most common spelling).
   eventRow({ vid: 'visitor-f-0001', sid: 'v7', ts: at('11', '12:00:00'), path: '/', source: 'newsletter', utm_source: 'newsletter' }),
 ]
@@ -87,7 +103,14 @@ describe('filters', () => {
   })
 
   it('two filters combine with AND', async () => {
-    expect(await figures(q([['is', 'source', ['Google']], ['contains', 'page', ['/blog']]]))).toEqual({ visitors: 1, visits: 1, pageviews: 2 })
+    expect(
+      await figures(
+        q([
+          ['is', 'source', ['Google']],
+          ['contains', 'page', ['/blog']],
+        ]),
+      ),
+    ).toEqual({ visitors: 1, visits: 1, pageviews: 2 })
   })
 
   it('page is_not: visits that never saw the page', async () => {
