@@ -33,7 +33,7 @@ const CHUNK = 1_000_000
 // belongs to one of a million visitors, each visitor to one site; the day is one of
 // the last 30 (today's part of the day only), pages follow a long tail (Zipf over 500).
 const GENERATE = `
-INSERT INTO events (event_id, site, ts, type, name, vid, sid, hostname, path, query, title, referrer_source,
+INSERT INTO events (event_id, site, ts, type, name, vid, sid, hostname, path, query, title, referrer_source, source,
                     utm_source, utm_medium, utm_campaign, utm_content, utm_term, browser, browser_version,
                     os, os_version, device, screen, country, city)
 SELECT
@@ -48,6 +48,7 @@ SELECT
   '' AS query,
   concat('Page ', toString(p)) AS title,
   if(pos = 0 OR split, arrayElement(['', '', '', 'google.com', 'google.com', 'bing.com', 'duckduckgo.com', 'linkedin.com', 't.co', 'news.ycombinator.com'], 1 + cityHash64(s, 'r') % 10), '') AS referrer_source,
+  if(utm, 'newsletter', transform(referrer_source, ['google.com', 'bing.com', 'duckduckgo.com', 'linkedin.com', 't.co', 'news.ycombinator.com'], ['Google', 'Bing', 'DuckDuckGo', 'LinkedIn', 'Twitter', 'Hacker News'], '')) AS source,
   if(utm, 'newsletter', '') AS utm_source, if(utm, 'email', '') AS utm_medium, if(utm, concat('week', toString(cityHash64(s) % 52)), '') AS utm_campaign,
   '' AS utm_content, '' AS utm_term,
   arrayElement(['Chrome', 'Chrome', 'Chrome', 'Mobile Safari', 'Safari', 'Edge', 'Firefox', 'Samsung Internet', 'Opera'], 1 + b) AS browser,
@@ -69,6 +70,13 @@ FROM (
          toUInt32(floor(exp((cityHash64(n, 'p') % 1000000) / 1000000 * log(501)))) - 1 AS p
   FROM numbers({start:UInt64}, {count:UInt64})
 )`
+
+// One visit in 50 that saw a /pricing page signs up a minute after it (a custom event with a plan).
+const SIGNUPS = `
+INSERT INTO events (event_id, site, ts, type, name, vid, sid, hostname, path, title, source, browser, os, device, country, props)
+SELECT concat(event_id, 's'), site, ts + INTERVAL 1 MINUTE, 'event', 'signup', vid, sid, hostname, path, title, source, browser, os, device, country,
+       map('plan', arrayElement(['free', 'pro', 'team'], 1 + cityHash64(sid) % 3))
+FROM events WHERE type = 'pageview' AND startsWith(path, '/pricing') AND cityHash64(sid, 'g') % 50 = 0`
 
 // 8% of visitors come from one of 2,000 companies, as the enrichment job would have decided.
 const ENRICH = `
@@ -111,6 +119,7 @@ export async function run(o: QueryOptions): Promise<PartResult> {
         await db.command(GENERATE, { sites: SITES, start, count: Math.min(CHUNK, o.rows - start) })
       }
     })
+    await step('custom events', () => db.command(SIGNUPS))
     await step('companies and enriched visits', async () => {
       await db.command(COMPANY_ROWS)
       await db.command(ENRICH)
@@ -128,7 +137,7 @@ export async function run(o: QueryOptions): Promise<PartResult> {
     )
     // A server that has run for a month has merged its parts; so do we.
     await step('merge', async () => {
-      for (const t of ['daily_stats', 'daily_breakdown', 'sessions', 'daily_visits', 'daily_entry_pages', 'company_visits', 'companies', 'enriched_sessions'])
+      for (const t of ['daily_stats', 'daily_breakdown', 'sessions', 'daily_visits', 'daily_entry_pages', 'company_visits', 'companies', 'enriched_sessions', 'visits'])
         await db.command(`OPTIMIZE TABLE ${t} FINAL`)
     })
     const [counts] = await db.query<{ events: string; visitors: string; companies: string }>(
@@ -142,17 +151,51 @@ export async function run(o: QueryOptions): Promise<PartResult> {
       'SELECT company_id AS id FROM company_visits WHERE site = {site:String} GROUP BY company_id ORDER BY sum(visits) DESC LIMIT 1',
       { site },
     )
-    const calls: Array<[string, string]> = [
-      ['summary', `/api/stats/summary?site=${site}`],
-      ['timeseries', `/api/stats/timeseries?site=${site}`],
-      ['pages', `/api/stats/pages?site=${site}`],
-      ['referrers', `/api/stats/referrers?site=${site}`],
-      ['browsers', `/api/stats/browsers?site=${site}`],
-      ['countries', `/api/stats/countries?site=${site}`],
-      ['entry pages', `/api/stats/entry-pages?site=${site}`],
-      ['companies', `/api/companies?site=${site}`],
-      ['company page', `/api/companies/${top?.id}?site=${site}`],
+    // Two goals, as a marketer sets them: a custom event and a page pattern.
+    for (const goal of [
+      { kind: 'event', match: 'signup' },
+      { kind: 'page', match: '/pricing/*' },
+    ]) {
+      const res = await fetch(`${base}/api/sites/${site}/goals`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json', 'x-spoor-request': '1' },
+        body: JSON.stringify(goal),
+      })
+      if (res.status !== 201) throw new Error(`creating a goal answered ${res.status}: ${await res.text()}`)
+    }
+    // Every stats route (and the companies list), unfiltered, with one filter, and with
+    // two (one of them "page contains"), as issue 16 asks.
+    const routes: Array<[string, string]> = [
+      ['summary', '/api/stats/summary'],
+      ['timeseries', '/api/stats/timeseries'],
+      ['hours of today', `/api/stats/timeseries?interval=hour&from=${isoDay(today)}&to=${isoDay(today)}`],
+      ['pages', '/api/stats/pages'],
+      ['entry pages', '/api/stats/entry-pages'],
+      ['exit pages', '/api/stats/exit-pages'],
+      ['sources', '/api/stats/sources'],
+      ['referrers', '/api/stats/referrers'],
+      ['utm campaigns', '/api/stats/utm?by=campaign'],
+      ['browsers', '/api/stats/browsers'],
+      ['countries', '/api/stats/countries'],
+      ['events', '/api/stats/events'],
+      ['goals', '/api/stats/goals'],
+      ['realtime', '/api/stats/realtime'],
+      ['companies', '/api/companies'],
     ]
+    const FILTERS: Array<[string, unknown[]]> = [
+      ['', []],
+      [', 1 filter', [['is', 'source', ['Google']]]],
+      [', 2 filters', [['is', 'source', ['Google']], ['contains', 'page', ['/blog']]]],
+    ]
+    const calls: Array<[string, string, number]> = []
+    for (const [label, filters] of FILTERS) {
+      for (const [name, path] of routes) {
+        const sep = path.includes('?') ? '&' : '?'
+        const f = filters.length ? `&filters=${encodeURIComponent(JSON.stringify(filters))}` : ''
+        calls.push([`${name}${label}`, `${path}${sep}site=${site}${f}`, filters.length ? 200 : 100])
+      }
+      if (!filters.length) calls.push(['company page', `/api/companies/${top?.id}?site=${site}`, 100])
+    }
     const time = async (f: () => Promise<void>) => {
       const t0 = performance.now()
       await f()
@@ -183,7 +226,7 @@ export async function run(o: QueryOptions): Promise<PartResult> {
     const rawP50 = percentile(raw, 50)
     const rows: Row[] = []
     const latencies: Record<string, { p50: number; p95: number }> = {}
-    for (const [name, path] of calls) {
+    for (const [name, path, limit] of calls) {
       const ms = await measure(get(path), o.repeat)
       const p50 = percentile(ms, 50)
       const p95 = percentile(ms, 95)
@@ -193,8 +236,8 @@ export async function run(o: QueryOptions): Promise<PartResult> {
         metric: `${name} p50 / p95`,
         value: p95,
         unit: `ms p95 (p50 ${p50.toFixed(1)} ms)`,
-        target: '< 100 ms',
-        ok: p95 < 100,
+        target: `< ${limit} ms`,
+        ok: p95 < limit,
       }
       if (name === 'summary')
         Object.assign(row, {
