@@ -154,7 +154,10 @@ function GoalsCard(props: { c: Ctx; admin: boolean }) {
 
 function Realtime(props: { s: ViewState; n: Counted }) {
   const [n, setN] = useState<number | null>(null)
-  const qs = statsQuery(props.s).toString()
+  // Visitors of the last 5 minutes: the site and the filters, no range.
+  const q = new URLSearchParams({ site: props.s.site })
+  if (props.s.filters.length) q.set('filters', JSON.stringify(props.s.filters))
+  const qs = q.toString()
   useEffect(() => {
     let live = true
     setN(null)
@@ -274,7 +277,7 @@ export function Overview(props: { s: ViewState; t: T; n: Counted; lang: Lang; ad
           title={t('pages')}
           dim="page"
           nameLabel={t('dim_page')}
-          columns={[visitors, { label: t('pageviews'), value: (r) => r.pageviews }]}
+          columns={[visitors, { label: t('col_pageviews'), value: (r) => r.pageviews }]}
         />
         <UtmCard c={c} visitors={visitors} />
         <Report<EntryPageRow>
@@ -283,7 +286,7 @@ export function Overview(props: { s: ViewState; t: T; n: Counted; lang: Lang; ad
           title={t('entry-pages')}
           dim="entry_page"
           nameLabel={t('dim_entry_page')}
-          columns={[visitors, { label: t('bounce_rate'), value: (r) => r.bounce_rate, show: percent }]}
+          columns={[visitors, { label: t('col_bounce_rate'), value: (r) => r.bounce_rate, show: percent }]}
         />
         <Report<ExitPageRow>
           c={c}

@@ -83,7 +83,7 @@ function Goals(props: { site: string; t: T }) {
           <option value="event">{t('goalEvent')}</option>
           <option value="page">{t('goalPage')}</option>
         </select>{' '}
-        <input name="match" required maxLength={500} placeholder={t('goalMatch')} aria-label={t('goalMatch')} size={36} />{' '}
+        <input name="match" required maxLength={500} placeholder={t('goalMatch')} aria-label={t('goalMatch')} size={44} />{' '}
         <button type="submit">{t('addGoal')}</button> <span role="status">{msg}</span>
       </form>
     </div>
