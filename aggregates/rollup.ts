@@ -1,18 +1,18 @@
-// Rolls finished days up from `sessions` (one row per visit, kept as long as raw
-// events) into daily_visits and daily_entry_pages (kept 25 months), so that old
-// ranges keep their bounce rate, duration and entry pages, and the stats API reads
-// one row per day instead of one per visit. The last two finished days are rolled
-// up again on every run: events written late (after a ClickHouse outage) still count.
+// Rolls finished days up: from the raw events into `visits` (one row per visit with
+// everything a filter asks about, what the stats API reads), and from `sessions` into
+// daily_visits and daily_entry_pages (kept 25 months). The last two finished days are
+// rolled up again on every run: events written late (after a ClickHouse outage) still
+// count.
 import type { Db } from '../lib/db.ts'
 import { dayLock } from '../lib/lock.ts'
-import { visitRows } from './visits.ts'
+import { visitRows, visitSelect } from './visits.ts'
 
 const DAY = 'site IN {sites:Array(String)} AND day = {day:Date}'
 
 export async function rollupVisits(db: Db): Promise<number> {
   const todo = await db.query<{ day: string; sites: string[] }>(
     `SELECT day, groupUniqArray(site) AS sites FROM sessions
-     WHERE day < today() AND (day >= today() - 2 OR (site, day) NOT IN (SELECT site, day FROM daily_visits FINAL))
+     WHERE day < today() AND (day >= today() - 2 OR (site, day) NOT IN (SELECT site, day FROM daily_visits FINAL) OR day NOT IN (SELECT day FROM visit_days FINAL))
      GROUP BY day ORDER BY day LIMIT 400`,
   )
   return dayLock.run(() => rollupDays(db, todo))
@@ -46,7 +46,22 @@ export async function rollupDays(db: Db, todo: ReadonlyArray<{ day: string; site
        SELECT site, day, entry, uniqCombinedState(12)(vid), count(), countIf(pv = 1) FROM (${visitRows(DAY)}) GROUP BY site, day, entry`,
       params,
     )
+    await rollupVisitRows(db, day)
     rolled += sites.length
   }
   return rolled
+}
+
+/**
+ * The day's visit rows, every site's, computed into visits_staging and swapped into
+ * `visits` as one partition (REPLACE PARTITION is atomic: a reader sees the old day or
+ * the new one, never half). visit_days then tells the stats API to read the day from
+ * `visits` instead of the raw events. Callers hold dayLock.
+ */
+async function rollupVisitRows(db: Db, day: string): Promise<void> {
+  await db.command('ALTER TABLE visits_staging DROP PARTITION {day:Date}', { day })
+  await db.command(`INSERT INTO visits_staging ${visitSelect('toDate(ts) = {day:Date}')}`, { day })
+  await db.command('ALTER TABLE visits REPLACE PARTITION {day:Date} FROM visits_staging', { day })
+  await db.command('ALTER TABLE visits_staging DROP PARTITION {day:Date}', { day })
+  await db.insert('visit_days', [{ day }])
 }

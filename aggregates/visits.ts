@@ -15,12 +15,12 @@ export function visitRows(where: string): string {
  * their utm_source, else their referrer host (not grouped).
  */
 export function visitSelect(where: string): string {
-  return `SELECT site, day, sid, vid, start, end, pageviews, entry_page, exit_page, pages, events,
+  return `SELECT site, day, sid, vid, sipHash64(vid) AS visitor, start, end, pageviews, entry_page, exit_page, pages, events,
     multiIf(a.1 != '', a.1, a.3 != '', a.3, a.2) AS source, a.2 AS referrer,
     a.3 AS utm_source, a.4 AS utm_medium, a.5 AS utm_campaign, a.6 AS utm_content, a.7 AS utm_term,
     a.8 AS browser, a.9 AS os, a.10 AS device, a.11 AS country
   FROM (
-    SELECT site, toDate(ts) AS day, sid, any(vid) AS vid, min(ts) AS start, max(ts) AS end,
+    SELECT site, toDate(ts) AS day, sid, any(vid) AS vid, minIf(ts, type = 'pageview') AS start, maxIf(ts, type = 'pageview') AS end,
       toUInt32(countIf(type = 'pageview')) AS pageviews,
       argMinIf(path, ts, type = 'pageview') AS entry_page,
       argMaxIf(path, ts, type = 'pageview') AS exit_page,

@@ -10,7 +10,7 @@ import { NetworkLimit, perMinute } from '../lib/rate-limit.ts'
 import type { Config } from '../lib/config.ts'
 import { asHttpError, HttpError, sendHttpError, sendInternalError } from '../lib/errors.ts'
 import type { Sites } from '../lib/sites.ts'
-import { type Beacon, CONSENT_ADAPTERS, type Script } from './beacon.ts'
+import { type Beacon, CONSENT_ADAPTERS, EXTENSIONS_PATH, type Script } from './beacon.ts'
 import { beaconObject, parseEventBody } from './body.ts'
 import { isToken, TOKEN_RULE } from '../lib/validate.ts'
 import type { Counters } from './counters.ts'
@@ -66,13 +66,15 @@ const ACCEPTED = JSON.stringify({ ok: true } satisfies Ok)
  */
 export function collectorRouter(deps: CollectorDeps): Router {
   const r = Router()
-  r.use(['/script.js', '/consent', '/api/event', '/api/optout'], (_req, res, next) => {
+  r.use(['/script.js', EXTENSIONS_PATH, '/consent', '/api/event', '/api/optout'], (_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff')
     next()
   })
   const allowSites = siteCors(deps.sites)
 
   r.get('/script.js', (req, res) => sendScript(req, res, deps.beacon))
+  // The automatic events (outbound links, downloads, 404) that data-outbound, data-downloads and data-404 load.
+  r.get(EXTENSIONS_PATH, (req, res) => sendScript(req, res, deps.beacon.extensions))
   // The consent adapters that data-consent loads; a name outside the list is a typo on the site's script tag.
   r.get('/consent/:file', (req, res) => {
     const name = /^(\w{1,16})\.js$/.exec(req.params.file)?.[1]

@@ -9,14 +9,19 @@ import { normaliseDomain } from '../lib/domain.ts'
 import { HttpError } from '../lib/errors.ts'
 import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
+import { isTimeZone } from '../lib/timezone.ts'
 import { DEMO_SITE } from '../collector/demo.ts'
-import type { Ok, PasswordSet, Settings, SiteAdded, User, UserList } from '../lib/api-types.ts'
+import type { Ok, PasswordSet, Settings, SiteAdded, SiteChanged, User, UserList } from '../lib/api-types.ts'
 import { NewPassword, requireAdmin, type Users } from '../auth/users.ts'
 
 const NewUser = z.object({
   email: z.email({ message: 'email must be an e-mail address' }).max(320),
   password: NewPassword,
   role: z.enum(['admin', 'viewer'], { message: 'role must be admin or viewer' }),
+})
+
+const SitePatch = z.object({
+  timezone: z.string({ message: 'timezone is required, such as "Europe/Amsterdam"' }).min(1).max(64, 'timezone may be at most 64 characters'),
 })
 
 export function snippet(publicUrl: string, site: string): string {
@@ -55,6 +60,22 @@ export function adminRouter(deps: { db: Db; sites: Sites; users: Users; config: 
     if (typeof domain !== 'string') throw new HttpError(400, 'domain is required, e.g. "example.com"', 'domain')
     const site = await deps.sites.add(domain)
     res.status(201).json({ site, snippet: snippet(config.publicUrl, site) } satisfies SiteAdded)
+  })
+  // The site's time zone: its days and hours from now on, for every stored day too (the
+  // stats are grouped by zone when read, from visit rows with UTC times).
+  r.patch('/api/sites/:site', requireAdmin, json, async (req, res) => {
+    const site = normaliseDomain(String(req.params.site))
+    if (!site || !deps.sites.has(site)) throw new HttpError(404, 'no such site')
+    const b = parseOr400(SitePatch, req.body)
+    if (!isTimeZone(b.timezone)) throw new HttpError(400, `"${b.timezone.slice(0, 64)}" is not an IANA time zone (such as Europe/Amsterdam or UTC)`, 'timezone')
+    // ClickHouse has its own copy of the tz database: a zone it lacks would fail every query.
+    try {
+      await deps.db.query('SELECT toTimeZone(now(), {tz:String}) AS t', { tz: b.timezone })
+    } catch {
+      throw new HttpError(400, `ClickHouse does not know the time zone "${b.timezone}"`, 'timezone')
+    }
+    await deps.sites.setTimezone(site, b.timezone)
+    res.json({ site, timezone: b.timezone } satisfies SiteChanged)
   })
   r.delete('/api/sites/:site', requireAdmin, async (req, res) => {
     const site = normaliseDomain(String(req.params.site))

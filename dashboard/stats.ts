@@ -1,5 +1,8 @@
-// The stats API the dashboard reads. Every figure comes from the aggregate tables
-// (daily_stats, sessions, daily_breakdown), never from a scan of raw events.
+// The stats API the dashboard reads. Every figure comes from visit rows (one per visit
+// and UTC day, aggregates/visits.ts): the `visits` table for days the rollup job has
+// finished, the raw events of the other days (normally today) grouped the same way.
+// A visit row carries everything a filter asks about, so any combination of filters is
+// a WHERE clause, and the site's time zone is applied when the rows are read.
 import { type Request, Router } from 'express'
 import { z } from 'zod'
 import type { Db } from '../lib/db.ts'
@@ -7,29 +10,46 @@ import { normaliseDomain } from '../lib/domain.ts'
 import { HttpError } from '../lib/errors.ts'
 import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
-import { visitRows } from '../aggregates/visits.ts'
+import { addDays, localDay, localHour, startOfLocalDay } from '../lib/timezone.ts'
+import { visitSelect } from '../aggregates/visits.ts'
 import { DROP_REASONS, type DropReason } from '../collector/pipeline.ts'
-import type {
-  Breakdown,
-  BreakdownRow,
-  DroppedReason,
-  DroppedStats,
-  EntryPageRow,
-  EntryPages,
-  RangeSummary,
-  Realtime,
-  SiteList,
-  Summary,
-  Timeseries,
-  TimeseriesPoint,
-  UtmBreakdown,
+import { filterSql, parseFilters, type FilterSql } from './filters.ts'
+import { goalCondition, listGoals } from './goals.ts'
+import {
+  type Breakdown,
+  type BreakdownRow,
+  DIRECT_NONE,
+  type DroppedReason,
+  type DroppedStats,
+  type EntryPageRow,
+  type EntryPages,
+  type ExitPageRow,
+  type ExitPages,
+  type Filter,
+  type GoalPropRow,
+  type GoalProps,
+  type GoalRow,
+  type GoalStats,
+  type Interval,
+  type RangeSummary,
+  type Realtime,
+  type SiteList,
+  type StatsRange,
+  type Summary,
+  type Timeseries,
+  type TimeseriesPoint,
+  type UtmBreakdown,
 } from '../lib/api-types.ts'
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 export const isoDay = (d: Date) => d.toISOString().slice(0, 10)
 const validDay = (s: string) => DAY.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && isoDay(new Date(`${s}T00:00:00Z`)) === s
-// About three years: aggregates are kept 25 months, and a longer range is almost surely a typo.
+// About three years: a longer range is almost surely a typo.
 const MAX_RANGE_DAYS = 1100
+// Hourly buckets: 7 days are 168 points, what a chart can show.
+const MAX_HOURLY_DAYS = 7
+
+const UTM_BY = ['source', 'medium', 'campaign', 'content', 'term'] as const
 
 const Range = z.object({
   site: z.string({ message: 'site is required' }).min(1, 'site is required').max(253),
@@ -41,143 +61,324 @@ const Range = z.object({
     .transform(Number)
     .refine((n) => n >= 1 && n <= 1000, 'limit must be a number from 1 to 1000')
     .optional(),
-  by: z.enum(['source', 'medium', 'campaign'], { message: 'by must be source, medium or campaign' }).optional(),
+  by: z.enum(UTM_BY, { message: `by must be one of ${UTM_BY.join(', ')}` }).optional(),
+  interval: z.enum(['hour', 'day', 'week', 'month'], { message: 'interval must be hour, day, week or month' }).optional(),
 })
 
 export interface RangeQuery {
   site: string
+  /** Local days of the site's time zone, inclusive. */
   from: string
   to: string
+  timezone: string
   limit: number
+  filters: Filter[]
 }
 
-/** Parses ?site=&from=&to= (inclusive, UTC days; default the last 30 days). */
-export function parseRange(req: Request, sites: Sites): RangeQuery & { by: 'source' | 'medium' | 'campaign' } {
-  const q = parseOr400(Range, req.query, 'query')
+export type StatsQuery = RangeQuery & { by: (typeof UTM_BY)[number]; interval: Interval | null }
+
+/** Parses ?site=&from=&to=&filters= (inclusive local days of the site; default the last 30 days). */
+export function parseRange(req: Request, sites: Sites): StatsQuery {
+  const { filters: rawFilters, ...rest } = req.query
+  const q = parseOr400(Range, rest, 'query')
+  const filters = parseFilters(rawFilters)
   const site = normaliseDomain(q.site) ?? q.site
   if (!sites.has(site)) throw new HttpError(404, `site "${q.site}" is not registered`, 'site')
-  const to = q.to ?? isoDay(new Date())
-  const from = q.from ?? isoDay(new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000))
+  const timezone = sites.timezone(site)
+  const to = q.to ?? localDay(timezone)
+  const from = q.from ?? addDays(to, -29)
   if (from > to) throw new HttpError(400, 'from must not be after to', 'from')
-  if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > MAX_RANGE_DAYS) throw new HttpError(400, `the range may span at most ${MAX_RANGE_DAYS} days`, 'from')
-  return { site, from, to, limit: q.limit ?? 100, by: q.by ?? 'campaign' }
+  const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1
+  if (days > MAX_RANGE_DAYS) throw new HttpError(400, `the range may span at most ${MAX_RANGE_DAYS} days`, 'from')
+  if (q.interval === 'hour' && days > MAX_HOURLY_DAYS)
+    throw new HttpError(400, `interval=hour is for ranges of up to ${MAX_HOURLY_DAYS} days; this one has ${days}`, 'interval')
+  return { site, from, to, timezone, limit: q.limit ?? 100, filters, by: q.by ?? 'campaign', interval: q.interval ?? null }
 }
 
-const RANGE = 'site = {site:String} AND day BETWEEN {from:Date} AND {to:Date}'
-// Days of the range already rolled up by the rollup-visits job; the rest (normally
-// only today) are computed from `sessions`, one row per visit.
-const LIVE_VISITS = visitRows(`${RANGE} AND day NOT IN (SELECT day FROM daily_visits FINAL WHERE ${RANGE})`)
+const echo = (q: RangeQuery): StatsRange => ({ site: q.site, from: q.from, to: q.to, timezone: q.timezone, filters: q.filters })
 
-interface DayFigures {
-  day: string
-  visitors: number
-  pageviews: number
-  visits: number
-  bounces: number
-  duration_sum: number
+// The columns of a visit row that the queries read.
+const COLUMNS =
+  'site, day, sid, visitor, start, end, pageviews, entry_page, exit_page, pages, events, source, referrer, utm_source, utm_medium, utm_campaign, utm_content, utm_term, browser, os, device, country'
+// The raw-event side, cast to the table's types so that UNION ALL keeps LowCardinality.
+const LIVE_COLUMNS = `site, day, sid, visitor, start, end, pageviews,
+  toLowCardinality(entry_page) AS entry_page, toLowCardinality(exit_page) AS exit_page,
+  CAST(pages, 'Array(LowCardinality(String))') AS pages, CAST(events, 'Array(LowCardinality(String))') AS events,
+  toLowCardinality(source) AS source, toLowCardinality(referrer) AS referrer,
+  toLowCardinality(utm_source) AS utm_source, toLowCardinality(utm_medium) AS utm_medium, toLowCardinality(utm_campaign) AS utm_campaign,
+  toLowCardinality(utm_content) AS utm_content, toLowCardinality(utm_term) AS utm_term, browser, os, device, country`
+
+// UTC days that can hold a visit starting in the local range: one more on each side
+// (offsets are at most 14 hours), then cut exactly by the visit's start.
+const UTC_DAYS = 'day BETWEEN {d0:Date} AND {d1:Date}'
+const IN_RANGE = 'start >= {t0:DateTime64(3)} AND start < {t1:DateTime64(3)}'
+const ROLLED = 'SELECT day FROM visit_days FINAL WHERE day BETWEEN {d0:Date} AND {d1:Date}'
+
+interface Prepared {
+  /** The visit rows of the range that match the filters, as a subquery. */
+  visits: string
+  f: FilterSql
+  params: Record<string, unknown>
 }
 
-function figures(rows: Array<Omit<DayFigures, 'day'>>, visitors: number): Summary {
-  const sum = (k: keyof Omit<DayFigures, 'day'>) => rows.reduce((a, r) => a + r[k], 0)
-  const visits = sum('visits')
-  return {
-    visitors,
-    visits,
-    pageviews: sum('pageviews'),
-    bounce_rate: visits === 0 ? 0 : Math.round((sum('bounces') / visits) * 100),
-    visit_duration: visits === 0 ? 0 : Math.round(sum('duration_sum') / visits),
+function prepare(q: RangeQuery, extra = ''): Prepared {
+  const f = filterSql(q.filters)
+  const where = `${IN_RANGE} AND ${f.where}${extra ? ` AND ${extra}` : ''}`
+  const visits = `SELECT ${COLUMNS} FROM visits WHERE site = {site:String} AND ${UTC_DAYS} AND day IN (${ROLLED}) AND ${where}
+    UNION ALL
+    SELECT * FROM (SELECT ${LIVE_COLUMNS} FROM (${visitSelect(`site = {site:String} AND toDate(ts) BETWEEN {d0:Date} AND {d1:Date} AND toDate(ts) NOT IN (${ROLLED})`)})) WHERE ${where}`
+  const params = {
+    site: q.site,
+    tz: q.timezone,
+    d0: addDays(q.from, -1),
+    d1: addDays(q.to, 1),
+    t0: chInstant(startOfLocalDay(q.from, q.timezone)),
+    t1: chInstant(startOfLocalDay(addDays(q.to, 1), q.timezone)),
+    limit: q.limit,
+    ...f.params,
   }
+  return { visits, f, params }
+}
+
+const chInstant = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '')
+
+/** Page views of a visit row that count: all, or those of pages the page filters match. */
+const pageviewsOf = (f: FilterSql) => (f.page ? `arrayCount(p -> ${f.page('p')}, pages)` : 'pageviews')
+
+// The figures of a group of visit rows. Visitors: uniqCombined(15) of a hash of the
+// visitor id, exact to about 500, then within about 1% (docs/api.md).
+// (Output names differ from the columns: an alias `pageviews` would shadow the column in countIf.)
+const FIGURES = (f: FilterSql) => `uniqCombined(15)(visitor) AS visitors, count() AS visits, sum(${pageviewsOf(f)}) AS views,
+  countIf(pageviews = 1) AS bounces, sum(dateDiff('second', start, end)) AS duration`
+
+interface FigureRow {
+  visitors: string
+  visits: string
+  views: string
+  bounces: string
+  duration: string
+}
+
+function figures(r: FigureRow | undefined): Summary {
+  const visits = Number(r?.visits ?? 0)
+  return {
+    visitors: Number(r?.visitors ?? 0),
+    visits,
+    pageviews: Number(r?.views ?? 0),
+    bounce_rate: visits === 0 ? 0 : Math.round((Number(r?.bounces ?? 0) / visits) * 100),
+    visit_duration: visits === 0 ? 0 : Math.round(Number(r?.duration ?? 0) / visits),
+  }
+}
+
+/** Which dimension a breakdown groups by; `folded`: spellings merged case-insensitively. */
+interface Dimension {
+  column: string
+  folded?: boolean
+  /** Rows with '' are left out, except sources (Direct / None). */
+  keepEmpty?: string
+}
+
+const DIMENSIONS: Record<string, Dimension> = {
+  sources: { column: 'source', folded: true, keepEmpty: DIRECT_NONE },
+  referrers: { column: 'referrer' },
+  browsers: { column: 'browser' },
+  os: { column: 'os' },
+  devices: { column: 'device' },
+  countries: { column: 'country' },
+  'utm:source': { column: 'utm_source', folded: true },
+  'utm:medium': { column: 'utm_medium', folded: true },
+  'utm:campaign': { column: 'utm_campaign', folded: true },
+  'utm:content': { column: 'utm_content', folded: true },
+  'utm:term': { column: 'utm_term', folded: true },
 }
 
 export class StatsQueries {
   constructor(private readonly db: Db) {}
 
-  /** Page views and unique visitors (daily_stats), visits, bounces and duration per day. */
-  private async byDay(q: RangeQuery): Promise<Map<string, DayFigures>> {
-    const traffic = await this.db.query<{ day: string; visitors: string; pageviews: string }>(
-      `SELECT day, uniqCombinedMerge(15)(visitors) AS visitors, sum(pageviews) AS pageviews FROM daily_stats WHERE ${RANGE} GROUP BY day`,
-      q,
-    )
-    const visits = await this.db.query<{ day: string; visits: string; bounces: string; duration_sum: string }>(
-      `SELECT day, sum(visits) AS visits, sum(bounces) AS bounces, sum(duration_sum) AS duration_sum FROM (
-         SELECT day, visits, bounces, duration_sum FROM daily_visits FINAL WHERE ${RANGE}
-         UNION ALL
-         SELECT day, count() AS visits, countIf(pv = 1) AS bounces, toUInt64(sum(dur)) AS duration_sum FROM (${LIVE_VISITS}) GROUP BY day
-       ) GROUP BY day`,
-      q,
-    )
-    const out = new Map<string, DayFigures>()
-    const at = (day: string) => out.get(day) ?? out.set(day, { day, visitors: 0, pageviews: 0, visits: 0, bounces: 0, duration_sum: 0 }).get(day)!
-    for (const r of traffic) Object.assign(at(r.day), { visitors: Number(r.visitors), pageviews: Number(r.pageviews) })
-    for (const r of visits) Object.assign(at(r.day), { visits: Number(r.visits), bounces: Number(r.bounces), duration_sum: Number(r.duration_sum) })
-    return out
-  }
-
   async summary(q: RangeQuery): Promise<Summary> {
-    const days = await this.byDay(q)
-    // Unique visitors of the range: the daily uniq states merged, not the days added up.
-    const [v] = await this.db.query<{ visitors: string }>(`SELECT uniqCombinedMerge(15)(visitors) AS visitors FROM daily_stats WHERE ${RANGE}`, q)
-    return figures([...days.values()], Number(v?.visitors ?? 0))
+    const p = prepare(q)
+    const [r] = await this.db.query<FigureRow>(`SELECT ${FIGURES(p.f)} FROM (${p.visits})`, p.params)
+    return figures(r)
   }
 
-  async timeseries(q: RangeQuery): Promise<TimeseriesPoint[]> {
-    const days = await this.byDay(q)
-    const out: TimeseriesPoint[] = []
-    for (let d = Date.parse(`${q.from}T00:00:00Z`); d <= Date.parse(`${q.to}T00:00:00Z`); d += 86_400_000) {
-      const date = isoDay(new Date(d))
-      const f = days.get(date)
-      out.push({ date, ...figures(f ? [f] : [], f?.visitors ?? 0) })
-    }
-    return out
+  /** Every bucket of the range, in the site's time zone; hours up to 7 days. */
+  async timeseries(q: RangeQuery, interval: Interval): Promise<TimeseriesPoint[]> {
+    const p = prepare(q)
+    const bucket = {
+      hour: `formatDateTime(toStartOfHour(start, {tz:String}), '%Y-%m-%d %H:00', {tz:String})`,
+      day: 'toString(toDate(start, {tz:String}))',
+      week: 'toString(toMonday(start, {tz:String}))',
+      month: 'toString(toStartOfMonth(start, {tz:String}))',
+    }[interval]
+    const rows = await this.db.query<FigureRow & { date: string }>(`SELECT ${bucket} AS date, ${FIGURES(p.f)} FROM (${p.visits}) GROUP BY date`, p.params)
+    const byDate = new Map(rows.map((r) => [r.date, r]))
+    return buckets(q, interval).map((date) => ({ date, ...figures(byDate.get(date)) }))
   }
 
-  /**
-   * A ranked list from daily_breakdown: `kind` is page, referrer, browser, ...
-   * Pages are ranked by page views and carry no visits figure; everything else is
-   * ranked by visitors.
-   *
-   * Why pages differ: merging every page's visitor states took 75 ms on 10 million
-   * page views, a sum of page views 7 ms; so the top pages are found first and only
-   * their states merged (docs/performance.md, "Pages are ranked by page views").
-   */
-  async breakdown(kind: string, q: RangeQuery): Promise<BreakdownRow[]> {
-    const where = `kind = {kind:String} AND ${RANGE}`
-    if (kind === 'page') {
-      const rows = await this.db.query<{ name: string; visitors: string; pageviews: string }>(
-        `SELECT value AS name, uniqCombinedMerge(12)(visitors) AS visitors, sum(pageviews) AS pageviews
-         FROM daily_breakdown
-         WHERE ${where} AND value IN (SELECT value FROM daily_breakdown WHERE ${where} GROUP BY value ORDER BY sum(pageviews) DESC, value ASC LIMIT {limit:UInt32})
-         GROUP BY value ORDER BY pageviews DESC, name ASC`,
-        { ...q, kind },
-      )
-      return rows.map((r) => ({ name: r.name, visitors: Number(r.visitors), pageviews: Number(r.pageviews) }))
-    }
-    const rows = await this.db.query<{ name: string; visitors: string; visits: string; pageviews: string; events: string }>(
-      `SELECT value AS name, uniqCombinedMerge(12)(visitors) AS visitors, uniqCombinedMerge(12)(visits) AS visits,
-              sum(pageviews) AS pageviews, sum(events) AS events
-       FROM daily_breakdown WHERE ${where}
-       GROUP BY value ORDER BY visitors DESC, pageviews DESC, name ASC LIMIT {limit:UInt32}`,
-      { ...q, kind },
+  /** A ranked list of one visit attribute, by visitors. */
+  async breakdown(name: string, q: RangeQuery): Promise<BreakdownRow[]> {
+    const dim = DIMENSIONS[name]
+    if (!dim) throw new Error(`no breakdown ${name}`)
+    const p = prepare(q, dim.keepEmpty === undefined ? `${dim.column} != ''` : '')
+    const key = dim.folded ? `lower(${dim.column})` : dim.column
+    // Spellings merged: the most common one names the row.
+    const label = dim.keepEmpty === undefined ? 'argMax(spelling, n)' : `if(k = '', {empty:String}, argMax(spelling, n))`
+    const rows = await this.db.query<FigureRow & { name: string }>(
+      `SELECT ${label} AS name, uniqCombinedMerge(12)(v) AS visitors, sum(n) AS visits, sum(pv) AS views,
+              sum(b) AS bounces, sum(d) AS duration
+       FROM (
+         SELECT ${key} AS k, ${dim.column} AS spelling, uniqCombinedState(12)(visitor) AS v, count() AS n,
+                sum(${pageviewsOf(p.f)}) AS pv, countIf(pageviews = 1) AS b, sum(dateDiff('second', start, end)) AS d
+         FROM (${p.visits}) GROUP BY k, spelling
+       ) GROUP BY k ORDER BY visitors DESC, views DESC, name ASC LIMIT {limit:UInt32}`,
+      { ...p.params, empty: dim.keepEmpty ?? '' },
     )
-    return rows.map((r) => ({ name: r.name, visitors: Number(r.visitors), visits: Number(r.visits), pageviews: Number(r.pageviews), events: Number(r.events) }))
+    return rows.map((r) => ({ name: r.name, ...figures(r) }))
+  }
+
+  /** Pages by visitors: visits that saw the page, and its page views (only pages the page filters match). */
+  async pages(q: RangeQuery): Promise<BreakdownRow[]> {
+    const p = prepare(q)
+    const rows = await this.db.query<{ name: string; visitors: string; pageviews: string }>(
+      `SELECT page AS name, uniqCombined(12)(visitor) AS visitors, count() AS pageviews
+       FROM (${p.visits}) ARRAY JOIN pages AS page ${p.f.page ? `WHERE ${p.f.page('page')}` : ''}
+       GROUP BY page ORDER BY visitors DESC, pageviews DESC, name ASC LIMIT {limit:UInt32}`,
+      p.params,
+    )
+    return rows.map((r) => ({ name: r.name, visitors: Number(r.visitors), pageviews: Number(r.pageviews) }))
+  }
+
+  /** Custom events: visitors and visits with the event, and how often it happened. */
+  async events(q: RangeQuery): Promise<BreakdownRow[]> {
+    const p = prepare(q, 'notEmpty(events)')
+    const rows = await this.db.query<FigureRow & { name: string; times: string }>(
+      `SELECT ev AS name, ${FIGURES(p.f)}, sum(arrayCount(x -> x = ev, events)) AS times
+       FROM (${p.visits}) ARRAY JOIN arrayDistinct(events) AS ev ${p.f.event ? `WHERE ${p.f.event('ev')}` : ''}
+       GROUP BY ev ORDER BY visitors DESC, times DESC, name ASC LIMIT {limit:UInt32}`,
+      p.params,
+    )
+    return rows.map((r) => ({ name: r.name, ...figures(r), events: Number(r.times) }))
   }
 
   async entryPages(q: RangeQuery): Promise<EntryPageRow[]> {
-    const rows = await this.db.query<{ name: string; visitors: number; visits: number; bounces: number }>(
-      `SELECT page AS name, uniqCombinedMerge(12)(visitors) AS visitors, sum(visits) AS visits, sum(bounces) AS bounces FROM (
-         SELECT page, visitors, visits, bounces FROM daily_entry_pages WHERE ${RANGE}
-         UNION ALL
-         SELECT entry AS page, uniqCombinedState(12)(vid) AS visitors, count() AS visits, countIf(pv = 1) AS bounces FROM (${LIVE_VISITS}) GROUP BY entry
-       ) GROUP BY page ORDER BY visits DESC, name ASC LIMIT {limit:UInt32}`,
-      q,
+    const p = prepare(q)
+    const rows = await this.db.query<FigureRow & { name: string }>(
+      `SELECT entry_page AS name, ${FIGURES(p.f)} FROM (${p.visits}) GROUP BY entry_page ORDER BY visits DESC, name ASC LIMIT {limit:UInt32}`,
+      p.params,
+    )
+    return rows.map((r) => {
+      const f = figures(r)
+      return { name: r.name, visitors: f.visitors, visits: f.visits, bounce_rate: f.bounce_rate }
+    })
+  }
+
+  /** The page each visit ended on; exit rate = exits ÷ page views of that page. */
+  async exitPages(q: RangeQuery): Promise<ExitPageRow[]> {
+    const p = prepare(q)
+    const rows = await this.db.query<{ name: string; visitors: string; exits: string; pageviews: string }>(
+      `SELECT name, visitors, exits, pageviews FROM (
+         SELECT exit_page AS name, uniqCombined(12)(visitor) AS visitors, count() AS exits FROM (${p.visits})
+         GROUP BY exit_page ORDER BY exits DESC, name ASC LIMIT {limit:UInt32}
+       ) AS e LEFT JOIN (
+         SELECT page, count() AS pageviews FROM (${p.visits}) ARRAY JOIN pages AS page GROUP BY page
+       ) AS v ON v.page = e.name
+       ORDER BY exits DESC, name ASC`,
+      p.params,
     )
     return rows.map((r) => ({
       name: r.name,
       visitors: Number(r.visitors),
-      visits: Number(r.visits),
-      bounce_rate: Math.round((Number(r.bounces) / Math.max(1, Number(r.visits))) * 100),
+      exits: Number(r.exits),
+      pageviews: Number(r.pageviews),
+      exit_rate: Number(r.pageviews) === 0 ? 0 : Math.round((Number(r.exits) / Number(r.pageviews)) * 100),
     }))
   }
+
+  /** Every goal of the site: unique and total conversions and the conversion rate. */
+  async goals(q: RangeQuery): Promise<{ visitors: number; rows: GoalRow[] }> {
+    const goals = await listGoals(this.db, q.site)
+    const p = prepare(q)
+    const params: Record<string, unknown> = { ...p.params }
+    const cols = goals.map((g, i) => {
+      const c = goalCondition(g, `g${i}`)
+      params[`g${i}`] = c.param
+      return `uniqCombinedIf(15)(visitor, ${c.visit}) AS u${i}, sum(${c.count}) AS t${i}`
+    })
+    const [r] = await this.db.query<Record<string, string>>(
+      `SELECT uniqCombined(15)(visitor) AS visitors${cols.length ? `, ${cols.join(', ')}` : ''} FROM (${p.visits})`,
+      params,
+    )
+    const visitors = Number(r?.visitors ?? 0)
+    const rows = goals.map((g, i) => {
+      const unique = Number(r?.[`u${i}`] ?? 0)
+      return { ...g, name: goalName(g), unique_conversions: unique, total_conversions: Number(r?.[`t${i}`] ?? 0), conversion_rate: rate(unique, visitors) }
+    })
+    rows.sort((a, b) => b.unique_conversions - a.unique_conversions || a.name.localeCompare(b.name))
+    return { visitors, rows }
+  }
+
+  /** Values of one property of a custom-event goal's events, from the raw events of the matching visits. */
+  async goalProps(q: RangeQuery, event: string, key: string): Promise<GoalPropRow[]> {
+    const p = prepare(q)
+    const [all] = await this.db.query<{ visitors: string }>(`SELECT uniqCombined(15)(visitor) AS visitors FROM (${p.visits})`, p.params)
+    const visitors = Number(all?.visitors ?? 0)
+    const rows = await this.db.query<{ name: string; u: string; t: string }>(
+      `SELECT if(props[{key:String}] = '', '(none)', props[{key:String}]) AS name, uniqCombined(15)(sipHash64(vid)) AS u, count() AS t
+       FROM events
+       WHERE site = {site:String} AND toDate(ts) BETWEEN {d0:Date} AND {d1:Date} AND ts >= {t0:DateTime64(3)} AND ts < {t1:DateTime64(3)}
+         AND type = 'event' AND name = {event:String}
+         ${q.filters.length ? `AND (toDate(ts), sid) IN (SELECT day, sid FROM (${p.visits}))` : ''}
+       GROUP BY name ORDER BY u DESC, t DESC, name ASC LIMIT {limit:UInt32}`,
+      { ...p.params, key, event },
+    )
+    return rows.map((r) => ({ name: r.name, unique_conversions: Number(r.u), total_conversions: Number(r.t), conversion_rate: rate(Number(r.u), visitors) }))
+  }
+
+  /** Visitors seen in the last 5 minutes (matching the filters). */
+  async realtime(q: RangeQuery): Promise<number> {
+    if (q.filters.length === 0) {
+      const [row] = await this.db.query<{ visitors: string }>(
+        `SELECT uniqExact(vid) AS visitors FROM events
+         WHERE site = {site:String} AND toDate(ts) >= yesterday() AND ts > now64(3) - INTERVAL 5 MINUTE`,
+        q,
+      )
+      return Number(row?.visitors ?? 0)
+    }
+    const today = localDay(q.timezone)
+    const p = prepare({ ...q, from: addDays(today, -1), to: today }, 'end > now64(3) - INTERVAL 5 MINUTE')
+    const [row] = await this.db.query<{ visitors: string }>(`SELECT uniqExact(visitor) AS visitors FROM (${p.visits})`, p.params)
+    return Number(row?.visitors ?? 0)
+  }
+
+  /** The sids of visits in the range that match the filters (for /api/companies). */
+  matchingVisits(q: RangeQuery): { sql: string; params: Record<string, unknown> } {
+    const p = prepare(q)
+    return { sql: `SELECT sid FROM (${p.visits})`, params: p.params }
+  }
+}
+
+const rate = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10)
+
+export const goalName = (g: { kind: 'event' | 'page'; match: string }) => (g.kind === 'event' ? g.match : `Visit ${g.match}`)
+
+/** The labels of every bucket of the range, as the SQL writes them. */
+function buckets(q: RangeQuery, interval: Interval): string[] {
+  const out: string[] = []
+  if (interval === 'hour') {
+    const end = startOfLocalDay(addDays(q.to, 1), q.timezone).getTime()
+    for (let t = startOfLocalDay(q.from, q.timezone).getTime(); t < end; t += 3_600_000) {
+      const h = localHour(q.timezone, new Date(t))
+      // The hour repeated when clocks go back is one bucket, as in the SQL.
+      if (out[out.length - 1] !== h) out.push(h)
+    }
+    return out
+  }
+  for (let d = q.from; d <= q.to; d = addDays(d, 1)) {
+    const date = new Date(`${d}T00:00:00Z`)
+    const label = interval === 'day' ? d : interval === 'week' ? addDays(d, -((date.getUTCDay() + 6) % 7)) : `${d.slice(0, 8)}01`
+    if (out[out.length - 1] !== label) out.push(label)
+  }
+  return out
 }
 
 // api-types.ts imports nothing, so it lists the reasons again: this fails the type check
@@ -189,14 +390,14 @@ void reasonsMatch
 /**
  * Events dropped in the range, per reason (sql/014): each collector process's rows of
  * a site, hour and reason are added up here, whether or not the table has merged them.
- * Reasons no longer in DROP_REASONS are left out.
+ * Reasons no longer in DROP_REASONS are left out. Hours are UTC hours.
  */
 async function droppedStats(db: Db, q: RangeQuery): Promise<Pick<DroppedStats, 'total' | 'reasons'>> {
   const rows = await db.query<{ reason: string; n: string }>(
     `SELECT reason, sum(events) AS n FROM dropped_events
-     WHERE site = {site:String} AND toDate(hour) BETWEEN {from:Date} AND {to:Date}
+     WHERE site = {site:String} AND toDate(hour, {tz:String}) BETWEEN {from:Date} AND {to:Date}
      GROUP BY reason`,
-    q,
+    { site: q.site, from: q.from, to: q.to, tz: q.timezone },
   )
   const reasons = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DroppedReason, number>
   let total = 0
@@ -208,65 +409,80 @@ async function droppedStats(db: Db, q: RangeQuery): Promise<Pick<DroppedStats, '
   return { total, reasons }
 }
 
-/** Report name in the URL → breakdown kind in daily_breakdown. */
-const BREAKDOWNS = new Map([
-  ['pages', 'page'],
-  ['referrers', 'referrer'],
-  ['browsers', 'browser'],
-  ['os', 'os'],
-  ['devices', 'device'],
-  ['countries', 'country'],
-  ['events', 'event'],
-])
+/** Report name in the URL → a breakdown of one visit attribute. */
+const BREAKDOWNS = ['sources', 'referrers', 'browsers', 'os', 'devices', 'countries']
 
 export function statsRouter(deps: { db: Db; sites: Sites }): Router {
   const r = Router()
   const stats = new StatsQueries(deps.db)
   const range = (req: Request) => parseRange(req, deps.sites)
 
-  r.get('/api/sites', (_req, res) => void res.json({ sites: deps.sites.list() } satisfies SiteList))
+  r.get('/api/sites', (_req, res) => void res.json({ sites: deps.sites.list(), timezones: deps.sites.timezones() } satisfies SiteList))
   r.get('/api/stats/summary', async (req, res) => {
     const q = range(req)
-    res.json({ site: q.site, from: q.from, to: q.to, ...(await stats.summary(q)) } satisfies RangeSummary)
+    res.json({ ...echo(q), ...(await stats.summary(q)) } satisfies RangeSummary)
   })
   r.get('/api/stats/timeseries', async (req, res) => {
     const q = range(req)
-    res.json({ site: q.site, from: q.from, to: q.to, results: await stats.timeseries(q) } satisfies Timeseries)
+    const interval = q.interval ?? 'day'
+    res.json({ ...echo(q), interval, results: await stats.timeseries(q, interval) } satisfies Timeseries)
   })
   r.get('/api/stats/entry-pages', async (req, res) => {
     const q = range(req)
-    res.json({ site: q.site, from: q.from, to: q.to, results: await stats.entryPages(q) } satisfies EntryPages)
+    res.json({ ...echo(q), results: await stats.entryPages(q) } satisfies EntryPages)
   })
-  // Visitors in the last 5 minutes: a small range of the raw events (ordered by site and day).
+  r.get('/api/stats/exit-pages', async (req, res) => {
+    const q = range(req)
+    res.json({ ...echo(q), results: await stats.exitPages(q) } satisfies ExitPages)
+  })
+  r.get('/api/stats/pages', async (req, res) => {
+    const q = range(req)
+    res.json({ ...echo(q), results: await stats.pages(q) } satisfies Breakdown)
+  })
+  r.get('/api/stats/events', async (req, res) => {
+    const q = range(req)
+    res.json({ ...echo(q), results: await stats.events(q) } satisfies Breakdown)
+  })
+  r.get('/api/stats/goals', async (req, res) => {
+    const q = range(req)
+    const g = await stats.goals(q)
+    res.json({ ...echo(q), visitors: g.visitors, results: g.rows } satisfies GoalStats)
+  })
+  r.get('/api/stats/goals/:goal/props/:key', async (req, res) => {
+    const q = range(req)
+    const key = String(req.params.key)
+    if (key.length === 0 || Buffer.byteLength(key) > 200) throw new HttpError(400, 'the property name must be 1 to 200 bytes', 'key')
+    const goals = await listGoals(deps.db, q.site)
+    const goal = goals.find((g) => g.id === req.params.goal) ?? goals.find((g) => g.kind === 'event' && g.match === req.params.goal)
+    if (!goal) throw new HttpError(404, `no goal "${String(req.params.goal).slice(0, 100)}" on ${q.site}`, 'goal')
+    if (goal.kind !== 'event') throw new HttpError(400, 'only custom-event goals have properties; this goal is a page goal', 'goal')
+    res.json({ ...echo(q), goal, key, results: await stats.goalProps(q, goal.match, key) } satisfies GoalProps)
+  })
   r.get('/api/stats/realtime', async (req, res) => {
     const q = range(req)
-    const [row] = await deps.db.query<{ visitors: string }>(
-      `SELECT uniqExact(vid) AS visitors FROM events
-       WHERE site = {site:String} AND toDate(ts) >= yesterday() AND ts > now64(3) - INTERVAL 5 MINUTE`,
-      q,
-    )
-    res.json({ site: q.site, visitors: Number(row?.visitors ?? 0) } satisfies Realtime)
+    res.json({ site: q.site, visitors: await stats.realtime(q) } satisfies Realtime)
   })
   // Admins only: it tells how the collector judges traffic (bots, privacy signals), which
   // matters to whoever runs the tracking, not to a sales user.
   r.get('/api/stats/dropped', async (req, res) => {
     if (req.user?.role !== 'admin') throw new HttpError(403, 'only an admin may see dropped events')
     const q = range(req)
+    if (q.filters.length) throw new HttpError(400, 'dropped events have no page, source or device to filter by: leave out filters', 'filters')
     res.json({ site: q.site, from: q.from, to: q.to, ...(await droppedStats(deps.db, q)) } satisfies DroppedStats)
   })
   r.get('/api/stats/utm', async (req, res) => {
     const q = range(req)
-    res.json({ site: q.site, from: q.from, to: q.to, by: q.by, results: await stats.breakdown(`utm_${q.by}`, q) } satisfies UtmBreakdown)
+    res.json({ ...echo(q), by: q.by, results: await stats.breakdown(`utm:${q.by}`, q) } satisfies UtmBreakdown)
   })
   r.get('/api/stats/:report', async (req, res) => {
-    const kind = BREAKDOWNS.get(String(req.params.report))
-    if (!kind)
+    const report = String(req.params.report)
+    if (!BREAKDOWNS.includes(report))
       throw new HttpError(
         404,
-        `unknown report "${String(req.params.report).slice(0, 50)}"; one of summary, timeseries, entry-pages, utm, dropped, ${[...BREAKDOWNS.keys()].join(', ')}`,
+        `unknown report "${report.slice(0, 50)}"; one of summary, timeseries, pages, entry-pages, exit-pages, events, goals, utm, realtime, dropped, ${BREAKDOWNS.join(', ')}`,
       )
     const q = range(req)
-    res.json({ site: q.site, from: q.from, to: q.to, results: await stats.breakdown(kind, q) } satisfies Breakdown)
+    res.json({ ...echo(q), results: await stats.breakdown(report, q) } satisfies Breakdown)
   })
   return r
 }

@@ -1,10 +1,10 @@
 // The one place that reads process.env. Everything else receives the typed,
 // frozen Config (or the slice of it that it needs).
-import { isTimeZone } from './timezone.ts'
 import { isIP } from 'node:net'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { normaliseDomain } from './domain.ts'
+import { isTimeZone } from './timezone.ts'
 
 // An unset variable stays undefined: for a setting read only when another is unset.
 const optionalBool = z

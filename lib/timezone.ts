@@ -13,26 +13,43 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
-const dayFormats = new Map<string, Intl.DateTimeFormat>()
+const formats = new Map<string, Intl.DateTimeFormat>()
+
+// A formatter per zone, kept: building one costs about 20 µs, formatting 1 µs.
+function format(tz: string): Intl.DateTimeFormat {
+  const known = formats.get(tz)
+  if (known) return known
+  const f = new Intl.DateTimeFormat('en-US', {
+    timeZone: tz,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  })
+  formats.set(tz, f)
+  return f
+}
+
+function parts(tz: string, at: Date): Record<string, string> {
+  return Object.fromEntries(
+    format(tz)
+      .formatToParts(at)
+      .map((x) => [x.type, x.value]),
+  )
+}
 
 /** The calendar day (YYYY-MM-DD) in `tz` at `at`. */
 export function localDay(tz: string, at = new Date()): string {
-  let f = dayFormats.get(tz)
-  if (!f) dayFormats.set(tz, (f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })))
-  return f.format(at)
+  const p = parts(tz, at)
+  return `${p.year}-${p.month}-${p.day}`
 }
-
-const hourFormats = new Map<string, Intl.DateTimeFormat>()
 
 /** The hour in `tz` at `at`, as YYYY-MM-DD HH:00 (the label of an hourly bucket). */
 export function localHour(tz: string, at: Date): string {
-  let f = hourFormats.get(tz)
-  if (!f)
-    hourFormats.set(
-      tz,
-      (f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' })),
-    )
-  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]))
+  const p = parts(tz, at)
   return `${p.year}-${p.month}-${p.day} ${p.hour}:00`
 }
 
@@ -47,17 +64,7 @@ export function startOfLocalDay(day: string, tz: string): Date {
 }
 
 function offsetMs(tz: string, at: Date): number {
-  const f = new Intl.DateTimeFormat('en-US', {
-    timeZone: tz,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  })
-  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]))
+  const p = parts(tz, at)
   const asUtc = Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!)
   return asUtc - Math.floor(at.getTime() / 1000) * 1000
 }

@@ -22,6 +22,7 @@ import { adminRouter } from '../dashboard/admin.ts'
 import { companiesRouter } from '../dashboard/companies.ts'
 import { csrfGuard } from '../auth/csrf.ts'
 import { statsRouter } from '../dashboard/stats.ts'
+import { goalsRouter } from '../dashboard/goals.ts'
 import type { GeoReader } from '../enrichment/geo.ts'
 import { recordedJobStates, type Scheduler } from './jobs.ts'
 import type { IpIntel } from '../enrichment/lookup.ts'
@@ -110,6 +111,7 @@ export function createApp(deps: AppDeps): App {
       res.json({ jobs: deps.scheduler?.list() ?? (await recordedJobStates(deps.db)), runs_here: deps.scheduler !== null } satisfies JobList)
     })
     authed.use(statsRouter(deps))
+    authed.use(goalsRouter(deps))
     authed.use(companiesRouter({ db: deps.db, sites: deps.sites, knowledge: deps.intel.parts.knowledge }))
     authed.use(adminRouter(deps))
     authed.use(adminPrivacyRouter(deps))

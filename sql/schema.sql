@@ -198,6 +198,7 @@ CREATE TABLE events
     `query` String,
     `title` String,
     `referrer_source` String,
+    `source` String DEFAULT '',
     `utm_source` String,
     `utm_medium` String,
     `utm_campaign` String,
@@ -235,6 +236,7 @@ CREATE TABLE events_parse_check
     `query` String,
     `title` String,
     `referrer_source` String,
+    `source` String DEFAULT '',
     `utm_source` String,
     `utm_medium` String,
     `utm_campaign` String,
@@ -285,6 +287,20 @@ CREATE TABLE form_domains_parse_check
     `ts` DateTime('UTC')
 )
 ENGINE = `Null`;
+
+CREATE TABLE goals
+(
+    `site` String,
+    `id` String,
+    `kind` LowCardinality(String),
+    `match` String,
+    `deleted` UInt8 DEFAULT 0,
+    `created_at` DateTime('UTC') DEFAULT now(),
+    `updated_at` DateTime64(3, 'UTC') DEFAULT now64(3)
+)
+ENGINE = ReplacingMergeTree(updated_at)
+ORDER BY (site, id)
+SETTINGS index_granularity = 8192;
 
 CREATE TABLE job_runs
 (
@@ -379,7 +395,8 @@ CREATE TABLE sites
     `domain` String,
     `deleted` UInt8 DEFAULT 0,
     `created_at` DateTime('UTC') DEFAULT now(),
-    `updated_at` DateTime64(3, 'UTC') DEFAULT now64(3)
+    `updated_at` DateTime64(3, 'UTC') DEFAULT now64(3),
+    `timezone` String DEFAULT 'UTC'
 )
 ENGINE = ReplacingMergeTree(updated_at)
 ORDER BY domain
@@ -413,6 +430,15 @@ ENGINE = ReplacingMergeTree(updated_at)
 ORDER BY email
 SETTINGS index_granularity = 8192;
 
+CREATE TABLE visit_days
+(
+    `day` Date,
+    `rolled_at` DateTime64(3, 'UTC') DEFAULT now64(3)
+)
+ENGINE = ReplacingMergeTree(rolled_at)
+ORDER BY day
+SETTINGS index_granularity = 8192;
+
 CREATE TABLE visit_ips
 (
     `site` LowCardinality(String),
@@ -436,6 +462,69 @@ CREATE TABLE visit_ips_parse_check
     `ts` DateTime('UTC')
 )
 ENGINE = `Null`;
+
+CREATE TABLE visits
+(
+    `site` LowCardinality(String),
+    `day` Date,
+    `sid` String,
+    `vid` String,
+    `visitor` UInt64,
+    `start` DateTime64(3, 'UTC'),
+    `end` DateTime64(3, 'UTC'),
+    `pageviews` UInt32,
+    `entry_page` LowCardinality(String),
+    `exit_page` LowCardinality(String),
+    `pages` Array(LowCardinality(String)),
+    `events` Array(LowCardinality(String)),
+    `source` LowCardinality(String),
+    `referrer` LowCardinality(String),
+    `utm_source` LowCardinality(String),
+    `utm_medium` LowCardinality(String),
+    `utm_campaign` LowCardinality(String),
+    `utm_content` LowCardinality(String),
+    `utm_term` LowCardinality(String),
+    `browser` LowCardinality(String),
+    `os` LowCardinality(String),
+    `device` LowCardinality(String),
+    `country` LowCardinality(String)
+)
+ENGINE = MergeTree
+PARTITION BY day
+ORDER BY (site, day, sid)
+TTL day + toIntervalDay(_CAST(180, 'UInt32'))
+SETTINGS ttl_only_drop_parts = 1, old_parts_lifetime = 0, cleanup_delay_period = 1, max_cleanup_delay_period = 1, cleanup_delay_period_random_add = 0, min_compressed_bytes_to_fsync_after_merge = 1, fsync_part_directory = 1, index_granularity = 8192;
+
+CREATE TABLE visits_staging
+(
+    `site` LowCardinality(String),
+    `day` Date,
+    `sid` String,
+    `vid` String,
+    `visitor` UInt64,
+    `start` DateTime64(3, 'UTC'),
+    `end` DateTime64(3, 'UTC'),
+    `pageviews` UInt32,
+    `entry_page` LowCardinality(String),
+    `exit_page` LowCardinality(String),
+    `pages` Array(LowCardinality(String)),
+    `events` Array(LowCardinality(String)),
+    `source` LowCardinality(String),
+    `referrer` LowCardinality(String),
+    `utm_source` LowCardinality(String),
+    `utm_medium` LowCardinality(String),
+    `utm_campaign` LowCardinality(String),
+    `utm_content` LowCardinality(String),
+    `utm_term` LowCardinality(String),
+    `browser` LowCardinality(String),
+    `os` LowCardinality(String),
+    `device` LowCardinality(String),
+    `country` LowCardinality(String)
+)
+ENGINE = MergeTree
+PARTITION BY day
+ORDER BY (site, day, sid)
+SETTINGS old_parts_lifetime = 0, cleanup_delay_period = 1, max_cleanup_delay_period = 1, cleanup_delay_period_random_add = 0, index_granularity = 8192;
 
 CREATE MATERIALIZED VIEW daily_breakdown_mv TO daily_breakdown
 (

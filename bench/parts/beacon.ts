@@ -1,14 +1,15 @@
 // Part 5: the gzipped size of /script.js as the real server sends it, next to the
 // page-view scripts of Plausible (769 B) and Umami (2,223 B), measured gzipped from
 // their published scripts and written in the README; and of each consent adapter
-// (/consent/NAME.js), the second script that data-consent loads, alone and with the beacon.
+// (/consent/NAME.js), the second script that data-consent loads, alone and with the beacon;
+// and of /script.ext.js, the automatic events that data-outbound, data-downloads and data-404 load.
 import { request } from 'node:http'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { START_SCRIPT, startChild } from '../proc.ts'
 import type { PartResult } from '../report.ts'
-import { ADAPTER_BUDGET_BYTES, BEACON_BUDGET_BYTES, CONSENT_ADAPTERS } from '../../collector/beacon.ts'
+import { ADAPTER_BUDGET_BYTES, BEACON_BUDGET_BYTES, CONSENT_ADAPTERS, EXTENSIONS_BUDGET_BYTES, EXTENSIONS_PATH } from '../../collector/beacon.ts'
 
 const REFERENCE = { plausible: 769, umami: 2223 } as const
 
@@ -43,9 +44,18 @@ export async function run(): Promise<PartResult> {
     const bytes = await gzipped('/script.js')
     const adapters: Record<string, number> = {}
     for (const name of CONSENT_ADAPTERS) adapters[name] = await gzipped(`/consent/${name}.js`)
+    const extensions = await gzipped(EXTENSIONS_PATH)
     return {
       part: 'beacon',
-      details: { bytes, adapters, reference: REFERENCE, budget: BEACON_BUDGET_BYTES, adapterBudget: ADAPTER_BUDGET_BYTES },
+      details: {
+        bytes,
+        adapters,
+        extensions,
+        reference: REFERENCE,
+        budget: BEACON_BUDGET_BYTES,
+        adapterBudget: ADAPTER_BUDGET_BYTES,
+        extensionsBudget: EXTENSIONS_BUDGET_BYTES,
+      },
       rows: [
         {
           part: 'beacon',
@@ -75,6 +85,16 @@ export async function run(): Promise<PartResult> {
           target: `≤ ${ADAPTER_BUDGET_BYTES} B`,
           ok: b <= ADAPTER_BUDGET_BYTES,
         })),
+        {
+          part: 'beacon',
+          metric: `${EXTENSIONS_PATH} gzipped (with the beacon: ${(bytes + extensions).toLocaleString('en')} B)`,
+          value: extensions,
+          unit: 'B',
+          baseline: { label: 'Umami', value: REFERENCE.umami },
+          ratio: (bytes + extensions) / REFERENCE.umami,
+          target: `≤ ${EXTENSIONS_BUDGET_BYTES} B`,
+          ok: extensions <= EXTENSIONS_BUDGET_BYTES,
+        },
       ],
     }
   } finally {

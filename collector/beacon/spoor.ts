@@ -4,10 +4,17 @@
 // site, or from the adapter that data-consent="tcf" | "gcm" loads (/consent/NAME.js).
 // A cookie of Spoor's own is never taken as consent: a record the consent manager let
 // expire, or a policy it changed, would otherwise be counted before the new answer.
-// Commands queued before this script loaded (window.spoor.q) are replayed.
+// Commands queued before this script loaded (window.spoor.q) are replayed. The automatic
+// events (outbound links, downloads, 404) are in /script.ext.js (extensions.ts), loaded
+// only for data-outbound, data-downloads or data-404: there is no room for them here.
 interface SpoorFn {
   (cmd: string, a?: unknown, b?: unknown): void
   q?: IArguments[]
+  // Read by /script.ext.js:
+  /** The path (and query) of the last page view sent on this page load. */
+  p?: string
+  /** The value of a data-* attribute of the beacon's script tag ('' if none). */
+  a?: (k: string) => string
 }
 interface SpoorWindow extends Window {
   spoor?: SpoorFn
@@ -43,10 +50,11 @@ interface SpoorWindow extends Window {
   // fetch with keepalive (it outlives the page like sendBeacon, and its answer can be
   // read): a 503 (the collector's journal is full) is tried again after Retry-After,
   // up to 3 times while the page is open, with the same event id (stored once). On a
-  // network error sendBeacon gets one go. text/plain needs no CORS preflight.
+  // network error sendBeacon gets one go. A string body is sent as text/plain;charset=UTF-8
+  // (by fetch and sendBeacon alike, no header needed), which needs no CORS preflight.
   const send = (path: string, body: object, tries = 0) => {
     const data = JSON.stringify(body)
-    fetch(base + path, { method: 'POST', body: data, keepalive: true, credentials: 'include', headers: { 'Content-Type': 'text/plain' } }).then(
+    fetch(base + path, { method: 'POST', body: data, keepalive: true, credentials: 'include' }).then(
       (r) => {
         if (r.status == 503 && tries < 3) setTimeout(() => send(path, body, tries + 1), (+r.headers.get('Retry-After')! || 5) * 1e3)
       },
@@ -58,7 +66,6 @@ interface SpoorWindow extends Window {
   // `at`: when it was given, in seconds, where the consent manager says (NaN if not).
   let consent = false
   let at = NaN
-  let lastPage = ''
   let referrer = d.referrer
   // spoor_id is "<visitor id>.<consent time, base 36 seconds>".
   const vidOf = () => get(ID).split('.')[0]!
@@ -68,18 +75,20 @@ interface SpoorWindow extends Window {
     let [vid, stamp] = get(ID).split('.')
     let sid = get(SES)
     const now = Date.now() / 1e3
+    // The consent time the id was set under, in seconds.
+    let given = parseInt(stamp!, 36)
     // A new id when there is none, or when this consent is newer than the one the id was
     // set under (given again after a policy change), or the id carries no consent time (set
     // before ids were tied to their consent). It is written once and never renewed. A new
     // id starts a new visit too.
-    if (!stamp || at > parseInt(stamp, 36)) {
+    if (!stamp || at > given) {
       vid = rid()
       sid = ''
-      stamp = ((at || now) | 0).toString(36)
-      set(ID, vid + '.' + stamp, parseInt(stamp, 36) + life - now)
+      given = (at || now) | 0
+      set(ID, vid + '.' + given.toString(36), given + life - now)
     }
     sid = sid || rid()
-    set(SES, sid, Math.min(1800, parseInt(stamp, 36) + life - now)) // 30 minutes, renewed by every event
+    set(SES, sid, Math.min(1800, given + life - now)) // 30 minutes, renewed by every event
     const ids = { site, type, consent: { analytics: true }, vid, sid, id: rid() }
     send(
       '/api/event',
@@ -89,10 +98,12 @@ interface SpoorWindow extends Window {
     )
   }
 
+  // The last page view's path is kept on the spoor function (spoor.p), where the
+  // extensions script sees whether this page load's page view has been sent.
   const page = () => {
     const here = l.pathname + l.search
-    if (!consent || here == lastPage) return
-    lastPage = here
+    if (!consent || here == spoor.p) return
+    spoor.p = here
     track('pageview')
     // After the first page view, the previous page is the referrer: a single-page app
     // keeps document.referrer, which would count the landing source again.
@@ -134,6 +145,7 @@ interface SpoorWindow extends Window {
       send('/api/optout', { site, vid: vid || undefined })
     }
   }
+  spoor.a = attr
   w.spoor = spoor
 
   // Single-page apps: count history navigation.
@@ -168,14 +180,16 @@ interface SpoorWindow extends Window {
     true,
   )
 
-  // data-consent="tcf" or "gcm": the adapter for that consent manager's API is a second
-  // small script, loaded only here, that calls spoor('consent', …) as the answers come.
+  // Second scripts, loaded only when the script tag asks for them. A script element
+  // inserted without src starts loading when it is given one.
+  const load = (path: string) => (d.head.appendChild(d.createElement('script')).src = base + path)
+  // data-consent="tcf" or "gcm": the adapter for that consent manager's API, which calls
+  // spoor('consent', …) as the answers come.
   const mode = attr('consent')
-  if (mode && mode != 'callback') {
-    const s = d.createElement('script')
-    s.src = base + '/consent/' + mode + '.js'
-    d.head.appendChild(s)
-  }
+  if (mode && mode != 'callback') load('/consent/' + mode + '.js')
+  // data-outbound, data-downloads, data-404: the automatic events of /script.ext.js,
+  // which go through spoor('event', …) and so wait for consent like any other.
+  if (attr('outbound') + attr('downloads') + attr('404')) load('/script.ext.js')
   for (let i = 0; i < queued.length; i++) spoor.apply(null, queued[i] as unknown as [string, unknown, unknown])
   // Back from the opt-out page (its "back to the site" link): opt out here as well,
   // with a cookie of the site's own, which no third-party cookie policy blocks. The

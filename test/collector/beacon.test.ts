@@ -2,7 +2,7 @@
 import { gzipSync } from 'node:zlib'
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADAPTER_BUDGET_BYTES, BEACON_BUDGET_BYTES, CONSENT_ADAPTERS } from '../../collector/beacon.ts'
+import { ADAPTER_BUDGET_BYTES, BEACON_BUDGET_BYTES, CONSENT_ADAPTERS, EXTENSIONS_BUDGET_BYTES, EXTENSIONS_PATH } from '../../collector/beacon.ts'
 import { makeApp, type TestApp } from '../helpers/app.ts'
 
 let t: TestApp
@@ -52,6 +52,29 @@ describe('GET /consent/NAME.js (the adapters data-consent loads)', () => {
   it.each(['nope.js', 'tcf', 'tcf.js.map', '..%2Fscript.js'])('answers %s with a 404 that names the values data-consent takes', async (file) => {
     const res = await request(t.app).get(`/consent/${file}`).expect(404)
     expect(res.body.error).toMatch(/data-consent must be "callback" \(the default\), "tcf" or "gcm"/)
+  })
+})
+
+describe(`GET ${EXTENSIONS_PATH} (the automatic events data-outbound, data-downloads and data-404 load)`, () => {
+  it(`stays within its budget of ${EXTENSIONS_BUDGET_BYTES} bytes gzipped, and is loaded by the beacon from that path`, async () => {
+    const res = await request(t.app).get(EXTENSIONS_PATH).set('Accept-Encoding', 'identity').expect(200)
+    expect(res.text).toContain('Outbound Link: Click')
+    expect(res.text).toContain('File Download')
+    const gz = gzipSync(res.text, { level: 9 }).length
+    expect(gz).toBeGreaterThan(150)
+    expect(gz).toBeLessThanOrEqual(EXTENSIONS_BUDGET_BYTES)
+    const beacon = await request(t.app).get('/script.js').set('Accept-Encoding', 'identity').expect(200)
+    expect(beacon.text).toContain(`"${EXTENSIONS_PATH}"`)
+  })
+
+  it('is served as the adapters are: gzipped, cacheable, loadable from other origins', async () => {
+    const res = await request(t.app).get(EXTENSIONS_PATH).set('Accept-Encoding', 'gzip').expect(200)
+    expect(res.headers['content-encoding']).toBe('gzip')
+    expect(res.headers['content-type']).toMatch(/application\/javascript/)
+    expect(res.headers['cross-origin-resource-policy']).toBe('cross-origin')
+    expect(res.headers['x-content-type-options']).toBe('nosniff')
+    expect(res.headers['cache-control']).toMatch(/max-age=3600/)
+    await request(t.app).get(EXTENSIONS_PATH).set('If-None-Match', res.headers.etag!).expect(304)
   })
 })
 

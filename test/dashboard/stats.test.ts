@@ -95,6 +95,8 @@ describe('stats on a known set of events', () => {
       site: 'example.com',
       from: '2026-11-01',
       to: '2026-11-02',
+      timezone: 'UTC',
+      filters: [],
       visitors: 3,
       visits: 5,
       pageviews: 9,
@@ -112,7 +114,7 @@ describe('stats on a known set of events', () => {
     ])
   })
 
-  it('pages: ranked by page views, then name, with their visitors', async () => {
+  it('pages: ranked by visitors, then page views, then name', async () => {
     expect((await get('pages')).results).toEqual([
       { name: '/', visitors: 3, pageviews: 4 },
       { name: '/pricing', visitors: 3, pageviews: 4 },
@@ -120,7 +122,7 @@ describe('stats on a known set of events', () => {
     ])
   })
 
-  it('pages: a page seen often by one visitor ranks above one seen once by two, also when the limit cuts', async () => {
+  it('pages: a page seen once by two visitors ranks above one seen often by one (as in Plausible), also when the limit cuts', async () => {
     const day = { ts: '2026-10-20 08:00:00.000', site: 'example.com' }
     await t.db.insert('events', [
       row({ ...day, vid: 'visitor-x-0001', sid: 'sess-x1-00001', path: '/docs' }),
@@ -131,10 +133,10 @@ describe('stats on a known set of events', () => {
     ])
     const on = async (extra: string) => (await agent.get(`/api/stats/pages?site=example.com&from=2026-10-20&to=2026-10-20${extra}`).expect(200)).body.results
     expect(await on('')).toEqual([
-      { name: '/docs', visitors: 1, pageviews: 3 },
       { name: '/blog', visitors: 2, pageviews: 2 },
+      { name: '/docs', visitors: 1, pageviews: 3 },
     ])
-    expect(await on('&limit=1')).toEqual([{ name: '/docs', visitors: 1, pageviews: 3 }])
+    expect(await on('&limit=1')).toEqual([{ name: '/blog', visitors: 2, pageviews: 2 }])
   })
 
   it('entry pages: the first page of each visit', async () => {
@@ -173,8 +175,9 @@ describe('stats on a known set of events', () => {
     ])
   })
 
-  it('custom events by name, counted apart from page views', async () => {
-    expect((await get('events')).results).toEqual([{ name: 'signup', visitors: 1, visits: 1, pageviews: 0, events: 1 }])
+  it('custom events by name: visitors and visits with the event, and how often it happened; an event is no page view', async () => {
+    // Visit C: two page views (09:10, 09:12; the event at 09:13 does not lengthen it).
+    expect((await get('events')).results).toEqual([{ name: 'signup', visitors: 1, visits: 1, pageviews: 2, bounce_rate: 0, visit_duration: 120, events: 1 }])
   })
 
   it('limit cuts a ranked list', async () => {
@@ -191,7 +194,7 @@ describe('stats API parameters', () => {
     ['a range of ten years', '/api/stats/summary?site=example.com&from=2016-01-01&to=2026-01-01', 400, /at most/],
     ['limit 0', '/api/stats/pages?site=example.com&limit=0', 400, /limit/],
     ['limit as text', '/api/stats/pages?site=example.com&limit=ten', 400, /limit/],
-    ['an unknown utm dimension', '/api/stats/utm?site=example.com&by=content', 400, /by must be/],
+    ['an unknown utm dimension', '/api/stats/utm?site=example.com&by=gclid', 400, /by must be/],
     ['an unregistered site', '/api/stats/summary?site=other.example.net', 404, /not registered/],
     ['an unknown report', '/api/stats/weather?site=example.com', 404, /unknown report/],
     ['a site given twice', '/api/stats/summary?site=example.com&site=shop.example.org', 400, /site/],

@@ -32,7 +32,7 @@ const job: JobState = {
 }
 const jobs: JobList = { jobs: [job], runs_here: false }
 const point: TimeseriesPoint = { date: '', visitors: 0, visits: 0, pageviews: 0, bounce_rate: 0, visit_duration: 0 }
-const timeseries: Timeseries = { site: '', from: '', to: '', results: [point] }
+const timeseries: Timeseries = { site: '', from: '', to: '', timezone: 'UTC', filters: [], interval: 'day', results: [point] }
 
 const keys = (o: object) => Object.keys(o).sort()
 
