@@ -165,7 +165,7 @@ function App() {
             <input type="date" value={s.to} onChange={(e) => navigate(null, { to: (e.target as HTMLInputElement).value })} aria-label="to" />
           </>
         ) : null}
-        <label class="compare">
+        <label class="compare" title={t('vsPrevious')}>
           <input type="checkbox" checked={s.compare} onChange={(e) => navigate(null, { compare: (e.target as HTMLInputElement).checked ? null : '0' })} />{' '}
           {t('compare')}
         </label>
