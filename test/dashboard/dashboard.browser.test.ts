@@ -91,10 +91,10 @@ describe.skipIf(chromiumMissing)('dashboard in Chromium', () => {
       expect(`${k}=${shown}`).toBe(`${k}=${String((api as Record<string, number>)[k])}`)
     }
     expect((api as { pageviews: number }).pageviews).toBe(5)
-    // What a person reads: the text of the figures, and the change against the previous 30 days (none then).
+    // What a person reads: the text of the figures, and the change against the previous 30 days (empty: "new", not +∞).
     expect(await page.textContent('[data-testid=figure-pageviews] strong')).toBe('5')
     expect(await page.textContent('[data-testid=figure-bounce_rate] strong')).toBe(`${String((api as { bounce_rate: number }).bounce_rate)}%`)
-    expect(await page.textContent('[data-testid=figure-pageviews] .change')).toBe('+∞')
+    expect(await page.textContent('[data-testid=figure-pageviews] .change')).toBe('new')
     // The chart is drawn on a canvas by uPlot.
     await page.waitForSelector('[data-testid=chart] canvas')
     // Ranked lists come from the API too.

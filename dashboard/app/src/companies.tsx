@@ -3,7 +3,9 @@
 import { useState } from 'preact/hooks'
 import type { CompanyList, CompanyProfile } from '../../../lib/api-types.ts'
 import { download, toCsv } from './csv.ts'
-import { navigate, type ViewState } from './state.ts'
+import { FilterChips } from './filters.tsx'
+import { countryName } from './i18n.ts'
+import { filtersParam, navigate, type ViewState } from './state.ts'
 import { duration, fmt, Status, type T, useApi } from './ui.tsx'
 
 const FILTERS = ['q', 'country', 'industry', 'size', 'network_type', 'page', 'min_visits', 'sort'] as const
@@ -32,11 +34,15 @@ export function Companies(props: { s: ViewState; t: T }) {
     const v = s.query.get(f)
     if (v) params.set(f, v)
   }
+  // The overview's filters (source, pages, country …) narrow the inbox to the companies of the matching visits.
+  const filters = filtersParam(s.filters)
+  if (filters) params.set('filters', filters)
   const list = useApi<CompanyList>(`/api/companies?${params}`)
   const set = (k: string) => (e: Event) => navigate(null, { [k]: (e.target as HTMLInputElement).value })
   const rows = list.data?.results ?? []
   return (
     <div>
+      <FilterChips filters={s.filters} t={t} />
       <form class="filters card" onSubmit={(e) => e.preventDefault()}>
         <input type="search" placeholder={t('search')} value={s.query.get('q') ?? ''} onChange={set('q')} aria-label={t('search')} />
         <input placeholder={t('country')} value={s.query.get('country') ?? ''} onChange={set('country')} maxLength={2} size={4} aria-label={t('country')} />
@@ -101,7 +107,7 @@ export function Companies(props: { s: ViewState; t: T }) {
                   </a>
                   <div class="muted">{c.domain}</div>
                 </td>
-                <td>{[c.city, c.country].filter(Boolean).join(', ')}</td>
+                <td>{[c.city, c.country && countryName(c.country)].filter(Boolean).join(', ')}</td>
                 <td>{c.industry}</td>
                 <td>{c.employee_range}</td>
                 <td class="num">{fmt(c.visits)}</td>

@@ -18,13 +18,12 @@ const en = {
   d30: 'Last 30 days',
   month: 'This month',
   custom: 'Custom',
-  compare: 'Compare with previous period',
+  compare: 'Compare',
   visitors: 'Unique visitors',
   visits: 'Visits',
   pageviews: 'Page views',
   bounce_rate: 'Bounce rate',
   visit_duration: 'Visit duration',
-  realtime: 'visitors in the last 5 minutes',
   pages: 'Pages',
   'entry-pages': 'Entry pages',
   referrers: 'Referrers',
@@ -94,7 +93,6 @@ const en = {
   error: 'Error',
   adminOnly: 'Only admins can see the settings.',
   vsPrevious: 'vs previous period',
-  chartTitle: 'Visitors and page views per day',
   privacy: 'Privacy requests',
   visitorId: 'Visitor id (spoor_id)',
   exportData: 'Download data',
@@ -122,6 +120,65 @@ const en = {
   setPassword: 'Set password',
   passwordSet: 'Password set. Sessions logged out',
   cancel: 'Cancel',
+  sources: 'Sources',
+  'exit-pages': 'Exit pages',
+  events: 'Custom events',
+  goals: 'Goals',
+  utm_tab_source: 'Source',
+  utm_tab_medium: 'Medium',
+  utm_tab_campaign: 'Campaign',
+  utm_tab_content: 'Content',
+  utm_tab_term: 'Term',
+  dim_page: 'Page',
+  dim_entry_page: 'Entry page',
+  dim_exit_page: 'Exit page',
+  dim_source: 'Source',
+  dim_referrer: 'Referrer',
+  dim_utm_source: 'UTM source',
+  dim_utm_medium: 'UTM medium',
+  dim_utm_campaign: 'UTM campaign',
+  dim_utm_content: 'UTM content',
+  dim_utm_term: 'UTM term',
+  dim_browser: 'Browser',
+  dim_os: 'Operating system',
+  dim_device: 'Device',
+  dim_country: 'Country',
+  dim_event: 'Event',
+  goal: 'Goal',
+  op_is: 'is',
+  op_is_not: 'is not',
+  op_contains: 'contains',
+  or: 'or',
+  filterBy: 'Show only this',
+  removeFilter: 'Remove filter',
+  clearFilters: 'Clear all filters',
+  col_visitors: 'Visitors',
+  exits: 'Exits',
+  exit_rate: 'Exit rate',
+  col_pageviews: 'Page views',
+  col_bounce_rate: 'Bounce rate',
+  total_events: 'Events',
+  unique_conversions: 'Uniques',
+  total_conversions: 'Total',
+  conversion_rate: 'Conversion rate',
+  new: 'new',
+  directNone: 'Direct / None',
+  chart_hour: 'Visitors and page views per hour',
+  chart_day: 'Visitors and page views per day',
+  chart_week: 'Visitors and page views per week',
+  chart_month: 'Visitors and page views per month',
+  noGoals: 'No goals yet. A goal counts the visitors who sent a custom event or saw a page.',
+  setUpGoals: 'Set up goals in Settings',
+  goalsByAdmin: 'An admin sets goals up in Settings.',
+  timezone: 'Time zone',
+  timezoneHint: 'Days, hours and “today” of this site are counted in this time zone.',
+  goalEvent: 'Custom event',
+  goalPage: 'Page visit',
+  goalMatch: 'Event name, or page path (* matches anything)',
+  addGoal: 'Add goal',
+  noGoalsSet: 'No goals.',
+  goalVisit: 'Visit',
+  when: 'Date',
 }
 
 const nl: typeof en = {
@@ -140,13 +197,12 @@ const nl: typeof en = {
   d30: 'Laatste 30 dagen',
   month: 'Deze maand',
   custom: 'Aangepast',
-  compare: 'Vergelijk met vorige periode',
+  compare: 'Vergelijk',
   visitors: 'Unieke bezoekers',
   visits: 'Bezoeken',
   pageviews: 'Paginaweergaven',
   bounce_rate: 'Bouncepercentage',
   visit_duration: 'Bezoekduur',
-  realtime: 'bezoekers in de laatste 5 minuten',
   pages: 'Pagina’s',
   'entry-pages': 'Instappagina’s',
   referrers: 'Verwijzers',
@@ -218,7 +274,6 @@ const nl: typeof en = {
   error: 'Fout',
   adminOnly: 'Alleen beheerders zien de instellingen.',
   vsPrevious: 't.o.v. vorige periode',
-  chartTitle: 'Bezoekers en paginaweergaven per dag',
   privacy: 'Privacyverzoeken',
   visitorId: 'Bezoekers-id (spoor_id)',
   exportData: 'Gegevens downloaden',
@@ -248,6 +303,65 @@ const nl: typeof en = {
   setPassword: 'Wachtwoord instellen',
   passwordSet: 'Wachtwoord ingesteld. Uitgelogde sessies',
   cancel: 'Annuleren',
+  sources: 'Bronnen',
+  'exit-pages': 'Uitstappagina’s',
+  events: 'Aangepaste gebeurtenissen',
+  goals: 'Doelen',
+  utm_tab_source: 'Bron',
+  utm_tab_medium: 'Medium',
+  utm_tab_campaign: 'Campagne',
+  utm_tab_content: 'Inhoud',
+  utm_tab_term: 'Zoekterm',
+  dim_page: 'Pagina',
+  dim_entry_page: 'Instappagina',
+  dim_exit_page: 'Uitstappagina',
+  dim_source: 'Bron',
+  dim_referrer: 'Verwijzer',
+  dim_utm_source: 'UTM-bron',
+  dim_utm_medium: 'UTM-medium',
+  dim_utm_campaign: 'UTM-campagne',
+  dim_utm_content: 'UTM-inhoud',
+  dim_utm_term: 'UTM-zoekterm',
+  dim_browser: 'Browser',
+  dim_os: 'Besturingssysteem',
+  dim_device: 'Apparaat',
+  dim_country: 'Land',
+  dim_event: 'Gebeurtenis',
+  goal: 'Doel',
+  op_is: 'is',
+  op_is_not: 'is niet',
+  op_contains: 'bevat',
+  or: 'of',
+  filterBy: 'Toon alleen dit',
+  removeFilter: 'Filter verwijderen',
+  clearFilters: 'Alle filters wissen',
+  col_visitors: 'Bezoekers',
+  exits: 'Uitstappen',
+  exit_rate: 'Uitstap %',
+  col_pageviews: 'Weergaven',
+  col_bounce_rate: 'Bounce %',
+  total_events: 'Gebeurtenissen',
+  unique_conversions: 'Uniek',
+  total_conversions: 'Totaal',
+  conversion_rate: 'Conversie %',
+  new: 'nieuw',
+  directNone: 'Direct / geen',
+  chart_hour: 'Bezoekers en paginaweergaven per uur',
+  chart_day: 'Bezoekers en paginaweergaven per dag',
+  chart_week: 'Bezoekers en paginaweergaven per week',
+  chart_month: 'Bezoekers en paginaweergaven per maand',
+  noGoals: 'Nog geen doelen. Een doel telt de bezoekers die een aangepaste gebeurtenis stuurden of een pagina zagen.',
+  setUpGoals: 'Stel doelen in onder Instellingen',
+  goalsByAdmin: 'Een beheerder stelt doelen in onder Instellingen.',
+  timezone: 'Tijdzone',
+  timezoneHint: 'Dagen, uren en “vandaag” van deze site worden in deze tijdzone geteld.',
+  goalEvent: 'Aangepaste gebeurtenis',
+  goalPage: 'Paginabezoek',
+  goalMatch: 'Naam van de gebeurtenis, of paginapad (* past op alles)',
+  addGoal: 'Doel toevoegen',
+  noGoalsSet: 'Geen doelen.',
+  goalVisit: 'Bezoek aan',
+  when: 'Datum',
 }
 
 export type Key = keyof typeof en
@@ -264,6 +378,7 @@ const enCounted = {
   drop_duplicate: { one: '{n} duplicate', other: '{n} duplicates' },
   drop_free_mail: { one: '{n} form with a free e-mail address', other: '{n} forms with a free e-mail address' },
   drop_no_ip: { one: '{n} form without an IP address', other: '{n} forms without an IP address' },
+  realtime: { one: '{n} visitor in the last 5 minutes', other: '{n} visitors in the last 5 minutes' },
   allDropped: {
     one: 'Nothing was counted in this period: the one event that arrived was dropped.',
     other: 'Nothing was counted in this period: all {n} events that arrived were dropped.',
@@ -280,6 +395,7 @@ const nlCounted: Record<CountedKey, Forms> = {
   drop_duplicate: { one: '{n} dubbel verstuurd', other: '{n} dubbel verstuurd' },
   drop_free_mail: { one: '{n} formulier met een gratis e-mailadres', other: '{n} formulieren met een gratis e-mailadres' },
   drop_no_ip: { one: '{n} formulier zonder IP-adres', other: '{n} formulieren zonder IP-adres' },
+  realtime: { one: '{n} bezoeker in de laatste 5 minuten', other: '{n} bezoekers in de laatste 5 minuten' },
   allDropped: {
     one: 'In deze periode is niets geteld: de ene gebeurtenis die binnenkwam is niet opgeslagen.',
     other: 'In deze periode is niets geteld: alle {n} gebeurtenissen die binnenkwamen zijn niet opgeslagen.',
@@ -307,3 +423,55 @@ export function initialLang(): Lang {
 }
 
 export const translate = (lang: Lang) => (key: Key) => DICTS[lang][key]
+
+// ---- Formats of the chosen language ------------------------------------------------
+// One language at a time for the whole page: App sets it before it renders the views.
+
+let current: Lang = 'en'
+const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.DisplayNames>()
+
+export function setLocale(lang: Lang): void {
+  current = lang
+}
+
+export const locale = () => current
+
+function cached<F extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.DisplayNames>(kind: string, opts: object, make: () => F): F {
+  const key = `${current}|${kind}|${JSON.stringify(opts)}`
+  let f = cache.get(key)
+  if (!f) {
+    f = make()
+    cache.set(key, f)
+  }
+  return f as F
+}
+
+/** A number as the language writes it: 1,234 or 1.234. */
+export const number = (n: number, opts: Intl.NumberFormatOptions = {}) =>
+  (cached('n', opts, () => new Intl.NumberFormat(current, opts)) as Intl.NumberFormat).format(n)
+
+/** A percentage given as 0–100 (bounce rate, conversion rate): 45%, 12.5%. */
+export const percent = (v: number) => number(v / 100, { style: 'percent', maximumFractionDigits: 1 })
+
+/** A formatter of wall-clock dates: the API's dates are already the site's local days and hours, so they are read and shown as UTC. */
+export const dates = (opts: Intl.DateTimeFormatOptions) =>
+  cached('d', opts, () => new Intl.DateTimeFormat(current, { ...opts, timeZone: 'UTC' })) as Intl.DateTimeFormat
+
+/** YYYY-MM-DD or YYYY-MM-DD HH:00 (of the API) → the instant, reading the wall-clock time as UTC. */
+export const wallClock = (s: string) => new Date(`${s.slice(0, 10)}T${s.length > 10 ? s.slice(11, 16) : '00:00'}:00Z`)
+
+/** The range of the view, e.g. "1–30 Mar 2026" or "1 mrt. – 30 mrt. 2026". */
+export function rangeLabel(from: string, to: string): string {
+  const f = dates({ day: 'numeric', month: 'short', year: 'numeric' })
+  return from === to ? f.format(wallClock(from)) : f.formatRange(wallClock(from), wallClock(to))
+}
+
+/** A country's name in the language, from its ISO 3166 alpha-2 code (the code itself when unknown). */
+export function countryName(code: string): string {
+  if (!/^[A-Za-z]{2}$/.test(code)) return code
+  try {
+    return (cached('c', {}, () => new Intl.DisplayNames([current], { type: 'region' })) as Intl.DisplayNames).of(code.toUpperCase()) ?? code
+  } catch {
+    return code
+  }
+}

@@ -6,7 +6,7 @@ import type { Me, Settings, SiteList } from '../../../lib/api-types.ts'
 import { AccountView } from './account.tsx'
 import { api, type ApiError } from './api.ts'
 import { CompanyPage, Companies } from './companies.tsx'
-import { counted, initialLang, type Lang, translate } from './i18n.ts'
+import { counted, initialLang, type Lang, rangeLabel, setLocale, translate } from './i18n.ts'
 import { Overview } from './overview.tsx'
 import { SettingsView } from './settings.tsx'
 import { navigate, type Period, readState } from './state.ts'
@@ -54,12 +54,14 @@ const PERIODS: Array<[Period, Parameters<T>[0]]> = [
 
 function App() {
   const [lang, setLang] = useState<Lang>(initialLang())
-  const [s, setS] = useState(readState())
+  // The URL is the state; a change of it (navigate, back, forward) renders again.
+  const [, setTick] = useState(0)
   const [me, setMe] = useState<Me | null | undefined>(undefined)
   const [sitesVersion, setSitesVersion] = useState(0)
   const t = translate(lang)
+  setLocale(lang)
   useEffect(() => {
-    const onPop = () => setS(readState())
+    const onPop = () => setTick((n) => n + 1)
     addEventListener('popstate', onPop)
     api<Me>('/api/me').then(setMe, (e: ApiError) => setMe(e.status === 401 ? null : null))
     return () => removeEventListener('popstate', onPop)
@@ -70,6 +72,8 @@ function App() {
   const sites = useApi<SiteList>(me ? `/api/sites?v=${sitesVersion}` : null)
   const settings = useApi<Settings>(me ? `/api/settings?v=${sitesVersion}` : null)
   const list = sites.data?.sites ?? []
+  // Today, yesterday and this month are the site's days, in its time zone.
+  const s = readState(sites.data?.timezones)
   // Default site: the first registered one that is not the demo; the demo only when it is
   // the only site. /api/settings names the demo, so wait for it: deciding on the list
   // alone opened demo.localhost, which sorts before most domains.
@@ -78,7 +82,7 @@ function App() {
     if (me && demoKnown && list.length > 0 && !list.includes(s.site)) {
       const real = list.filter((x) => x !== settings.data?.demo_site)
       history.replaceState(null, '', `${location.pathname}?${new URLSearchParams({ ...Object.fromEntries(s.query), site: real[0] ?? list[0]! })}`)
-      setS(readState())
+      setTick((n) => n + 1)
     }
   }, [me, demoKnown, list.join(','), settings.data?.demo_site])
 
@@ -94,10 +98,14 @@ function App() {
   let body: JSX.Element
   if (s.path === '/account') body = <AccountView t={t} email={me.email} />
   else if (list.length === 0 && sites.data) body = <p class="card empty">{t('noSites')}</p>
-  else if (!s.site) body = <p class="muted">{t('loading')}</p>
+  else if (!s.site || !sites.data) body = <p class="muted">{t('loading')}</p>
   else if (s.path === '/settings')
     body =
-      me.role === 'admin' ? <SettingsView t={t} email={me.email} onSitesChanged={() => setSitesVersion((v) => v + 1)} /> : <p class="card">{t('adminOnly')}</p>
+      me.role === 'admin' ? (
+        <SettingsView t={t} email={me.email} timezones={sites.data.timezones} onSitesChanged={() => setSitesVersion((v) => v + 1)} />
+      ) : (
+        <p class="card">{t('adminOnly')}</p>
+      )
   else if (companyId) body = <CompanyPage s={s} t={t} id={companyId} />
   else if (s.path.startsWith('/companies')) body = <Companies s={s} t={t} />
   else
@@ -106,6 +114,7 @@ function App() {
         s={s}
         t={t}
         n={counted(lang)}
+        lang={lang}
         admin={me.role === 'admin'}
         demoSite={settings.data?.demo_site ?? null}
         snippet={settings.data?.snippets[s.site] ?? null}
@@ -147,13 +156,16 @@ function App() {
             </option>
           ))}
         </select>
+        <span class="muted range" data-testid="range">
+          {rangeLabel(s.from, s.to)}
+        </span>
         {s.period === 'custom' ? (
           <>
             <input type="date" value={s.from} onChange={(e) => navigate(null, { from: (e.target as HTMLInputElement).value })} aria-label="from" />
             <input type="date" value={s.to} onChange={(e) => navigate(null, { to: (e.target as HTMLInputElement).value })} aria-label="to" />
           </>
         ) : null}
-        <label class="compare">
+        <label class="compare" title={t('vsPrevious')}>
           <input type="checkbox" checked={s.compare} onChange={(e) => navigate(null, { compare: (e.target as HTMLInputElement).checked ? null : '0' })} />{' '}
           {t('compare')}
         </label>

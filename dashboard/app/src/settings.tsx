@@ -1,13 +1,16 @@
-// Settings for admins: sites (snippet, pages that count), users, suppressions, the
-// opt-out link, retention in force and the scheduled jobs.
+// Settings for admins: sites (snippet, time zone, goals, pages that count), users,
+// suppressions, the opt-out link, retention in force and the scheduled jobs.
 import { useState } from 'preact/hooks'
 import type {
   AuditLog,
   CompanyPages,
   ErasureResult,
+  Goal,
+  GoalList,
   JobList,
   PasswordSet,
   Settings,
+  SiteChanged,
   SuppressionList,
   User,
   UserList,
@@ -27,7 +30,101 @@ function Copy(props: { text: string; t: T }) {
   )
 }
 
-function SiteCard(props: { site: string; snippet: string; t: T; onRemoved: () => void }) {
+/** The time zones a site can have: the browser's IANA names, UTC first. */
+function timeZones(current: string): string[] {
+  let all: string[] = []
+  try {
+    all = Intl.supportedValuesOf('timeZone')
+  } catch {
+    // A browser without the list offers UTC and the zone in force.
+  }
+  const zones = ['UTC', ...all.filter((z) => z !== 'UTC')]
+  return current && !zones.includes(current) ? [current, ...zones] : zones
+}
+
+/** A site's goals: a custom event name, or a page path where * matches anything. */
+function Goals(props: { site: string; t: T }) {
+  const { t } = props
+  const path = `/api/sites/${encodeURIComponent(props.site)}/goals`
+  const goals = useApi<GoalList>(path)
+  const [msg, setMsg] = useState('')
+  const rows = goals.data?.results ?? []
+  return (
+    <div class="goals" data-testid="goals-settings">
+      <h5>{t('goals')}</h5>
+      <Status loading={goals.loading && !goals.data} error={goals.error} t={t} />
+      {goals.data && rows.length === 0 ? <p class="muted">{t('noGoalsSet')}</p> : null}
+      <ul>
+        {rows.map((g: Goal) => (
+          <li key={g.id} data-testid="goal">
+            <span class="muted">{g.kind === 'event' ? t('goalEvent') : t('goalPage')}:</span> <code>{g.match}</code>{' '}
+            <button
+              type="button"
+              class="link"
+              onClick={() => api(`${path}/${encodeURIComponent(g.id)}`, { method: 'DELETE' }).then(goals.reload, (e: Error) => setMsg(e.message))}
+            >
+              {t('remove')}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault()
+          const form = e.target as HTMLFormElement
+          const f = new FormData(form)
+          api<Goal>(path, { json: { kind: f.get('kind'), match: f.get('match') } }).then(
+            () => (form.reset(), setMsg(''), goals.reload()),
+            (err: Error) => setMsg(err.message),
+          )
+        }}
+      >
+        <select name="kind" aria-label={t('kind')}>
+          <option value="event">{t('goalEvent')}</option>
+          <option value="page">{t('goalPage')}</option>
+        </select>{' '}
+        <input name="match" required maxLength={500} placeholder={t('goalMatch')} aria-label={t('goalMatch')} size={44} />{' '}
+        <button type="submit">{t('addGoal')}</button> <span role="status">{msg}</span>
+      </form>
+    </div>
+  )
+}
+
+function TimeZone(props: { site: string; timezone: string; t: T; onChanged: () => void }) {
+  const { t } = props
+  const [msg, setMsg] = useState('')
+  return (
+    <p class="timezone">
+      <label>
+        {t('timezone')}{' '}
+        <select
+          value={props.timezone}
+          data-testid="timezone"
+          onChange={(e) =>
+            api<SiteChanged>(`/api/sites/${encodeURIComponent(props.site)}`, {
+              method: 'PATCH',
+              json: { timezone: (e.target as HTMLSelectElement).value },
+            }).then(
+              () => (setMsg(t('saved')), props.onChanged()),
+              (err: Error) => setMsg(err.message),
+            )
+          }
+        >
+          {timeZones(props.timezone).map((z) => (
+            <option key={z} value={z}>
+              {z.replace(/_/g, ' ')}
+            </option>
+          ))}
+        </select>
+      </label>{' '}
+      <span role="status">{msg}</span>
+      <br />
+      <span class="muted">{t('timezoneHint')}</span>
+    </p>
+  )
+}
+
+function SiteCard(props: { site: string; snippet: string; timezone: string; t: T; onRemoved: () => void; onChanged: () => void }) {
   const { site, t } = props
   const pages = useApi<CompanyPages>(`/api/sites/${encodeURIComponent(site)}/company-pages`)
   const [text, setText] = useState<string | null>(null)
@@ -40,6 +137,8 @@ function SiteCard(props: { site: string; snippet: string; t: T; onRemoved: () =>
         {t('snippet')} <Copy text={props.snippet} t={t} />
       </p>
       <pre class="snippet">{props.snippet}</pre>
+      <TimeZone site={site} timezone={props.timezone} t={t} onChanged={props.onChanged} />
+      <Goals site={site} t={t} />
       <label>
         {t('companyPages')}
         <textarea rows={3} value={value} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
@@ -131,7 +230,7 @@ function UserRow(props: { user: User; self: boolean; t: T; onRemoved: () => void
   )
 }
 
-export function SettingsView(props: { t: T; email: string; onSitesChanged: () => void }) {
+export function SettingsView(props: { t: T; email: string; timezones: Record<string, string>; onSitesChanged: () => void }) {
   const { t } = props
   const settings = useApi<Settings>('/api/settings')
   const users = useApi<UserList>('/api/users')
@@ -168,7 +267,15 @@ export function SettingsView(props: { t: T; email: string; onSitesChanged: () =>
         <Status loading={settings.loading} error={settings.error} t={t} />
         <ul class="sites">
           {Object.entries(settings.data?.snippets ?? {}).map(([site, snippet]) => (
-            <SiteCard key={site} site={site} snippet={snippet} t={t} onRemoved={reloadAll} />
+            <SiteCard
+              key={site}
+              site={site}
+              snippet={snippet}
+              timezone={props.timezones[site] ?? 'UTC'}
+              t={t}
+              onRemoved={reloadAll}
+              onChanged={props.onSitesChanged}
+            />
           ))}
         </ul>
         <form onSubmit={submit('/api/sites', (f) => ({ domain: f.get('domain') }), reloadAll)}>

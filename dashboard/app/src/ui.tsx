@@ -1,11 +1,13 @@
 // Small shared pieces: data loading, formatting, ranked lists with CSV export.
 // Every dynamic text is rendered as a text node: titles, URLs and company names
 // come from the internet and are never HTML here.
+import type { ComponentChildren } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
-import type { BreakdownRow, EntryPageRow } from '../../../lib/api-types.ts'
+import type { Filter } from '../../../lib/api-types.ts'
 import { api } from './api.ts'
 import { download, toCsv } from './csv.ts'
-import type { Key } from './i18n.ts'
+import { type Key, number } from './i18n.ts'
+import { filtersParam, hrefWith, setFilters, withFilter } from './state.ts'
 
 export type T = (key: Key) => string
 
@@ -27,18 +29,24 @@ export function useApi<R>(path: string | null): { data: R | null; error: string 
   return { ...state, reload: () => setN((x) => x + 1) }
 }
 
-export const fmt = (n: number) => new Intl.NumberFormat().format(n)
+/** A count in the chosen language's format. */
+export const fmt = (n: number) => number(n)
 
+/** A visit duration: 45 s, 3 min 5 s, 1 h 2 min (units as the language abbreviates them). */
 export function duration(s: number): string {
-  if (s < 60) return `${Math.round(s)}s`
+  const unit = (v: number, u: 'second' | 'minute' | 'hour') => number(v, { style: 'unit', unit: u, unitDisplay: 'narrow' })
+  if (s < 60) return unit(Math.round(s), 'second')
   const m = Math.floor(s / 60)
-  return m < 60 ? `${m}m ${Math.round(s % 60)}s` : `${Math.floor(m / 60)}h ${m % 60}m`
+  return m < 60 ? `${unit(m, 'minute')} ${unit(Math.round(s % 60), 'second')}` : `${unit(Math.floor(m / 60), 'hour')} ${unit(m % 60, 'minute')}`
 }
 
-export function change(now: number, before: number): string {
-  if (before === 0) return now === 0 ? '0%' : '+∞'
-  const pct = Math.round(((now - before) / before) * 100)
-  return `${pct > 0 ? '+' : ''}${pct}%`
+/**
+ * The change against the previous period: +12%, −3%. Against nothing (an empty previous
+ * period) there is no percentage: "new" when something happened now, nothing when neither did.
+ */
+export function change(now: number, before: number, t: T): string {
+  if (before === 0) return now === 0 ? '' : t('new')
+  return number((now - before) / before, { style: 'percent', signDisplay: 'exceptZero', maximumFractionDigits: 0 })
 }
 
 export function Status(props: { loading: boolean; error: string | null; t: T }) {
@@ -52,24 +60,43 @@ export function Status(props: { loading: boolean; error: string | null; t: T }) 
   return null
 }
 
-/** A row of a ranked list: of GET /api/stats/{pages,referrers,...,utm} or of /api/stats/entry-pages. */
-export type RankedRow = BreakdownRow | EntryPageRow
+/** A figure column of a ranked list. */
+export interface Column<R> {
+  label: string
+  value: (r: R) => number
+  /** Default: a count. */
+  show?: (v: number) => string
+}
 
-/** `metric` is the figure the list is ranked by and shows: visitors, or page views for pages. */
-export function RankedList(props: {
-  title: string
-  rows: RankedRow[] | null
-  t: T
+/**
+ * A ranked list with column headers, the first column drawn as a bar, and CSV export.
+ * With `filterOf`, each row is a link that filters the whole view by it (same dimension:
+ * replaced, another dimension: added).
+ */
+export function RankedList<R extends { name: string }>(props: {
+  title: ComponentChildren
+  /** data-testid list-<file>, and the CSV's file name. */
   file: string
+  rows: R[] | null
   loading: boolean
   error: string | null
-  metric?: 'visitors' | 'pageviews'
+  t: T
+  nameLabel: string
+  columns: Array<Column<R>>
+  label?: (r: R) => string
+  filters?: readonly Filter[]
+  filterOf?: (r: R) => Filter | null
+  tabs?: ComponentChildren
+  empty?: ComponentChildren
 }) {
+  const { t, columns } = props
   const rows = props.rows ?? []
-  const metric = props.metric ?? 'visitors'
-  // Entry pages carry no page views.
-  const value = (r: RankedRow) => (metric === 'visitors' ? r.visitors : 'pageviews' in r ? r.pageviews : 0)
-  const max = Math.max(1, ...rows.map(value))
+  const bar = columns[0]?.value ?? (() => 0)
+  const max = Math.max(1, ...rows.map(bar))
+  const filterOf = (r: R) => {
+    const f = props.filterOf?.(r)
+    return f?.[2].every((v) => v !== '') ? withFilter(props.filters ?? [], f) : null
+  }
   return (
     <section class="card ranked" data-testid={`list-${props.file}`}>
       <header>
@@ -82,23 +109,54 @@ export function RankedList(props: {
             download(`${props.file}.csv`, toCsv(rows as unknown as Array<Record<string, unknown>>, Object.keys(rows[0] ?? { name: '', visitors: 0 })))
           }
         >
-          {props.t('export')}
+          {t('export')}
         </button>
       </header>
-      <Status loading={props.loading && !props.rows} error={props.error} t={props.t} />
-      {rows.length === 0 && !props.loading && !props.error ? <p class="muted">{props.t('nothing')}</p> : null}
+      {props.tabs}
+      <Status loading={props.loading && !props.rows} error={props.error} t={t} />
+      {rows.length === 0 && !props.loading && !props.error ? (props.empty ?? <p class="muted">{t('nothing')}</p>) : null}
+      {rows.length > 0 ? (
+        <div class="cols">
+          <span class="label">{props.nameLabel}</span>
+          {columns.map((c) => (
+            <span class="num" key={c.label}>
+              {c.label}
+            </span>
+          ))}
+        </div>
+      ) : null}
       <ol>
-        {rows.slice(0, 10).map((r) => (
-          <li key={r.name}>
-            <span class="bar" style={{ width: `${(value(r) / max) * 100}%` }} />
-            <span class="label" title={r.name}>
-              {r.name}
-            </span>
-            <span class="num" title={props.t(metric)}>
-              {fmt(value(r))}
-            </span>
-          </li>
-        ))}
+        {rows.slice(0, 10).map((r) => {
+          const text = props.label?.(r) ?? r.name
+          const next = filterOf(r)
+          return (
+            <li key={r.name}>
+              <span class="bar" style={{ width: `${(bar(r) / max) * 100}%` }} />
+              {next ? (
+                <a
+                  class="label"
+                  href={hrefWith(null, { filters: filtersParam(next) })}
+                  title={`${t('filterBy')}: ${text}`}
+                  onClick={(e) => {
+                    e.preventDefault()
+                    setFilters(next)
+                  }}
+                >
+                  {text}
+                </a>
+              ) : (
+                <span class="label" title={text}>
+                  {text}
+                </span>
+              )}
+              {columns.map((c) => (
+                <span class="num" key={c.label} title={c.label}>
+                  {(c.show ?? fmt)(c.value(r))}
+                </span>
+              ))}
+            </li>
+          )
+        })}
       </ol>
     </section>
   )
