@@ -54,7 +54,9 @@ export async function rollupDays(db: Db, todo: ReadonlyArray<{ day: string; site
        SELECT site, day, entry, uniqCombinedState(12)(vid), count(), countIf(pv = 1) FROM (${visitRows(DAY)}) GROUP BY site, day, entry`,
       params,
     )
-    await rollupVisitRows(db, day)
+    // Today stays in the raw events: a day rolled up is read from `visits` only, and the
+    // job rolls up finished days. (Erasure rebuilds today through here too.)
+    if (day < new Date().toISOString().slice(0, 10)) await rollupVisitRows(db, day)
     rolled += sites.length
   }
   return rolled
@@ -66,7 +68,7 @@ export async function rollupDays(db: Db, todo: ReadonlyArray<{ day: string; site
  * the new one, never half). visit_days then tells the stats API to read the day from
  * `visits` instead of the raw events. Callers hold dayLock.
  */
-async function rollupVisitRows(db: Db, day: string): Promise<void> {
+export async function rollupVisitRows(db: Db, day: string): Promise<void> {
   await db.command('ALTER TABLE visits_staging DROP PARTITION {day:Date}', { day })
   await db.command(`INSERT INTO visits_staging ${visitSelect('toDate(ts) = {day:Date}')}`, { day })
   await db.command('ALTER TABLE visits REPLACE PARTITION {day:Date} FROM visits_staging', { day })
