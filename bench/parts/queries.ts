@@ -137,7 +137,17 @@ export async function run(o: QueryOptions): Promise<PartResult> {
     )
     // A server that has run for a month has merged its parts; so do we.
     await step('merge', async () => {
-      for (const t of ['daily_stats', 'daily_breakdown', 'sessions', 'daily_visits', 'daily_entry_pages', 'company_visits', 'companies', 'enriched_sessions', 'visits'])
+      for (const t of [
+        'daily_stats',
+        'daily_breakdown',
+        'sessions',
+        'daily_visits',
+        'daily_entry_pages',
+        'company_visits',
+        'companies',
+        'enriched_sessions',
+        'visits',
+      ])
         await db.command(`OPTIMIZE TABLE ${t} FINAL`)
     })
     const [counts] = await db.query<{ events: string; visitors: string; companies: string }>(
@@ -185,7 +195,13 @@ export async function run(o: QueryOptions): Promise<PartResult> {
     const FILTERS: Array<[string, unknown[]]> = [
       ['', []],
       [', 1 filter', [['is', 'source', ['Google']]]],
-      [', 2 filters', [['is', 'source', ['Google']], ['contains', 'page', ['/blog']]]],
+      [
+        ', 2 filters',
+        [
+          ['is', 'source', ['Google']],
+          ['contains', 'page', ['/blog']],
+        ],
+      ],
     ]
     const calls: Array<[string, string, number]> = []
     for (const [label, filters] of FILTERS) {
