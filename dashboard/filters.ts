@@ -2,27 +2,11 @@
 // into conditions on visit rows (aggregates/visits.ts). Values are always bound
 // ({fN:Array(String)}), never written into the SQL.
 import { z } from 'zod'
-import { DIRECT_NONE, type Filter, type FilterDimension } from '../lib/api-types.ts'
+import { DIRECT_NONE, FILTER_DIMENSIONS, FILTER_OPERATORS, type Filter, type FilterDimension } from '../lib/api-types.ts'
 import { HttpError } from '../lib/errors.ts'
 
-export const OPERATORS = ['is', 'is_not', 'contains'] as const
-export const DIMENSIONS = [
-  'page',
-  'entry_page',
-  'exit_page',
-  'source',
-  'referrer',
-  'utm_source',
-  'utm_medium',
-  'utm_campaign',
-  'utm_content',
-  'utm_term',
-  'browser',
-  'os',
-  'device',
-  'country',
-  'event',
-] as const satisfies readonly FilterDimension[]
+export const OPERATORS = FILTER_OPERATORS
+export const DIMENSIONS = FILTER_DIMENSIONS
 
 export const MAX_FILTERS = 10
 export const MAX_VALUES = 50

@@ -1,5 +1,6 @@
 // The shapes every JSON route answers with, shared by the server and the web app
-// (dashboard/app): no imports, so that both can read it. The server checks each answer
+// (dashboard/app), and the few constants both must agree on (filter names): no
+// imports, so that both can read it. The server checks each answer
 // against its type (`satisfies`, or a typed return value), so a field renamed there
 // fails the type check of the web app that reads it.
 
@@ -148,25 +149,28 @@ export interface CompanyPages {
 // ---- Stats ----------------------------------------------------------------------
 
 /** How a filter compares: `contains` is case-insensitive; several values match any of them. */
-export type FilterOperator = 'is' | 'is_not' | 'contains'
+export const FILTER_OPERATORS = ['is', 'is_not', 'contains'] as const
+export type FilterOperator = (typeof FILTER_OPERATORS)[number]
 
 /** What a filter looks at (docs/api.md, "Filters", says per dimension what matches). */
-export type FilterDimension =
-  | 'page'
-  | 'entry_page'
-  | 'exit_page'
-  | 'source'
-  | 'referrer'
-  | 'utm_source'
-  | 'utm_medium'
-  | 'utm_campaign'
-  | 'utm_content'
-  | 'utm_term'
-  | 'browser'
-  | 'os'
-  | 'device'
-  | 'country'
-  | 'event'
+export const FILTER_DIMENSIONS = [
+  'page',
+  'entry_page',
+  'exit_page',
+  'source',
+  'referrer',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_content',
+  'utm_term',
+  'browser',
+  'os',
+  'device',
+  'country',
+  'event',
+] as const
+export type FilterDimension = (typeof FILTER_DIMENSIONS)[number]
 
 /** One filter of `?filters=` (a JSON array of them, combined with AND). */
 export type Filter = [FilterOperator, FilterDimension, string[]]

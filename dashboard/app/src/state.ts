@@ -1,5 +1,5 @@
 // The view's state lives in the URL (path + query), so a view can be shared and reloaded.
-import type { Filter, FilterDimension, FilterOperator, Interval } from '../../../lib/api-types.ts'
+import { FILTER_DIMENSIONS, FILTER_OPERATORS, type Filter, type FilterDimension, type FilterOperator, type Interval } from '../../../lib/api-types.ts'
 
 export type Period = 'today' | 'yesterday' | '7d' | '30d' | 'month' | 'custom'
 
@@ -65,24 +65,8 @@ export function intervalOf(from: string, to: string): Interval {
   return 'day'
 }
 
-const OPERATORS: readonly FilterOperator[] = ['is', 'is_not', 'contains']
-export const DIMENSIONS: readonly FilterDimension[] = [
-  'page',
-  'entry_page',
-  'exit_page',
-  'source',
-  'referrer',
-  'utm_source',
-  'utm_medium',
-  'utm_campaign',
-  'utm_content',
-  'utm_term',
-  'browser',
-  'os',
-  'device',
-  'country',
-  'event',
-]
+const OPERATORS: readonly FilterOperator[] = FILTER_OPERATORS
+export const DIMENSIONS: readonly FilterDimension[] = FILTER_DIMENSIONS
 
 /** `?filters=` as the API reads it; anything malformed (a hand-edited URL) is left out, not an error. */
 export function parseFilters(text: string | null): Filter[] {
