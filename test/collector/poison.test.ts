@@ -12,6 +12,7 @@ import { type EventRow, EventWriter, type FormRow, type IpRow } from '../../coll
 import { createApp } from '../../server/app.ts'
 import type { Db } from '../../lib/db.ts'
 import { journalDir, makeApp, rejectedRows, pageview, rid, send, type TestApp } from '../helpers/app.ts'
+import { eventRow } from '../helpers/events.ts'
 
 let t: TestApp
 beforeAll(async () => {
@@ -30,35 +31,7 @@ function capturingLogger() {
 
 /** A valid row of each table the collector writes, with fresh ids. */
 const base = {
-  e: (): EventRow => ({
-    event_id: rid(),
-    site: 'example.com',
-    ts: '2026-12-01 10:00:00.000',
-    type: 'pageview',
-    name: '',
-    vid: rid(),
-    sid: rid(),
-    hostname: 'example.com',
-    path: '/',
-    query: '',
-    title: '',
-    referrer_source: '',
-    source: '',
-    utm_source: '',
-    utm_medium: '',
-    utm_campaign: '',
-    utm_content: '',
-    utm_term: '',
-    browser: '',
-    browser_version: '',
-    os: '',
-    os_version: '',
-    device: '',
-    screen: 0,
-    country: '',
-    city: '',
-    props: {},
-  }),
+  e: (): EventRow => eventRow({ event_id: rid(), vid: rid(), sid: rid(), ts: '2026-12-01 10:00:00.000' }),
   i: (): IpRow => ({ site: 'example.com', sid: rid(), vid: rid(), ip: '203.0.113.9', ts: '2026-12-01 10:00:00' }),
   f: (): FormRow => ({ site: 'example.com', network: '203.0.113.0/24', vid: rid(), domain: 'acme.example', ts: '2026-12-01 10:00:00' }),
 }

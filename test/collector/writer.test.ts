@@ -1,11 +1,12 @@
 // The batch writer: nothing acknowledged is lost when ClickHouse fails for a while.
 import { readdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { type EventRow, EventWriter } from '../../collector/writer.ts'
+import { EventWriter } from '../../collector/writer.ts'
 import { createApp } from '../../server/app.ts'
 import type { Db } from '../../lib/db.ts'
 import { createLogger } from '../../lib/logger.ts'
 import { journalDir, makeApp, rejectedRows, pageview, send, type TestApp } from '../helpers/app.ts'
+import { eventRow } from '../helpers/events.ts'
 
 let t: TestApp
 beforeAll(async () => {
@@ -210,35 +211,7 @@ describe('EventWriter', () => {
     const good = Array.from({ length: 9 }, () => pageview())
     for (const ev of good.slice(0, 5)) await send(app, ev).expect(202)
     // A row that passed every check of ours but that ClickHouse cannot parse (a time that is none).
-    const bad: EventRow = {
-      event_id: 'refused-row-0001',
-      site: 'example.com',
-      ts: 'not a time',
-      type: 'pageview',
-      name: '',
-      vid: 'v-refused',
-      sid: 's-refused',
-      hostname: 'example.com',
-      path: '/',
-      query: '',
-      title: '',
-      referrer_source: '',
-      source: '',
-      utm_source: '',
-      utm_medium: '',
-      utm_campaign: '',
-      utm_content: '',
-      utm_term: '',
-      browser: '',
-      browser_version: '',
-      os: '',
-      os_version: '',
-      device: '',
-      screen: 0,
-      country: '',
-      city: '',
-      props: {},
-    }
+    const bad = eventRow({ event_id: 'refused-row-0001', vid: 'v-refused', sid: 's-refused', ts: 'not a time' })
     await writer.push(bad, null)
     for (const ev of good.slice(5)) await send(app, ev).expect(202)
     await writer.flush()

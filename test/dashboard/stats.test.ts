@@ -2,6 +2,7 @@
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeApp, pageview, send, type TestApp } from '../helpers/app.ts'
+import { eventRow } from '../helpers/events.ts'
 
 let t: TestApp
 let agent: Awaited<ReturnType<TestApp['login']>>
@@ -23,36 +24,8 @@ interface Raw {
   country?: string
 }
 
-let n = 0
 function row(r: Raw) {
-  return {
-    event_id: `known-${++n}`,
-    site: r.site ?? 'example.com',
-    ts: r.ts,
-    type: r.type ?? 'pageview',
-    name: r.name ?? '',
-    vid: r.vid,
-    sid: r.sid,
-    hostname: 'example.com',
-    path: r.path,
-    query: '',
-    title: '',
-    referrer_source: r.referrer_source ?? '',
-    utm_source: r.utm_source ?? '',
-    utm_medium: '',
-    utm_campaign: r.utm_campaign ?? '',
-    utm_content: '',
-    utm_term: '',
-    browser: r.browser ?? 'Chrome',
-    browser_version: '131',
-    os: r.os ?? 'Windows',
-    os_version: '10',
-    device: r.device ?? 'desktop',
-    screen: 1440,
-    country: r.country ?? 'NL',
-    city: '',
-    props: {},
-  }
+  return eventRow(r)
 }
 
 // Visitor A: two visits on day 1. B: a bounce on each day. C: one visit on day 2, plus a signup.

@@ -2,13 +2,13 @@
 // days of page views, two recognised companies with visits, a viewer and two opt-outs,
 // written as the jobs and the collector would have. A child process of its own: chDB
 // serves one directory per process, and the backup test's process opens another.
-import { randomBytes } from 'node:crypto'
 import { Users } from '../../auth/users.ts'
 import { loadConfig } from '../../lib/config.ts'
 import { chTime, openDb } from '../../lib/db.ts'
 import { createLogger } from '../../lib/logger.ts'
 import { migrate } from '../../sql/migrate.ts'
 import { vidHash } from '../../privacy/hash.ts'
+import { eventRow } from '../helpers/events.ts'
 
 /** Page views and visitors per day back from today: what the API must report for those days. */
 export const PAST = [
@@ -31,34 +31,16 @@ async function seed(): Promise<void> {
   const db = await openDb(config)
   await migrate(db, createLogger('silent'))
   const events = PAST.flatMap(({ daysAgo, pageviews, visitors }) =>
-    Array.from({ length: pageviews }, (_, i) => ({
-      event_id: randomBytes(16).toString('hex'),
-      site: 'example.com',
-      ts: chTime(dayAt(daysAgo, 9, i)),
-      type: 'pageview',
-      name: '',
-      vid: `v${daysAgo}-${i % visitors}`,
-      sid: `s${daysAgo}-${i % visitors}`,
-      hostname: 'example.com',
-      path: `/page-${i % 5}`,
-      query: '',
-      title: 'Page',
-      referrer_source: i % 2 ? 'Google' : '',
-      utm_source: '',
-      utm_medium: '',
-      utm_campaign: '',
-      utm_content: '',
-      utm_term: '',
-      browser: 'Chrome',
-      browser_version: '131',
-      os: 'Windows',
-      os_version: '10',
-      device: 'desktop',
-      screen: 1440,
-      country: 'NL',
-      city: '',
-      props: {},
-    })),
+    Array.from({ length: pageviews }, (_, i) =>
+      eventRow({
+        ts: chTime(dayAt(daysAgo, 9, i)),
+        vid: `v${daysAgo}-${i % visitors}`,
+        sid: `s${daysAgo}-${i % visitors}`,
+        path: `/page-${i % 5}`,
+        title: 'Page',
+        referrer_source: i % 2 ? 'Google' : '',
+      }),
+    ),
   )
   await db.insert('events', events)
   await db.insert(

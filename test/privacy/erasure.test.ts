@@ -9,6 +9,7 @@ import { eraseVisitor, resumeErasures } from '../../privacy/erasure.ts'
 import { vidHash } from '../../privacy/hash.ts'
 import { createLogger } from '../../lib/logger.ts'
 import { journalDir, makeApp, pageview, rid, send, type TestApp } from '../helpers/app.ts'
+import { eventRow } from '../helpers/events.ts'
 import { ipIn, NETS } from '../helpers/intel.ts'
 
 let t: TestApp
@@ -194,34 +195,8 @@ describe('erasure of finished days', () => {
   it('corrects rolled-up days too: their figures equal a recount without the visitor', async () => {
     // A finished day inside every retention.
     const d = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10)
-    const ev = (id: string, vid: string, sid: string, time: string, path: string, site = 'example.com') => ({
-      event_id: id,
-      site,
-      ts: `${d} ${time}`,
-      type: 'pageview',
-      name: '',
-      vid,
-      sid,
-      hostname: site,
-      path,
-      query: '',
-      title: '',
-      referrer_source: '',
-      utm_source: '',
-      utm_medium: '',
-      utm_campaign: '',
-      utm_content: '',
-      utm_term: '',
-      browser: 'Chrome',
-      browser_version: '1',
-      os: 'Linux',
-      os_version: '',
-      device: 'desktop',
-      screen: 0,
-      country: 'NL',
-      city: '',
-      props: {},
-    })
+    const ev = (id: string, vid: string, sid: string, time: string, path: string, site = 'example.com') =>
+      eventRow({ event_id: id, site, hostname: site, vid, sid, ts: `${d} ${time}`, path, browser_version: '1', os: 'Linux', os_version: '', screen: 0 })
     const gone = rid()
     await t.db.insert('events', [
       ev('r1', gone, 'sess-gone', '10:00:00.000', '/c'),

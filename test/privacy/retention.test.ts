@@ -2,6 +2,7 @@
 // time, and the daily retention job deletes what a lagging merge left and reports it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeApp, type TestApp } from '../helpers/app.ts'
+import { eventRow } from '../helpers/events.ts'
 import { chTime } from '../../lib/db.ts'
 
 let t: TestApp
@@ -17,34 +18,17 @@ const ts = chTime
 const day = (d: Date) => d.toISOString().slice(0, 10)
 
 function event(id: string, when: Date) {
-  return {
+  return eventRow({
     event_id: id,
-    site: 'example.com',
-    ts: ts(when),
-    type: 'pageview',
-    name: '',
     vid: `vid-${id}`,
     sid: `sid-${id}`,
-    hostname: 'example.com',
-    path: '/',
-    query: '',
-    title: '',
-    referrer_source: '',
-    utm_source: '',
-    utm_medium: '',
-    utm_campaign: '',
-    utm_content: '',
-    utm_term: '',
-    browser: 'Chrome',
+    ts: ts(when),
     browser_version: '1',
     os: 'Linux',
     os_version: '',
-    device: 'desktop',
     screen: 0,
     country: '',
-    city: '',
-    props: {},
-  }
+  })
 }
 
 async function ids(table: string, column: string): Promise<string[]> {
