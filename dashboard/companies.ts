@@ -91,12 +91,15 @@ export class CompanyQueries {
     // worked out from visit rows and each visit's company instead of company_visits.
     const m = q.filters.length ? matchingVisits(q) : null
     const figures = m
-      ? `SELECT e.company_id AS company_id, count() AS visits, sum(${m.pageviews}) AS pageviews, uniqExact(visitor) AS visitors,
-                sum(dateDiff('second', start, end)) AS duration, min(start) AS first_seen, max(end) AS last_seen,
-                arraySlice(arrayDistinct(arrayFlatten(groupArray(pages))), 1, 200) AS pages
-         FROM (${m.sql}) AS mv
-         INNER JOIN (SELECT sid, company_id FROM enriched_sessions FINAL WHERE site = {site:String} AND day BETWEEN {d0:Date} AND {d1:Date} AND company_id != '') AS e ON e.sid = mv.sid
-         GROUP BY e.company_id`
+      ? `SELECT company_id, count() AS visits, sum(pv) AS pageviews, uniqExact(who) AS visitors, sum(dur) AS duration,
+                min(t0) AS first_seen, max(t1) AS last_seen, arraySlice(arrayDistinct(arrayFlatten(groupArray(seen))), 1, 200) AS pages
+         FROM (
+           SELECT e.company_id AS company_id, visitor AS who, ${m.pageviews} AS pv, dateDiff('second', start, end) AS dur,
+                  start AS t0, end AS t1, pages AS seen
+           FROM (${m.sql}) AS mv
+           INNER JOIN (SELECT sid, company_id FROM enriched_sessions FINAL WHERE site = {site:String} AND day BETWEEN {d0:Date} AND {d1:Date} AND company_id != '') AS e ON e.sid = mv.sid
+         )
+         GROUP BY company_id`
       : `SELECT company_id, sum(visits) AS visits, sum(pageviews) AS pageviews, uniqMerge(visitors) AS visitors,
                 sum(duration) AS duration, min(first_seen) AS first_seen, max(last_seen) AS last_seen,
                 arraySlice(arrayDistinct(arrayFlatten(groupArray(pages))), 1, 200) AS pages

@@ -158,6 +158,29 @@ describe('filters', () => {
     expect(companies.filters).toEqual([['is', 'source', ['Google']]])
   })
 
+  it("companies count only their visits that match: page views of matching pages, the visit's pages", async () => {
+    const acme = '0123456789abcdef'
+    await t.db.insert('companies', [{ company_id: acme, name: 'Acme B.V.', domain: 'acme.example', network_type: 'business', evidence: '[]' }])
+    await t.db.insert('enriched_sessions', [
+      { site: 'example.com', sid: 'v1', day: '2026-11-10', network_type: 'business', company_id: acme, network: '192.0.2.0/24' },
+      { site: 'example.com', sid: 'v3', day: '2026-11-10', network_type: 'business', company_id: acme, network: '192.0.2.0/24' },
+    ])
+    const acmeRow = async (filters: unknown) => {
+      const rows = (await agent.get(`/api/companies?${RANGE}${q(filters)}`).expect(200)).body.results
+      return rows.map((r: Record<string, unknown>) => [r.name, r.visits, r.pageviews, r.visitors])
+    }
+    expect(await acmeRow([['is', 'source', ['Google']]])).toEqual([['Acme B.V.', 1, 3, 1]])
+    expect(await acmeRow([['contains', 'page', ['/blog']]])).toEqual([['Acme B.V.', 2, 3, 2]])
+    expect(
+      await acmeRow([
+        ['is', 'source', ['Google']],
+        ['contains', 'page', ['/blog']],
+      ]),
+    ).toEqual([['Acme B.V.', 1, 2, 1]])
+    expect(await acmeRow([['is', 'source', ['Bing']]])).toEqual([])
+    await t.db.command("DELETE FROM enriched_sessions WHERE company_id = '0123456789abcdef'")
+  })
+
   it('a page filter narrows the pages list to the matching pages', async () => {
     expect(names((await get('pages', q([['contains', 'page', ['blog']]]))).results)).toEqual([
       ['/blog/one', 2],
@@ -183,6 +206,53 @@ describe('filters', () => {
     await dayLock.run(() => rollupDays(t.db, [{ day: '2026-11-10', sites: ['example.com'] }]))
     expect(await t.count('visits', "site = 'example.com'")).toBe(7)
     expect(await read()).toEqual(before)
+  })
+})
+
+describe('every route takes every kind of filter', () => {
+  const ALL = [
+    ['is', 'page', ['/']],
+    ['is_not', 'entry_page', ['/x']],
+    ['contains', 'exit_page', ['o']],
+    ['is', 'source', ['Direct / None', 'Google']],
+    ['is_not', 'referrer', ['example.net']],
+    ['contains', 'utm_source', ['news']],
+    ['is_not', 'utm_medium', ['cpc']],
+    ['is_not', 'utm_campaign', ['x']],
+    ['is_not', 'utm_content', ['x']],
+    ['is_not', 'utm_term', ['x']],
+  ]
+  const MORE = [
+    ['is', 'browser', ['Chrome']],
+    ['is_not', 'os', ['iOS']],
+    ['is', 'device', ['desktop']],
+    ['is', 'country', ['NL']],
+    ['is_not', 'event', ['x']],
+  ]
+  it.each([
+    'summary',
+    'timeseries',
+    'timeseries?interval=hour&from=2026-11-10&to=2026-11-11&site=example.com',
+    'pages',
+    'entry-pages',
+    'exit-pages',
+    'sources',
+    'referrers',
+    'utm?by=term',
+    'browsers',
+    'os',
+    'devices',
+    'countries',
+    'events',
+    'goals',
+    'realtime',
+  ])('%s', async (report) => {
+    for (const filters of [ALL, MORE]) {
+      const [path, extra] = report.split('?')
+      const url = extra?.includes('site=') ? `/api/stats/${path}?${extra}` : `/api/stats/${path}?${RANGE}${extra ? `&${extra}` : ''}`
+      await agent.get(`${url}${q(filters)}`).expect(200)
+    }
+    await agent.get(`/api/companies?${RANGE}${q(ALL)}`).expect(200)
   })
 })
 
