@@ -5,7 +5,8 @@
 // count.
 import type { Db } from '../lib/db.ts'
 import { dayLock } from '../lib/lock.ts'
-import { visitRows, visitSelect } from './visits.ts'
+import { addDays } from '../lib/timezone.ts'
+import { VISIT_COLUMNS, visitRows, visitSelect } from './visits.ts'
 
 const DAY = 'site IN {sites:Array(String)} AND day = {day:Date}'
 
@@ -19,7 +20,8 @@ const LATE_EVENTS = `SELECT site, day FROM (SELECT site, day, sum(pageviews) AS 
 export async function rollupVisits(db: Db): Promise<number> {
   const todo = await db.query<{ day: string; sites: string[] }>(
     `SELECT day, groupUniqArray(site) AS sites FROM sessions
-     WHERE day < today() AND (day >= today() - 2 OR (site, day) NOT IN (SELECT site, day FROM daily_visits FINAL) OR day NOT IN (SELECT day FROM visit_days FINAL)
+     WHERE day < today() AND (day >= today() - 2 OR (site, day) NOT IN (SELECT site, day FROM daily_visits FINAL)
+       OR day NOT IN (SELECT day FROM visit_days FINAL WHERE toDate(cutoff) > day)
        OR (site, day) IN (${LATE_EVENTS}))
      GROUP BY day ORDER BY day LIMIT 400`,
   )
@@ -54,8 +56,7 @@ export async function rollupDays(db: Db, todo: ReadonlyArray<{ day: string; site
        SELECT site, day, entry, uniqCombinedState(12)(vid), count(), countIf(pv = 1) FROM (${visitRows(DAY)}) GROUP BY site, day, entry`,
       params,
     )
-    // Today stays in the raw events: a day rolled up is read from `visits` only, and the
-    // job rolls up finished days. (Erasure rebuilds today through here too.)
+    // Today is the visits-today job's (up to a cutoff); erasure rebuilds it through here too.
     if (day < new Date().toISOString().slice(0, 10)) await rollupVisitRows(db, day)
     rolled += sites.length
   }
@@ -65,13 +66,26 @@ export async function rollupDays(db: Db, todo: ReadonlyArray<{ day: string; site
 /**
  * The day's visit rows, every site's, computed into visits_staging and swapped into
  * `visits` as one partition (REPLACE PARTITION is atomic: a reader sees the old day or
- * the new one, never half). visit_days then tells the stats API to read the day from
- * `visits` instead of the raw events. Callers hold dayLock.
+ * the new one, never half). visit_days then records the day with its cutoff: the events
+ * before it are in these rows (a finished day: all of them). Callers hold dayLock.
  */
-export async function rollupVisitRows(db: Db, day: string): Promise<void> {
-  await db.command('ALTER TABLE visits_staging DROP PARTITION {day:Date}', { day })
-  await db.command(`INSERT INTO visits_staging ${visitSelect('toDate(ts) = {day:Date}')}`, { day })
-  await db.command('ALTER TABLE visits REPLACE PARTITION {day:Date} FROM visits_staging', { day })
-  await db.command('ALTER TABLE visits_staging DROP PARTITION {day:Date}', { day })
-  await db.insert('visit_days', [{ day }])
+export async function rollupVisitRows(db: Db, day: string, cutoff = `${addDays(day, 1)} 00:00:00.000`): Promise<void> {
+  const params = { day, cutoff }
+  await db.command('ALTER TABLE visits_staging DROP PARTITION {day:Date}', params)
+  await db.command(`INSERT INTO visits_staging (${VISIT_COLUMNS}) ${visitSelect('toDate(ts) = {day:Date} AND ts < {cutoff:DateTime64(3)}')}`, params)
+  await db.command('ALTER TABLE visits REPLACE PARTITION {day:Date} FROM visits_staging', params)
+  await db.command('ALTER TABLE visits_staging DROP PARTITION {day:Date}', params)
+  await db.insert('visit_days', [params])
+}
+
+/**
+ * Today's visits so far, up to 10 s ago (the writer flushes every second), so that the
+ * stats API groups from the raw events only the visits active since (the last few
+ * minutes' worth) instead of the whole day: 45 ms per query on a site of 110,000 page
+ * views a day.
+ */
+export async function rollupToday(db: Db): Promise<number> {
+  const cutoff = new Date(Date.now() - 10_000).toISOString().replace('T', ' ').replace('Z', '')
+  await dayLock.run(() => rollupVisitRows(db, cutoff.slice(0, 10), cutoff))
+  return 1
 }

@@ -7,6 +7,10 @@ export function visitRows(where: string): string {
     FROM sessions WHERE ${where} GROUP BY site, day, sid`
 }
 
+/** The columns of `visits`, in the order visitSelect gives them. */
+export const VISIT_COLUMNS =
+  'site, day, sid, vid, visitor, start, end, duration, pageviews, entry_page, exit_page, pages, events, source, referrer, utm_source, utm_medium, utm_campaign, utm_content, utm_term, browser, os, device, country'
+
 /**
  * One row per visit and UTC day with everything a filter can ask about, from the raw
  * events: the rollup job writes finished days of it into `visits`, and the stats API
@@ -15,7 +19,7 @@ export function visitRows(where: string): string {
  * their utm_source, else their referrer host (not grouped).
  */
 export function visitSelect(where: string): string {
-  return `SELECT site, day, sid, vid, sipHash64(vid) AS visitor, start, end, pageviews, entry_page, exit_page, pages, events,
+  return `SELECT site, day, sid, vid, sipHash64(vid) AS visitor, start, end, toUInt32(dateDiff('second', start, end)) AS duration, pageviews, entry_page, exit_page, pages, events,
     multiIf(a.1 != '', a.1, a.3 != '', a.3, a.2) AS source, a.2 AS referrer,
     a.3 AS utm_source, a.4 AS utm_medium, a.5 AS utm_campaign, a.6 AS utm_content, a.7 AS utm_term,
     a.8 AS browser, a.9 AS os, a.10 AS device, a.11 AS country

@@ -89,12 +89,12 @@ export class CompanyQueries {
     const dir = q.order === 'asc' ? 'ASC' : 'DESC'
     // With stats filters (?filters=), only the company's visits that match them count:
     // worked out from visit rows and each visit's company instead of company_visits.
-    const m = q.filters.length ? matchingVisits(q) : null
+    const m = q.filters.length ? await matchingVisits(this.db, q) : null
     const figures = m
       ? `SELECT company_id, count() AS visits, sum(pv) AS pageviews, uniqExact(who) AS visitors, sum(dur) AS duration,
                 min(t0) AS first_seen, max(t1) AS last_seen, arraySlice(arrayDistinct(arrayFlatten(groupArray(seen))), 1, 200) AS pages
          FROM (
-           SELECT e.company_id AS company_id, visitor AS who, ${m.pageviews} AS pv, dateDiff('second', start, end) AS dur,
+           SELECT e.company_id AS company_id, visitor AS who, ${m.pageviews} AS pv, duration AS dur,
                   start AS t0, end AS t1, pages AS seen
            FROM (${m.sql}) AS mv
            INNER JOIN (SELECT sid, company_id FROM enriched_sessions FINAL WHERE site = {site:String} AND day BETWEEN {d0:Date} AND {d1:Date} AND company_id != '') AS e ON e.sid = mv.sid

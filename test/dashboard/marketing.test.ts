@@ -471,6 +471,35 @@ describe('realtime', () => {
   })
 })
 
+describe("today's visits so far", () => {
+  it('are written up to a cutoff, and a visit active since is counted once, with its newest page view', async () => {
+    const day = new Date().toISOString().slice(0, 10)
+    const ago = (s: number) => new Date(Date.now() - s * 1000).toISOString().replace('T', ' ').replace('Z', '')
+    const shop = { site: 'shop.example.org', hostname: 'shop.example.org' }
+    await t.db.insert('events', [
+      eventRow({ ...shop, vid: 'today-visitor-1', sid: 'today1', ts: ago(60), path: '/a' }),
+      eventRow({ ...shop, vid: 'today-visitor-1', sid: 'today1', ts: ago(50), path: '/b' }),
+      eventRow({ ...shop, vid: 'today-visitor-2', sid: 'today2', ts: ago(40), path: '/a' }),
+    ])
+    const today = async () => {
+      const s = (await agent.get(`/api/stats/summary?site=shop.example.org&from=${day}&to=${day}`).expect(200)).body
+      return [s.visits, s.pageviews, s.visitors]
+    }
+    expect(await today()).toEqual([2, 3, 2])
+    const state = await t.deps.scheduler!.runNow('visits-today')
+    expect(state.last_error).toBeNull()
+    expect(await t.count('visits', "site = 'shop.example.org' AND day = today()")).toBe(2)
+    // The second visit goes on after the cutoff: read from the raw events, not twice.
+    await t.db.insert('events', [eventRow({ ...shop, vid: 'today-visitor-2', sid: 'today2', ts: ago(0), path: '/c' })])
+    expect(await today()).toEqual([2, 4, 2])
+    const pages = (await agent.get(`/api/stats/exit-pages?site=shop.example.org&from=${day}&to=${day}`).expect(200)).body.results
+    expect(pages.map((r: { name: string; exits: number }) => [r.name, r.exits])).toEqual([
+      ['/b', 1],
+      ['/c', 1],
+    ])
+  })
+})
+
 // Last: it adds a visit to the known set.
 describe('late events', () => {
   it('a day rolled up before some of its events arrived is rolled up again by the job', async () => {
