@@ -118,6 +118,8 @@ const IN_RANGE = 'start >= {t0:DateTime64(3)} AND start < {t1:DateTime64(3)}'
 const LIVE_SIDS = `SELECT toDate(ts), sid FROM events WHERE site = {site:String} AND toDate(ts) IN {lv:Array(Date)}
   AND ts >= arrayElement({lc:Array(DateTime64(3))}, indexOf({lv:Array(Date)}, toDate(ts)))`
 
+const MAX_NAMED_SIDS = 2000
+
 interface Prepared {
   /** The visit rows of the range that match the filters, as a subquery. */
   visits: string
@@ -153,14 +155,36 @@ async function prepare(db: Db, q: RangeQuery, extra = ''): Promise<Prepared> {
       liveCutoffs.push(cut ?? '1970-01-01 00:00:00.000')
     }
   }
+  // The visits active since the cutoff, named in the query when they are few (the usual
+  // case: the last minutes' visits), which saves building the set twice in SQL and lets
+  // the events' sid index skip granules. 2,000 ids keep the query under the 128 KiB a
+  // ClickHouse server takes in a URL field.
+  let active = `(${LIVE_SIDS})`
+  let sids: string[] = []
+  if (live.length) {
+    const found = await db.query<{ sid: string }>(`SELECT DISTINCT sid FROM (${LIVE_SIDS}) LIMIT ${MAX_NAMED_SIDS + 1}`, {
+      site: q.site,
+      lv: live,
+      lc: liveCutoffs,
+    })
+    if (found.length <= MAX_NAMED_SIDS) {
+      sids = found.map((r) => r.sid)
+      active = '{sids:Array(String)}'
+    }
+  }
+  const named = active.startsWith('{')
   const parts: string[] = []
   if (whole.length) parts.push(`SELECT ${COLUMNS} FROM visits WHERE site = {site:String} AND day IN {whole:Array(Date)} AND ${where}`)
   if (partly.length)
-    parts.push(`SELECT ${COLUMNS} FROM visits WHERE site = {site:String} AND day IN {partly:Array(Date)} AND (day, sid) NOT IN (${LIVE_SIDS}) AND ${where}`)
-  if (live.length)
     parts.push(
-      `SELECT * FROM (SELECT ${LIVE_COLUMNS} FROM (${visitSelect(`site = {site:String} AND toDate(ts) IN {lv:Array(Date)} AND (toDate(ts), sid) IN (${LIVE_SIDS})`)})) WHERE ${where}`,
+      `SELECT ${COLUMNS} FROM visits WHERE site = {site:String} AND day IN {partly:Array(Date)} AND ${named ? 'sid' : '(day, sid)'} NOT IN ${active} AND ${where}`,
     )
+  if (live.length && !(named && sids.length === 0))
+    parts.push(
+      `SELECT * FROM (SELECT ${LIVE_COLUMNS} FROM (${visitSelect(`site = {site:String} AND toDate(ts) IN {lv:Array(Date)} AND ${named ? 'sid' : '(toDate(ts), sid)'} IN ${active}`)})) WHERE ${where}`,
+    )
+  // No visit at all: an empty row set of the same columns.
+  if (!parts.length) parts.push(`SELECT ${COLUMNS} FROM visits WHERE 0`)
   const params = {
     site: q.site,
     tz: q.timezone,
@@ -170,6 +194,7 @@ async function prepare(db: Db, q: RangeQuery, extra = ''): Promise<Prepared> {
     partly,
     lv: live,
     lc: liveCutoffs,
+    sids,
     t0: chInstant(startOfLocalDay(q.from, q.timezone)),
     t1: chInstant(startOfLocalDay(addDays(q.to, 1), q.timezone)),
     limit: q.limit,

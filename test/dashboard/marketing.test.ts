@@ -498,6 +498,19 @@ describe("today's visits so far", () => {
       ['/c', 1],
     ])
   })
+
+  it('counts the same when more visits are active than the query names one by one (2,000)', async () => {
+    const day = new Date().toISOString().slice(0, 10)
+    const now = new Date().toISOString().replace('T', ' ').replace('Z', '')
+    const many = Array.from({ length: 2001 }, (_, i) =>
+      eventRow({ site: 'shop.example.org', hostname: 'shop.example.org', vid: `busy-visitor-${i}`, sid: `busy-${i}`, ts: now, path: '/busy' }),
+    )
+    await t.db.insert('events', many)
+    const s = (await agent.get(`/api/stats/summary?site=shop.example.org&from=${day}&to=${day}`).expect(200)).body
+    expect([s.visits, s.pageviews]).toEqual([2 + 2001, 4 + 2001])
+    const f = (await agent.get(`/api/stats/summary?site=shop.example.org&from=${day}&to=${day}${q([['is', 'page', ['/busy']]])}`).expect(200)).body
+    expect([f.visits, f.pageviews]).toEqual([2001, 2001])
+  })
 })
 
 // Last: it adds a visit to the known set.
