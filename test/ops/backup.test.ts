@@ -34,6 +34,7 @@ const env = (dataDir: string) => ({
 })
 
 /** A script of the package (scripts/NAME.ts, or the seed) as npm runs it, to its exit. */
+// 'close', not 'exit': 'exit' can come before the last of stderr is read (an empty message seen under load).
 function runScript(path: string, args: string[], dataDir: string): Promise<{ code: number | null; out: string; err: string; ms: number }> {
   const started = Date.now()
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, path), ...args], {
@@ -45,7 +46,7 @@ function runScript(path: string, args: string[], dataDir: string): Promise<{ cod
   let err = ''
   child.stdout.on('data', (d: Buffer) => (out += d))
   child.stderr.on('data', (d: Buffer) => (err += d))
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out, err, ms: Date.now() - started })))
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, out, err, ms: Date.now() - started })))
 }
 
 const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10)

@@ -45,7 +45,16 @@ describe('Scheduler', () => {
 
   it('keeps the schedule of every job in one table with valid cron expressions', async () => {
     const { validate } = await import('node-cron')
-    expect(JOBS.map((j) => j.name)).toEqual(['enrich-visits', 'learn-domains', 'reload-ip-data', 'erasure', 'ip-retention', 'retention', 'rollup-visits'])
+    expect(JOBS.map((j) => j.name)).toEqual([
+      'enrich-visits',
+      'learn-domains',
+      'reload-ip-data',
+      'erasure',
+      'ip-retention',
+      'retention',
+      'visits-today',
+      'rollup-visits',
+    ])
     for (const j of JOBS) expect(validate(j.schedule), j.name).toBe(true)
   })
 })
