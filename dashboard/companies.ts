@@ -81,8 +81,6 @@ export function leadScore(c: { pages: number; visits: number; duration: number }
 const PROFILE =
   'company_id, name, domain, address, postcode, city, country, industry, employee_range, phone, website, registration_number, network_type, asn, as_org, evidence'
 
-const COMPANY_SIDS = "sid IN (SELECT sid FROM enriched_sessions WHERE site = {site:String} AND day BETWEEN {d0:Date} AND {d1:Date} AND company_id != '')"
-
 export class CompanyQueries {
   constructor(private readonly db: Db) {}
 
@@ -91,8 +89,7 @@ export class CompanyQueries {
     const dir = q.order === 'asc' ? 'ASC' : 'DESC'
     // With stats filters (?filters=), only the company's visits that match them count:
     // worked out from visit rows and each visit's company instead of company_visits.
-    // Only company visits (about one in twelve) go on to the join with their company.
-    const m = q.filters.length ? await matchingVisits(this.db, q, COMPANY_SIDS) : null
+    const m = q.filters.length ? await matchingVisits(this.db, q) : null
     const figures = m
       ? `SELECT company_id, count() AS visits, sum(pv) AS pageviews, uniqExact(who) AS visitors, sum(dur) AS duration,
                 min(t0) AS first_seen, max(t1) AS last_seen, arraySlice(arrayDistinct(arrayFlatten(groupArray(seen))), 1, 200) AS pages

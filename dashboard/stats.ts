@@ -415,8 +415,8 @@ export class StatsQueries {
 }
 
 /** The visit rows of the range that match the filters, and the page views of each that count (for /api/companies). */
-export async function matchingVisits(db: Db, q: RangeQuery, extra = ''): Promise<{ sql: string; pageviews: string; params: Record<string, unknown> }> {
-  const p = await prepare(db, q, extra)
+export async function matchingVisits(db: Db, q: RangeQuery): Promise<{ sql: string; pageviews: string; params: Record<string, unknown> }> {
+  const p = await prepare(db, q)
   return { sql: p.visits, pageviews: pageviewsOf(p.f), params: p.params }
 }
 
