@@ -3,7 +3,7 @@
 // daily_visits and daily_entry_pages (kept 25 months). The last two finished days are
 // rolled up again on every run: events written late (after a ClickHouse outage) still
 // count.
-import type { Db } from '../lib/db.ts'
+import { chTime, type Db } from '../lib/db.ts'
 import { dayLock } from '../lib/lock.ts'
 import { addDays } from '../lib/timezone.ts'
 import { VISIT_COLUMNS, visitRows, visitSelect } from './visits.ts'
@@ -85,7 +85,7 @@ export async function rollupVisitRows(db: Db, day: string, cutoff = `${addDays(d
  * views a day.
  */
 export async function rollupToday(db: Db): Promise<number> {
-  const cutoff = new Date(Date.now() - 10_000).toISOString().replace('T', ' ').replace('Z', '')
+  const cutoff = chTime(new Date(Date.now() - 10_000))
   await dayLock.run(() => rollupVisitRows(db, cutoff.slice(0, 10), cutoff))
   return 1
 }

@@ -5,6 +5,7 @@
 // docs/performance.md before visit rows existed.
 import type { Db } from '../lib/db.ts'
 import { visitRows } from '../aggregates/visits.ts'
+import { isoDay } from '../lib/timezone.ts'
 import type { BreakdownRow, EntryPageRow, Summary, TimeseriesPoint } from '../lib/api-types.ts'
 
 export interface DayRange {
@@ -13,8 +14,6 @@ export interface DayRange {
   to: string
   limit: number
 }
-
-const isoDay = (d: Date) => d.toISOString().slice(0, 10)
 
 const RANGE = 'site = {site:String} AND day BETWEEN {from:Date} AND {to:Date}'
 // Days of the range already rolled up by the rollup-visits job; the rest (normally

@@ -6,12 +6,12 @@
 import { type Request, Router } from 'express'
 import { z } from 'zod'
 import type { Config } from '../lib/config.ts'
-import type { Db } from '../lib/db.ts'
+import { chTime, type Db } from '../lib/db.ts'
 import { normaliseDomain } from '../lib/domain.ts'
 import { HttpError } from '../lib/errors.ts'
 import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
-import { addDays, localDay, localHour, startOfLocalDay } from '../lib/timezone.ts'
+import { addDays, isoDay, localDay, localHour, startOfLocalDay } from '../lib/timezone.ts'
 import { visitSelect } from '../aggregates/visits.ts'
 import { DROP_REASONS, type DropReason } from '../collector/pipeline.ts'
 import { filterSql, parseFilters, type FilterSql } from './filters.ts'
@@ -44,7 +44,6 @@ import {
 } from '../lib/api-types.ts'
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/
-export const isoDay = (d: Date) => d.toISOString().slice(0, 10)
 const validDay = (s: string) => DAY.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && isoDay(new Date(`${s}T00:00:00Z`)) === s
 // About three years: a longer range is almost surely a typo.
 const MAX_RANGE_DAYS = 1100
@@ -195,15 +194,13 @@ async function prepare(db: Db, q: RangeQuery, extra = ''): Promise<Prepared> {
     lv: live,
     lc: liveCutoffs,
     sids,
-    t0: chInstant(startOfLocalDay(q.from, q.timezone)),
-    t1: chInstant(startOfLocalDay(addDays(q.to, 1), q.timezone)),
+    t0: chTime(startOfLocalDay(q.from, q.timezone)),
+    t1: chTime(startOfLocalDay(addDays(q.to, 1), q.timezone)),
     limit: q.limit,
     ...f.params,
   }
   return { visits: parts.join('\n    UNION ALL\n    '), f, params }
 }
-
-const chInstant = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '')
 
 /** Page views of a visit row that count: all, or those of pages the page filters match. */
 const pageviewsOf = (f: FilterSql) => (f.page ? `arrayCount(p -> ${f.page('p')}, pages)` : 'pageviews')
@@ -422,7 +419,7 @@ export async function matchingVisits(db: Db, q: RangeQuery): Promise<{ sql: stri
 
 const rate = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10)
 
-export const goalName = (g: { kind: 'event' | 'page'; match: string }) => (g.kind === 'event' ? g.match : `Visit ${g.match}`)
+const goalName = (g: { kind: 'event' | 'page'; match: string }) => (g.kind === 'event' ? g.match : `Visit ${g.match}`)
 
 /** The labels of every bucket of the range, as the SQL writes them. */
 function buckets(q: RangeQuery, interval: Interval): string[] {

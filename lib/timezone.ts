@@ -69,7 +69,10 @@ function offsetMs(tz: string, at: Date): number {
   return asUtc - Math.floor(at.getTime() / 1000) * 1000
 }
 
+/** The UTC day (YYYY-MM-DD) of `d`. */
+export const isoDay = (d: Date) => d.toISOString().slice(0, 10)
+
 /** `day` (YYYY-MM-DD) plus `n` calendar days. */
 export function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10)
+  return isoDay(new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000))
 }

@@ -13,7 +13,7 @@ import { loadConfig } from '../../lib/config.ts'
 import { dayLock } from '../../lib/lock.ts'
 import { createLogger } from '../../lib/logger.ts'
 import { assemble } from '../../server/main.ts'
-import { isoDay } from '../../dashboard/stats.ts'
+import { isoDay } from '../../lib/timezone.ts'
 import { serve, sessionCookie } from '../proc.ts'
 import { percentile, type PartResult, type Row } from '../report.ts'
 
