@@ -19,10 +19,14 @@ export const VISIT_COLUMNS =
  * their utm_source, else their referrer host (not grouped).
  */
 export function visitSelect(where: string): string {
-  return `SELECT site, day, sid, vid, sipHash64(vid) AS visitor, start, end, toUInt32(dateDiff('second', start, end)) AS duration, pageviews, entry_page, exit_page, pages, events,
-    multiIf(a.1 != '', a.1, a.3 != '', a.3, a.2) AS source, a.2 AS referrer,
-    a.3 AS utm_source, a.4 AS utm_medium, a.5 AS utm_campaign, a.6 AS utm_content, a.7 AS utm_term,
-    a.8 AS browser, a.9 AS os, a.10 AS device, a.11 AS country
+  // In the table's types (LowCardinality), so that the stats API's UNION ALL of both keeps them.
+  return `SELECT site, day, sid, vid, sipHash64(vid) AS visitor, start, end, toUInt32(dateDiff('second', start, end)) AS duration, pageviews,
+    toLowCardinality(entry_page) AS entry_page, toLowCardinality(exit_page) AS exit_page,
+    CAST(pages, 'Array(LowCardinality(String))') AS pages, CAST(events, 'Array(LowCardinality(String))') AS events,
+    toLowCardinality(multiIf(a.1 != '', a.1, a.3 != '', a.3, a.2)) AS source, toLowCardinality(a.2) AS referrer,
+    toLowCardinality(a.3) AS utm_source, toLowCardinality(a.4) AS utm_medium, toLowCardinality(a.5) AS utm_campaign,
+    toLowCardinality(a.6) AS utm_content, toLowCardinality(a.7) AS utm_term,
+    toLowCardinality(a.8) AS browser, toLowCardinality(a.9) AS os, toLowCardinality(a.10) AS device, toLowCardinality(a.11) AS country
   FROM (
     SELECT site, toDate(ts) AS day, sid, any(vid) AS vid, minIf(ts, type = 'pageview') AS start, maxIf(ts, type = 'pageview') AS end,
       toUInt32(countIf(type = 'pageview')) AS pageviews,

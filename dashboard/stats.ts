@@ -12,7 +12,7 @@ import { HttpError } from '../lib/errors.ts'
 import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
 import { addDays, isoDay, localDay, localHour, startOfLocalDay } from '../lib/timezone.ts'
-import { visitSelect } from '../aggregates/visits.ts'
+import { VISIT_COLUMNS, visitSelect } from '../aggregates/visits.ts'
 import { DROP_REASONS, type DropReason } from '../collector/pipeline.ts'
 import { filterSql, parseFilters, type FilterSql } from './filters.ts'
 import { DailyStats } from './daily-stats.ts'
@@ -98,17 +98,6 @@ export function parseRange(req: Request, sites: Sites): StatsQuery {
 
 const echo = (q: RangeQuery): StatsRange => ({ site: q.site, from: q.from, to: q.to, timezone: q.timezone, filters: q.filters })
 
-// The columns of a visit row that the queries read.
-const COLUMNS =
-  'site, day, sid, visitor, start, end, duration, pageviews, entry_page, exit_page, pages, events, source, referrer, utm_source, utm_medium, utm_campaign, utm_content, utm_term, browser, os, device, country'
-// The raw-event side, cast to the table's types so that UNION ALL keeps LowCardinality.
-const LIVE_COLUMNS = `site, day, sid, visitor, start, end, duration, pageviews,
-  toLowCardinality(entry_page) AS entry_page, toLowCardinality(exit_page) AS exit_page,
-  CAST(pages, 'Array(LowCardinality(String))') AS pages, CAST(events, 'Array(LowCardinality(String))') AS events,
-  toLowCardinality(source) AS source, toLowCardinality(referrer) AS referrer,
-  toLowCardinality(utm_source) AS utm_source, toLowCardinality(utm_medium) AS utm_medium, toLowCardinality(utm_campaign) AS utm_campaign,
-  toLowCardinality(utm_content) AS utm_content, toLowCardinality(utm_term) AS utm_term, browser, os, device, country`
-
 // UTC days that can hold a visit starting in the local range: one more on each side
 // (offsets are at most 14 hours), then cut exactly by the visit's start.
 const IN_RANGE = 'start >= {t0:DateTime64(3)} AND start < {t1:DateTime64(3)}'
@@ -173,17 +162,17 @@ async function prepare(db: Db, q: RangeQuery, extra = ''): Promise<Prepared> {
   }
   const named = active.startsWith('{')
   const parts: string[] = []
-  if (whole.length) parts.push(`SELECT ${COLUMNS} FROM visits WHERE site = {site:String} AND day IN {whole:Array(Date)} AND ${where}`)
+  if (whole.length) parts.push(`SELECT ${VISIT_COLUMNS} FROM visits WHERE site = {site:String} AND day IN {whole:Array(Date)} AND ${where}`)
   if (partly.length)
     parts.push(
-      `SELECT ${COLUMNS} FROM visits WHERE site = {site:String} AND day IN {partly:Array(Date)} AND ${named ? 'sid' : '(day, sid)'} NOT IN ${active} AND ${where}`,
+      `SELECT ${VISIT_COLUMNS} FROM visits WHERE site = {site:String} AND day IN {partly:Array(Date)} AND ${named ? 'sid' : '(day, sid)'} NOT IN ${active} AND ${where}`,
     )
   if (live.length && !(named && sids.length === 0))
     parts.push(
-      `SELECT * FROM (SELECT ${LIVE_COLUMNS} FROM (${visitSelect(`site = {site:String} AND toDate(ts) IN {lv:Array(Date)} AND ${named ? 'sid' : '(toDate(ts), sid)'} IN ${active}`)})) WHERE ${where}`,
+      `SELECT ${VISIT_COLUMNS} FROM (${visitSelect(`site = {site:String} AND toDate(ts) IN {lv:Array(Date)} AND ${named ? 'sid' : '(toDate(ts), sid)'} IN ${active}`)}) WHERE ${where}`,
     )
   // No visit at all: an empty row set of the same columns.
-  if (!parts.length) parts.push(`SELECT ${COLUMNS} FROM visits WHERE 0`)
+  if (!parts.length) parts.push(`SELECT ${VISIT_COLUMNS} FROM visits WHERE 0`)
   const params = {
     site: q.site,
     tz: q.timezone,
