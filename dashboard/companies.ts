@@ -10,7 +10,6 @@ import { decodeText, importDirectory } from '../enrichment/directory.ts'
 import { DBIP_ATTRIBUTION as DBIP } from '../enrichment/sources/dbip.ts'
 import { addSuppression, removeSuppression, SUPPRESSION_KINDS } from '../enrichment/suppress.ts'
 import type { Db } from '../lib/db.ts'
-import { normaliseDomain } from '../lib/domain.ts'
 import { HttpError } from '../lib/errors.ts'
 import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
@@ -261,21 +260,15 @@ export function companiesRouter(deps: { db: Db; sites: Sites; knowledge: Knowled
   })
 
   r.get('/api/sites/:site/company-pages', async (req, res) => {
-    const site = siteParam(req, deps.sites)
+    const site = deps.sites.registered(String(req.params.site))
     const [row] = await deps.db.query<{ company_pages: string[] }>('SELECT company_pages FROM site_settings FINAL WHERE site = {site:String}', { site })
     res.json({ site, patterns: row?.company_pages ?? [] } satisfies CompanyPages)
   })
   r.put('/api/sites/:site/company-pages', requireAdmin, express.json({ limit: '32kb' }), async (req, res) => {
-    const site = siteParam(req, deps.sites)
+    const site = deps.sites.registered(String(req.params.site))
     const b = parseOr400(CompanyPagesBody, req.body, 'patterns')
     await deps.db.insert('site_settings', [{ site, company_pages: b.patterns }])
     res.json({ site, patterns: b.patterns } satisfies CompanyPages)
   })
   return r
-}
-
-function siteParam(req: Request, sites: Sites): string {
-  const site = normaliseDomain(String(req.params.site))
-  if (!site || !sites.has(site)) throw new HttpError(404, `site "${String(req.params.site).slice(0, 100)}" is not registered`, 'site')
-  return site
 }

@@ -2,12 +2,11 @@
 // stands for any characters (/blog/* or */pricing). Conversions are counted over visit
 // rows in dashboard/stats.ts; the conditions are built here, values always bound.
 import { randomBytes } from 'node:crypto'
-import express, { type Request, Router } from 'express'
+import express, { Router } from 'express'
 import { z } from 'zod'
 import { requireAdmin } from '../auth/users.ts'
 import type { Goal, GoalList, Ok } from '../lib/api-types.ts'
 import type { Db } from '../lib/db.ts'
-import { normaliseDomain } from '../lib/domain.ts'
 import { HttpError } from '../lib/errors.ts'
 import type { Sites } from '../lib/sites.ts'
 import { parseOr400 } from '../lib/validate.ts'
@@ -43,20 +42,14 @@ export function goalCondition(g: Goal, name: string): { visit: string; count: st
   }
 }
 
-function siteParam(req: Request, sites: Sites): string {
-  const site = normaliseDomain(String(req.params.site))
-  if (!site || !sites.has(site)) throw new HttpError(404, `site "${String(req.params.site).slice(0, 100)}" is not registered`, 'site')
-  return site
-}
-
 export function goalsRouter(deps: { db: Db; sites: Sites }): Router {
   const r = Router()
   r.get('/api/sites/:site/goals', async (req, res) => {
-    const site = siteParam(req, deps.sites)
+    const site = deps.sites.registered(String(req.params.site))
     res.json({ site, results: await listGoals(deps.db, site) } satisfies GoalList)
   })
   r.post('/api/sites/:site/goals', requireAdmin, express.json({ limit: '4kb' }), async (req, res) => {
-    const site = siteParam(req, deps.sites)
+    const site = deps.sites.registered(String(req.params.site))
     const b = parseOr400(GoalBody, req.body)
     const goals = await listGoals(deps.db, site)
     if (b.kind === 'page' && !b.match.startsWith('/') && !b.match.startsWith('*'))
@@ -69,7 +62,7 @@ export function goalsRouter(deps: { db: Db; sites: Sites }): Router {
     res.status(201).json(goal satisfies Goal)
   })
   r.delete('/api/sites/:site/goals/:id', requireAdmin, async (req, res) => {
-    const site = siteParam(req, deps.sites)
+    const site = deps.sites.registered(String(req.params.site))
     const goal = (await listGoals(deps.db, site)).find((g) => g.id === req.params.id)
     if (!goal) throw new HttpError(404, 'no such goal', 'id')
     await deps.db.insert('goals', [{ site, ...goal, deleted: 1 }])

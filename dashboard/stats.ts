@@ -7,7 +7,6 @@ import { type Request, Router } from 'express'
 import { z } from 'zod'
 import type { Config } from '../lib/config.ts'
 import { chTime, type Db } from '../lib/db.ts'
-import { normaliseDomain } from '../lib/domain.ts'
 import { HttpError } from '../lib/errors.ts'
 import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
@@ -83,8 +82,7 @@ export function parseRange(req: Request, sites: Sites): StatsQuery {
   const { filters: rawFilters, ...rest } = req.query
   const q = parseOr400(Range, rest, 'query')
   const filters = parseFilters(rawFilters)
-  const site = normaliseDomain(q.site) ?? q.site
-  if (!sites.has(site)) throw new HttpError(404, `site "${q.site}" is not registered`, 'site')
+  const site = sites.registered(q.site)
   const timezone = sites.timezone(site)
   const to = q.to ?? localDay(timezone)
   const from = q.from ?? addDays(to, -29)

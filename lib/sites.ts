@@ -4,6 +4,7 @@ import type { Db } from './db.ts'
 import { bareHost, normaliseDomain } from './domain.ts'
 import { HttpError } from './errors.ts'
 import { SyncedSet } from './synced-set.ts'
+import { isTimeZone } from './timezone.ts'
 
 export class Sites {
   private readonly domains: SyncedSet
@@ -26,8 +27,23 @@ export class Sites {
     return Object.fromEntries(this.list().map((d) => [d, this.timezone(d)]))
   }
 
-  /** Sets the site's time zone (checked by the caller). */
+  /** The registered site named by `input` (any case, with www. or a scheme), or a 404 naming it. */
+  registered(input: string): string {
+    const site = normaliseDomain(input)
+    if (!site || !this.domains.has(site)) throw new HttpError(404, `site "${input.slice(0, 100)}" is not registered`, 'site')
+    return site
+  }
+
+  /** Sets the site's time zone: an IANA name that both Node and ClickHouse know, else a 400. */
   async setTimezone(domain: string, timezone: string): Promise<void> {
+    const wrong = `"${timezone.slice(0, 64)}" is not an IANA time zone (such as Europe/Amsterdam or UTC)`
+    if (!isTimeZone(timezone)) throw new HttpError(400, wrong, 'timezone')
+    // ClickHouse has its own copy of the tz database: a zone it lacks would fail every query.
+    try {
+      await this.db.query('SELECT toTimeZone(now(), {tz:String}) AS t', { tz: timezone })
+    } catch {
+      throw new HttpError(400, `ClickHouse does not know the time zone "${timezone.slice(0, 64)}"`, 'timezone')
+    }
     await this.db.insert('sites', [{ domain, deleted: 0, timezone }])
     this.zones.set(domain, timezone)
   }

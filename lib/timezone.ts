@@ -1,5 +1,5 @@
-// Site time zones: IANA names, checked against what this Node (ICU) knows. ClickHouse
-// reads the same tz database; a name both know works in both.
+// Site time zones: IANA names, checked against what this Node (ICU) knows (Sites also
+// asks ClickHouse, which has its own copy of the tz database), and local days and hours.
 const KNOWN = new Set<string>([...Intl.supportedValuesOf('timeZone'), 'UTC'])
 
 export function isTimeZone(tz: string): boolean {
@@ -7,6 +7,7 @@ export function isTimeZone(tz: string): boolean {
   // Aliases (Europe/Kiev, Etc/GMT+1) are not listed by supportedValuesOf but are valid.
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz })
+    // Names only: newer ICU also takes offsets such as +01:00, which ClickHouse does not.
     return /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+){0,2}$/.test(tz)
   } catch {
     return false
