@@ -1,3 +1,6 @@
+import type { Db } from '../lib/db.ts'
+import { addDays } from '../lib/timezone.ts'
+
 // One row per visit and day, merged from the `sessions` aggregate: the unit behind
 // visits, bounce rate, visit duration and entry pages. A visit of one page view is
 // a bounce. `where` is a constant SQL condition with bound parameters only.
@@ -39,4 +42,66 @@ export function visitSelect(where: string): string {
     GROUP BY site, day, sid
     HAVING pageviews > 0
   )`
+}
+
+// Visits with events at or after their day's cutoff (all of a day not rolled up): read
+// from the raw events. {lv} are those days, {lc} their cutoffs.
+const LIVE_SIDS = `SELECT toDate(ts), sid FROM events WHERE site = {site:String} AND toDate(ts) IN {lv:Array(Date)}
+  AND ts >= arrayElement({lc:Array(DateTime64(3))}, indexOf({lv:Array(Date)}, toDate(ts)))`
+
+// The visits active since the cutoff are named in the query when they are few (the usual
+// case: the last minutes' visits), which saves building the set twice in SQL and lets
+// the events' sid index skip granules. 2,000 ids keep the query under the 128 KiB a
+// ClickHouse server takes in a URL field.
+const MAX_NAMED_SIDS = 2000
+
+/**
+ * A site's visit rows of the UTC days d0..d1 that match `where` (a condition on visit
+ * columns with bound parameters), as a subquery with its parameters, from three places:
+ * days rolled up whole (`visits`), today rolled up to a cutoff (`visits`, less the visits
+ * active since: aggregates/rollup.ts, rollupToday), and the rest grouped from the raw
+ * events with visitSelect (visits active since a cutoff, days not rolled up).
+ */
+export async function visitRowsOf(db: Db, site: string, d0: string, d1: string, where: string): Promise<{ sql: string; params: Record<string, unknown> }> {
+  const rolled = await db.query<{ day: string; cutoff: string }>(
+    'SELECT day, max(cutoff) AS cutoff FROM visit_days FINAL WHERE day BETWEEN {d0:Date} AND {d1:Date} GROUP BY day',
+    { d0, d1 },
+  )
+  const cutoffs = new Map(rolled.map((r) => [r.day, r.cutoff]))
+  const whole: string[] = []
+  const partly: string[] = []
+  const live: string[] = []
+  const liveCutoffs: string[] = []
+  for (let d = d0; d <= d1; d = addDays(d, 1)) {
+    const cut = cutoffs.get(d)
+    if (cut !== undefined && cut.slice(0, 10) > d) whole.push(d)
+    else {
+      if (cut !== undefined) partly.push(d)
+      live.push(d)
+      liveCutoffs.push(cut ?? '1970-01-01 00:00:00.000')
+    }
+  }
+  let active = `(${LIVE_SIDS})`
+  let sids: string[] = []
+  if (live.length) {
+    const found = await db.query<{ sid: string }>(`SELECT DISTINCT sid FROM (${LIVE_SIDS}) LIMIT ${MAX_NAMED_SIDS + 1}`, { site, lv: live, lc: liveCutoffs })
+    if (found.length <= MAX_NAMED_SIDS) {
+      sids = found.map((r) => r.sid)
+      active = '{sids:Array(String)}'
+    }
+  }
+  const named = active.startsWith('{')
+  const parts: string[] = []
+  if (whole.length) parts.push(`SELECT ${VISIT_COLUMNS} FROM visits WHERE site = {site:String} AND day IN {whole:Array(Date)} AND ${where}`)
+  if (partly.length)
+    parts.push(
+      `SELECT ${VISIT_COLUMNS} FROM visits WHERE site = {site:String} AND day IN {partly:Array(Date)} AND ${named ? 'sid' : '(day, sid)'} NOT IN ${active} AND ${where}`,
+    )
+  if (live.length && !(named && sids.length === 0))
+    parts.push(
+      `SELECT ${VISIT_COLUMNS} FROM (${visitSelect(`site = {site:String} AND toDate(ts) IN {lv:Array(Date)} AND ${named ? 'sid' : '(toDate(ts), sid)'} IN ${active}`)}) WHERE ${where}`,
+    )
+  // No visit at all: an empty row set of the same columns.
+  if (!parts.length) parts.push(`SELECT ${VISIT_COLUMNS} FROM visits WHERE 0`)
+  return { sql: parts.join('\n    UNION ALL\n    '), params: { site, whole, partly, lv: live, lc: liveCutoffs, sids } }
 }

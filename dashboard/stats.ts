@@ -11,7 +11,7 @@ import { HttpError } from '../lib/errors.ts'
 import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
 import { addDays, isoDay, localDay, localHour, startOfLocalDay } from '../lib/timezone.ts'
-import { VISIT_COLUMNS, visitSelect } from '../aggregates/visits.ts'
+import { visitRowsOf } from '../aggregates/visits.ts'
 import { DROP_REASONS, type DropReason } from '../collector/pipeline.ts'
 import { filterSql, parseFilters, type FilterSql } from './filters.ts'
 import { DailyStats } from './daily-stats.ts'
@@ -96,15 +96,9 @@ export function parseRange(req: Request, sites: Sites): StatsQuery {
 
 const echo = (q: RangeQuery): StatsRange => ({ site: q.site, from: q.from, to: q.to, timezone: q.timezone, filters: q.filters })
 
-// UTC days that can hold a visit starting in the local range: one more on each side
-// (offsets are at most 14 hours), then cut exactly by the visit's start.
+// Visits starting in the local range: their UTC days, one more on each side (offsets
+// are at most 14 hours), then cut exactly by the visit's start.
 const IN_RANGE = 'start >= {t0:DateTime64(3)} AND start < {t1:DateTime64(3)}'
-// Visits with events at or after their day's cutoff (all of a day not rolled up): read
-// from the raw events. {lv} are those days, {lc} their cutoffs.
-const LIVE_SIDS = `SELECT toDate(ts), sid FROM events WHERE site = {site:String} AND toDate(ts) IN {lv:Array(Date)}
-  AND ts >= arrayElement({lc:Array(DateTime64(3))}, indexOf({lv:Array(Date)}, toDate(ts)))`
-
-const MAX_NAMED_SIDS = 2000
 
 interface Prepared {
   /** The visit rows of the range that match the filters, as a subquery. */
@@ -113,80 +107,22 @@ interface Prepared {
   params: Record<string, unknown>
 }
 
-/**
- * The visit rows of the range, from three places: days rolled up whole (`visits`),
- * today rolled up to a cutoff (`visits`, less the visits active since), and the rest
- * grouped from the raw events (visits active since a cutoff, days not rolled up).
- */
 async function prepare(db: Db, q: RangeQuery, extra = ''): Promise<Prepared> {
   const f = filterSql(q.filters)
-  const where = `${IN_RANGE} AND ${f.where}${extra ? ` AND ${extra}` : ''}`
   const d0 = addDays(q.from, -1)
   const d1 = addDays(q.to, 1)
-  const rolled = await db.query<{ day: string; cutoff: string }>(
-    'SELECT day, max(cutoff) AS cutoff FROM visit_days FINAL WHERE day BETWEEN {d0:Date} AND {d1:Date} GROUP BY day',
-    { d0, d1 },
-  )
-  const cutoffs = new Map(rolled.map((r) => [r.day, r.cutoff]))
-  const whole: string[] = []
-  const partly: string[] = []
-  const live: string[] = []
-  const liveCutoffs: string[] = []
-  for (let d = d0; d <= d1; d = addDays(d, 1)) {
-    const cut = cutoffs.get(d)
-    if (cut !== undefined && cut.slice(0, 10) > d) whole.push(d)
-    else {
-      if (cut !== undefined) partly.push(d)
-      live.push(d)
-      liveCutoffs.push(cut ?? '1970-01-01 00:00:00.000')
-    }
-  }
-  // The visits active since the cutoff, named in the query when they are few (the usual
-  // case: the last minutes' visits), which saves building the set twice in SQL and lets
-  // the events' sid index skip granules. 2,000 ids keep the query under the 128 KiB a
-  // ClickHouse server takes in a URL field.
-  let active = `(${LIVE_SIDS})`
-  let sids: string[] = []
-  if (live.length) {
-    const found = await db.query<{ sid: string }>(`SELECT DISTINCT sid FROM (${LIVE_SIDS}) LIMIT ${MAX_NAMED_SIDS + 1}`, {
-      site: q.site,
-      lv: live,
-      lc: liveCutoffs,
-    })
-    if (found.length <= MAX_NAMED_SIDS) {
-      sids = found.map((r) => r.sid)
-      active = '{sids:Array(String)}'
-    }
-  }
-  const named = active.startsWith('{')
-  const parts: string[] = []
-  if (whole.length) parts.push(`SELECT ${VISIT_COLUMNS} FROM visits WHERE site = {site:String} AND day IN {whole:Array(Date)} AND ${where}`)
-  if (partly.length)
-    parts.push(
-      `SELECT ${VISIT_COLUMNS} FROM visits WHERE site = {site:String} AND day IN {partly:Array(Date)} AND ${named ? 'sid' : '(day, sid)'} NOT IN ${active} AND ${where}`,
-    )
-  if (live.length && !(named && sids.length === 0))
-    parts.push(
-      `SELECT ${VISIT_COLUMNS} FROM (${visitSelect(`site = {site:String} AND toDate(ts) IN {lv:Array(Date)} AND ${named ? 'sid' : '(toDate(ts), sid)'} IN ${active}`)}) WHERE ${where}`,
-    )
-  // No visit at all: an empty row set of the same columns.
-  if (!parts.length) parts.push(`SELECT ${VISIT_COLUMNS} FROM visits WHERE 0`)
+  const rows = await visitRowsOf(db, q.site, d0, d1, `${IN_RANGE} AND ${f.where}${extra ? ` AND ${extra}` : ''}`)
   const params = {
-    site: q.site,
-    tz: q.timezone,
+    ...rows.params,
     d0,
     d1,
-    whole,
-    partly,
-    lv: live,
-    lc: liveCutoffs,
-    sids,
+    tz: q.timezone,
     t0: chTime(startOfLocalDay(q.from, q.timezone)),
     t1: chTime(startOfLocalDay(addDays(q.to, 1), q.timezone)),
     limit: q.limit,
     ...f.params,
   }
-  return { visits: parts.join('\n    UNION ALL\n    '), f, params }
+  return { visits: rows.sql, f, params }
 }
 
 /** Page views of a visit row that count: all, or those of pages the page filters match. */
