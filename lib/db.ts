@@ -114,6 +114,7 @@ export async function openDb(config: Pick<Config, 'clickhouse' | 'dataDir'>, opt
 // stating all of them on every query (SELECTs made multi-statement) took the collector's
 // p99 at half load from about 25 to 77-147 ms in the bench.
 export const SESSION_DEFAULTS: ClickHouseSettings = {
+  async_insert: 0,
   insert_deduplication_token: '',
   insert_deduplicate: 1,
   deduplicate_blocks_in_dependent_materialized_views: 0,
@@ -184,6 +185,12 @@ function lockHolder(path: string): number | null {
   }
 }
 
+// What every insert relies on, stated rather than left to the engine's defaults: chDB
+// 26.7 (and servers from 26.2) default to async_insert = 1, which queues rows to merge
+// them with other inserts and acknowledges them as the server's wait_for_async_insert
+// says. The writer's batches are already large, and its flush must mean "in a part".
+export const INSERT_SETTINGS: ClickHouseSettings = { async_insert: 0, insert_deduplicate: 1 }
+
 export function wrap(client: ClickHouseClient, embedded: boolean): Db {
   return {
     client,
@@ -196,7 +203,7 @@ export function wrap(client: ClickHouseClient, embedded: boolean): Db {
     },
     async insert(table: string, rows: readonly object[], settings?: ClickHouseSettings) {
       if (rows.length === 0) return
-      await client.insert({ table, values: rows as object[], format: 'JSONEachRow', clickhouse_settings: settings })
+      await client.insert({ table, values: rows as object[], format: 'JSONEachRow', clickhouse_settings: { ...INSERT_SETTINGS, ...settings } })
     },
     async insertText(table: string, text: string, settings?: ClickHouseSettings) {
       if (text === '') return
@@ -210,7 +217,7 @@ export function wrap(client: ClickHouseClient, embedded: boolean): Db {
         // into a string, two copies of every flush (3 MB a second at 4,000 events/s) that
         // live until a full garbage collection. The HTTP client needs a stream.
         values: (embedded ? text : Readable.from([text], { objectMode: false })) as Readable,
-        clickhouse_settings: settings,
+        clickhouse_settings: { ...INSERT_SETTINGS, ...settings },
       })
       for await (const _ of r.stream) {
         // an INSERT answers with an empty body; reading it frees the connection

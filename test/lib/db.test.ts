@@ -31,6 +31,17 @@ describe('settings are per query on the embedded engine', () => {
     expect(rows.map((r) => Number(r.x))).toEqual([1, 2])
   })
 
+  it('inserts synchronously, whatever the engine defaults to (async_insert = 1 in chDB 26.7)', async () => {
+    const [before] = await t.db.query<{ a: unknown }>("SELECT getSetting('async_insert') AS a SETTINGS async_insert = 1")
+    expect(Boolean(before?.a)).toBe(true)
+    await t.db.command('CREATE TABLE probe_sync (x UInt32) ENGINE = MergeTree ORDER BY x')
+    await t.db.insert('probe_sync', [{ x: 1 }])
+    await t.db.insertText('probe_sync', '{"x":2}\n')
+    const [q] = await t.db.query<{ a: unknown }>("SELECT getSetting('async_insert') AS a")
+    expect(Boolean(q?.a)).toBe(false)
+    expect((await t.db.query<{ x: number }>('SELECT x FROM probe_sync ORDER BY x')).map((r) => Number(r.x))).toEqual([1, 2])
+  })
+
   it('refuses a setting it would not reset, instead of letting it stay in the session', async () => {
     await expect(t.db.client.query({ query: 'SELECT 1', clickhouse_settings: { max_threads: 1 } })).rejects.toThrow(/max_threads is not in SESSION_DEFAULTS/)
   })

@@ -64,6 +64,7 @@ describe('an erased visitor id', () => {
     const vid = rid()
     for (const path of ['/', '/pricing', '/about']) await send(t.app, pageview({ vid, url: `https://example.com${path}` })).expect(202)
     await t.flush()
+    expect(await t.count('events', 'vid = {v:String}', { v: vid })).toBe(3)
     expect(filesWith(Buffer.from(vid)).length).toBeGreaterThan(0)
     await request(t.app)
       .post('/api/privacy/erase')
