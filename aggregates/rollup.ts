@@ -6,6 +6,7 @@
 import { chTime, type Db } from '../lib/db.ts'
 import { dayLock } from '../lib/lock.ts'
 import { addDays } from '../lib/timezone.ts'
+import { buildTotalsAround, catchUpTotals } from './totals.ts'
 import { VISIT_COLUMNS, visitRows, visitSelect } from './visits.ts'
 
 const DAY = 'site IN {sites:Array(String)} AND day = {day:Date}'
@@ -25,11 +26,19 @@ export async function rollupVisits(db: Db): Promise<number> {
        OR (site, day) IN (${LATE_EVENTS}))
      GROUP BY day ORDER BY day LIMIT 400`,
   )
-  return dayLock.run(() => rollupDays(db, todo))
+  return dayLock.run(async () => {
+    const rolled = await rollupDays(db, todo)
+    // Local days new since migration 017 or in a zone no longer the site's.
+    await catchUpTotals(db, 400)
+    return rolled
+  })
 }
 
-/** Rolls the given days up again (also used by erasure to make the figures exact). Callers hold dayLock. */
-export async function rollupDays(db: Db, todo: ReadonlyArray<{ day: string; sites: readonly string[] }>): Promise<number> {
+/**
+ * Rolls the given days up again (also used by erasure to make the figures exact, with
+ * `physically`: the totals' replaced rows leave the disk at once). Callers hold dayLock.
+ */
+export async function rollupDays(db: Db, todo: ReadonlyArray<{ day: string; sites: readonly string[] }>, physically = false): Promise<number> {
   let rolled = 0
   for (const { day, sites } of todo) {
     const params = { day, sites }
@@ -60,6 +69,12 @@ export async function rollupDays(db: Db, todo: ReadonlyArray<{ day: string; site
     if (day < new Date().toISOString().slice(0, 10)) await rollupVisitRows(db, day)
     rolled += sites.length
   }
+  const today = new Date().toISOString().slice(0, 10)
+  await buildTotalsAround(
+    db,
+    todo.filter((t) => t.day < today),
+    physically,
+  )
   return rolled
 }
 
@@ -73,7 +88,11 @@ export async function rollupVisitRows(db: Db, day: string, cutoff = `${addDays(d
   const params = { day, cutoff }
   await db.command('ALTER TABLE visits_staging DROP PARTITION {day:Date}', params)
   await db.command(`INSERT INTO visits_staging (${VISIT_COLUMNS}) ${visitSelect('toDate(ts) = {day:Date} AND ts < {cutoff:DateTime64(3)}')}`, params)
-  await db.command('ALTER TABLE visits REPLACE PARTITION {day:Date} FROM visits_staging', params)
+  // A day with no visit left (its only visitor erased) empties the partition: ClickHouse
+  // refuses REPLACE PARTITION from an empty one (since 25.x, BAD_ARGUMENTS).
+  const [staged] = await db.query<{ n: string }>('SELECT count() AS n FROM visits_staging WHERE day = {day:Date}', params)
+  if (Number(staged?.n ?? 0) === 0) await db.command('ALTER TABLE visits DROP PARTITION {day:Date}', params)
+  else await db.command('ALTER TABLE visits REPLACE PARTITION {day:Date} FROM visits_staging', params)
   await db.command('ALTER TABLE visits_staging DROP PARTITION {day:Date}', params)
   await db.insert('visit_days', [params])
 }

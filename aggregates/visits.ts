@@ -44,6 +44,9 @@ export function visitSelect(where: string): string {
   )`
 }
 
+/** The UTC days d0..d1 in `visits`, each with its cutoff ({d0:Date}, {d1:Date}). */
+export const CUTOFFS = 'SELECT toString(day) AS d, toString(max(cutoff)) AS c FROM visit_days FINAL WHERE day BETWEEN {d0:Date} AND {d1:Date} GROUP BY day'
+
 // Visits with events at or after their day's cutoff (all of a day not rolled up): read
 // from the raw events. {lv} are those days, {lc} their cutoffs.
 const LIVE_SIDS = `SELECT toDate(ts), sid FROM events WHERE site = {site:String} AND toDate(ts) IN {lv:Array(Date)}
@@ -62,11 +65,15 @@ const MAX_NAMED_SIDS = 2000
  * active since: aggregates/rollup.ts, rollupToday), and the rest grouped from the raw
  * events with visitSelect (visits active since a cutoff, days not rolled up).
  */
-export async function visitRowsOf(db: Db, site: string, d0: string, d1: string, where: string): Promise<{ sql: string; params: Record<string, unknown> }> {
-  const rolled = await db.query<{ day: string; cutoff: string }>(
-    'SELECT day, max(cutoff) AS cutoff FROM visit_days FINAL WHERE day BETWEEN {d0:Date} AND {d1:Date} GROUP BY day',
-    { d0, d1 },
-  )
+export async function visitRowsOf(
+  db: Db,
+  site: string,
+  d0: string,
+  d1: string,
+  where: string,
+  known?: ReadonlyArray<{ day: string; cutoff: string }>,
+): Promise<{ sql: string; params: Record<string, unknown> }> {
+  const rolled = known ?? (await db.query<{ d: string; c: string }>(CUTOFFS, { d0, d1 })).map((r) => ({ day: r.d, cutoff: r.c }))
   const cutoffs = new Map(rolled.map((r) => [r.day, r.cutoff]))
   const whole: string[] = []
   const partly: string[] = []

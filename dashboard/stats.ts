@@ -11,11 +11,12 @@ import { HttpError } from '../lib/errors.ts'
 import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
 import { addDays, isoDay, localDay, localHour, startOfLocalDay } from '../lib/timezone.ts'
-import { visitRowsOf } from '../aggregates/visits.ts'
+import { SUMMED_DAYS } from '../aggregates/totals.ts'
+import { CUTOFFS, visitRowsOf } from '../aggregates/visits.ts'
 import { DROP_REASONS, type DropReason } from '../collector/pipeline.ts'
 import { filterSql, parseFilters, type FilterSql } from './filters.ts'
 import { DailyStats } from './daily-stats.ts'
-import { goalCondition, listGoals } from './goals.ts'
+import { goalCondition, likePattern, listGoals } from './goals.ts'
 import {
   type Breakdown,
   type BreakdownRow,
@@ -27,6 +28,7 @@ import {
   type ExitPageRow,
   type ExitPages,
   type Filter,
+  type Goal,
   type GoalPropRow,
   type GoalProps,
   type GoalRow,
@@ -107,11 +109,11 @@ interface Prepared {
   params: Record<string, unknown>
 }
 
-async function prepare(db: Db, q: RangeQuery, extra = ''): Promise<Prepared> {
+async function prepare(db: Db, q: RangeQuery, extra = '', cutoffs?: Cutoffs): Promise<Prepared> {
   const f = filterSql(q.filters)
   const d0 = addDays(q.from, -1)
   const d1 = addDays(q.to, 1)
-  const rows = await visitRowsOf(db, q.site, d0, d1, `${IN_RANGE} AND ${f.where}${extra ? ` AND ${extra}` : ''}`)
+  const rows = await visitRowsOf(db, q.site, d0, d1, `${IN_RANGE} AND ${f.where}${extra ? ` AND ${extra}` : ''}`, cutoffs)
   const params = {
     ...rows.params,
     d0,
@@ -124,6 +126,84 @@ async function prepare(db: Db, q: RangeQuery, extra = ''): Promise<Prepared> {
   }
   return { visits: rows.sql, f, params }
 }
+
+/**
+ * A range without filters, split: the local days summed in visit_totals in the site's
+ * zone (`T`, a condition on that table naming their current generations), and the visit
+ * rows of the other days (`rest`; normally today, and yesterday until its UTC days are
+ * whole). Null when no day of the range is summed: then all of it is visit rows.
+ */
+interface Split {
+  T: string
+  rest: Prepared | null
+  params: Record<string, unknown>
+}
+
+type Cutoffs = ReadonlyArray<{ day: string; cutoff: string }>
+
+/** `split` null: nothing summed; `cutoffs`, when read, serve `prepare` then. */
+async function split(db: Db, q: RangeQuery): Promise<{ split: Split | null; cutoffs?: Cutoffs }> {
+  if (q.filters.length > 0) return { split: null }
+  // One round trip: the summed days, and the cutoffs of the UTC days the rest needs.
+  const found = await db.query<{ k: string; d: string; v: string }>(
+    `SELECT 'gen' AS k, d, g AS v FROM (${SUMMED_DAYS}) UNION ALL SELECT 'cut', d, c FROM (${CUTOFFS})`,
+    { site: q.site, tz: q.timezone, from: q.from, to: q.to, d0: addDays(q.from, -1), d1: addDays(q.to, 1) },
+  )
+  const summed = found.filter((r) => r.k === 'gen').map((r) => ({ day: r.d, gen: r.v }))
+  const cutoffs = found.filter((r) => r.k === 'cut').map((r) => ({ day: r.d, cutoff: r.v }))
+  if (summed.length === 0) return { split: null, cutoffs }
+  const done = new Set(summed.map((d) => d.day))
+  const left: string[] = []
+  for (let d = q.from; d <= q.to; d = addDays(d, 1)) if (!done.has(d)) left.push(d)
+  let rest: Prepared | null = null
+  if (left.length) {
+    const from = left[0]!
+    const to = left[left.length - 1]!
+    // Summed days between the first and last day left (a gap the job has not filled) are left out.
+    const inside = summed.filter((d) => d.day > from && d.day < to).map((d) => d.day)
+    rest = await prepare(db, { ...q, from, to }, inside.length ? 'toDate(start, {tz:String}) NOT IN {inside:Array(Date)}' : '', cutoffs)
+    rest.params.inside = inside
+  }
+  return {
+    split: {
+      T: 'site = {site:String} AND day BETWEEN {tf:Date} AND {tt:Date} AND gen IN {gens:Array(UInt64)}',
+      rest,
+      params: { ...rest?.params, site: q.site, tz: q.timezone, limit: q.limit, tf: q.from, tt: q.to, gens: summed.map((d) => Number(d.gen)) },
+    },
+  }
+}
+
+/**
+ * Rows (name, v: visitors sketch(12), n: visits, pv, b: bounces, d: seconds, h: hits) of
+ * one dimension from a split range: its summed rows and the same sums over the rest's
+ * visit rows. `value` is the rest's expression for the value, `join` an ARRAY JOIN.
+ */
+function valueRows(s: Split, dim: string, value: string, opts: { join?: string; hits?: string; skipEmpty?: boolean; where?: string } = {}): string {
+  const where = [opts.skipEmpty ? "name != ''" : '', opts.where ?? ''].filter(Boolean).join(' AND ')
+  const summed = `SELECT value AS name, visitors AS v, visits AS n, pageviews AS pv, bounces AS b, duration AS d, hits AS h
+    FROM visit_totals WHERE ${s.T} AND dim = '${dim}'${where ? ` AND ${where}` : ''}`
+  if (!s.rest) return summed
+  return `${summed}
+    UNION ALL
+    SELECT toString(${value}) AS name, uniqCombinedState(12)(visitor), count(), sum(pageviews), countIf(pageviews = 1), sum(duration), ${opts.hits ?? 'toUInt64(0)'}
+    FROM (${s.rest.visits}) ${opts.join ?? ''} GROUP BY name ${where ? `HAVING ${where}` : ''}`
+}
+
+/** The `limit` names of `rows` with the most visits (sum of n), ties by name: a list ranked so need merge only their sketches. */
+const TOP_BY_VISITS = (rows: string) => `name IN (SELECT name FROM (${rows}) GROUP BY name ORDER BY sum(n) DESC, name ASC LIMIT {limit:UInt32})`
+
+/** Rows (day, s: visitors sketch(15), n, pv, b, d) per local day of a split range. */
+function dayRows(s: Split): string {
+  const summed = `SELECT day, day_visitors AS s, visits AS n, pageviews AS pv, bounces AS b, duration AS d FROM visit_totals WHERE ${s.T} AND dim = ''`
+  if (!s.rest) return summed
+  return `${summed}
+    UNION ALL
+    SELECT toDate(start, {tz:String}) AS day, uniqCombinedState(15)(visitor), count(), sum(pageviews), countIf(pageviews = 1), sum(duration)
+    FROM (${s.rest.visits}) GROUP BY day`
+}
+
+const MERGED_FIGURES = (precision: 12 | 15, sketch: string) =>
+  `uniqCombinedMerge(${precision})(${sketch}) AS visitors, sum(n) AS visits, sum(pv) AS views, sum(b) AS bounces, sum(d) AS seconds`
 
 /** Page views of a visit row that count: all, or those of pages the page filters match. */
 const pageviewsOf = (f: FilterSql) => (f.page ? `arrayCount(p -> ${f.page('p')}, pages)` : 'pageviews')
@@ -179,14 +259,29 @@ export class StatsQueries {
   constructor(private readonly db: Db) {}
 
   async summary(q: RangeQuery): Promise<Summary> {
-    const p = await prepare(this.db, q)
+    const { split: s, cutoffs } = await split(this.db, q)
+    if (s) {
+      const [r] = await this.db.query<FigureRow>(`SELECT ${MERGED_FIGURES(15, 's')} FROM (${dayRows(s)})`, s.params)
+      return figures(r)
+    }
+    const p = await prepare(this.db, q, '', cutoffs)
     const [r] = await this.db.query<FigureRow>(`SELECT ${FIGURES(p.f)} FROM (${p.visits})`, p.params)
     return figures(r)
   }
 
   /** Every bucket of the range, in the site's time zone; hours up to 7 days. */
   async timeseries(q: RangeQuery, interval: Interval): Promise<TimeseriesPoint[]> {
-    const p = await prepare(this.db, q)
+    const { split: s, cutoffs } = interval === 'hour' ? { split: null, cutoffs: undefined } : await split(this.db, q)
+    if (s) {
+      const bucket = { day: 'toString(day)', week: 'toString(toMonday(day))', month: 'toString(toStartOfMonth(day))' }[interval as 'day' | 'week' | 'month']
+      const rows = await this.db.query<FigureRow & { date: string }>(
+        `SELECT ${bucket} AS date, ${MERGED_FIGURES(15, 's')} FROM (${dayRows(s)}) GROUP BY date`,
+        s.params,
+      )
+      const byDate = new Map(rows.map((r) => [r.date, r]))
+      return buckets(q, interval).map((date) => ({ date, ...figures(byDate.get(date)) }))
+    }
+    const p = await prepare(this.db, q, '', cutoffs)
     const bucket = {
       hour: `formatDateTime(toStartOfHour(start, {tz:String}), '%Y-%m-%d %H:00', {tz:String})`,
       day: 'toString(toDate(start, {tz:String}))',
@@ -202,10 +297,23 @@ export class StatsQueries {
   async breakdown(name: string, q: RangeQuery): Promise<BreakdownRow[]> {
     const dim = DIMENSIONS[name]
     if (!dim) throw new Error(`no breakdown ${name}`)
-    const p = await prepare(this.db, q, dim.keepEmpty === undefined ? `${dim.column} != ''` : '')
-    const key = dim.folded ? `lower(${dim.column})` : dim.column
     // Spellings merged: the most common one names the row.
     const label = dim.keepEmpty === undefined ? 'argMax(spelling, n)' : `if(k = '', {empty:String}, argMax(spelling, n))`
+    const { split: s, cutoffs } = await split(this.db, q)
+    if (s) {
+      const rows = await this.db.query<FigureRow & { name: string }>(
+        `SELECT ${label} AS name, ${MERGED_FIGURES(12, 'v')}
+         FROM (
+           SELECT ${dim.folded ? 'lower(name)' : 'name'} AS k, name AS spelling, uniqCombinedMergeState(12)(v) AS v, sum(n) AS n,
+                  sum(pv) AS pv, sum(b) AS b, sum(d) AS d
+           FROM (${valueRows(s, dim.column, dim.column, { skipEmpty: dim.keepEmpty === undefined })}) GROUP BY name
+         ) GROUP BY k ORDER BY visitors DESC, views DESC, name ASC LIMIT {limit:UInt32}`,
+        { ...s.params, empty: dim.keepEmpty ?? '' },
+      )
+      return rows.map((r) => ({ name: r.name, ...figures(r) }))
+    }
+    const p = await prepare(this.db, q, dim.keepEmpty === undefined ? `${dim.column} != ''` : '', cutoffs)
+    const key = dim.folded ? `lower(${dim.column})` : dim.column
     const rows = await this.db.query<FigureRow & { name: string }>(
       `SELECT ${label} AS name, uniqCombinedMerge(12)(v) AS visitors, sum(n) AS visits, sum(pv) AS views,
               sum(b) AS bounces, sum(d) AS seconds
@@ -221,7 +329,17 @@ export class StatsQueries {
 
   /** Pages by visitors: visits that saw the page, and its page views (only pages the page filters match). */
   async pages(q: RangeQuery): Promise<BreakdownRow[]> {
-    const p = await prepare(this.db, q)
+    const { split: s, cutoffs } = await split(this.db, q)
+    if (s) {
+      const rows = await this.db.query<{ name: string; visitors: string; pageviews: string }>(
+        `SELECT name, uniqCombinedMerge(12)(v) AS visitors, sum(h) AS pageviews
+         FROM (${valueRows(s, 'page', 'page', { join: 'ARRAY JOIN pages AS page', hits: 'count()' })})
+         GROUP BY name ORDER BY visitors DESC, pageviews DESC, name ASC LIMIT {limit:UInt32}`,
+        s.params,
+      )
+      return rows.map((r) => ({ name: r.name, visitors: Number(r.visitors), pageviews: Number(r.pageviews) }))
+    }
+    const p = await prepare(this.db, q, '', cutoffs)
     const rows = await this.db.query<{ name: string; visitors: string; pageviews: string }>(
       `SELECT page AS name, uniqCombined(12)(visitor) AS visitors, count() AS pageviews
        FROM (${p.visits}) ARRAY JOIN pages AS page ${p.f.page ? `WHERE ${p.f.page('page')}` : ''}
@@ -233,7 +351,17 @@ export class StatsQueries {
 
   /** Custom events: visitors and visits with the event, and how often it happened. */
   async events(q: RangeQuery): Promise<BreakdownRow[]> {
-    const p = await prepare(this.db, q, 'notEmpty(events)')
+    const { split: s, cutoffs } = await split(this.db, q)
+    if (s) {
+      const rows = await this.db.query<FigureRow & { name: string; times: string }>(
+        `SELECT name, ${MERGED_FIGURES(12, 'v')}, sum(h) AS times
+         FROM (${valueRows(s, 'event', 'ev', { join: 'ARRAY JOIN arrayDistinct(events) AS ev', hits: 'sum(arrayCount(x -> x = ev, events))' })})
+         GROUP BY name ORDER BY visitors DESC, times DESC, name ASC LIMIT {limit:UInt32}`,
+        s.params,
+      )
+      return rows.map((r) => ({ name: r.name, ...figures(r), events: Number(r.times) }))
+    }
+    const p = await prepare(this.db, q, 'notEmpty(events)', cutoffs)
     const rows = await this.db.query<FigureRow & { name: string; times: string }>(
       `SELECT ev AS name, ${FIGURES(p.f)}, sum(arrayCount(x -> x = ev, events)) AS times
        FROM (${p.visits}) ARRAY JOIN arrayDistinct(events) AS ev ${p.f.event ? `WHERE ${p.f.event('ev')}` : ''}
@@ -244,11 +372,19 @@ export class StatsQueries {
   }
 
   async entryPages(q: RangeQuery): Promise<EntryPageRow[]> {
-    const p = await prepare(this.db, q)
-    const rows = await this.db.query<FigureRow & { name: string }>(
-      `SELECT entry_page AS name, ${FIGURES(p.f)} FROM (${p.visits}) GROUP BY entry_page ORDER BY visits DESC, name ASC LIMIT {limit:UInt32}`,
-      p.params,
-    )
+    const { split: s, cutoffs } = await split(this.db, q)
+    const p = s ? null : await prepare(this.db, q, '', cutoffs)
+    const rows = s
+      ? await this.db.query<FigureRow & { name: string }>(
+          `SELECT name, ${MERGED_FIGURES(12, 'v')} FROM (${valueRows(s, 'entry_page', 'entry_page')})
+           WHERE ${TOP_BY_VISITS(valueRows(s, 'entry_page', 'entry_page'))}
+           GROUP BY name ORDER BY visits DESC, name ASC LIMIT {limit:UInt32}`,
+          s.params,
+        )
+      : await this.db.query<FigureRow & { name: string }>(
+          `SELECT entry_page AS name, ${FIGURES(p!.f)} FROM (${p!.visits}) GROUP BY entry_page ORDER BY visits DESC, name ASC LIMIT {limit:UInt32}`,
+          p!.params,
+        )
     return rows.map((r) => {
       const f = figures(r)
       return { name: r.name, visitors: f.visitors, visits: f.visits, bounce_rate: f.bounce_rate }
@@ -257,17 +393,21 @@ export class StatsQueries {
 
   /** The page each visit ended on; exit rate = exits ÷ page views of that page. */
   async exitPages(q: RangeQuery): Promise<ExitPageRow[]> {
-    const p = await prepare(this.db, q)
-    const rows = await this.db.query<{ name: string; visitors: string; exits: string; pageviews: string }>(
-      `SELECT name, visitors, exits, pageviews FROM (
-         SELECT exit_page AS name, uniqCombined(12)(visitor) AS visitors, count() AS exits FROM (${p.visits})
-         GROUP BY exit_page ORDER BY exits DESC, name ASC LIMIT {limit:UInt32}
-       ) AS e LEFT JOIN (
-         SELECT page, count() AS pageviews FROM (${p.visits}) ARRAY JOIN pages AS page GROUP BY page
-       ) AS v ON v.page = e.name
-       ORDER BY exits DESC, name ASC`,
-      p.params,
-    )
+    const { split: s, cutoffs } = await split(this.db, q)
+    const p = s ? null : await prepare(this.db, q, '', cutoffs)
+    const rows = s
+      ? await this.db.query<{ name: string; visitors: string; exits: string; pageviews: string }>(
+          `SELECT name, visitors, exits, pageviews FROM (
+             SELECT name, uniqCombinedMerge(12)(v) AS visitors, sum(n) AS exits FROM (${valueRows(s, 'exit_page', 'exit_page')})
+             WHERE ${TOP_BY_VISITS(valueRows(s, 'exit_page', 'exit_page'))}
+             GROUP BY name ORDER BY exits DESC, name ASC LIMIT {limit:UInt32}
+           ) AS e LEFT JOIN (
+             SELECT name AS page, sum(h) AS pageviews FROM (${valueRows(s, 'page', 'page', { join: 'ARRAY JOIN pages AS page', hits: 'count()' })}) GROUP BY page
+           ) AS v ON v.page = e.name
+           ORDER BY exits DESC, name ASC`,
+          s.params,
+        )
+      : await this.exitPagesOfVisits(p!)
     return rows.map((r) => ({
       name: r.name,
       visitors: Number(r.visitors),
@@ -277,10 +417,25 @@ export class StatsQueries {
     }))
   }
 
+  private exitPagesOfVisits(p: Prepared) {
+    return this.db.query<{ name: string; visitors: string; exits: string; pageviews: string }>(
+      `SELECT name, visitors, exits, pageviews FROM (
+         SELECT exit_page AS name, uniqCombined(12)(visitor) AS visitors, count() AS exits FROM (${p.visits})
+         GROUP BY exit_page ORDER BY exits DESC, name ASC LIMIT {limit:UInt32}
+       ) AS e LEFT JOIN (
+         SELECT page, count() AS pageviews FROM (${p.visits}) ARRAY JOIN pages AS page GROUP BY page
+       ) AS v ON v.page = e.name
+       ORDER BY exits DESC, name ASC`,
+      p.params,
+    )
+  }
+
   /** Every goal of the site: unique and total conversions and the conversion rate. */
   async goals(q: RangeQuery): Promise<{ visitors: number; rows: GoalRow[] }> {
     const goals = await listGoals(this.db, q.site)
-    const p = await prepare(this.db, q)
+    const { split: s, cutoffs } = await split(this.db, q)
+    if (s) return this.goalsOfTotals(s, goals)
+    const p = await prepare(this.db, q, '', cutoffs)
     const params: Record<string, unknown> = { ...p.params }
     const cols = goals.map((g, i) => {
       const c = goalCondition(g, `g${i}`)
@@ -291,13 +446,34 @@ export class StatsQueries {
       `SELECT uniqCombined(15)(visitor) AS visitors${cols.length ? `, ${cols.join(', ')}` : ''} FROM (${p.visits})`,
       params,
     )
-    const visitors = Number(r?.visitors ?? 0)
-    const rows = goals.map((g, i) => {
-      const unique = Number(r?.[`u${i}`] ?? 0)
-      return { ...g, name: goalName(g), unique_conversions: unique, total_conversions: Number(r?.[`t${i}`] ?? 0), conversion_rate: rate(unique, visitors) }
+    return goalRows(goals, r)
+  }
+
+  /**
+   * Goals from a split range: a visitor converted on an event goal when its visits had the
+   * event, on a page goal when they saw a matching page, so the sketches of the matching
+   * values are merged; total conversions are the values' hits.
+   */
+  private async goalsOfTotals(s: Split, goals: Goal[]): Promise<{ visitors: number; rows: GoalRow[] }> {
+    const params: Record<string, unknown> = { ...s.params }
+    const tests: Record<'event' | 'page', string[]> = { event: [], page: [] }
+    const cols = goals.map((g, i) => {
+      params[`g${i}`] = g.kind === 'event' ? g.match : likePattern(g.match)
+      const test = g.kind === 'event' ? `name = {g${i}:String}` : `name LIKE {g${i}:String}`
+      tests[g.kind].push(test)
+      const c = `dim = '${g.kind}' AND ${test}`
+      return `uniqCombinedMergeIf(12)(v, ${c}) AS u${i}, sumIf(h, ${c}) AS t${i}`
     })
-    rows.sort((a, b) => b.unique_conversions - a.unique_conversions || a.name.localeCompare(b.name))
-    return { visitors, rows }
+    // Only the values some goal matches: their sketches are all that is merged.
+    const sketches = (dim: 'event' | 'page', value: string, join: string, hits: string) =>
+      `SELECT '${dim}' AS dim, name, v, h FROM (${valueRows(s, dim, value, { join, hits, where: tests[dim].length ? `(${tests[dim].join(' OR ')})` : '0' })})`
+    const [r] = await this.db.query<Record<string, string>>(
+      `SELECT (SELECT uniqCombinedMerge(15)(s) FROM (${dayRows(s)})) AS visitors${cols.length ? `, ${cols.join(', ')}` : ''}
+       FROM (${sketches('page', 'page', 'ARRAY JOIN pages AS page', 'count()')}
+             UNION ALL ${sketches('event', 'ev', 'ARRAY JOIN arrayDistinct(events) AS ev', 'sum(arrayCount(x -> x = ev, events))')})`,
+      params,
+    )
+    return goalRows(goals, r)
   }
 
   /** Values of one property of a custom-event goal's events, from the raw events of the matching visits. */
@@ -338,6 +514,16 @@ export class StatsQueries {
 export async function matchingVisits(db: Db, q: RangeQuery): Promise<{ sql: string; pageviews: string; params: Record<string, unknown> }> {
   const p = await prepare(db, q)
   return { sql: p.visits, pageviews: pageviewsOf(p.f), params: p.params }
+}
+
+function goalRows(goals: Goal[], r: Record<string, string> | undefined): { visitors: number; rows: GoalRow[] } {
+  const visitors = Number(r?.visitors ?? 0)
+  const rows = goals.map((g, i) => {
+    const unique = Number(r?.[`u${i}`] ?? 0)
+    return { ...g, name: goalName(g), unique_conversions: unique, total_conversions: Number(r?.[`t${i}`] ?? 0), conversion_rate: rate(unique, visitors) }
+  })
+  rows.sort((a, b) => b.unique_conversions - a.unique_conversions || a.name.localeCompare(b.name))
+  return { visitors, rows }
 }
 
 const rate = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10)

@@ -147,6 +147,7 @@ async function erase(db: Db, log: Logger, id: string, opts: Omit<ErasureOptions,
   await rollupDays(
     db,
     rolled.map((r) => ({ day: r.d, sites: sitesByDay.get(r.d) ?? [] })),
+    true,
   )
   if (plan.companies.length > 0) {
     await db.client.command({

@@ -464,6 +464,39 @@ CREATE TABLE visit_ips_parse_check
 )
 ENGINE = `Null`;
 
+CREATE TABLE visit_totals
+(
+    `site` LowCardinality(String),
+    `day` Date,
+    `dim` LowCardinality(String),
+    `value` String,
+    `gen` UInt64,
+    `visitors` AggregateFunction(uniqCombined(12), UInt64),
+    `day_visitors` AggregateFunction(uniqCombined(15), UInt64),
+    `visits` UInt64,
+    `pageviews` UInt64,
+    `bounces` UInt64,
+    `duration` UInt64,
+    `hits` UInt64
+)
+ENGINE = MergeTree
+PARTITION BY toYYYYMM(day)
+ORDER BY (site, dim, day, value)
+TTL day + toIntervalDay(_CAST(180, 'UInt32'))
+SETTINGS old_parts_lifetime = 0, cleanup_delay_period = 1, max_cleanup_delay_period = 1, cleanup_delay_period_random_add = 0, index_granularity = 8192;
+
+CREATE TABLE visit_totals_days
+(
+    `site` LowCardinality(String),
+    `day` Date,
+    `timezone` LowCardinality(String),
+    `gen` UInt64
+)
+ENGINE = ReplacingMergeTree(gen)
+ORDER BY (site, day)
+TTL day + toIntervalDay(_CAST(180, 'UInt32'))
+SETTINGS index_granularity = 8192;
+
 CREATE TABLE visits
 (
     `site` LowCardinality(String),

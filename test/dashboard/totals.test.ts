@@ -1,0 +1,144 @@
+// Ranges without filters read whole local days from visit_totals (sql/017) and the rest
+// from visit rows. Each test compares the answer without filters with the answer under a
+// filter that every visit matches (which is always read from visit rows): the two must
+// be the same, and must stay the same through a change of time zone and an erasure.
+import request from 'supertest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { rollupDays } from '../../aggregates/rollup.ts'
+import { dayLock } from '../../lib/lock.ts'
+import { addDays, isoDay } from '../../lib/timezone.ts'
+import { makeApp, type TestApp } from '../helpers/app.ts'
+import { eventRow } from '../helpers/events.ts'
+
+let t: TestApp
+let agent: Awaited<ReturnType<TestApp['login']>>
+
+const today = isoDay(new Date())
+const day = (n: number) => addDays(today, -n)
+// Midday UTC: the same local day in every zone used here.
+const at = (n: number, hh: number, mm = 0) => `${day(n)} ${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}:00.000`
+const DAYS = [day(3), day(2), day(1)]
+
+// One route of each way of reading the sums (the other breakdowns are read as sources and UTM are).
+const ROUTES = ['summary', 'timeseries?interval=week', 'pages', 'entry-pages', 'exit-pages', 'sources', 'utm?by=campaign', 'events', 'goals']
+// Every visit matches it, and it sends the query to the visit rows.
+const ALL = `&filters=${encodeURIComponent(JSON.stringify([['is_not', 'page', ['/no-such-page']]]))}`
+const RANGE = `site=example.com&from=${day(3)}&to=${today}`
+
+const read = async (extra = '') => {
+  const bodies = await Promise.all(ROUTES.map(async (r) => (await agent.get(`/api/stats/${r}${r.includes('?') ? '&' : '?'}${RANGE}${extra}`).expect(200)).body))
+  return Object.fromEntries(
+    bodies.map((b, i) => [
+      ROUTES[i],
+      b.results ?? { visitors: b.visitors, visits: b.visits, pageviews: b.pageviews, bounce_rate: b.bounce_rate, visit_duration: b.visit_duration },
+    ]),
+  )
+}
+const summed = async (tz?: string) =>
+  (
+    await t.db.query<{ d: string }>(
+      `SELECT toString(day) AS d FROM visit_totals_days WHERE site = 'example.com' ${tz ? 'GROUP BY day HAVING argMax(timezone, gen) = {tz:String}' : 'GROUP BY day'} ORDER BY d`,
+      { tz },
+    )
+  ).map((r) => r.d)
+const roll = () =>
+  dayLock.run(() =>
+    rollupDays(
+      t.db,
+      DAYS.map((d) => ({ day: d, sites: ['example.com'] })),
+    ),
+  )
+
+beforeAll(async () => {
+  t = await makeApp()
+  await t.db.insert('events', [
+    // Three days ago: one visitor only, from Google, two pages, a signup.
+    eventRow({ vid: 'only-visitor-0001', sid: 's1', ts: at(3, 12), path: '/', source: 'Google', referrer_source: 'google.nl' }),
+    eventRow({ vid: 'only-visitor-0001', sid: 's1', ts: at(3, 12, 2), path: '/pricing' }),
+    eventRow({ vid: 'only-visitor-0001', sid: 's1', ts: at(3, 12, 3), path: '/pricing', type: 'event', name: 'signup' }),
+    // Two days ago: a newsletter visit ("Newsletter" and "newsletter" are one source), and a bounce on a phone.
+    eventRow({ vid: 'visitor-b-0001', sid: 's2', ts: at(2, 11), path: '/blog/one', source: 'Newsletter', utm_source: 'Newsletter', utm_campaign: 'week1' }),
+    eventRow({ vid: 'visitor-b-0001', sid: 's2', ts: at(2, 11, 5), path: '/blog/two' }),
+    eventRow({ vid: 'visitor-c-0001', sid: 's3', ts: at(2, 13), path: '/docs', device: 'mobile', country: 'BE' }),
+    // Yesterday: b again, and c from the newsletter.
+    eventRow({ vid: 'visitor-b-0001', sid: 's4', ts: at(1, 12), path: '/pricing', source: 'newsletter', utm_source: 'newsletter' }),
+    eventRow({ vid: 'visitor-c-0001', sid: 's5', ts: at(1, 14), path: '/blog/one', source: 'newsletter', utm_source: 'newsletter' }),
+    eventRow({ vid: 'visitor-c-0001', sid: 's5', ts: at(1, 14, 1), path: '/pricing', type: 'event', name: 'signup' }),
+  ])
+  // Today: a visit read from the raw events.
+  await t.db.insert('events', [eventRow({ vid: 'visitor-d-0001', sid: 's6', ts: isoDay(new Date()) + ' 00:00:01.000', path: '/docs' })])
+  agent = await t.login()
+  await agent.post('/api/sites/example.com/goals').send({ kind: 'event', match: 'signup' }).expect(201)
+  await agent.post('/api/sites/example.com/goals').send({ kind: 'page', match: '/blog/*' }).expect(201)
+})
+afterAll(async () => {
+  await t.close()
+})
+
+describe('totals per local day', () => {
+  it('a range without filters reads its whole days from visit_totals, and answers as the visit rows do', async () => {
+    const fromVisits = await read(ALL)
+    await roll()
+    expect(await summed('UTC')).toEqual(DAYS)
+    const fromSums = await read()
+    expect(fromSums).toEqual(fromVisits)
+    expect(fromSums).toMatchObject({ summary: { visitors: 4, visits: 6, pageviews: 8 } })
+    // The proof that the sums are read: without the visit rows of two days ago, the
+    // answer without filters is the same, and the one through visit rows is not.
+    await t.db.command('ALTER TABLE visits DROP PARTITION {d:Date}', { d: day(2) })
+    expect(await read()).toEqual(fromVisits)
+    expect(((await read(ALL)).summary as { visits: number }).visits).toBe(4)
+    await roll()
+    expect(await read(ALL)).toEqual(fromVisits)
+  })
+
+  it('summing a day again replaces its rows: read once, and the older generation deleted', async () => {
+    const before = await read()
+    await roll()
+    await roll()
+    expect(await read()).toEqual(before)
+    const [left] = await t.db.query<{ n: string }>(
+      `SELECT count() AS n FROM visit_totals WHERE site = 'example.com'
+         AND gen NOT IN (SELECT max(gen) FROM visit_totals_days WHERE site = 'example.com' GROUP BY day)`,
+    )
+    expect(Number(left?.n)).toBe(0)
+  })
+
+  it('after a change of time zone, days summed in the old zone are read from visit rows until the job sums them in the new one', async () => {
+    await agent.patch('/api/sites/example.com').send({ timezone: 'America/New_York' }).expect(200)
+    try {
+      expect(await summed('America/New_York')).toEqual([])
+      const fromVisits = await read(ALL)
+      expect(await read()).toEqual(fromVisits)
+      await t.deps.scheduler!.runNow('rollup-visits')
+      // Every local day with visit rows in its UTC days, once those are whole: the day
+      // before the first (its last hours are the first's UTC morning), the first two; not
+      // yesterday (its evening in New York is today in UTC, not whole yet).
+      expect(await summed('America/New_York')).toEqual([day(4), day(3), day(2)])
+      expect(await read()).toEqual(fromVisits)
+    } finally {
+      await agent.patch('/api/sites/example.com').send({ timezone: 'UTC' }).expect(200)
+      await t.deps.scheduler!.runNow('rollup-visits')
+    }
+    expect(await summed('UTC')).toEqual(DAYS)
+  })
+
+  it('erasing a visitor sums its days again without it, a day of its own down to nothing, and the replaced sums leave the disk', async () => {
+    await roll()
+    await request(t.app)
+      .post('/api/privacy/erase')
+      .set('Origin', 'https://example.com')
+      .set('Content-Type', 'text/plain')
+      .send(JSON.stringify({ vid: 'only-visitor-0001' }))
+      .expect(200)
+    const after = await read()
+    expect(after).toEqual(await read(ALL))
+    expect(after.summary).toMatchObject({ visitors: 3, visits: 5, pageviews: 6 })
+    expect(await summed('UTC')).toEqual(DAYS)
+    const [left] = await t.db.query<{ n: string }>(
+      `SELECT count() AS n FROM visit_totals WHERE site = 'example.com' AND day = {d:Date} AND dim = 'page' SETTINGS apply_deleted_mask = 0`,
+      { d: day(3) },
+    )
+    expect(Number(left?.n)).toBe(0)
+  })
+})
