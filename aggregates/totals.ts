@@ -2,6 +2,7 @@
 // rows: what the stats API reads for a range without filters instead of every visit row
 // (a month of a site: about 50,000 rows instead of a million). A local day is summed once
 // every UTC day it overlaps is rolled up whole, in the site's time zone of that moment.
+import { randomInt } from 'node:crypto'
 import type { Db } from '../lib/db.ts'
 import { addDays, isoDay, startOfLocalDay } from '../lib/timezone.ts'
 
@@ -35,9 +36,9 @@ const VISITS_OF_DAY = 'site = {site:String} AND day IN {utc:Array(Date)} AND toD
 const COLUMNS = 'site, day, dim, value, gen, visitors, day_visitors, visits, pageviews, bounces, duration, hits'
 
 let lastGen = 0
-/** A generation number that grows: milliseconds, and one more when two builds share one. */
+/** A generation that grows: microseconds with a random part, so that two processes summing one day at once do not share one. */
 function nextGen(): number {
-  lastGen = Math.max(Date.now(), lastGen + 1)
+  lastGen = Math.max(Date.now() * 1000 + randomInt(1000), lastGen + 1)
   return lastGen
 }
 

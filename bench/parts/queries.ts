@@ -148,6 +148,8 @@ export async function run(o: QueryOptions): Promise<PartResult> {
         'companies',
         'enriched_sessions',
         'visits',
+        'visit_totals',
+        'visit_totals_days',
       ])
         await db.command(`OPTIMIZE TABLE ${t} FINAL`)
     })

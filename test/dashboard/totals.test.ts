@@ -66,7 +66,7 @@ beforeAll(async () => {
     eventRow({ vid: 'visitor-c-0001', sid: 's5', ts: at(1, 14, 1), path: '/pricing', type: 'event', name: 'signup' }),
   ])
   // Today: a visit read from the raw events.
-  await t.db.insert('events', [eventRow({ vid: 'visitor-d-0001', sid: 's6', ts: isoDay(new Date()) + ' 00:00:01.000', path: '/docs' })])
+  await t.db.insert('events', [eventRow({ vid: 'visitor-d-0001', sid: 's6', ts: `${isoDay(new Date())} 00:00:01.000`, path: '/docs' })])
   agent = await t.login()
   await agent.post('/api/sites/example.com/goals').send({ kind: 'event', match: 'signup' }).expect(201)
   await agent.post('/api/sites/example.com/goals').send({ kind: 'page', match: '/blog/*' }).expect(201)
