@@ -5,7 +5,7 @@
 // count.
 import { chTime, type Db } from '../lib/db.ts'
 import { dayLock } from '../lib/lock.ts'
-import { addDays } from '../lib/timezone.ts'
+import { addDays, isoDay } from '../lib/timezone.ts'
 import { buildTotalsAround, catchUpTotals } from './totals.ts'
 import { VISIT_COLUMNS, visitRows, visitSelect } from './visits.ts'
 
@@ -40,6 +40,7 @@ export async function rollupVisits(db: Db): Promise<number> {
  */
 export async function rollupDays(db: Db, todo: ReadonlyArray<{ day: string; sites: readonly string[] }>, physically = false): Promise<number> {
   let rolled = 0
+  const today = isoDay(new Date())
   for (const { day, sites } of todo) {
     const params = { day, sites }
     const [old] = await db.query<{ n: string }>(`SELECT count() AS n FROM daily_entry_pages WHERE ${DAY}`, params)
@@ -66,10 +67,9 @@ export async function rollupDays(db: Db, todo: ReadonlyArray<{ day: string; site
       params,
     )
     // Today is the visits-today job's (up to a cutoff); erasure rebuilds it through here too.
-    if (day < new Date().toISOString().slice(0, 10)) await rollupVisitRows(db, day)
+    if (day < today) await rollupVisitRows(db, day)
     rolled += sites.length
   }
-  const today = new Date().toISOString().slice(0, 10)
   await buildTotalsAround(
     db,
     todo.filter((t) => t.day < today),

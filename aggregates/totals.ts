@@ -3,25 +3,13 @@
 // (a month of a site: about 50,000 rows instead of a million). A local day is summed once
 // every UTC day it overlaps is rolled up whole, in the site's time zone of that moment.
 import { randomInt } from 'node:crypto'
-import type { Db } from '../lib/db.ts'
+import { FILTER_DIMENSIONS } from '../lib/api-types.ts'
+import { applyDeletedMask, type Db } from '../lib/db.ts'
+import { siteZones } from '../lib/sites.ts'
 import { addDays, isoDay, startOfLocalDay } from '../lib/timezone.ts'
 
-/** Dimensions summed per value, each a visit column of one value. Pages and events (arrays) are summed apart. */
-export const TOTAL_DIMS = [
-  'entry_page',
-  'exit_page',
-  'source',
-  'referrer',
-  'utm_source',
-  'utm_medium',
-  'utm_campaign',
-  'utm_content',
-  'utm_term',
-  'browser',
-  'os',
-  'device',
-  'country',
-] as const
+/** Dimensions summed per value: the filters' visit columns of one value. Pages and events (arrays) are summed apart. */
+const TOTAL_DIMS = FILTER_DIMENSIONS.filter((d) => d !== 'page' && d !== 'event')
 
 /** The UTC days a local day of `tz` overlaps (one, or two off UTC). */
 export function utcDaysOf(day: string, tz: string): string[] {
@@ -44,10 +32,10 @@ function nextGen(): number {
 
 /**
  * Sums one local day of a site from its visit rows as a new generation, then makes it
- * the current one and deletes the older ones (`physically`: from disk too, as erasure
- * wants). Callers hold dayLock and have rolled the UTC days up whole.
+ * the current one and deletes the older ones (masked; buildWhole can remove them from
+ * disk). Callers hold dayLock and have rolled the UTC days up whole.
  */
-export async function buildTotals(db: Db, site: string, tz: string, day: string, physically = false): Promise<void> {
+async function buildTotals(db: Db, site: string, tz: string, day: string): Promise<void> {
   const gen = nextGen()
   const params = { site, tz, day, utc: utcDaysOf(day, tz), gen }
   const head = `INSERT INTO visit_totals (${COLUMNS}) SELECT {site:String}, {day:Date}`
@@ -80,20 +68,9 @@ export async function buildTotals(db: Db, site: string, tz: string, day: string,
   await db.insert('visit_totals_days', [{ site, day, timezone: tz, gen }])
   // Readers take the newest generation only; the older ones go now (a mutation names no visitor).
   await db.command('DELETE FROM visit_totals WHERE site = {site:String} AND day = {day:Date} AND gen < {gen:UInt64}', params)
-  if (physically) {
-    await db.client.command({ query: 'ALTER TABLE visit_totals APPLY DELETED MASK', clickhouse_settings: { mutations_sync: '2' } })
-  }
 }
 
-interface SiteZone {
-  domain: string
-  timezone: string
-}
-
-async function siteZones(db: Db, sites?: readonly string[]): Promise<SiteZone[]> {
-  const all = await db.query<SiteZone>('SELECT domain, timezone FROM sites FINAL WHERE deleted = 0')
-  return sites ? all.filter((s) => sites.includes(s.domain)) : all
-}
+type SiteZone = Awaited<ReturnType<typeof siteZones>>[number]
 
 /**
  * UTC days among `days` whose visit rows are whole: rolled up with a cutoff past their
@@ -129,14 +106,16 @@ export async function buildTotalsAround(db: Db, rolled: ReadonlyArray<{ day: str
   return buildWhole(db, [...wanted.values()], physically)
 }
 
+/** Sums the local days whose UTC days are whole; `physically`: the replaced sums leave the disk (erasure), once for all. */
 async function buildWhole(db: Db, todo: ReadonlyArray<{ site: SiteZone; day: string }>, physically = false): Promise<number> {
   const whole = await wholeDays(db, [...new Set(todo.flatMap((t) => utcDaysOf(t.day, t.site.timezone)))])
   let built = 0
   for (const { site, day } of todo) {
     if (!utcDaysOf(day, site.timezone).every((d) => whole.has(d))) continue
-    await buildTotals(db, site.domain, site.timezone, day, physically)
+    await buildTotals(db, site.domain, site.timezone, day)
     built++
   }
+  if (physically && built > 0) await applyDeletedMask(db, 'visit_totals')
   return built
 }
 
@@ -167,13 +146,13 @@ export async function catchUpTotals(db: Db, days: number): Promise<number> {
     ).map((r) => `${r.site} ${r.d}`),
   )
   const todo: Array<{ site: SiteZone; day: string }> = []
-  for (let d = addDays(today, -1); d >= addDays(today, -days) && todo.length < MAX_CATCH_UP; d = addDays(d, -1)) {
+  for (let d = addDays(today, -1); d >= addDays(today, -days); d = addDays(d, -1)) {
     for (const s of zones) {
-      if (todo.length >= MAX_CATCH_UP || current.get(`${s.domain} ${d}`) === s.timezone) continue
+      if (current.get(`${s.domain} ${d}`) === s.timezone) continue
       if (utcDaysOf(d, s.timezone).some((u) => visited.has(`${s.domain} ${u}`))) todo.push({ site: s, day: d })
     }
   }
-  return buildWhole(db, todo)
+  return buildWhole(db, todo.slice(0, MAX_CATCH_UP))
 }
 
 /** The local days {from}..{to} of {site} summed in {tz}: `d`, with the current generation `g`. */

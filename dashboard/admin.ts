@@ -59,8 +59,9 @@ export function adminRouter(deps: { db: Db; sites: Sites; users: Users; config: 
     const site = await deps.sites.add(domain)
     res.status(201).json({ site, snippet: snippet(config.publicUrl, site) } satisfies SiteAdded)
   })
-  // The site's time zone: its days and hours from now on, for every stored day too (the
-  // stats are grouped by zone when read, from visit rows with UTC times).
+  // The site's time zone: its days and hours from now on, for every stored day too (visit
+  // rows have UTC times and are grouped by zone when read; the sums per local day are
+  // summed again by the rollup job, and not read until then: aggregates/totals.ts).
   r.patch('/api/sites/:site', requireAdmin, json, async (req, res) => {
     const site = deps.sites.registered(String(req.params.site))
     const b = parseOr400(SitePatch, req.body)

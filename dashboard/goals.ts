@@ -32,12 +32,22 @@ export function likePattern(match: string): string {
   return match.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%')
 }
 
-/** SQL on a visit row for goal `g`, bound as {name:String}: whether it converted, and how many times. */
-export function goalCondition(g: Goal, name: string): { visit: string; count: string; param: string } {
-  if (g.kind === 'event') return { visit: `has(events, {${name}:String})`, count: `arrayCount(e -> e = {${name}:String}, events)`, param: g.match }
+/**
+ * SQL for goal `g`, bound as {name:String}: on a visit row, whether it converted and how
+ * many times; on one event name or page `value` (the sums per day), whether it matches.
+ */
+export function goalCondition(g: Goal, name: string): { visit: string; count: string; value: (v: string) => string; param: string } {
+  if (g.kind === 'event')
+    return {
+      visit: `has(events, {${name}:String})`,
+      count: `arrayCount(e -> e = {${name}:String}, events)`,
+      value: (v) => `${v} = {${name}:String}`,
+      param: g.match,
+    }
   return {
     visit: `arrayExists(p -> p LIKE {${name}:String}, pages)`,
     count: `arrayCount(p -> p LIKE {${name}:String}, pages)`,
+    value: (v) => `${v} LIKE {${name}:String}`,
     param: likePattern(g.match),
   }
 }

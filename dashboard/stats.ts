@@ -16,7 +16,7 @@ import { CUTOFFS, visitRowsOf } from '../aggregates/visits.ts'
 import { DROP_REASONS, type DropReason } from '../collector/pipeline.ts'
 import { filterSql, parseFilters, type FilterSql } from './filters.ts'
 import { DailyStats } from './daily-stats.ts'
-import { goalCondition, likePattern, listGoals } from './goals.ts'
+import { goalCondition, listGoals } from './goals.ts'
 import {
   type Breakdown,
   type BreakdownRow,
@@ -373,33 +373,36 @@ export class StatsQueries {
 
   async entryPages(q: RangeQuery): Promise<EntryPageRow[]> {
     const { split: s, cutoffs } = await split(this.db, q)
-    const p = s ? null : await prepare(this.db, q, '', cutoffs)
+    const entries = s ? valueRows(s, 'entry_page', 'entry_page') : ''
     const rows = s
       ? await this.db.query<FigureRow & { name: string }>(
-          `SELECT name, ${MERGED_FIGURES(12, 'v')} FROM (${valueRows(s, 'entry_page', 'entry_page')})
-           WHERE ${TOP_BY_VISITS(valueRows(s, 'entry_page', 'entry_page'))}
+          `SELECT name, ${MERGED_FIGURES(12, 'v')} FROM (${entries}) WHERE ${TOP_BY_VISITS(entries)}
            GROUP BY name ORDER BY visits DESC, name ASC LIMIT {limit:UInt32}`,
           s.params,
         )
-      : await this.db.query<FigureRow & { name: string }>(
-          `SELECT entry_page AS name, ${FIGURES(p!.f)} FROM (${p!.visits}) GROUP BY entry_page ORDER BY visits DESC, name ASC LIMIT {limit:UInt32}`,
-          p!.params,
-        )
+      : await this.entryPagesOfVisits(await prepare(this.db, q, '', cutoffs))
     return rows.map((r) => {
       const f = figures(r)
       return { name: r.name, visitors: f.visitors, visits: f.visits, bounce_rate: f.bounce_rate }
     })
   }
 
+  private entryPagesOfVisits(p: Prepared) {
+    return this.db.query<FigureRow & { name: string }>(
+      `SELECT entry_page AS name, ${FIGURES(p.f)} FROM (${p.visits}) GROUP BY entry_page ORDER BY visits DESC, name ASC LIMIT {limit:UInt32}`,
+      p.params,
+    )
+  }
+
   /** The page each visit ended on; exit rate = exits ÷ page views of that page. */
   async exitPages(q: RangeQuery): Promise<ExitPageRow[]> {
     const { split: s, cutoffs } = await split(this.db, q)
-    const p = s ? null : await prepare(this.db, q, '', cutoffs)
+    const exits = s ? valueRows(s, 'exit_page', 'exit_page') : ''
     const rows = s
       ? await this.db.query<{ name: string; visitors: string; exits: string; pageviews: string }>(
           `SELECT name, visitors, exits, pageviews FROM (
-             SELECT name, uniqCombinedMerge(12)(v) AS visitors, sum(n) AS exits FROM (${valueRows(s, 'exit_page', 'exit_page')})
-             WHERE ${TOP_BY_VISITS(valueRows(s, 'exit_page', 'exit_page'))}
+             SELECT name, uniqCombinedMerge(12)(v) AS visitors, sum(n) AS exits FROM (${exits})
+             WHERE ${TOP_BY_VISITS(exits)}
              GROUP BY name ORDER BY exits DESC, name ASC LIMIT {limit:UInt32}
            ) AS e LEFT JOIN (
              SELECT name AS page, sum(h) AS pageviews FROM (${valueRows(s, 'page', 'page', { join: 'ARRAY JOIN pages AS page', hits: 'count()' })}) GROUP BY page
@@ -407,7 +410,7 @@ export class StatsQueries {
            ORDER BY exits DESC, name ASC`,
           s.params,
         )
-      : await this.exitPagesOfVisits(p!)
+      : await this.exitPagesOfVisits(await prepare(this.db, q, '', cutoffs))
     return rows.map((r) => ({
       name: r.name,
       visitors: Number(r.visitors),
@@ -458,8 +461,9 @@ export class StatsQueries {
     const params: Record<string, unknown> = { ...s.params }
     const tests: Record<'event' | 'page', string[]> = { event: [], page: [] }
     const cols = goals.map((g, i) => {
-      params[`g${i}`] = g.kind === 'event' ? g.match : likePattern(g.match)
-      const test = g.kind === 'event' ? `name = {g${i}:String}` : `name LIKE {g${i}:String}`
+      const gc = goalCondition(g, `g${i}`)
+      params[`g${i}`] = gc.param
+      const test = gc.value('name')
       tests[g.kind].push(test)
       const c = `dim = '${g.kind}' AND ${test}`
       return `uniqCombinedMergeIf(12)(v, ${c}) AS u${i}, sumIf(h, ${c}) AS t${i}`

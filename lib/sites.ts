@@ -6,14 +6,20 @@ import { HttpError } from './errors.ts'
 import { SyncedSet } from './synced-set.ts'
 import { isTimeZone } from './timezone.ts'
 
+/** Every registered site with its time zone ('UTC' unless set). */
+export async function siteZones(db: Db): Promise<Array<{ domain: string; timezone: string }>> {
+  const rows = await db.query<{ domain: string; timezone: string }>('SELECT domain, timezone FROM sites FINAL WHERE deleted = 0')
+  return rows.map((r) => ({ domain: r.domain, timezone: r.timezone || 'UTC' }))
+}
+
 export class Sites {
   private readonly domains: SyncedSet
   // Each site's IANA time zone (sql/016); read with the domains, so another process's change arrives by refresh().
   private zones = new Map<string, string>()
   constructor(private readonly db: Db) {
     this.domains = new SyncedSet(async () => {
-      const rows = await db.query<{ domain: string; timezone: string }>('SELECT domain, timezone FROM sites FINAL WHERE deleted = 0')
-      this.zones = new Map(rows.map((r) => [r.domain, r.timezone || 'UTC']))
+      const rows = await siteZones(db)
+      this.zones = new Map(rows.map((r) => [r.domain, r.timezone]))
       return rows.map((r) => r.domain)
     })
   }
