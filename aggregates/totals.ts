@@ -6,15 +6,14 @@ import { randomInt } from 'node:crypto'
 import { FILTER_DIMENSIONS } from '../lib/api-types.ts'
 import { applyDeletedMask, type Db } from '../lib/db.ts'
 import { siteZones } from '../lib/sites.ts'
-import { addDays, isoDay, startOfLocalDay } from '../lib/timezone.ts'
+import { addDays, isoDay, utcSpan } from '../lib/timezone.ts'
 
 /** Dimensions summed per value: the filters' visit columns of one value. Pages and events (arrays) are summed apart. */
 const TOTAL_DIMS = FILTER_DIMENSIONS.filter((d) => d !== 'page' && d !== 'event')
 
 /** The UTC days a local day of `tz` overlaps (one, or two off UTC). */
 export function utcDaysOf(day: string, tz: string): string[] {
-  const first = isoDay(startOfLocalDay(day, tz))
-  const last = isoDay(new Date(startOfLocalDay(addDays(day, 1), tz).getTime() - 1))
+  const [first, last] = utcSpan(day, day, tz)
   const out: string[] = []
   for (let d = first; d <= last; d = addDays(d, 1)) out.push(d)
   return out

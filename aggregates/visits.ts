@@ -44,6 +44,12 @@ export function visitSelect(where: string): string {
   )`
 }
 
+/** A site's visit rows of the UTC days d0..d1 that match `where`, all grouped from the raw events (nothing rolled up is read). */
+export function eventVisitRows(site: string, d0: string, d1: string, where: string): { sql: string; params: Record<string, unknown> } {
+  const sql = `SELECT ${VISIT_COLUMNS} FROM (${visitSelect('site = {site:String} AND toDate(ts) BETWEEN {d0:Date} AND {d1:Date}')}) WHERE ${where}`
+  return { sql, params: { site, d0, d1 } }
+}
+
 /** The UTC days d0..d1 in `visits`, each with its cutoff ({d0:Date}, {d1:Date}). */
 export const CUTOFFS = 'SELECT toString(day) AS d, toString(max(cutoff)) AS c FROM visit_days FINAL WHERE day BETWEEN {d0:Date} AND {d1:Date} GROUP BY day'
 

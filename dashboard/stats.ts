@@ -10,9 +10,9 @@ import { chTime, type Db } from '../lib/db.ts'
 import { HttpError } from '../lib/errors.ts'
 import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
-import { addDays, isoDay, localDay, localHour, startOfLocalDay } from '../lib/timezone.ts'
+import { addDays, isoDay, localDay, localHour, startOfLocalDay, utcSpan } from '../lib/timezone.ts'
 import { SUMMED_DAYS } from '../aggregates/totals.ts'
-import { CUTOFFS, visitRowsOf } from '../aggregates/visits.ts'
+import { CUTOFFS, eventVisitRows, visitRowsOf } from '../aggregates/visits.ts'
 import { DROP_REASONS, type DropReason } from '../collector/pipeline.ts'
 import { filterSql, parseFilters, type FilterSql } from './filters.ts'
 import { DailyStats } from './daily-stats.ts'
@@ -98,8 +98,8 @@ export function parseRange(req: Request, sites: Sites): StatsQuery {
 
 const echo = (q: RangeQuery): StatsRange => ({ site: q.site, from: q.from, to: q.to, timezone: q.timezone, filters: q.filters })
 
-// Visits starting in the local range: their UTC days, one more on each side (offsets
-// are at most 14 hours), then cut exactly by the visit's start.
+// Visits starting in the local range: the UTC days it overlaps, cut exactly by the
+// visit's start (a UTC site reads no day on either side).
 const IN_RANGE = 'start >= {t0:DateTime64(3)} AND start < {t1:DateTime64(3)}'
 
 interface Prepared {
@@ -109,11 +109,11 @@ interface Prepared {
   params: Record<string, unknown>
 }
 
-async function prepare(db: Db, q: RangeQuery, extra = '', cutoffs?: Cutoffs): Promise<Prepared> {
+async function prepare(db: Db, q: RangeQuery, extra = '', cutoffs?: Cutoffs, fromEvents = false): Promise<Prepared> {
   const f = filterSql(q.filters)
-  const d0 = addDays(q.from, -1)
-  const d1 = addDays(q.to, 1)
-  const rows = await visitRowsOf(db, q.site, d0, d1, `${IN_RANGE} AND ${f.where}${extra ? ` AND ${extra}` : ''}`, cutoffs)
+  const [d0, d1] = utcSpan(q.from, q.to, q.timezone)
+  const where = `${IN_RANGE} AND ${f.where}${extra ? ` AND ${extra}` : ''}`
+  const rows = fromEvents ? eventVisitRows(q.site, d0, d1, where) : await visitRowsOf(db, q.site, d0, d1, where, cutoffs)
   const params = {
     ...rows.params,
     d0,
@@ -145,9 +145,10 @@ type Cutoffs = ReadonlyArray<{ day: string; cutoff: string }>
 async function split(db: Db, q: RangeQuery): Promise<{ split: Split | null; cutoffs?: Cutoffs }> {
   if (q.filters.length > 0) return { split: null }
   // One round trip: the summed days, and the cutoffs of the UTC days the rest needs.
+  const [d0, d1] = utcSpan(q.from, q.to, q.timezone)
   const found = await db.query<{ k: string; d: string; v: string }>(
     `SELECT 'gen' AS k, d, g AS v FROM (${SUMMED_DAYS}) UNION ALL SELECT 'cut', d, c FROM (${CUTOFFS})`,
-    { site: q.site, tz: q.timezone, from: q.from, to: q.to, d0: addDays(q.from, -1), d1: addDays(q.to, 1) },
+    { site: q.site, tz: q.timezone, from: q.from, to: q.to, d0, d1 },
   )
   const summed = found.filter((r) => r.k === 'gen').map((r) => ({ day: r.d, gen: r.v }))
   const cutoffs = found.filter((r) => r.k === 'cut').map((r) => ({ day: r.d, cutoff: r.v }))
@@ -256,22 +257,37 @@ const DIMENSIONS: Record<string, Dimension> = {
 }
 
 export class StatsQueries {
-  constructor(private readonly db: Db) {}
+  /**
+   * `fromEvents`: every answer grouped from the raw events, as if nothing were rolled up
+   * or summed: the same question asked of the `events` table (the bench's baseline).
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly opts: { fromEvents?: boolean } = {},
+  ) {}
+
+  private split(q: RangeQuery): Promise<{ split: Split | null; cutoffs?: Cutoffs }> {
+    return this.opts.fromEvents ? Promise.resolve({ split: null }) : split(this.db, q)
+  }
+
+  private prepare(q: RangeQuery, extra = '', cutoffs?: Cutoffs): Promise<Prepared> {
+    return prepare(this.db, q, extra, cutoffs, this.opts.fromEvents)
+  }
 
   async summary(q: RangeQuery): Promise<Summary> {
-    const { split: s, cutoffs } = await split(this.db, q)
+    const { split: s, cutoffs } = await this.split(q)
     if (s) {
       const [r] = await this.db.query<FigureRow>(`SELECT ${MERGED_FIGURES(15, 's')} FROM (${dayRows(s)})`, s.params)
       return figures(r)
     }
-    const p = await prepare(this.db, q, '', cutoffs)
+    const p = await this.prepare(q, '', cutoffs)
     const [r] = await this.db.query<FigureRow>(`SELECT ${FIGURES(p.f)} FROM (${p.visits})`, p.params)
     return figures(r)
   }
 
   /** Every bucket of the range, in the site's time zone; hours up to 7 days. */
   async timeseries(q: RangeQuery, interval: Interval): Promise<TimeseriesPoint[]> {
-    const { split: s, cutoffs } = interval === 'hour' ? { split: null, cutoffs: undefined } : await split(this.db, q)
+    const { split: s, cutoffs } = interval === 'hour' ? { split: null, cutoffs: undefined } : await this.split(q)
     if (s) {
       const bucket = { day: 'toString(day)', week: 'toString(toMonday(day))', month: 'toString(toStartOfMonth(day))' }[interval as 'day' | 'week' | 'month']
       const rows = await this.db.query<FigureRow & { date: string }>(
@@ -281,7 +297,7 @@ export class StatsQueries {
       const byDate = new Map(rows.map((r) => [r.date, r]))
       return buckets(q, interval).map((date) => ({ date, ...figures(byDate.get(date)) }))
     }
-    const p = await prepare(this.db, q, '', cutoffs)
+    const p = await this.prepare(q, '', cutoffs)
     const bucket = {
       hour: `formatDateTime(toStartOfHour(start, {tz:String}), '%Y-%m-%d %H:00', {tz:String})`,
       day: 'toString(toDate(start, {tz:String}))',
@@ -299,7 +315,7 @@ export class StatsQueries {
     if (!dim) throw new Error(`no breakdown ${name}`)
     // Spellings merged: the most common one names the row.
     const label = dim.keepEmpty === undefined ? 'argMax(spelling, n)' : `if(k = '', {empty:String}, argMax(spelling, n))`
-    const { split: s, cutoffs } = await split(this.db, q)
+    const { split: s, cutoffs } = await this.split(q)
     if (s) {
       const rows = await this.db.query<FigureRow & { name: string }>(
         `SELECT ${label} AS name, ${MERGED_FIGURES(12, 'v')}
@@ -312,7 +328,7 @@ export class StatsQueries {
       )
       return rows.map((r) => ({ name: r.name, ...figures(r) }))
     }
-    const p = await prepare(this.db, q, dim.keepEmpty === undefined ? `${dim.column} != ''` : '', cutoffs)
+    const p = await this.prepare(q, dim.keepEmpty === undefined ? `${dim.column} != ''` : '', cutoffs)
     const key = dim.folded ? `lower(${dim.column})` : dim.column
     const rows = await this.db.query<FigureRow & { name: string }>(
       `SELECT ${label} AS name, uniqCombinedMerge(12)(v) AS visitors, sum(n) AS visits, sum(pv) AS views,
@@ -329,7 +345,7 @@ export class StatsQueries {
 
   /** Pages by visitors: visits that saw the page, and its page views (only pages the page filters match). */
   async pages(q: RangeQuery): Promise<BreakdownRow[]> {
-    const { split: s, cutoffs } = await split(this.db, q)
+    const { split: s, cutoffs } = await this.split(q)
     if (s) {
       const rows = await this.db.query<{ name: string; visitors: string; pageviews: string }>(
         `SELECT name, uniqCombinedMerge(12)(v) AS visitors, sum(h) AS pageviews
@@ -339,7 +355,7 @@ export class StatsQueries {
       )
       return rows.map((r) => ({ name: r.name, visitors: Number(r.visitors), pageviews: Number(r.pageviews) }))
     }
-    const p = await prepare(this.db, q, '', cutoffs)
+    const p = await this.prepare(q, '', cutoffs)
     const rows = await this.db.query<{ name: string; visitors: string; pageviews: string }>(
       `SELECT page AS name, uniqCombined(12)(visitor) AS visitors, count() AS pageviews
        FROM (${p.visits}) ARRAY JOIN pages AS page ${p.f.page ? `WHERE ${p.f.page('page')}` : ''}
@@ -351,7 +367,7 @@ export class StatsQueries {
 
   /** Custom events: visitors and visits with the event, and how often it happened. */
   async events(q: RangeQuery): Promise<BreakdownRow[]> {
-    const { split: s, cutoffs } = await split(this.db, q)
+    const { split: s, cutoffs } = await this.split(q)
     if (s) {
       const rows = await this.db.query<FigureRow & { name: string; times: string }>(
         `SELECT name, ${MERGED_FIGURES(12, 'v')}, sum(h) AS times
@@ -361,7 +377,7 @@ export class StatsQueries {
       )
       return rows.map((r) => ({ name: r.name, ...figures(r), events: Number(r.times) }))
     }
-    const p = await prepare(this.db, q, 'notEmpty(events)', cutoffs)
+    const p = await this.prepare(q, 'notEmpty(events)', cutoffs)
     const rows = await this.db.query<FigureRow & { name: string; times: string }>(
       `SELECT ev AS name, ${FIGURES(p.f)}, sum(arrayCount(x -> x = ev, events)) AS times
        FROM (${p.visits}) ARRAY JOIN arrayDistinct(events) AS ev ${p.f.event ? `WHERE ${p.f.event('ev')}` : ''}
@@ -372,7 +388,7 @@ export class StatsQueries {
   }
 
   async entryPages(q: RangeQuery): Promise<EntryPageRow[]> {
-    const { split: s, cutoffs } = await split(this.db, q)
+    const { split: s, cutoffs } = await this.split(q)
     const entries = s ? valueRows(s, 'entry_page', 'entry_page') : ''
     const rows = s
       ? await this.db.query<FigureRow & { name: string }>(
@@ -380,7 +396,7 @@ export class StatsQueries {
            GROUP BY name ORDER BY visits DESC, name ASC LIMIT {limit:UInt32}`,
           s.params,
         )
-      : await this.entryPagesOfVisits(await prepare(this.db, q, '', cutoffs))
+      : await this.entryPagesOfVisits(await this.prepare(q, '', cutoffs))
     return rows.map((r) => {
       const f = figures(r)
       return { name: r.name, visitors: f.visitors, visits: f.visits, bounce_rate: f.bounce_rate }
@@ -396,7 +412,7 @@ export class StatsQueries {
 
   /** The page each visit ended on; exit rate = exits ÷ page views of that page. */
   async exitPages(q: RangeQuery): Promise<ExitPageRow[]> {
-    const { split: s, cutoffs } = await split(this.db, q)
+    const { split: s, cutoffs } = await this.split(q)
     const exits = s ? valueRows(s, 'exit_page', 'exit_page') : ''
     const rows = s
       ? await this.db.query<{ name: string; visitors: string; exits: string; pageviews: string }>(
@@ -410,7 +426,7 @@ export class StatsQueries {
            ORDER BY exits DESC, name ASC`,
           s.params,
         )
-      : await this.exitPagesOfVisits(await prepare(this.db, q, '', cutoffs))
+      : await this.exitPagesOfVisits(await this.prepare(q, '', cutoffs))
     return rows.map((r) => ({
       name: r.name,
       visitors: Number(r.visitors),
@@ -420,15 +436,12 @@ export class StatsQueries {
     }))
   }
 
+  // One pass over the visit rows: each visit's pages (page views, flag 0) and its exit page (flag 1).
   private exitPagesOfVisits(p: Prepared) {
     return this.db.query<{ name: string; visitors: string; exits: string; pageviews: string }>(
-      `SELECT name, visitors, exits, pageviews FROM (
-         SELECT exit_page AS name, uniqCombined(12)(visitor) AS visitors, count() AS exits FROM (${p.visits})
-         GROUP BY exit_page ORDER BY exits DESC, name ASC LIMIT {limit:UInt32}
-       ) AS e LEFT JOIN (
-         SELECT page, count() AS pageviews FROM (${p.visits}) ARRAY JOIN pages AS page GROUP BY page
-       ) AS v ON v.page = e.name
-       ORDER BY exits DESC, name ASC`,
+      `SELECT x.1 AS name, uniqCombinedIf(12)(visitor, x.2 = 1) AS visitors, countIf(x.2 = 1) AS exits, countIf(x.2 = 0) AS pageviews
+       FROM (${p.visits}) ARRAY JOIN arrayPushBack(arrayMap(pg -> (pg, 0), pages), (exit_page, 1)) AS x
+       GROUP BY name HAVING exits > 0 ORDER BY exits DESC, name ASC LIMIT {limit:UInt32}`,
       p.params,
     )
   }
@@ -436,9 +449,9 @@ export class StatsQueries {
   /** Every goal of the site: unique and total conversions and the conversion rate. */
   async goals(q: RangeQuery): Promise<{ visitors: number; rows: GoalRow[] }> {
     const goals = await listGoals(this.db, q.site)
-    const { split: s, cutoffs } = await split(this.db, q)
+    const { split: s, cutoffs } = await this.split(q)
     if (s) return this.goalsOfTotals(s, goals)
-    const p = await prepare(this.db, q, '', cutoffs)
+    const p = await this.prepare(q, '', cutoffs)
     const params: Record<string, unknown> = { ...p.params }
     const cols = goals.map((g, i) => {
       const c = goalCondition(g, `g${i}`)
@@ -468,13 +481,22 @@ export class StatsQueries {
       const c = `dim = '${g.kind}' AND ${test}`
       return `uniqCombinedMergeIf(12)(v, ${c}) AS u${i}, sumIf(h, ${c}) AS t${i}`
     })
-    // Only the values some goal matches: their sketches are all that is merged.
-    const sketches = (dim: 'event' | 'page', value: string, join: string, hits: string) =>
-      `SELECT '${dim}' AS dim, name, v, h FROM (${valueRows(s, dim, value, { join, hits, where: tests[dim].length ? `(${tests[dim].join(' OR ')})` : '0' })})`
+    // Only the day totals and the values some goal matches: their sketches are all that is merged.
+    const any = (dim: 'event' | 'page') => (tests[dim].length ? `(${tests[dim].join(' OR ')})` : '0')
+    const wanted = `(dim = '' OR (dim = 'page' AND ${any('page')}) OR (dim = 'event' AND ${any('event')}))`
+    // The rest's visit rows are read once: a row per visit (dim ''), per page view and per custom event it had.
+    const rest = s.rest
+      ? `UNION ALL
+         SELECT x.1 AS dim, x.2 AS name, uniqCombinedStateIf(12)(visitor, dim != ''), uniqCombinedStateIf(15)(visitor, dim = ''),
+                sum(if(dim = 'event', arrayCount(e -> e = name, events), 1))
+         FROM (${s.rest.visits})
+         ARRAY JOIN arrayConcat([('', '')], arrayMap(pg -> ('page', toString(pg)), pages), arrayMap(e -> ('event', toString(e)), arrayDistinct(events))) AS x
+         WHERE ${wanted} GROUP BY dim, name`
+      : ''
     const [r] = await this.db.query<Record<string, string>>(
-      `SELECT (SELECT uniqCombinedMerge(15)(s) FROM (${dayRows(s)})) AS visitors${cols.length ? `, ${cols.join(', ')}` : ''}
-       FROM (${sketches('page', 'page', 'ARRAY JOIN pages AS page', 'count()')}
-             UNION ALL ${sketches('event', 'ev', 'ARRAY JOIN arrayDistinct(events) AS ev', 'sum(arrayCount(x -> x = ev, events))')})`,
+      `SELECT uniqCombinedMergeIf(15)(s, dim = '') AS visitors${cols.length ? `, ${cols.join(', ')}` : ''}
+       FROM (SELECT dim, value AS name, visitors AS v, day_visitors AS s, hits AS h FROM visit_totals WHERE ${s.T} AND ${wanted}
+             ${rest})`,
       params,
     )
     return goalRows(goals, r)
@@ -482,7 +504,7 @@ export class StatsQueries {
 
   /** Values of one property of a custom-event goal's events, from the raw events of the matching visits. */
   async goalProps(q: RangeQuery, event: string, key: string): Promise<GoalPropRow[]> {
-    const p = await prepare(this.db, q)
+    const p = await this.prepare(q)
     const [all] = await this.db.query<{ visitors: string }>(`SELECT uniqCombined(15)(visitor) AS visitors FROM (${p.visits})`, p.params)
     const visitors = Number(all?.visitors ?? 0)
     const rows = await this.db.query<{ value: string; u: string; t: string }>(
@@ -508,7 +530,7 @@ export class StatsQueries {
       return Number(row?.visitors ?? 0)
     }
     const today = localDay(q.timezone)
-    const p = await prepare(this.db, { ...q, from: addDays(today, -1), to: today }, 'end > now64(3) - INTERVAL 5 MINUTE')
+    const p = await this.prepare({ ...q, from: addDays(today, -1), to: today }, 'end > now64(3) - INTERVAL 5 MINUTE')
     const [row] = await this.db.query<{ visitors: string }>(`SELECT uniqExact(visitor) AS visitors FROM (${p.visits})`, p.params)
     return Number(row?.visitors ?? 0)
   }

@@ -77,3 +77,8 @@ export const isoDay = (d: Date) => d.toISOString().slice(0, 10)
 export function addDays(day: string, n: number): string {
   return isoDay(new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000))
 }
+
+/** The first and last UTC day that the local days from..to (inclusive) of `tz` overlap. */
+export function utcSpan(from: string, to: string, tz: string): [string, string] {
+  return [isoDay(startOfLocalDay(from, tz)), isoDay(new Date(startOfLocalDay(addDays(to, 1), tz).getTime() - 1))]
+}

@@ -9,6 +9,8 @@ import { join } from 'node:path'
 import { recomputeCompanyVisits } from '../../aggregates/company-visits.ts'
 import { rollupDays, rollupToday } from '../../aggregates/rollup.ts'
 import { createApp } from '../../server/app.ts'
+import { type RangeQuery, StatsQueries } from '../../dashboard/stats.ts'
+import type { Filter } from '../../lib/api-types.ts'
 import { loadConfig } from '../../lib/config.ts'
 import { dayLock } from '../../lib/lock.ts'
 import { createLogger } from '../../lib/logger.ts'
@@ -27,6 +29,17 @@ export interface QueryOptions {
 const SITES = ['site1.example.com', 'site2.example.com', 'site3.example.com']
 const COMPANIES = 2000
 const CHUNK = 1_000_000
+// Timed calls of each filtered question asked of the raw events (after one untimed call).
+const RAW_REPEAT = 3
+
+/** The figures of a summary answer, without the range it echoes. */
+const pickFigures = (a: Record<string, unknown>) => ({
+  visitors: a.visitors,
+  visits: a.visits,
+  pageviews: a.pageviews,
+  bounce_rate: a.bounce_rate,
+  visit_duration: a.visit_duration,
+})
 
 // One page view per number n. Four page views make a visit, except that one visit in
 // five is split into single-page visits (about half of all visits bounce); a visit
@@ -178,21 +191,27 @@ export async function run(o: QueryOptions): Promise<PartResult> {
     }
     // Every stats route (and the companies list), unfiltered, with one filter, and with
     // two (one of them "page contains"), as issue 16 asks.
-    const routes: Array<[string, string]> = [
-      ['summary', '/api/stats/summary'],
-      ['timeseries', '/api/stats/timeseries'],
-      ['hours of today', `/api/stats/timeseries?interval=hour&from=${isoDay(today)}&to=${isoDay(today)}`],
-      ['pages', '/api/stats/pages'],
-      ['entry pages', '/api/stats/entry-pages'],
-      ['exit pages', '/api/stats/exit-pages'],
-      ['sources', '/api/stats/sources'],
-      ['referrers', '/api/stats/referrers'],
-      ['utm campaigns', '/api/stats/utm?by=campaign'],
-      ['browsers', '/api/stats/browsers'],
-      ['countries', '/api/stats/countries'],
-      ['events', '/api/stats/events'],
-      ['goals', '/api/stats/goals'],
-      ['realtime', '/api/stats/realtime'],
+    // `ask`: the same question asked of StatsQueries grouping raw events (the baseline of
+    // the filtered calls), `pick`: the part of the API's answer it must equal.
+    type Ask = (s: StatsQueries, q: RangeQuery) => Promise<unknown>
+    const results = (a: { results: unknown }) => a.results
+    const dayOf = (q: RangeQuery) => ({ ...q, from: isoDay(today), to: isoDay(today) })
+    const routes: Array<[string, string, Ask?, ((a: never) => unknown)?]> = [
+      ['summary', '/api/stats/summary', (s, q) => s.summary(q), (a: Record<string, unknown>) => pickFigures(a)],
+      ['timeseries', '/api/stats/timeseries', (s, q) => s.timeseries(q, 'day'), results],
+      ['hours of today', `/api/stats/timeseries?interval=hour&from=${isoDay(today)}&to=${isoDay(today)}`, (s, q) => s.timeseries(dayOf(q), 'hour'), results],
+      ['pages', '/api/stats/pages', (s, q) => s.pages(q), results],
+      ['entry pages', '/api/stats/entry-pages', (s, q) => s.entryPages(q), results],
+      ['exit pages', '/api/stats/exit-pages', (s, q) => s.exitPages(q), results],
+      ['sources', '/api/stats/sources', (s, q) => s.breakdown('sources', q), results],
+      ['referrers', '/api/stats/referrers', (s, q) => s.breakdown('referrers', q), results],
+      ['utm campaigns', '/api/stats/utm?by=campaign', (s, q) => s.breakdown('utm:campaign', q), results],
+      ['browsers', '/api/stats/browsers', (s, q) => s.breakdown('browsers', q), results],
+      ['countries', '/api/stats/countries', (s, q) => s.breakdown('countries', q), results],
+      ['events', '/api/stats/events', (s, q) => s.events(q), results],
+      ['goals', '/api/stats/goals', async (s, q) => (await s.goals(q)).rows, results],
+      // Visitors of the last 5 minutes: timed against the raw events, not compared (the window moves between the two calls).
+      ['realtime', '/api/stats/realtime', (s, q) => s.realtime(q)],
       ['companies', '/api/companies'],
     ]
     const FILTERS: Array<[string, unknown[]]> = [
@@ -206,14 +225,24 @@ export async function run(o: QueryOptions): Promise<PartResult> {
         ],
       ],
     ]
-    const calls: Array<[string, string, number]> = []
+    interface Call {
+      name: string
+      path: string
+      limit: number
+      /** Filtered stats routes: the question for the raw events, and what of the answer it must equal. */
+      raw?: { ask: () => Promise<unknown>; pick?: (a: never) => unknown }
+    }
+    const calls: Call[] = []
+    const fromEvents = new StatsQueries(db, { fromEvents: true })
     for (const [label, filters] of FILTERS) {
-      for (const [name, path] of routes) {
+      for (const [name, path, ask, pick] of routes) {
         const sep = path.includes('?') ? '&' : '?'
         const f = filters.length ? `&filters=${encodeURIComponent(JSON.stringify(filters))}` : ''
-        calls.push([`${name}${label}`, `${path}${sep}site=${site}${f}`, filters.length ? 200 : 100])
+        const q: RangeQuery = { site, from: days[0]!, to: isoDay(today), timezone: 'UTC', limit: 100, filters: filters as Filter[] }
+        const raw = filters.length && ask ? { ask: () => ask(fromEvents, q), pick } : undefined
+        calls.push({ name: `${name}${label}`, path: `${path}${sep}site=${site}${f}`, limit: filters.length ? 200 : 100, raw })
       }
-      if (!filters.length) calls.push(['company page', `/api/companies/${top?.id}?site=${site}`, 100])
+      if (!filters.length) calls.push({ name: 'company page', path: `/api/companies/${top?.id}?site=${site}`, limit: 100 })
     }
     const time = async (f: () => Promise<void>) => {
       const t0 = performance.now()
@@ -225,8 +254,9 @@ export async function run(o: QueryOptions): Promise<PartResult> {
       if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`)
       await res.arrayBuffer()
     }
-    const measure = async (f: () => Promise<void>, n: number) => {
-      for (let i = 0; i < 3; i++) await f()
+    const answer = async (path: string) => (await (await fetch(base + path, { headers: { cookie } })).json()) as never
+    const measure = async (f: () => Promise<void>, n: number, warm = 3) => {
+      for (let i = 0; i < warm; i++) await f()
       const ms: number[] = []
       for (let i = 0; i < n; i++) ms.push(await time(f))
       return ms.sort((a, b) => a - b)
@@ -244,12 +274,22 @@ export async function run(o: QueryOptions): Promise<PartResult> {
     const raw = await measure(async () => void (await db.query(RAW_SUMMARY, { site, from, to })), Math.max(5, Math.round(o.repeat / 3)))
     const rawP50 = percentile(raw, 50)
     const rows: Row[] = []
-    const latencies: Record<string, { p50: number; p95: number }> = {}
-    for (const [name, path, limit] of calls) {
+    const latencies: Record<string, { p50: number; p95: number; rawP50?: number; sameAsRaw?: boolean }> = {}
+    const differing: string[] = []
+    let compared = 0
+    for (const { name, path, limit, raw: rawCall } of calls) {
       const ms = await measure(get(path), o.repeat)
       const p50 = percentile(ms, 50)
       const p95 = percentile(ms, 95)
       latencies[name] = { p50, p95 }
+      // The raw events' answer takes a second or more: a few calls are enough for its p50.
+      const rawMs = rawCall ? await measure(async () => void (await rawCall.ask()), RAW_REPEAT, 1) : null
+      if (rawCall?.pick) {
+        const same = JSON.stringify(rawCall.pick(await answer(path))) === JSON.stringify(await rawCall.ask())
+        latencies[name]!.sameAsRaw = same
+        compared++
+        if (!same) differing.push(name)
+      }
       const row: Row = {
         part: 'queries',
         metric: `${name} p50 / p95`,
@@ -257,6 +297,11 @@ export async function run(o: QueryOptions): Promise<PartResult> {
         unit: `ms p95 (p50 ${p50.toFixed(1)} ms)`,
         target: `< ${limit} ms`,
         ok: p95 < limit,
+      }
+      if (rawMs) {
+        const rawP50Of = percentile(rawMs, 50)
+        latencies[name]!.rawP50 = rawP50Of
+        Object.assign(row, { baseline: { label: 'raw events, p50', value: rawP50Of }, ratio: rawP50Of / p50 })
       }
       if (name === 'summary')
         Object.assign(row, {
@@ -267,6 +312,14 @@ export async function run(o: QueryOptions): Promise<PartResult> {
         })
       rows.push(row)
     }
+    rows.push({
+      part: 'queries',
+      metric: "filtered answers equal to the raw events' answers",
+      value: compared - differing.length,
+      unit: `of ${compared}${differing.length ? ` (differ: ${differing.join(', ')})` : ''}`,
+      target: 'all',
+      ok: differing.length === 0,
+    })
     return {
       part: 'queries',
       details: {
