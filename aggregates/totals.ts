@@ -6,6 +6,7 @@ import { randomInt } from 'node:crypto'
 import { FILTER_DIMENSIONS } from '../lib/api-types.ts'
 import { applyDeletedMask, type Db } from '../lib/db.ts'
 import { siteZones } from '../lib/sites.ts'
+import { truncateRanges } from './ranges.ts'
 import { addDays, isoDay, utcSpan } from '../lib/timezone.ts'
 
 /** Dimensions summed per value: the filters' visit columns of one value. Pages and events (arrays) are summed apart. */
@@ -115,6 +116,7 @@ async function buildWhole(db: Db, todo: ReadonlyArray<{ site: SiteZone; day: str
     built++
   }
   if (physically && built > 0) await applyDeletedMask(db, 'visit_totals')
+  if (built > 0) await truncateRanges(db)
   return built
 }
 

@@ -11,6 +11,7 @@ import { HttpError } from '../lib/errors.ts'
 import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
 import { addDays, isoDay, localDay, localHour, startOfLocalDay, utcSpan } from '../lib/timezone.ts'
+import { buildRanges, rangeKey, rangeRows } from '../aggregates/ranges.ts'
 import { SUMMED_DAYS } from '../aggregates/totals.ts'
 import { CUTOFFS, eventVisitRows, visitRowsOf } from '../aggregates/visits.ts'
 import { DROP_REASONS, type DropReason } from '../collector/pipeline.ts'
@@ -137,6 +138,9 @@ interface Split {
   T: string
   rest: Prepared | null
   params: Record<string, unknown>
+  /** The range's key in visit_totals_ranges ({rk}), and the dims whose rows are whole there. */
+  key: string
+  ranged: Set<string>
 }
 
 type Cutoffs = ReadonlyArray<{ day: string; cutoff: string }>
@@ -146,11 +150,16 @@ async function split(db: Db, q: RangeQuery): Promise<{ split: Split | null; cuto
   if (q.filters.length > 0) return { split: null }
   // One round trip: the summed days, and the cutoffs of the UTC days the rest needs.
   const [d0, d1] = utcSpan(q.from, q.to, q.timezone)
+  // One round trip: the summed days, the cutoffs of the UTC days the rest needs, the
+  // range's key and the dims already summed over it.
   const found = await db.query<{ k: string; d: string; v: string }>(
-    `SELECT 'gen' AS k, d, g AS v FROM (${SUMMED_DAYS}) UNION ALL SELECT 'cut', d, c FROM (${CUTOFFS})`,
+    `SELECT 'gen' AS k, d, g AS v FROM (${SUMMED_DAYS}) UNION ALL SELECT 'cut', d, c FROM (${CUTOFFS})
+     UNION ALL SELECT 'ranged', dim, toString(range_key) FROM visit_totals_ranges WHERE site = {site:String} AND marker = 1`,
     { site: q.site, tz: q.timezone, from: q.from, to: q.to, d0, d1 },
   )
   const summed = found.filter((r) => r.k === 'gen').map((r) => ({ day: r.d, gen: r.v }))
+  const key = rangeKey(q.site, summed)
+  const ranged = new Set(found.filter((r) => r.k === 'ranged' && r.v === key).map((r) => r.d))
   const cutoffs = found.filter((r) => r.k === 'cut').map((r) => ({ day: r.d, cutoff: r.v }))
   if (summed.length === 0) return { split: null, cutoffs }
   const done = new Set(summed.map((d) => d.day))
@@ -169,9 +178,19 @@ async function split(db: Db, q: RangeQuery): Promise<{ split: Split | null; cuto
     split: {
       T: 'site = {site:String} AND day BETWEEN {tf:Date} AND {tt:Date} AND gen IN {gens:Array(UInt64)}',
       rest,
-      params: { ...rest?.params, site: q.site, tz: q.timezone, limit: q.limit, tf: q.from, tt: q.to, gens: summed.map((d) => Number(d.gen)) },
+      params: { ...rest?.params, site: q.site, tz: q.timezone, limit: q.limit, tf: q.from, tt: q.to, gens: summed.map((d) => Number(d.gen)), rk: key },
+      key,
+      ranged,
     },
   }
+}
+
+/** The summed rows of one dimension (as valueRows), from the range's sums when they are whole. */
+function summedRows(s: Split, dim: string, where: string): string {
+  return s.ranged.has(dim)
+    ? rangeRows(dim, where)
+    : `SELECT value AS name, visitors AS v, visits AS n, pageviews AS pv, bounces AS b, duration AS d, hits AS h
+    FROM visit_totals WHERE ${s.T} AND dim = '${dim}'${where ? ` AND ${where}` : ''}`
 }
 
 /**
@@ -181,8 +200,7 @@ async function split(db: Db, q: RangeQuery): Promise<{ split: Split | null; cuto
  */
 function valueRows(s: Split, dim: string, value: string, opts: { join?: string; hits?: string; skipEmpty?: boolean; where?: string } = {}): string {
   const where = [opts.skipEmpty ? "name != ''" : '', opts.where ?? ''].filter(Boolean).join(' AND ')
-  const summed = `SELECT value AS name, visitors AS v, visits AS n, pageviews AS pv, bounces AS b, duration AS d, hits AS h
-    FROM visit_totals WHERE ${s.T} AND dim = '${dim}'${where ? ` AND ${where}` : ''}`
+  const summed = summedRows(s, dim, where)
   if (!s.rest) return summed
   return `${summed}
     UNION ALL
@@ -193,6 +211,9 @@ function valueRows(s: Split, dim: string, value: string, opts: { join?: string; 
 /** The `limit` names of `rows` with the most visits (sum of n), ties by name: a list ranked so need merge only their sketches. */
 const TOP_BY_VISITS = (rows: string) => `name IN (SELECT name FROM (${rows}) GROUP BY name ORDER BY sum(n) DESC, name ASC LIMIT {limit:UInt32})`
 
+/** TOP_BY_VISITS unless the dim's rows are the range's sums (one sketch per value: cheaper to merge all than to read the rest twice). */
+const topByVisits = (s: Split, dim: string, rows: string) => (s.ranged.has(dim) ? '1' : TOP_BY_VISITS(rows))
+
 /** Rows (day, s: visitors sketch(15), n, pv, b, d) per local day of a split range. */
 function dayRows(s: Split): string {
   const summed = `SELECT day, day_visitors AS s, visits AS n, pageviews AS pv, bounces AS b, duration AS d FROM visit_totals WHERE ${s.T} AND dim = ''`
@@ -202,6 +223,10 @@ function dayRows(s: Split): string {
     SELECT toDate(start, {tz:String}) AS day, uniqCombinedState(15)(visitor), count(), sum(pageviews), countIf(pageviews = 1), sum(duration)
     FROM (${s.rest.visits}) GROUP BY day`
 }
+
+/** Empty visitors sketches, for rows that have none. */
+const NO_VISITORS_12 = "arrayReduce('uniqCombinedState(12)', emptyArrayUInt64())"
+const NO_VISITORS_15 = "arrayReduce('uniqCombinedState(15)', emptyArrayUInt64())"
 
 const MERGED_FIGURES = (precision: 12 | 15, sketch: string) =>
   `uniqCombinedMerge(${precision})(${sketch}) AS visitors, sum(n) AS visits, sum(pv) AS views, sum(b) AS bounces, sum(d) AS seconds`
@@ -274,6 +299,13 @@ export class StatsQueries {
     return prepare(this.db, q, extra, cutoffs, this.opts.fromEvents)
   }
 
+  /** The split with `dims` summed over its range (built now if they are not yet, and the site has room). */
+  private async ranged(s: Split, dims: readonly string[]): Promise<Split> {
+    const missing = dims.filter((d) => !s.ranged.has(d))
+    if (missing.length && (await buildRanges(this.db, String(s.params.site), s.key, s.T, s.params, missing))) for (const d of missing) s.ranged.add(d)
+    return s
+  }
+
   async summary(q: RangeQuery): Promise<Summary> {
     const { split: s, cutoffs } = await this.split(q)
     if (s) {
@@ -317,6 +349,7 @@ export class StatsQueries {
     const label = dim.keepEmpty === undefined ? 'argMax(spelling, n)' : `if(k = '', {empty:String}, argMax(spelling, n))`
     const { split: s, cutoffs } = await this.split(q)
     if (s) {
+      await this.ranged(s, [dim.column])
       const rows = await this.db.query<FigureRow & { name: string }>(
         `SELECT ${label} AS name, ${MERGED_FIGURES(12, 'v')}
          FROM (
@@ -347,6 +380,7 @@ export class StatsQueries {
   async pages(q: RangeQuery): Promise<BreakdownRow[]> {
     const { split: s, cutoffs } = await this.split(q)
     if (s) {
+      await this.ranged(s, ['page'])
       const rows = await this.db.query<{ name: string; visitors: string; pageviews: string }>(
         `SELECT name, uniqCombinedMerge(12)(v) AS visitors, sum(h) AS pageviews
          FROM (${valueRows(s, 'page', 'page', { join: 'ARRAY JOIN pages AS page', hits: 'count()' })})
@@ -369,6 +403,7 @@ export class StatsQueries {
   async events(q: RangeQuery): Promise<BreakdownRow[]> {
     const { split: s, cutoffs } = await this.split(q)
     if (s) {
+      await this.ranged(s, ['event'])
       const rows = await this.db.query<FigureRow & { name: string; times: string }>(
         `SELECT name, ${MERGED_FIGURES(12, 'v')}, sum(h) AS times
          FROM (${valueRows(s, 'event', 'ev', { join: 'ARRAY JOIN arrayDistinct(events) AS ev', hits: 'sum(arrayCount(x -> x = ev, events))' })})
@@ -389,10 +424,11 @@ export class StatsQueries {
 
   async entryPages(q: RangeQuery): Promise<EntryPageRow[]> {
     const { split: s, cutoffs } = await this.split(q)
+    if (s) await this.ranged(s, ['entry_page'])
     const entries = s ? valueRows(s, 'entry_page', 'entry_page') : ''
     const rows = s
       ? await this.db.query<FigureRow & { name: string }>(
-          `SELECT name, ${MERGED_FIGURES(12, 'v')} FROM (${entries}) WHERE ${TOP_BY_VISITS(entries)}
+          `SELECT name, ${MERGED_FIGURES(12, 'v')} FROM (${entries}) WHERE ${topByVisits(s, 'entry_page', entries)}
            GROUP BY name ORDER BY visits DESC, name ASC LIMIT {limit:UInt32}`,
           s.params,
         )
@@ -413,17 +449,23 @@ export class StatsQueries {
   /** The page each visit ended on; exit rate = exits ÷ page views of that page. */
   async exitPages(q: RangeQuery): Promise<ExitPageRow[]> {
     const { split: s, cutoffs } = await this.split(q)
-    const exits = s ? valueRows(s, 'exit_page', 'exit_page') : ''
+    if (s) await this.ranged(s, ['exit_page', 'page'])
     const rows = s
       ? await this.db.query<{ name: string; visitors: string; exits: string; pageviews: string }>(
-          `SELECT name, visitors, exits, pageviews FROM (
-             SELECT name, uniqCombinedMerge(12)(v) AS visitors, sum(n) AS exits FROM (${exits})
-             WHERE ${TOP_BY_VISITS(exits)}
-             GROUP BY name ORDER BY exits DESC, name ASC LIMIT {limit:UInt32}
-           ) AS e LEFT JOIN (
-             SELECT name AS page, sum(h) AS pageviews FROM (${valueRows(s, 'page', 'page', { join: 'ARRAY JOIN pages AS page', hits: 'count()' })}) GROUP BY page
-           ) AS v ON v.page = e.name
-           ORDER BY exits DESC, name ASC`,
+          // Exit pages and page views of the summed days, and of the rest's visit rows in one
+          // pass (each visit's pages, and its exit page), as in exitPagesOfVisits.
+          `SELECT name, uniqCombinedMergeIf(12)(v, dim = 'exit_page') AS visitors, sumIf(n, dim = 'exit_page') AS exits, sum(h) AS pageviews
+           FROM (
+             SELECT 'exit_page' AS dim, name, v, n, toUInt64(0) AS h FROM (${summedRows(s, 'exit_page', '')})
+             UNION ALL SELECT 'page', name, ${NO_VISITORS_12}, toUInt64(0), h FROM (${summedRows(s, 'page', '')})
+             ${
+               s.rest
+                 ? `UNION ALL SELECT x.1 AS dim, toString(x.2) AS name, uniqCombinedStateIf(12)(visitor, dim = 'exit_page'), countIf(dim = 'exit_page'), countIf(dim = 'page')
+                    FROM (${s.rest.visits}) ARRAY JOIN arrayPushBack(arrayMap(pg -> ('page', pg), pages), ('exit_page', exit_page)) AS x GROUP BY dim, name`
+                 : ''
+             }
+           ) WHERE ${topByVisits(s, 'exit_page', valueRows(s, 'exit_page', 'exit_page'))}
+           GROUP BY name HAVING exits > 0 ORDER BY exits DESC, name ASC LIMIT {limit:UInt32}`,
           s.params,
         )
       : await this.exitPagesOfVisits(await this.prepare(q, '', cutoffs))
@@ -493,9 +535,18 @@ export class StatsQueries {
          ARRAY JOIN arrayConcat([('', '')], arrayMap(pg -> ('page', toString(pg)), pages), arrayMap(e -> ('event', toString(e)), arrayDistinct(events))) AS x
          WHERE ${wanted} GROUP BY dim, name`
       : ''
+    // Page and event values from the range's sums when there are some (the day totals stay the days').
+    const kinds = (['page', 'event'] as const).filter((k) => tests[k].length)
+    await this.ranged(s, kinds)
+    const values = kinds.filter((k) => s.ranged.has(k)).map((k) => `UNION ALL SELECT '${k}', name, v, ${NO_VISITORS_15}, h FROM (${rangeRows(k, any(k))})`)
+    const daily = `(dim = ''${kinds
+      .filter((k) => !s.ranged.has(k))
+      .map((k) => ` OR (dim = '${k}' AND ${any(k)})`)
+      .join('')})`
     const [r] = await this.db.query<Record<string, string>>(
       `SELECT uniqCombinedMergeIf(15)(s, dim = '') AS visitors${cols.length ? `, ${cols.join(', ')}` : ''}
-       FROM (SELECT dim, value AS name, visitors AS v, day_visitors AS s, hits AS h FROM visit_totals WHERE ${s.T} AND ${wanted}
+       FROM (SELECT dim, value AS name, visitors AS v, day_visitors AS s, hits AS h FROM visit_totals WHERE ${s.T} AND ${daily}
+             ${values.join('\n')}
              ${rest})`,
       params,
     )

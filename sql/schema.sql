@@ -497,6 +497,26 @@ ORDER BY (site, day)
 TTL day + toIntervalDay(_CAST(180, 'UInt32'))
 SETTINGS index_granularity = 8192;
 
+CREATE TABLE visit_totals_ranges
+(
+    `site` LowCardinality(String),
+    `dim` LowCardinality(String),
+    `range_key` UInt64,
+    `value` String,
+    `marker` UInt8 DEFAULT 0,
+    `visitors` AggregateFunction(uniqCombined(12), UInt64),
+    `visits` UInt64 DEFAULT 0,
+    `pageviews` UInt64 DEFAULT 0,
+    `bounces` UInt64 DEFAULT 0,
+    `duration` UInt64 DEFAULT 0,
+    `hits` UInt64 DEFAULT 0,
+    `built` DateTime DEFAULT now()
+)
+ENGINE = MergeTree
+ORDER BY (site, range_key, dim, value)
+TTL built + toIntervalDay(1)
+SETTINGS old_parts_lifetime = 0, cleanup_delay_period = 1, max_cleanup_delay_period = 1, cleanup_delay_period_random_add = 0, index_granularity = 8192;
+
 CREATE TABLE visits
 (
     `site` LowCardinality(String),

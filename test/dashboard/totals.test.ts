@@ -1,9 +1,11 @@
 // Ranges without filters read whole local days from visit_totals (sql/017) and the rest
 // from visit rows. Each test compares the answer without filters with the answer under a
 // filter that every visit matches (which is always read from visit rows): the two must
-// be the same, and must stay the same through a change of time zone and an erasure.
+// be the same, and must stay the same through a change of time zone and an erasure; the
+// same holds for the sums over a range (visit_totals_ranges, sql/018) made from them.
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { MAX_RANGE_KEYS } from '../../aggregates/ranges.ts'
 import { rollupDays } from '../../aggregates/rollup.ts'
 import { dayLock } from '../../lib/lock.ts'
 import { addDays, isoDay } from '../../lib/timezone.ts'
@@ -41,6 +43,9 @@ const summed = async (tz?: string) =>
       { tz },
     )
   ).map((r) => r.d)
+/** Rows of visit_totals_ranges on disk, masked or not. */
+const rangeRowsOnDisk = async () =>
+  Number((await t.db.query<{ n: string }>('SELECT count() AS n FROM visit_totals_ranges SETTINGS apply_deleted_mask = 0'))[0]?.n)
 const roll = () =>
   dayLock.run(() =>
     rollupDays(
@@ -92,6 +97,42 @@ describe('totals per local day', () => {
     expect(await read(ALL)).toEqual(fromVisits)
   })
 
+  it("a range's lists are merged once into visit_totals_ranges and read from there until the next sums of days, which empty it", async () => {
+    await roll()
+    const first = await read()
+    const ranged = await t.db.query<{ dim: string; keys: string }>(
+      "SELECT dim, toString(uniqExact(range_key)) AS keys FROM visit_totals_ranges WHERE site = 'example.com' AND marker = 1 GROUP BY dim ORDER BY dim",
+    )
+    expect(ranged).toEqual(['entry_page', 'event', 'exit_page', 'page', 'source', 'utm_campaign'].map((dim) => ({ dim, keys: '1' })))
+    // The proof that the range's rows are read: without the days' value rows, the answer is the same.
+    await t.db.command("DELETE FROM visit_totals WHERE site = 'example.com' AND dim != ''")
+    expect(await read()).toEqual(first)
+    await roll()
+    expect(await rangeRowsOnDisk()).toBe(0)
+    expect(await read()).toEqual(first)
+    expect(await read()).toEqual(await read(ALL))
+  })
+
+  it('a range built by two processes at once (every row twice) is read once', async () => {
+    const before = await read()
+    expect(await rangeRowsOnDisk()).toBeGreaterThan(0)
+    await t.db.command('INSERT INTO visit_totals_ranges SELECT * FROM visit_totals_ranges')
+    expect(await read()).toEqual(before)
+  })
+
+  it(`past ${MAX_RANGE_KEYS} ranges of a site, a new one is read from the day sums and not stored`, async () => {
+    const before = await read()
+    await t.db.command('TRUNCATE TABLE visit_totals_ranges')
+    await t.db.command(
+      "INSERT INTO visit_totals_ranges (site, dim, range_key, value, marker) SELECT 'example.com', 'page', number + 1, '', 1 FROM numbers({n:UInt32})",
+      { n: MAX_RANGE_KEYS },
+    )
+    expect(await read()).toEqual(before)
+    const [keys] = await t.db.query<{ n: string }>("SELECT uniqExact(range_key) AS n FROM visit_totals_ranges WHERE site = 'example.com'")
+    expect(Number(keys?.n)).toBe(MAX_RANGE_KEYS)
+    await roll()
+  })
+
   it('summing a day again replaces its rows: read once, and the older generation deleted', async () => {
     const before = await read()
     await roll()
@@ -125,6 +166,10 @@ describe('totals per local day', () => {
 
   it('erasing a visitor sums its days again without it, a day of its own down to nothing, and the replaced sums leave the disk', async () => {
     await roll()
+    // Ranges merged with the visitor in them.
+    await read()
+    const keys = (await t.db.query<{ k: string }>('SELECT DISTINCT toString(range_key) AS k FROM visit_totals_ranges')).map((r) => r.k)
+    expect(keys.length).toBeGreaterThan(0)
     await request(t.app)
       .post('/api/privacy/erase')
       .set('Origin', 'https://example.com')
@@ -140,5 +185,10 @@ describe('totals per local day', () => {
       { d: day(3) },
     )
     expect(Number(left?.n)).toBe(0)
+    const [old] = await t.db.query<{ n: string }>(
+      'SELECT count() AS n FROM visit_totals_ranges WHERE toString(range_key) IN {keys:Array(String)} SETTINGS apply_deleted_mask = 0',
+      { keys },
+    )
+    expect(Number(old?.n)).toBe(0)
   })
 })
