@@ -514,29 +514,33 @@ export class StatsQueries {
    */
   private async goalsOfTotals(s: Split, goals: Goal[]): Promise<{ visitors: number; rows: GoalRow[] }> {
     const params: Record<string, unknown> = { ...s.params }
-    const tests: Record<'event' | 'page', string[]> = { event: [], page: [] }
-    const cols = goals.map((g, i) => {
+    const conditions = goals.map((g, i) => {
       const gc = goalCondition(g, `g${i}`)
       params[`g${i}`] = gc.param
-      const test = gc.value('name')
-      tests[g.kind].push(test)
-      const c = `dim = '${g.kind}' AND ${test}`
+      return gc
+    })
+    const cols = conditions.map((gc, i) => {
+      const c = `dim = '${goals[i]!.kind}' AND ${gc.value('name')}`
       return `uniqCombinedMergeIf(12)(v, ${c}) AS u${i}, sumIf(h, ${c}) AS t${i}`
     })
     // Only the day totals and the values some goal matches: their sketches are all that is merged.
-    const any = (dim: 'event' | 'page') => (tests[dim].length ? `(${tests[dim].join(' OR ')})` : '0')
-    const wanted = `(dim = '' OR (dim = 'page' AND ${any('page')}) OR (dim = 'event' AND ${any('event')}))`
-    // The rest's visit rows are read once: a row per visit (dim ''), per page view and per custom event it had.
+    const any = (kind: 'event' | 'page', value = 'name') => {
+      const tests = conditions.filter((_, i) => goals[i]!.kind === kind).map((gc) => gc.value(value))
+      return tests.length ? `(${tests.join(' OR ')})` : '0'
+    }
+    // The rest's visit rows are read once: a row per visit (dim ''), per page view of a
+    // page and per custom event some goal matches (picked before the rows are made).
     const rest = s.rest
       ? `UNION ALL
          SELECT x.1 AS dim, x.2 AS name, uniqCombinedStateIf(12)(visitor, dim != ''), uniqCombinedStateIf(15)(visitor, dim = ''),
                 sum(if(dim = 'event', arrayCount(e -> e = name, events), 1))
          FROM (${s.rest.visits})
-         ARRAY JOIN arrayConcat([('', '')], arrayMap(pg -> ('page', toString(pg)), pages), arrayMap(e -> ('event', toString(e)), arrayDistinct(events))) AS x
-         WHERE ${wanted} GROUP BY dim, name`
+         ARRAY JOIN arrayConcat([('', '')], arrayMap(pg -> ('page', toString(pg)), arrayFilter(pg -> ${any('page', 'pg')}, pages)),
+                                arrayMap(e -> ('event', toString(e)), arrayFilter(e -> ${any('event', 'e')}, arrayDistinct(events)))) AS x
+         GROUP BY dim, name`
       : ''
     // Page and event values from the range's sums when there are some (the day totals stay the days').
-    const kinds = (['page', 'event'] as const).filter((k) => tests[k].length)
+    const kinds = (['page', 'event'] as const).filter((k) => goals.some((g) => g.kind === k))
     await this.ranged(s, kinds)
     const values = kinds.filter((k) => s.ranged.has(k)).map((k) => `UNION ALL SELECT '${k}', name, v, ${NO_VISITORS_15}, h FROM (${rangeRows(k, any(k))})`)
     const daily = `(dim = ''${kinds
