@@ -9,6 +9,10 @@
 -- hour. A row with marker = 1 (value '') says that the key's rows of `dim` are all in:
 -- it is written after them. Two processes may build one key at once: their rows are the
 -- same, and readers take one row per value.
+--
+-- Granules of 128 rows: a read of one dim's rows deserialises the sketches of the whole
+-- granules it touches, and with the default 8,192 that was every dim of the key (13 ms
+-- for the 60 pages of a goal; 5 ms with 128).
 CREATE TABLE IF NOT EXISTS visit_totals_ranges
 (
     site LowCardinality(String),
@@ -27,4 +31,4 @@ CREATE TABLE IF NOT EXISTS visit_totals_ranges
 ENGINE = MergeTree
 ORDER BY (site, range_key, dim, value)
 TTL built + toIntervalDay(1)
-SETTINGS old_parts_lifetime = 0, cleanup_delay_period = 1, max_cleanup_delay_period = 1, cleanup_delay_period_random_add = 0;
+SETTINGS index_granularity = 128, old_parts_lifetime = 0, cleanup_delay_period = 1, max_cleanup_delay_period = 1, cleanup_delay_period_random_add = 0;

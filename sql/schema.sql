@@ -515,7 +515,7 @@ CREATE TABLE visit_totals_ranges
 ENGINE = MergeTree
 ORDER BY (site, range_key, dim, value)
 TTL built + toIntervalDay(1)
-SETTINGS old_parts_lifetime = 0, cleanup_delay_period = 1, max_cleanup_delay_period = 1, cleanup_delay_period_random_add = 0, index_granularity = 8192;
+SETTINGS index_granularity = 128, old_parts_lifetime = 0, cleanup_delay_period = 1, max_cleanup_delay_period = 1, cleanup_delay_period_random_add = 0;
 
 CREATE TABLE visits
 (
