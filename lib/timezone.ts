@@ -56,12 +56,22 @@ export function localHour(tz: string, at: Date): string {
 
 /** The instant local midnight of `day` happens in `tz` (the first instant of that day). */
 export function startOfLocalDay(day: string, tz: string): Date {
-  // Guess from the offset at UTC midnight, then correct once with the offset at the guess
-  // (DST changes at midnight in a few zones: the second look settles it).
+  // Guess from the offset at UTC midnight, then correct once with the offset at the guess.
   const utc = Date.parse(`${day}T00:00:00Z`)
   let t = utc - offsetMs(tz, new Date(utc))
   t = utc - offsetMs(tz, new Date(t))
-  return new Date(t)
+  if (localDay(tz, new Date(t)) === day && localDay(tz, new Date(t - 1)) < day) return new Date(t)
+  // Where DST begins at midnight (Santiago, Havana, the Azores) local midnight does not
+  // exist and the guess is an hour off: the first instant of the day, searched within 3
+  // hours of it (offsets change by at most 2 hours at once, on whole minutes).
+  let lo = t - 3 * 3_600_000
+  let hi = t + 3 * 3_600_000
+  while (hi - lo > 60_000) {
+    const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000
+    if (localDay(tz, new Date(mid)) >= day) hi = mid
+    else lo = mid
+  }
+  return new Date(hi)
 }
 
 function offsetMs(tz: string, at: Date): number {
