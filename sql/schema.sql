@@ -504,6 +504,7 @@ CREATE TABLE visit_totals_ranges
     `range_key` UInt64,
     `value` String,
     `marker` UInt8 DEFAULT 0,
+    `whole` UInt64 DEFAULT 0,
     `visitors` AggregateFunction(uniqCombined(12), UInt64),
     `visits` UInt64 DEFAULT 0,
     `pageviews` UInt64 DEFAULT 0,

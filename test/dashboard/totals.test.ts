@@ -5,7 +5,7 @@
 // same holds for the sums over a range (visit_totals_ranges, sql/018) made from them.
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MAX_RANGE_KEYS } from '../../aggregates/ranges.ts'
+import { buildRanges, MAX_RANGE_KEYS, MAX_RANGE_ROWS, wholeRanges } from '../../aggregates/ranges.ts'
 import { rollupDays } from '../../aggregates/rollup.ts'
 import { dayLock } from '../../lib/lock.ts'
 import { addDays, isoDay } from '../../lib/timezone.ts'
@@ -118,6 +118,41 @@ describe('totals per local day', () => {
     expect(await rangeRowsOnDisk()).toBeGreaterThan(0)
     await t.db.command('INSERT INTO visit_totals_ranges SELECT * FROM visit_totals_ranges')
     expect(await read()).toEqual(before)
+  })
+
+  it('a dim marked whole whose rows are not all there (a TRUNCATE raced its build) is built again', async () => {
+    const before = await read()
+    await t.db.client.command({
+      query: "ALTER TABLE visit_totals_ranges DELETE WHERE dim = 'page' AND marker = 0 AND value LIKE '/blog%'",
+      clickhouse_settings: { mutations_sync: '2' },
+    })
+    expect(await read()).toEqual(before)
+    const [blog] = await t.db.query<{ n: string }>("SELECT count() AS n FROM visit_totals_ranges WHERE dim = 'page' AND marker = 0 AND value LIKE '/blog%'")
+    expect(Number(blog?.n)).toBeGreaterThan(0)
+  })
+
+  it('a range whose days were summed again while it was built (an erasure meanwhile) leaves the disk, and is not marked', async () => {
+    const T = "site = 'example.com' AND dim != ''"
+    const built = await buildRanges(t.db, 'example.com', '4242', T, {}, ['page', 'source'], async () => false)
+    expect(built).toBe(false)
+    const [left] = await t.db.query<{ n: string }>('SELECT count() AS n FROM visit_totals_ranges WHERE range_key = 4242 SETTINGS apply_deleted_mask = 0')
+    expect(Number(left?.n)).toBe(0)
+    expect(await buildRanges(t.db, 'example.com', '4243', T, {}, ['page', 'source'], async () => true)).toBe(true)
+    expect([...(await wholeRanges(t.db, 'example.com', '4243', ['page', 'source', 'browser']))].sort()).toEqual(['page', 'source'])
+    await t.db.command('ALTER TABLE visit_totals_ranges DELETE WHERE range_key = 4243 SETTINGS mutations_sync = 2')
+  })
+
+  it(`past ${MAX_RANGE_ROWS} rows of a site's ranges, a new one is read from the day sums and not stored`, async () => {
+    const before = await read()
+    await t.db.command('TRUNCATE TABLE visit_totals_ranges')
+    await t.db.command(
+      "INSERT INTO visit_totals_ranges (site, dim, range_key, value) SELECT 'example.com', 'page', 7, toString(number) FROM numbers({n:UInt32})",
+      { n: MAX_RANGE_ROWS },
+    )
+    expect(await read()).toEqual(before)
+    const [keys] = await t.db.query<{ n: string }>("SELECT uniqExact(range_key) AS n FROM visit_totals_ranges WHERE site = 'example.com'")
+    expect(Number(keys?.n)).toBe(1)
+    await t.db.command('TRUNCATE TABLE visit_totals_ranges')
   })
 
   it(`past ${MAX_RANGE_KEYS} ranges of a site, a new one is read from the day sums and not stored`, async () => {
