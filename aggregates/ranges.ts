@@ -22,10 +22,7 @@ export function rangeKey(site: string, summed: ReadonlyArray<{ day: string; gen:
     .toString()
 }
 
-/**
- * The dims among `dims` whose rows under `key` are whole: marked, and as many values as
- * the marker says (a TRUNCATE racing a build, or the TTL, can leave a marker without rows).
- */
+/** The dims among `dims` whose rows under `key` are whole: marked, and as many values as the marker says. */
 export async function wholeRanges(db: Db, site: string, key: string, dims: readonly string[]): Promise<Set<string>> {
   const rows = await db.query<{ dim: string; marked: number; expected: string; found: string }>(
     `SELECT dim, max(marker) AS marked, max(whole) AS expected, uniqExactIf(value, marker = 0) AS found
@@ -68,8 +65,7 @@ export async function buildRanges(
      FROM visit_totals WHERE ${T} AND dim IN {dims:Array(String)} GROUP BY site, dim, value`,
     p,
   )
-  const [keys] = await db.query<{ n: string }>('SELECT uniqExact(range_key) AS n FROM visit_totals_ranges WHERE site = {site:String}', p)
-  if (Number(keys?.n ?? 0) > MAX_RANGE_KEYS || !(await current())) {
+  const remove = async () => {
     await db.client.command({
       query: 'ALTER TABLE visit_totals_ranges DELETE WHERE site = {site:String} AND range_key = {rk:UInt64}',
       query_params: p,
@@ -77,12 +73,17 @@ export async function buildRanges(
     })
     return false
   }
-  // After the rows: a reader that sees the marker and its count of values sees all of them.
+  const [keys] = await db.query<{ n: string }>('SELECT uniqExact(range_key) AS n FROM visit_totals_ranges WHERE site = {site:String}', p)
+  if (Number(keys?.n ?? 0) > MAX_RANGE_KEYS || !(await current())) return remove()
+  // After the rows, and an hour older than they are, so that the TTL takes it first.
   await db.command(
-    `INSERT INTO visit_totals_ranges (site, dim, range_key, value, marker, whole)
-     SELECT {site:String}, d.1, {rk:UInt64}, '', 1, d.2 FROM (SELECT arrayJoin(arrayZip({dims:Array(String)}, {counts:Array(UInt64)})) AS d)`,
+    `INSERT INTO visit_totals_ranges (site, dim, range_key, value, marker, whole, built)
+     SELECT {site:String}, d.1, {rk:UInt64}, '', 1, d.2, now() - INTERVAL 1 HOUR FROM (SELECT arrayJoin(arrayZip({dims:Array(String)}, {counts:Array(UInt64)})) AS d)`,
     { ...p, counts: dims.map(n) },
   )
+  // A TRUNCATE does not wait for an insert in progress: one between the rows and the
+  // marker leaves a marker without rows. Readers trust markers, so the builder checks.
+  if ((await wholeRanges(db, site, key, dims)).size !== dims.length) return remove()
   return true
 }
 

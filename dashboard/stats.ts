@@ -11,7 +11,7 @@ import { HttpError } from '../lib/errors.ts'
 import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
 import { addDays, isoDay, localDay, localHour, startOfLocalDay, utcSpan } from '../lib/timezone.ts'
-import { buildRanges, rangeKey, rangeRows, wholeRanges } from '../aggregates/ranges.ts'
+import { buildRanges, rangeKey, rangeRows } from '../aggregates/ranges.ts'
 import { SUMMED_DAYS } from '../aggregates/totals.ts'
 import { CUTOFFS, eventVisitRows, visitRowsOf } from '../aggregates/visits.ts'
 import { DROP_REASONS, type DropReason } from '../collector/pipeline.ts'
@@ -148,15 +148,17 @@ type Cutoffs = ReadonlyArray<{ day: string; cutoff: string }>
 /** `split` null: nothing summed; `cutoffs`, when read, serve `prepare` then. */
 async function split(db: Db, q: RangeQuery): Promise<{ split: Split | null; cutoffs?: Cutoffs }> {
   if (q.filters.length > 0) return { split: null }
-  // One round trip: the summed days, and the cutoffs of the UTC days the rest needs.
   const [d0, d1] = utcSpan(q.from, q.to, q.timezone)
+  // One round trip: the summed days, the cutoffs of the UTC days the rest needs, and the
+  // ranges summed whole (their markers).
   const found = await db.query<{ k: string; d: string; v: string }>(
-    `SELECT 'gen' AS k, d, g AS v FROM (${SUMMED_DAYS}) UNION ALL SELECT 'cut', d, c FROM (${CUTOFFS})`,
+    `SELECT 'gen' AS k, d, g AS v FROM (${SUMMED_DAYS}) UNION ALL SELECT 'cut', d, c FROM (${CUTOFFS})
+     UNION ALL SELECT 'ranged', dim, toString(range_key) FROM visit_totals_ranges WHERE site = {site:String} AND marker = 1`,
     { site: q.site, tz: q.timezone, from: q.from, to: q.to, d0, d1 },
   )
   const summed = found.filter((r) => r.k === 'gen').map((r) => ({ day: r.d, gen: r.v }))
   const key = rangeKey(q.site, summed)
-  const ranged = new Set<string>()
+  const ranged = new Set(found.filter((r) => r.k === 'ranged' && r.v === key).map((r) => r.d))
   const cutoffs = found.filter((r) => r.k === 'cut').map((r) => ({ day: r.d, cutoff: r.v }))
   if (summed.length === 0) return { split: null, cutoffs }
   const done = new Set(summed.map((d) => d.day))
@@ -296,13 +298,11 @@ export class StatsQueries {
     return prepare(this.db, q, extra, cutoffs, this.opts.fromEvents)
   }
 
-  /** The split with `dims` summed over its range where they are whole, or built now (when the site has room). */
+  /** The split with `dims` summed over its range: built now if they are not yet (and the site has room). */
   private async ranged(s: Split, dims: readonly string[]): Promise<Split> {
     const site = String(s.params.site)
-    const wanted = dims.filter((d) => !s.ranged.has(d))
-    if (!wanted.length) return s
-    const whole = await wholeRanges(this.db, site, s.key, wanted)
-    const missing = wanted.filter((d) => !whole.has(d))
+    const missing = dims.filter((d) => !s.ranged.has(d))
+    if (!missing.length) return s
     // Still the site's summed days: no day was summed again while the range was built.
     const current = async () => {
       const days = await this.db.query<{ d: string; g: string }>(SUMMED_DAYS, { site, tz: s.params.tz, from: s.params.tf, to: s.params.tt })
@@ -313,8 +313,7 @@ export class StatsQueries {
         ) === s.key
       )
     }
-    if (missing.length && (await buildRanges(this.db, site, s.key, s.T, s.params, missing, current))) for (const d of missing) whole.add(d)
-    for (const d of whole) s.ranged.add(d)
+    if (await buildRanges(this.db, site, s.key, s.T, s.params, missing, current)) for (const d of missing) s.ranged.add(d)
     return s
   }
 

@@ -7,9 +7,10 @@
 -- again (the hourly job, an erasure, a change of zone) makes a new key, and the rollup
 -- job truncates the table after each build (aggregates/ranges.ts), so rows live about an
 -- hour. A row with marker = 1 (value '') says that the key's rows of `dim` are all in,
--- and how many values they are (`whole`): it is written after them, and a reader checks
--- the count (a TRUNCATE does not wait for an insert in progress). Two processes may build
--- one key at once: their rows are the same, and readers take one row per value.
+-- and how many values they are (`whole`): it is written after them, and the builder
+-- checks the count afterwards (a TRUNCATE does not wait for an insert in progress). Two
+-- processes may build one key at once: their rows are the same, and readers take one row
+-- per value.
 --
 -- Granules of 128 rows: a read of one dim's rows deserialises the sketches of the whole
 -- granules it touches, and with the default 8,192 that was every dim of the key (13 ms
