@@ -80,6 +80,11 @@ export function leadScore(c: { pages: number; visits: number; duration: number }
 const PROFILE =
   'company_id, name, domain, address, postcode, city, country, industry, employee_range, phone, website, registration_number, network_type, asn, as_org, evidence'
 
+// The rows of one visit in enriched_sessions (partitioned by month of `day`) share their
+// `day`: the enrichment decides a visit once, suppression copies the row. So FINAL need
+// not merge across partitions: 6-13 ms less for a month of site1 on the bench's data.
+const FINAL_PER_PARTITION = 'SETTINGS do_not_merge_across_partitions_select_final = 1'
+
 export class CompanyQueries {
   constructor(private readonly db: Db) {}
 
@@ -120,7 +125,8 @@ export class CompanyQueries {
          AND v.visits >= {min_visits:UInt32}
          AND ({q:String} = '' OR positionCaseInsensitiveUTF8(c.name, {q:String}) > 0 OR positionCaseInsensitiveUTF8(c.domain, {q:String}) > 0)
        ORDER BY ${sort} ${dir}, lower(name) ASC
-       LIMIT {limit:UInt32}`,
+       LIMIT {limit:UInt32}
+       ${m ? FINAL_PER_PARTITION : ''}`,
       {
         ...m?.params,
         site: q.site,
