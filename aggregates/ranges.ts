@@ -87,9 +87,12 @@ export async function buildRanges(
   return true
 }
 
-/** The range rows of one dim (columns as visit_totals: name, v, n, pv, b, d, h), one per value however many processes built them. */
+/** The sums of a value as the stats queries name them, from visit_totals or visit_totals_ranges (same columns). */
+export const SUM_COLUMNS = 'value AS name, visitors AS v, visits AS n, pageviews AS pv, bounces AS b, duration AS d, hits AS h'
+
+/** The range rows of one dim (SUM_COLUMNS), one per value however many processes built them. */
 export const rangeRows = (dim: string, where: string) =>
-  `SELECT value AS name, visitors AS v, visits AS n, pageviews AS pv, bounces AS b, duration AS d, hits AS h FROM visit_totals_ranges
+  `SELECT ${SUM_COLUMNS} FROM visit_totals_ranges
    WHERE site = {site:String} AND range_key = {rk:UInt64} AND dim = '${dim}' AND marker = 0${where ? ` AND ${where}` : ''} LIMIT 1 BY value`
 
 /** After day sums were built: every range is out of date, and its rows leave the disk (an erasure's too). */

@@ -82,18 +82,22 @@ const PROFILE =
 
 // The rows of one visit in enriched_sessions (partitioned by month of `day`) share their
 // `day`: the enrichment decides a visit once, suppression copies the row. So FINAL need
-// not merge across partitions: 6-13 ms less for a month of site1 on the bench's data.
+// not merge across partitions: 7-16 ms less for a month of site1 on the bench's data.
 const FINAL_PER_PARTITION = 'SETTINGS do_not_merge_across_partitions_select_final = 1'
 
 export class CompanyQueries {
-  constructor(private readonly db: Db) {}
+  /** `fromEvents`: with filters, the visits grouped from the raw events (the bench's baseline, as StatsQueries'). */
+  constructor(
+    private readonly db: Db,
+    private readonly opts: { fromEvents?: boolean } = {},
+  ) {}
 
   async list(q: RangeQuery & z.infer<typeof Filters>): Promise<CompanyRow[]> {
     const sort = SORTS[q.sort ?? 'last_visit']
     const dir = q.order === 'asc' ? 'ASC' : 'DESC'
     // With stats filters (?filters=), only the company's visits that match them count:
     // worked out from visit rows and each visit's company instead of company_visits.
-    const m = q.filters.length ? await matchingVisits(this.db, q) : null
+    const m = q.filters.length ? await matchingVisits(this.db, q, this.opts.fromEvents) : null
     const figures = m
       ? `SELECT company_id, count() AS visits, sum(pv) AS pageviews, uniqExact(who) AS visitors, sum(dur) AS duration,
                 min(t0) AS first_seen, max(t1) AS last_seen, arraySlice(arrayDistinct(arrayFlatten(groupArray(seen))), 1, 200) AS pages

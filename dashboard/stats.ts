@@ -11,7 +11,7 @@ import { HttpError } from '../lib/errors.ts'
 import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
 import { addDays, isoDay, localDay, localHour, startOfLocalDay, utcSpan } from '../lib/timezone.ts'
-import { buildRanges, rangeKey, rangeRows } from '../aggregates/ranges.ts'
+import { buildRanges, rangeKey, rangeRows, SUM_COLUMNS } from '../aggregates/ranges.ts'
 import { SUMMED_DAYS } from '../aggregates/totals.ts'
 import { CUTOFFS, eventVisitRows, visitRowsOf } from '../aggregates/visits.ts'
 import { DROP_REASONS, type DropReason } from '../collector/pipeline.ts'
@@ -138,8 +138,7 @@ interface Split {
   T: string
   rest: Prepared | null
   params: Record<string, unknown>
-  /** The range's key in visit_totals_ranges ({rk}), and the dims whose rows are whole there. */
-  key: string
+  /** The dims whose rows are whole in visit_totals_ranges under the range's key ({rk} of params). */
   ranged: Set<string>
 }
 
@@ -178,7 +177,6 @@ async function split(db: Db, q: RangeQuery): Promise<{ split: Split | null; cuto
       T: 'site = {site:String} AND day BETWEEN {tf:Date} AND {tt:Date} AND gen IN {gens:Array(UInt64)}',
       rest,
       params: { ...rest?.params, site: q.site, tz: q.timezone, limit: q.limit, tf: q.from, tt: q.to, gens: summed.map((d) => Number(d.gen)), rk: key },
-      key,
       ranged,
     },
   }
@@ -186,10 +184,7 @@ async function split(db: Db, q: RangeQuery): Promise<{ split: Split | null; cuto
 
 /** The summed rows of one dimension (as valueRows), from the range's sums when they are whole. */
 function summedRows(s: Split, dim: string, where: string): string {
-  return s.ranged.has(dim)
-    ? rangeRows(dim, where)
-    : `SELECT value AS name, visitors AS v, visits AS n, pageviews AS pv, bounces AS b, duration AS d, hits AS h
-    FROM visit_totals WHERE ${s.T} AND dim = '${dim}'${where ? ` AND ${where}` : ''}`
+  return s.ranged.has(dim) ? rangeRows(dim, where) : `SELECT ${SUM_COLUMNS} FROM visit_totals WHERE ${s.T} AND dim = '${dim}'${where ? ` AND ${where}` : ''}`
 }
 
 /**
@@ -301,6 +296,7 @@ export class StatsQueries {
   /** The split with `dims` summed over its range: built now if they are not yet (and the site has room). */
   private async ranged(s: Split, dims: readonly string[]): Promise<Split> {
     const site = String(s.params.site)
+    const key = String(s.params.rk)
     const missing = dims.filter((d) => !s.ranged.has(d))
     if (!missing.length) return s
     // Still the site's summed days: no day was summed again while the range was built.
@@ -310,10 +306,10 @@ export class StatsQueries {
         rangeKey(
           site,
           days.map((r) => ({ day: r.d, gen: r.g })),
-        ) === s.key
+        ) === key
       )
     }
-    if (await buildRanges(this.db, site, s.key, s.T, s.params, missing, current)) for (const d of missing) s.ranged.add(d)
+    if (await buildRanges(this.db, site, key, s.T, s.params, missing, current)) for (const d of missing) s.ranged.add(d)
     return s
   }
 
@@ -550,17 +546,13 @@ export class StatsQueries {
                                 arrayMap(e -> ('event', toString(e)), arrayFilter(e -> ${any('event', 'e')}, arrayDistinct(events)))) AS x
          GROUP BY dim, name`
       : ''
-    // Page and event values from the range's sums when there are some (the day totals stay the days').
+    // The day totals, and the page and event values the goals match (summed over the range where they can be).
     const kinds = (['page', 'event'] as const).filter((k) => goals.some((g) => g.kind === k))
     await this.ranged(s, kinds)
-    const values = kinds.filter((k) => s.ranged.has(k)).map((k) => `UNION ALL SELECT '${k}', name, v, ${NO_VISITORS_15}, h FROM (${rangeRows(k, any(k))})`)
-    const daily = `(dim = ''${kinds
-      .filter((k) => !s.ranged.has(k))
-      .map((k) => ` OR (dim = '${k}' AND ${any(k)})`)
-      .join('')})`
+    const values = kinds.map((k) => `UNION ALL SELECT '${k}', name, v, ${NO_VISITORS_15}, h FROM (${summedRows(s, k, any(k))})`)
     const [r] = await this.db.query<Record<string, string>>(
       `SELECT uniqCombinedMergeIf(15)(s, dim = '') AS visitors${cols.length ? `, ${cols.join(', ')}` : ''}
-       FROM (SELECT dim, value AS name, visitors AS v, day_visitors AS s, hits AS h FROM visit_totals WHERE ${s.T} AND ${daily}
+       FROM (SELECT '' AS dim, '' AS name, ${NO_VISITORS_12} AS v, day_visitors AS s, toUInt64(0) AS h FROM visit_totals WHERE ${s.T} AND dim = ''
              ${values.join('\n')}
              ${rest})`,
       params,
@@ -602,9 +594,9 @@ export class StatsQueries {
   }
 }
 
-/** The visit rows of the range that match the filters, and the page views of each that count (for /api/companies). */
-export async function matchingVisits(db: Db, q: RangeQuery): Promise<{ sql: string; pageviews: string; params: Record<string, unknown> }> {
-  const p = await prepare(db, q)
+/** The visit rows of the range that match the filters, and the page views of each that count (for /api/companies; `fromEvents` as StatsQueries'). */
+export async function matchingVisits(db: Db, q: RangeQuery, fromEvents = false): Promise<{ sql: string; pageviews: string; params: Record<string, unknown> }> {
+  const p = await prepare(db, q, '', undefined, fromEvents)
   return { sql: p.visits, pageviews: pageviewsOf(p.f), params: p.params }
 }
 

@@ -143,29 +143,17 @@ describe('totals per local day', () => {
     await t.db.command('ALTER TABLE visit_totals_ranges DELETE WHERE range_key = 4243 SETTINGS mutations_sync = 2')
   })
 
-  it(`past ${MAX_RANGE_ROWS} rows of a site's ranges, a new one is read from the day sums and not stored`, async () => {
+  // Filler for each cap: rows under one key, or marked keys.
+  it.each([
+    [`${MAX_RANGE_ROWS} rows`, "SELECT 'example.com', 'page', 7, toString(number), 0 FROM numbers({n:UInt32})", MAX_RANGE_ROWS, 1],
+    [`${MAX_RANGE_KEYS} ranges`, "SELECT 'example.com', 'page', number + 1, '', 1 FROM numbers({n:UInt32})", MAX_RANGE_KEYS, MAX_RANGE_KEYS],
+  ])('past %s of a site, a new range is read from the day sums and not stored', async (_, filler, n, keysAfter) => {
     const before = await read()
     await t.db.command('TRUNCATE TABLE visit_totals_ranges')
-    await t.db.command(
-      "INSERT INTO visit_totals_ranges (site, dim, range_key, value) SELECT 'example.com', 'page', 7, toString(number) FROM numbers({n:UInt32})",
-      { n: MAX_RANGE_ROWS },
-    )
+    await t.db.command(`INSERT INTO visit_totals_ranges (site, dim, range_key, value, marker) ${filler}`, { n })
     expect(await read()).toEqual(before)
     const [keys] = await t.db.query<{ n: string }>("SELECT uniqExact(range_key) AS n FROM visit_totals_ranges WHERE site = 'example.com'")
-    expect(Number(keys?.n)).toBe(1)
-    await t.db.command('TRUNCATE TABLE visit_totals_ranges')
-  })
-
-  it(`past ${MAX_RANGE_KEYS} ranges of a site, a new one is read from the day sums and not stored`, async () => {
-    const before = await read()
-    await t.db.command('TRUNCATE TABLE visit_totals_ranges')
-    await t.db.command(
-      "INSERT INTO visit_totals_ranges (site, dim, range_key, value, marker) SELECT 'example.com', 'page', number + 1, '', 1 FROM numbers({n:UInt32})",
-      { n: MAX_RANGE_KEYS },
-    )
-    expect(await read()).toEqual(before)
-    const [keys] = await t.db.query<{ n: string }>("SELECT uniqExact(range_key) AS n FROM visit_totals_ranges WHERE site = 'example.com'")
-    expect(Number(keys?.n)).toBe(MAX_RANGE_KEYS)
+    expect(Number(keys?.n)).toBe(keysAfter)
     await roll()
   })
 
