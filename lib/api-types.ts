@@ -487,3 +487,73 @@ export interface OptedOut {
   ok: true
   opted_out: true
 }
+
+/** A trigger (GET/POST/PATCH /api/triggers, admins): `when` and `actions` as alerts/triggers.ts validates them. */
+export interface Trigger {
+  id: string
+  site: string
+  name: string
+  enabled: boolean
+  when: {
+    pages?: string[]
+    min_visits?: number
+    min_lead_score?: number
+    countries?: string[]
+    industries?: string[]
+    employees?: string[]
+    network_types?: string[]
+    tags?: string[]
+    status?: string[]
+    first_visit_only?: boolean
+  }
+  actions: Array<
+    | { type: 'webhook'; url: string; secret: string }
+    | { type: 'email'; to: string[] }
+    | { type: 'slack'; url: string }
+    | { type: 'tag'; tag: string }
+    | { type: 'assign'; owner: string }
+  >
+  created_by: string
+  created_at: string
+}
+
+/** GET /api/triggers */
+export type TriggerList = Results<Trigger>
+
+/** One delivery of GET /api/deliveries (admins): a webhook, Slack message or e-mail, and how its attempts went. */
+export interface Delivery {
+  id: string
+  site: string
+  trigger_id: string
+  trigger_name: string
+  kind: 'webhook' | 'slack' | 'email'
+  target: string
+  status: 'pending' | 'delivered' | 'failed'
+  attempts: number
+  next_attempt: string | null
+  last_code: number | null
+  last_error: string
+  created_at: string
+  updated_at: string
+}
+
+/** GET /api/deliveries: the newest first. */
+export type DeliveryList = Results<Delivery>
+
+/** The webhook's JSON body (POST to the trigger's URL): no visitor id, no address. */
+export interface WebhookBody {
+  delivery: string
+  trigger: { id: string; name: string }
+  site: string
+  company: { id: string; name: string; domain: string; country: string; city: string; industry: string; employees: string }
+  visit: { started: string; source: string; pages: Array<{ path: string; at: string }>; lead_score: number }
+  dashboard_url: string
+  /** Only on a test sent from Settings: the company and visit are examples. */
+  test?: true
+}
+
+/** GET/PUT /api/me/mail: the user's digest and the language of the mail they get. */
+export interface MailSettings {
+  digest: 'off' | 'daily' | 'weekly'
+  lang: 'en' | 'nl'
+}

@@ -155,6 +155,15 @@ const schema = z.object({
   COMPANY_RETENTION_MONTHS: int(13, 1, 60),
   AGGREGATE_RETENTION_MONTHS: int(25, 1, 120),
   DEMO: bool(true),
+  // Alerts (alerts/): e-mail over SMTP, e.g. smtps://user:password@mail.example.com:465.
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'expected smtp://host:port or smtps://user:password@host:port')
+    .optional(),
+  MAIL_FROM: z.string().min(3).max(320).optional(),
+  // A failed webhook, Slack message or e-mail is tried again after this, then after 3, 6, 18,
+  // 60, 180, 360 and 720 times this (2 h at the default), until 24 hours have passed.
+  DELIVERY_FIRST_RETRY_SECONDS: int(10, 1, 3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -193,6 +202,9 @@ export type Config = Readonly<{
   companyRetentionMonths: number
   aggregateRetentionMonths: number
   demo: boolean
+  smtpUrl: string | null
+  mailFrom: string
+  deliveryFirstRetryMs: number
   logLevel: string
 }>
 
@@ -252,6 +264,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     companyRetentionMonths: e.COMPANY_RETENTION_MONTHS,
     aggregateRetentionMonths: e.AGGREGATE_RETENTION_MONTHS,
     demo: e.DEMO,
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM ?? `Spoor <spoor@${new URL(e.PUBLIC_URL ?? 'http://localhost').hostname}>`,
+    deliveryFirstRetryMs: e.DELIVERY_FIRST_RETRY_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
   })
 }

@@ -26,6 +26,8 @@ import { goalsRouter } from '../dashboard/goals.ts'
 import type { GeoReader } from '../enrichment/geo.ts'
 import { recordedJobStates, type Scheduler } from './jobs.ts'
 import type { IpIntel } from '../enrichment/lookup.ts'
+import type { Deliverer } from '../alerts/deliveries.ts'
+import { alertsRouter, unsubscribeRouter } from '../alerts/routes.ts'
 import type { Config } from '../lib/config.ts'
 import type { Db } from '../lib/db.ts'
 import { errorHandler, HttpError } from '../lib/errors.ts'
@@ -48,6 +50,8 @@ export interface AppDeps {
   intel: IpIntel
   beacon: Beacon
   scheduler: Scheduler | null
+  /** Sends queued webhooks, Slack messages and e-mails (the process that runs the jobs). */
+  deliverer: Deliverer | null
 }
 
 const WEB_DIR = new URL('../dist/dashboard/', import.meta.url).pathname
@@ -101,6 +105,7 @@ export function createApp(deps: AppDeps): App {
   if (serves) {
     const sessions = { users: deps.users, sessionHours: config.sessionHours, publicUrl: config.publicUrl }
     app.use(authRouter(sessions))
+    app.use(unsubscribeRouter(deps.db))
     const authed = express.Router()
     authed.use('/api', requireSession(deps.users), csrfGuard(config.publicUrl))
     authed.get('/api/me', (req, res) => void res.json(req.user! satisfies Me))
@@ -114,6 +119,7 @@ export function createApp(deps: AppDeps): App {
     authed.use(goalsRouter(deps))
     authed.use(companiesRouter({ db: deps.db, sites: deps.sites, knowledge: deps.intel.parts.knowledge }))
     authed.use(adminRouter(deps))
+    authed.use(alertsRouter({ db: deps.db, sites: deps.sites, users: deps.users, publicUrl: config.publicUrl }))
     authed.use(adminPrivacyRouter(deps))
     app.use(authed)
   }

@@ -13,6 +13,9 @@ import { rollupToday, rollupVisits } from '../aggregates/rollup.ts'
 import { resumeErasures } from '../privacy/erasure.ts'
 import type { IpIntel } from '../enrichment/lookup.ts'
 import type { JobState } from '../lib/api-types.ts'
+import type { Deliverer } from '../alerts/deliveries.ts'
+import { queueDigests } from '../alerts/digest.ts'
+import { fireTriggers } from '../alerts/fire.ts'
 
 export type { JobState }
 
@@ -25,6 +28,8 @@ export interface JobContext {
   formDomainMinVisitors: number
   /** Writes the collector's journal, in a process that collects (ROLE=all). */
   flush?: () => Promise<void>
+  /** Triggers and digests (alerts/): absent in a context that sends nothing. */
+  alerts?: { publicUrl: string; timezone: (site: string) => string; deliverer: Deliverer }
 }
 
 interface JobDef {
@@ -84,6 +89,31 @@ export const JOBS: readonly JobDef[] = [
     schedule: '5 * * * *',
     description: "roll finished days' visits, bounces, durations and entry pages up from sessions (hourly; the last two days again each time)",
     run: (ctx) => rollupVisits(ctx.db),
+  },
+  {
+    name: 'triggers',
+    // Half a minute after enrich-visits, which decides the visits a trigger fires on.
+    schedule: '30 * * * * *',
+    description:
+      "fire triggers on today's company visits that match them (once per trigger, company and day), and send their webhooks, Slack messages and e-mails",
+    run: async (ctx) => {
+      if (!ctx.alerts) return 0
+      const fired = await fireTriggers({ db: ctx.db, publicUrl: ctx.alerts.publicUrl, timezone: ctx.alerts.timezone })
+      await ctx.alerts.deliverer.runOnce()
+      return fired
+    },
+  },
+  {
+    name: 'digests',
+    schedule: '0 7 * * *',
+    description: 'queue and send the daily digests (and on Mondays the weekly ones) of the companies that visited',
+    run: async (ctx) => {
+      if (!ctx.alerts) return 0
+      let n = await queueDigests(ctx.db, ctx.alerts.publicUrl, 'daily')
+      if (new Date().getUTCDay() === 1) n += await queueDigests(ctx.db, ctx.alerts.publicUrl, 'weekly')
+      await ctx.alerts.deliverer.runOnce()
+      return n
+    },
   },
 ]
 

@@ -24,6 +24,8 @@ import { applyRetention } from '../privacy/retention.ts'
 import { resumeErasures } from '../privacy/erasure.ts'
 import { listenOps } from '../ops/socket.ts'
 import { Sites } from '../lib/sites.ts'
+import { Deliverer } from '../alerts/deliveries.ts'
+import { createMailer } from '../alerts/mail.ts'
 
 // Other processes (ROLE=collector behind a load balancer) learn of new sites and
 // opt-outs within this many milliseconds.
@@ -78,8 +80,14 @@ export async function assemble(config: Config, log: Logger, given: { intel?: IpI
   dropped.start()
   const budget = new IngestBudget(db, config)
   await budget.refresh()
+  const runsJobs = config.role === 'all' || config.role === 'jobs'
+  // Deliveries are sent by the process that runs the jobs, one sender for the whole install.
+  const mailer = runsJobs && config.smtpUrl ? createMailer(config.smtpUrl, config.mailFrom) : null
+  const deliverer = runsJobs
+    ? new Deliverer(db, log, { mailer, firstRetryMs: config.deliveryFirstRetryMs, pollMs: Math.min(5000, config.deliveryFirstRetryMs) })
+    : null
   const scheduler =
-    config.role === 'all' || config.role === 'jobs'
+    runsJobs && deliverer
       ? new Scheduler(
           {
             db,
@@ -89,6 +97,7 @@ export async function assemble(config: Config, log: Logger, given: { intel?: IpI
             retention: config,
             formDomainMinVisitors: config.formDomainMinVisitors,
             flush: () => writer.flush(),
+            alerts: { publicUrl: config.publicUrl, timezone: (site) => sites.timezone(site), deliverer },
           },
           log,
         )
@@ -109,6 +118,8 @@ export async function assemble(config: Config, log: Logger, given: { intel?: IpI
     await writer.close()
     await dropped.close()
     await scheduler?.stop()
+    await deliverer?.stop()
+    mailer?.close()
     await db.close()
   }
   return {
@@ -126,6 +137,7 @@ export async function assemble(config: Config, log: Logger, given: { intel?: IpI
     intel,
     beacon: await buildBeacon(),
     scheduler,
+    deliverer,
     close,
   }
 }
@@ -138,6 +150,7 @@ export interface Running {
 export async function start(config: Config, log: Logger, given: { intel?: IpIntel } = {}): Promise<Running> {
   const deps = await assemble(config, log, given)
   deps.scheduler?.start()
+  deps.deliverer?.start()
   // An erasure a restart interrupted is finished now: none can be in progress in this process yet.
   if (deps.scheduler)
     void resumeErasures(deps.db, log, { ...config, flush: () => deps.writer.flush() }, 0).catch((err: unknown) =>

@@ -1,0 +1,243 @@
+// The delivery queue: webhooks, Slack messages and e-mails are written to `deliveries`
+// (sql/021) before anything is sent, and the deliverer, in the process that runs the
+// jobs, sends whatever is due. A failed attempt is retried with backoff for 24 hours; a
+// restart or a crash loses nothing (the row is still pending), at worst an attempt is
+// repeated, which the receiver recognises by X-Spoor-Delivery.
+import { createHash, createHmac, randomBytes } from 'node:crypto'
+import { chTime, type Db } from '../lib/db.ts'
+import { errorFields } from '../lib/errors.ts'
+import type { Logger } from '../lib/logger.ts'
+import type { Delivery } from '../lib/api-types.ts'
+import type { Mailer } from './mail.ts'
+
+/** A receiver answers within this, or the attempt failed (issue 17). */
+export const RECEIVER_TIMEOUT_MS = 10_000
+/** Retries stop this long after the delivery was made (or resent). */
+export const GIVE_UP_MS = 24 * 3600_000
+// Delays after each failed attempt, as multiples of the first (10 s by default:
+// 10 s, 30 s, 1 min, 3 min, 10 min, 30 min, 1 h, then every 2 h until 24 h: 18 attempts).
+const BACKOFF = [1, 3, 6, 18, 60, 180, 360, 720] as const
+// Sent at once per pass; one slow receiver (10 s) does not hold up the others for long.
+const PARALLEL = 4
+const BATCH = 100
+
+export type DeliveryKind = Delivery['kind']
+
+export interface NewDelivery {
+  id: string
+  site: string
+  trigger_id: string
+  trigger_name: string
+  kind: DeliveryKind
+  /** The URL, or the e-mail recipients joined by ", ". */
+  target: string
+  /** Exactly what is sent: the JSON text, or for e-mail the JSON of the message. */
+  body: string
+  /** For webhooks: the HMAC of the body with the trigger's secret, fixed for every retry. */
+  secret?: string
+}
+
+/** A stable id for what a fire of a trigger sends (so a rerun of a fire queues nothing twice). */
+export const deliveryId = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32)
+export const randomDeliveryId = () => randomBytes(16).toString('hex')
+
+export const signature = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`
+
+/** Queues deliveries not queued before (by id); returns how many were new. */
+export async function enqueue(db: Db, items: NewDelivery[], now = new Date()): Promise<number> {
+  if (items.length === 0) return 0
+  const known = new Set(
+    (await db.query<{ id: string }>('SELECT id FROM deliveries WHERE id IN {ids:Array(String)}', { ids: items.map((d) => d.id) })).map((r) => r.id),
+  )
+  const fresh = items.filter((d) => !known.has(d.id))
+  if (fresh.length === 0) return 0
+  const at = chTime(now)
+  await db.insert(
+    'deliveries',
+    fresh.map(({ secret, ...d }) => ({
+      ...d,
+      signature: secret ? signature(secret, d.body) : '',
+      status: 'pending',
+      attempts: 0,
+      next_at: at,
+      last_code: 0,
+      last_error: '',
+      created_at: at,
+      updated_at: at,
+    })),
+  )
+  return fresh.length
+}
+
+interface Row {
+  id: string
+  site: string
+  trigger_id: string
+  trigger_name: string
+  kind: DeliveryKind
+  target: string
+  body: string
+  signature: string
+  status: Delivery['status']
+  attempts: number
+  next_s: string
+  last_code: number
+  last_error: string
+  created_s: string
+}
+
+const ROW =
+  'id, site, trigger_id, trigger_name, kind, target, body, signature, status, attempts, toString(next_at) AS next_s, last_code, last_error, toString(created_at) AS created_s'
+const iso = (t: string) => `${t.replace(' ', 'T')}Z`
+/** A row as read, as the columns to write again. */
+const columns = ({ next_s, created_s, ...r }: Row) => ({ ...r, next_at: next_s, created_at: created_s })
+
+/** The newest deliveries, for Settings (bodies left out: they are what was sent, and large). */
+export async function listDeliveries(db: Db, opts: { site?: string; limit: number }): Promise<Delivery[]> {
+  const rows = await db.query<Row & { updated_s: string }>(
+    `SELECT ${ROW}, toString(updated_at) AS updated_s FROM deliveries FINAL
+     WHERE {site:String} = '' OR site = {site:String} ORDER BY created_at DESC, id LIMIT {limit:UInt32}`,
+    { site: opts.site ?? '', limit: opts.limit },
+  )
+  return rows.map((r) => ({
+    id: r.id,
+    site: r.site,
+    trigger_id: r.trigger_id,
+    trigger_name: r.trigger_name,
+    kind: r.kind,
+    target: r.target,
+    status: r.status,
+    attempts: Number(r.attempts),
+    next_attempt: r.status === 'pending' ? iso(r.next_s) : null,
+    last_code: Number(r.last_code) || null,
+    last_error: r.last_error,
+    created_at: iso(r.created_s),
+    updated_at: iso(r.updated_s),
+  }))
+}
+
+/** Sends a delivery again from the start (same id, same body): from Settings. False when there is none. */
+export async function resend(db: Db, id: string, now = new Date()): Promise<boolean> {
+  const [r] = await db.query<Row>(`SELECT ${ROW} FROM deliveries FINAL WHERE id = {id:String}`, { id })
+  if (!r) return false
+  const at = chTime(now)
+  await db.insert('deliveries', [{ ...columns(r), status: 'pending', attempts: 0, next_at: at, created_at: at, updated_at: at }])
+  return true
+}
+
+/** What one attempt came to: `code` the HTTP status (0 when none came back). */
+interface Outcome {
+  ok: boolean
+  code: number
+  error: string
+}
+
+function describe(err: unknown): string {
+  const e = err as { name?: string; code?: string; cause?: { code?: string; message?: string } }
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${RECEIVER_TIMEOUT_MS / 1000} s`
+  const code = e?.cause?.code ?? e?.code
+  // Codes only: a message could quote the URL, whose path is a secret for Slack hooks.
+  return code ? `could not connect or the connection broke (${code})` : 'the request failed'
+}
+
+async function post(url: string, body: string, headers: Record<string, string>): Promise<Outcome> {
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'user-agent': 'Spoor-Webhook/1', ...headers },
+      // A redirect is an answer that is not 2xx: following it would send the body elsewhere.
+      redirect: 'manual',
+      signal: AbortSignal.timeout(RECEIVER_TIMEOUT_MS),
+    })
+    await res.body?.cancel()
+    return { ok: res.status >= 200 && res.status < 300, code: res.status, error: res.status >= 200 && res.status < 300 ? '' : `answered HTTP ${res.status}` }
+  } catch (err) {
+    return { ok: false, code: 0, error: describe(err) }
+  }
+}
+
+export interface DelivererOptions {
+  mailer: Mailer | null
+  /** The first retry's delay; later ones are multiples of it (DELIVERY_FIRST_RETRY_SECONDS). */
+  firstRetryMs: number
+  /** How often due deliveries are looked for. */
+  pollMs: number
+}
+
+export class Deliverer {
+  private timer: NodeJS.Timeout | null = null
+  private running: Promise<number> | null = null
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: Logger,
+    private readonly opts: DelivererOptions,
+  ) {}
+
+  start(): void {
+    const tick = () => {
+      this.runOnce()
+        .catch((err: unknown) => this.log.error(errorFields(err), 'sending deliveries failed'))
+        .finally(() => {
+          if (this.timer) this.timer = setTimeout(tick, this.opts.pollMs)
+        })
+    }
+    this.timer = setTimeout(tick, this.opts.pollMs)
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    await this.running?.catch(() => 0)
+  }
+
+  /** Sends every delivery due at `now`; returns how many were attempted. One pass at a time. */
+  runOnce(now = Date.now()): Promise<number> {
+    this.running ??= this.pass(now).finally(() => {
+      this.running = null
+    })
+    return this.running
+  }
+
+  private async pass(now: number): Promise<number> {
+    const due = await this.db.query<Row>(
+      `SELECT ${ROW} FROM deliveries FINAL WHERE status = 'pending' AND next_at <= {now:DateTime64(3)} ORDER BY next_at LIMIT ${BATCH}`,
+      { now: chTime(new Date(now)) },
+    )
+    let next = 0
+    const worker = async () => {
+      while (next < due.length) await this.attempt(due[next++]!, now)
+    }
+    await Promise.all(Array.from({ length: Math.min(PARALLEL, due.length) }, worker))
+    return due.length
+  }
+
+  private async send(d: Row): Promise<Outcome> {
+    if (d.kind === 'webhook') return post(d.target, d.body, { 'x-spoor-signature': d.signature, 'x-spoor-delivery': d.id })
+    if (d.kind === 'slack') return post(d.target, d.body, {})
+    if (!this.opts.mailer) return { ok: false, code: 0, error: 'SMTP_URL is not set: e-mail cannot be sent' }
+    return this.opts.mailer.send(d.target, JSON.parse(d.body))
+  }
+
+  private async attempt(d: Row, now: number): Promise<void> {
+    const out = await this.send(d)
+    const attempts = Number(d.attempts) + 1
+    const wait = this.opts.firstRetryMs * BACKOFF[Math.min(attempts - 1, BACKOFF.length - 1)]!
+    const giveUp = Date.parse(iso(d.created_s)) + GIVE_UP_MS
+    const status = out.ok ? 'delivered' : now + wait > giveUp ? 'failed' : 'pending'
+    if (!out.ok) this.log.warn({ delivery: d.id, kind: d.kind, attempt: attempts, status, reason: out.error }, 'delivery attempt failed')
+    await this.db.insert('deliveries', [
+      {
+        ...columns(d),
+        status,
+        attempts,
+        next_at: chTime(new Date(out.ok ? now : now + wait)),
+        last_code: out.code,
+        last_error: out.error,
+        // The row's version: the clock's time, never `now` (a caller's, which a test moves ahead).
+        updated_at: chTime(new Date()),
+      },
+    ])
+  }
+}
