@@ -96,7 +96,7 @@ function App() {
   )
   const companyId = /^\/companies\/([0-9a-f]{16})$/.exec(s.path)?.[1]
   let body: JSX.Element
-  if (s.path === '/account') body = <AccountView t={t} email={me.email} />
+  if (s.path === '/account') body = <AccountView t={t} email={me.email} lang={lang} />
   else if (list.length === 0 && sites.data) body = <p class="card empty">{t('noSites')}</p>
   else if (!s.site || !sites.data) body = <p class="muted">{t('loading')}</p>
   else if (s.path === '/settings')

@@ -16,6 +16,7 @@ import type {
   UserList,
   VisitorExport,
 } from '../../../lib/api-types.ts'
+import { DeliveriesCard, TriggersCard } from './alerts.tsx'
 import { api } from './api.ts'
 import { download } from './csv.ts'
 import { navigate } from './state.ts'
@@ -401,6 +402,8 @@ export function SettingsView(props: { t: T; email: string; timezones: Record<str
           </dl>
         ) : null}
       </section>
+      <TriggersCard t={t} sites={Object.keys(props.timezones)} />
+      <DeliveriesCard t={t} />
       <section class="card">
         <h3>{t('jobs')}</h3>
         <table>
