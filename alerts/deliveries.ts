@@ -4,7 +4,7 @@
 // restart or a crash loses nothing (the row is still pending), at worst an attempt is
 // repeated, which the receiver recognises by X-Spoor-Delivery.
 import { createHash, createHmac, randomBytes } from 'node:crypto'
-import { chTime, type Db } from '../lib/db.ts'
+import { applyDeletedMask, chTime, type Db } from '../lib/db.ts'
 import { errorFields } from '../lib/errors.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { Delivery } from '../lib/api-types.ts'
@@ -28,8 +28,10 @@ export interface NewDelivery {
   site: string
   trigger_id: string
   trigger_name: string
+  /** The visit an alert tells of, so that its visitor's erasure deletes the row ('' for tests and digests). */
+  sid?: string
   kind: DeliveryKind
-  /** The URL, or the e-mail recipients joined by ", ". */
+  /** The URL, or the e-mail recipient. */
   target: string
   /** Exactly what is sent: the JSON text, or for e-mail the JSON of the message. */
   body: string
@@ -56,6 +58,7 @@ export async function enqueue(db: Db, items: NewDelivery[], now = new Date()): P
     'deliveries',
     fresh.map(({ secret, ...d }) => ({
       ...d,
+      sid: d.sid ?? '',
       signature: secret ? signature(secret, d.body) : '',
       status: 'pending',
       attempts: 0,
@@ -63,7 +66,8 @@ export async function enqueue(db: Db, items: NewDelivery[], now = new Date()): P
       last_code: 0,
       last_error: '',
       created_at: at,
-      updated_at: at,
+      // The version: the clock's time (`now` is the caller's, which a test moves ahead).
+      updated_at: chTime(new Date()),
     })),
   )
   return fresh.length
@@ -74,6 +78,7 @@ interface Row {
   site: string
   trigger_id: string
   trigger_name: string
+  sid: string
   kind: DeliveryKind
   target: string
   body: string
@@ -87,7 +92,7 @@ interface Row {
 }
 
 const ROW =
-  'id, site, trigger_id, trigger_name, kind, target, body, signature, status, attempts, toString(next_at) AS next_s, last_code, last_error, toString(created_at) AS created_s'
+  'id, site, trigger_id, trigger_name, sid, kind, target, body, signature, status, attempts, toString(next_at) AS next_s, last_code, last_error, toString(created_at) AS created_s'
 const iso = (t: string) => `${t.replace(' ', 'T')}Z`
 /** A row as read, as the columns to write again. */
 const columns = ({ next_s, created_s, ...r }: Row) => ({ ...r, next_at: next_s, created_at: created_s })
@@ -116,13 +121,14 @@ export async function listDeliveries(db: Db, opts: { site?: string; limit: numbe
   }))
 }
 
-/** Sends a delivery again from the start (same id, same body): from Settings. False when there is none. */
-export async function resend(db: Db, id: string, now = new Date()): Promise<boolean> {
+/** Sends a delivery again from the start (same id, same body): from Settings. 'none' when there is none, 'emptied' for a delivered digest. */
+export async function resend(db: Db, id: string, now = new Date()): Promise<'queued' | 'none' | 'emptied'> {
   const [r] = await db.query<Row>(`SELECT ${ROW} FROM deliveries FINAL WHERE id = {id:String}`, { id })
-  if (!r) return false
+  if (!r) return 'none'
+  if (r.body === '') return 'emptied'
   const at = chTime(now)
   await db.insert('deliveries', [{ ...columns(r), status: 'pending', attempts: 0, next_at: at, created_at: at, updated_at: at }])
-  return true
+  return 'queued'
 }
 
 /** What one attempt came to: `code` the HTTP status (0 when none came back). */
@@ -226,10 +232,12 @@ export class Deliverer {
     const wait = this.opts.firstRetryMs * BACKOFF[Math.min(attempts - 1, BACKOFF.length - 1)]!
     const giveUp = Date.parse(iso(d.created_s)) + GIVE_UP_MS
     const status = out.ok ? 'delivered' : now + wait > giveUp ? 'failed' : 'pending'
+    const emptied = out.ok && d.kind === 'email' && d.trigger_id === ''
     if (!out.ok) this.log.warn({ delivery: d.id, kind: d.kind, attempt: attempts, status, reason: out.error }, 'delivery attempt failed')
     await this.db.insert('deliveries', [
       {
         ...columns(d),
+        body: emptied ? '' : d.body,
         status,
         attempts,
         next_at: chTime(new Date(out.ok ? now : now + wait)),
@@ -239,5 +247,11 @@ export class Deliverer {
         updated_at: chTime(new Date()),
       },
     ])
+    // A digest lists many visits' pages and no single visit an erasure could find it by:
+    // once sent, its earlier versions (with the text) leave the disk.
+    if (emptied) {
+      await this.db.command("DELETE FROM deliveries WHERE id = {id:String} AND body != ''", { id: d.id })
+      await applyDeletedMask(this.db, 'deliveries')
+    }
   }
 }

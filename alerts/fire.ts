@@ -200,7 +200,7 @@ async function fire(
     dashboard_url: `${ctx.publicUrl}/companies/${c.company_id}?site=${encodeURIComponent(site)}`,
   })
   const out: NewDelivery[] = []
-  const base = { site, trigger_id: trigger.id, trigger_name: trigger.name }
+  const base = { site, trigger_id: trigger.id, trigger_name: trigger.name, sid: v.sid }
   for (const [i, a] of trigger.actions.entries()) {
     if (a.type === 'webhook' || a.type === 'slack') {
       const id = deliveryId(trigger.id, c.company_id, day, String(i))

@@ -144,7 +144,9 @@ export function alertsRouter(deps: AlertDeps): Router {
   r.post('/api/deliveries/:id/resend', requireAdmin, async (req, res) => {
     const id = String(req.params.id)
     if (!DELIVERY_ID.test(id)) throw new HttpError(400, 'a delivery id is 32 hexadecimal characters', 'id')
-    if (!(await resend(deps.db, id))) throw new HttpError(404, 'no such delivery (deliveries are kept 30 days)', 'id')
+    const out = await resend(deps.db, id)
+    if (out === 'none') throw new HttpError(404, 'no such delivery (deliveries are kept 30 days)', 'id')
+    if (out === 'emptied') throw new HttpError(409, "a digest's text is not kept once it was delivered: the next digest comes as scheduled", 'id')
     res.status(202).json({ ok: true } satisfies Ok)
   })
 

@@ -47,6 +47,8 @@ const THE_SIDS = "sid IN (SELECT arrayJoin(JSONExtract(plan, 'sids', 'Array(Stri
 const BY_VISITOR = [
   ['sessions', THE_SIDS],
   ['enriched_sessions', THE_SIDS],
+  // Alerts that tell of the visitor's visits, sent or not (alerts/deliveries.ts).
+  ['deliveries', THE_SIDS],
   ['events', THE_VID],
   ['visits', THE_VID],
   ['visit_ips', THE_VID],

@@ -38,13 +38,16 @@ TTL day + INTERVAL 60 DAY;
 -- crash loses none (the deliverer picks up every pending row whose time has come).
 -- Every attempt writes a new version of the row. The body is exactly what is sent, so
 -- the signature of a retry is the first attempt's. It names a company and pages, never
--- a visitor id or an address. Kept 30 days for the Settings list.
+-- a visitor id or an address. `sid` is the visit an alert tells of (never sent): an
+-- erasure of its visitor deletes the row. A digest's body is emptied once delivered.
+-- Kept 30 days for the Settings list.
 CREATE TABLE IF NOT EXISTS deliveries
 (
     id String,
     site String,
     trigger_id String,
     trigger_name String,
+    sid String,
     kind LowCardinality(String),
     target String,
     body String,

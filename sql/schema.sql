@@ -58,6 +58,33 @@ ENGINE = ReplacingMergeTree(imported_at)
 ORDER BY key
 SETTINGS index_granularity = 8192;
 
+CREATE TABLE company_inbox
+(
+    `site` LowCardinality(String),
+    `company_id` String,
+    `status` LowCardinality(String),
+    `owner` String,
+    `tags` Array(String),
+    `updated_at` DateTime64(3, 'UTC') DEFAULT now64(3),
+    `updated_by` String
+)
+ENGINE = ReplacingMergeTree(updated_at)
+ORDER BY (site, company_id)
+SETTINGS index_granularity = 8192;
+
+CREATE TABLE company_notes
+(
+    `site` LowCardinality(String),
+    `company_id` String,
+    `id` String,
+    `author` String,
+    `text` String,
+    `created_at` DateTime64(3, 'UTC') DEFAULT now64(3)
+)
+ENGINE = MergeTree
+ORDER BY (site, company_id, created_at)
+SETTINGS index_granularity = 8192;
+
 CREATE TABLE company_visits
 (
     `site` LowCardinality(String),
@@ -136,6 +163,30 @@ CREATE TABLE daily_visits
 ENGINE = ReplacingMergeTree(rolled_at)
 ORDER BY (site, day)
 TTL day + toIntervalMonth(_CAST(25, 'UInt32'))
+SETTINGS index_granularity = 8192;
+
+CREATE TABLE deliveries
+(
+    `id` String,
+    `site` String,
+    `trigger_id` String,
+    `trigger_name` String,
+    `sid` String,
+    `kind` LowCardinality(String),
+    `target` String,
+    `body` String,
+    `status` LowCardinality(String),
+    `attempts` UInt16,
+    `next_at` DateTime64(3, 'UTC'),
+    `signature` String,
+    `last_code` UInt16,
+    `last_error` String,
+    `created_at` DateTime64(3, 'UTC'),
+    `updated_at` DateTime64(3, 'UTC') DEFAULT now64(3)
+)
+ENGINE = ReplacingMergeTree(updated_at)
+ORDER BY id
+TTL toDateTime(created_at) + toIntervalDay(30)
 SETTINGS index_granularity = 8192;
 
 CREATE TABLE dropped_events
@@ -316,6 +367,18 @@ ORDER BY (name, started_at)
 TTL toDateTime(started_at) + toIntervalDay(30)
 SETTINGS index_granularity = 8192;
 
+CREATE TABLE mail_settings
+(
+    `email` String,
+    `frequency` LowCardinality(String),
+    `lang` LowCardinality(String),
+    `token` String,
+    `updated_at` DateTime64(3, 'UTC') DEFAULT now64(3)
+)
+ENGINE = ReplacingMergeTree(updated_at)
+ORDER BY email
+SETTINGS index_granularity = 8192;
+
 CREATE TABLE network_domains
 (
     `network` String,
@@ -410,6 +473,36 @@ CREATE TABLE suppressions
     `reason` String,
     `deleted` UInt8 DEFAULT 0,
     `created_at` DateTime('UTC') DEFAULT now(),
+    `updated_at` DateTime64(3, 'UTC') DEFAULT now64(3)
+)
+ENGINE = ReplacingMergeTree(updated_at)
+ORDER BY id
+SETTINGS index_granularity = 8192;
+
+CREATE TABLE trigger_fires
+(
+    `trigger_id` String,
+    `company_id` String,
+    `day` Date,
+    `site` String,
+    `fired_at` DateTime64(3, 'UTC') DEFAULT now64(3)
+)
+ENGINE = ReplacingMergeTree(fired_at)
+ORDER BY (trigger_id, company_id, day)
+TTL day + toIntervalDay(60)
+SETTINGS index_granularity = 8192;
+
+CREATE TABLE triggers
+(
+    `id` String,
+    `site` String,
+    `name` String,
+    `enabled` UInt8,
+    `when` String,
+    `actions` String,
+    `created_by` String,
+    `created_at` DateTime64(3, 'UTC') DEFAULT now64(3),
+    `deleted` UInt8 DEFAULT 0,
     `updated_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 )
 ENGINE = ReplacingMergeTree(updated_at)

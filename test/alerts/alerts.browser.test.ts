@@ -56,7 +56,11 @@ describe.skipIf(chromiumMissing)('alerts in Chromium', () => {
     await p.waitForSelector('[data-testid=trigger]')
     expect(await p.textContent('[data-testid=trigger]')).toContain('/pricing*, /contact')
     const [trigger] = (await t.login().then((a) => a.get('/api/triggers'))).body.results
-    expect(trigger).toMatchObject({ name: 'Pricing readers', when: { pages: ['/pricing*', '/contact'] }, actions: [{ type: 'webhook', url: hook.url, secret: SECRET }] })
+    expect(trigger).toMatchObject({
+      name: 'Pricing readers',
+      when: { pages: ['/pricing*', '/contact'] },
+      actions: [{ type: 'webhook', url: hook.url, secret: SECRET }],
+    })
 
     await p.click('[data-testid=trigger] >> text=Send a test')
     await p.waitForSelector('text=Queued')

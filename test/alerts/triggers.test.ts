@@ -178,6 +178,27 @@ describe('triggers fire on company visits only', () => {
   })
 })
 
+describe('privacy', () => {
+  it("a visitor's erasure deletes the alerts that tell of their visits from disk, sent or waiting", async () => {
+    await trigger()
+    await trigger({ name: 'Also', actions: [{ type: 'webhook', url: hook.url, secret: SECRET }] })
+    hook.answers.push(500)
+    const gone = await visit(ipIn(NETS.acme), ['/tarieven'])
+    await visit(ipIn(NETS.university), ['/tarieven'])
+    await runJobs()
+    expect((await deliveries()).map((d) => d.status).sort()).toEqual(['delivered', 'delivered', 'delivered', 'pending'])
+    expect(await t.count('deliveries', 'sid = {sid:String}', { sid: gone.sid })).toBeGreaterThan(0)
+    await admin.post('/api/admin/erase').send({ vid: gone.vid }).expect(200)
+    // Every version of the rows, masked or not: gone from the parts.
+    const [left] = await t.db.query<{ n: string; sids: string[] }>(
+      'SELECT count() AS n, groupUniqArray(sid) AS sids FROM deliveries SETTINGS apply_deleted_mask = 0',
+    )
+    expect(Number(left!.n)).toBeGreaterThan(0)
+    expect(left!.sids).not.toContain(gone.sid)
+    expect((await deliveries()).map((d) => d.status)).toEqual(['delivered', 'delivered'])
+  })
+})
+
 describe('webhook delivery', () => {
   const queueTest = async () => {
     const tr = await trigger()
@@ -284,6 +305,11 @@ describe('e-mail', () => {
     expect(await queueDigests(t.db, 'http://stats.example.com', 'daily', tomorrow)).toBe(0)
     await t.deps.deliverer!.runOnce(tomorrow.getTime())
     expect(mail.mails).toHaveLength(1)
+    // Sent: its text (many visits' pages) is not kept, and cannot be resent.
+    const [digest] = (await admin.get('/api/deliveries').expect(200)).body.results as Delivery[]
+    expect(digest).toMatchObject({ kind: 'email', status: 'delivered', trigger_name: 'daily digest' })
+    expect(await t.count('deliveries', "body != '' SETTINGS apply_deleted_mask = 0")).toBe(0)
+    await admin.post(`/api/deliveries/${digest!.id}/resend`).expect(409)
     const m = mail.mails[0]!
     expect(m.subject).toBe('Spoor: 1 company yesterday')
     expect(m.text).toContain('Acme Manufacturing B.V.')
