@@ -11,6 +11,7 @@ import { chTime } from '../lib/db.ts'
 import { DIRECT_NONE, type Trigger, type WebhookBody } from '../lib/api-types.ts'
 import { addDays, localDay, startOfLocalDay, utcSpan } from '../lib/timezone.ts'
 import { leadScore } from '../dashboard/companies.ts'
+import { pagePattern } from '../lib/pages.ts'
 import { updateInbox } from '../dashboard/inbox.ts'
 import { deliveryId, enqueue, type NewDelivery } from './deliveries.ts'
 import { alertMail, type Lang, MAX_PAGES, slackMessage } from './messages.ts'
@@ -55,17 +56,6 @@ interface CompanyFacts {
 // What a company without rows in company_visits has as first_seen (the LEFT JOIN's default).
 const NO_TIME = '1970-01-01 00:00:00.000'
 const iso = (t: string) => `${t.replace(' ', 'T')}Z`
-
-/** "/pricing*" patterns as one RegExp (* any characters), matched against whole paths. */
-export function pagesPattern(patterns: readonly string[]): RegExp {
-  const alts = patterns.map((p) =>
-    p
-      .split('*')
-      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*'),
-  )
-  return new RegExp(`^(?:${alts.join('|')})$`)
-}
 
 /** Runs every enabled trigger over today's company visits; returns how many fired. */
 export async function fireTriggers(ctx: FireContext): Promise<number> {
@@ -137,7 +127,7 @@ async function fireSite(ctx: FireContext, site: string, triggers: Trigger[]): Pr
 
   let fired = 0
   for (const trigger of triggers) {
-    const pattern = trigger.when.pages ? pagesPattern(trigger.when.pages) : null
+    const pattern = pagePattern(trigger.when.pages ?? [])
     // Per company, its latest visit of today that matches the trigger's page condition.
     const chosen = new Map<string, VisitRow>()
     for (const v of visits) {

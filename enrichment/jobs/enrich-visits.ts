@@ -9,6 +9,7 @@ import type { Knowledge } from '../company.ts'
 import type { IpIntel, LookupResult } from '../lookup.ts'
 import { applySuppressions } from '../suppress.ts'
 import { recomputeCompanyVisits } from '../../aggregates/company-visits.ts'
+import { pagePattern } from '../../lib/pages.ts'
 
 // A visit whose pages do not (yet) include a counted page waits this long for one:
 // the beacon's session cookie lasts 30 minutes.
@@ -29,18 +30,6 @@ interface PendingVisit {
   ip: string
   day: string
   last_ts: string
-}
-
-/** "/pricing*" style patterns → one RegExp; empty list = every page counts. */
-function pagePattern(patterns: readonly string[]): RegExp | null {
-  if (patterns.length === 0) return null
-  const alts = patterns.map((p) =>
-    p
-      .split('*')
-      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*'),
-  )
-  return new RegExp(`^(?:${alts.join('|')})$`)
 }
 
 /** A visit's row in enriched_sessions: its network type, and the company it is counted for. */

@@ -154,7 +154,8 @@ describe('triggers fire on company visits only', () => {
     await runJobs()
     expect(hook.received).toHaveLength(1)
     // That visit moved to last week, as if today were a later day: today's visit is not the first.
-    const [{ id }] = await t.db.query<{ id: string }>('SELECT company_id AS id FROM company_visits FINAL LIMIT 1')
+    const [row] = await t.db.query<{ id: string }>('SELECT company_id AS id FROM company_visits FINAL LIMIT 1')
+    const id = row!.id
     await t.db.insert('company_visits', [
       {
         site: 'example.com',
