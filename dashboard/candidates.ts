@@ -132,7 +132,11 @@ async function candidateOf(intel: IpIntel, net: string): Promise<LookupResult & 
     throw new HttpError(400, `network ${r.network} is a ${r.network_type} network: its visitors are private persons, and it is never named`, 'network')
   if (r.company) throw new HttpError(409, `network ${r.network} is recognised already, as ${r.company.name}`, 'network')
   if (!isCandidate(r) || !r.network)
-    throw new HttpError(400, `network ${r.network ?? net} has no organisation to name (its owner is unknown, reads like a private person, or asked not to be recognised)`, 'network')
+    throw new HttpError(
+      400,
+      `network ${r.network ?? net} has no organisation to name (its owner is unknown, reads like a private person, or asked not to be recognised)`,
+      'network',
+    )
   return r as LookupResult & { candidate: string; network: string }
 }
 
@@ -158,9 +162,7 @@ export function candidatesRouter(deps: { db: Db; sites: Sites; intel: IpIntel })
     if (recorded === null) throw new HttpError(404, `no visit from network ${found.network} is in the review queue`, 'network')
     const { network: _, ...entry } = b
     // One entry per owner (key o:…): naming it again replaces the first name.
-    await deps.db.insert('company_directory', [
-      { key: `o:${nameKey(owner)}`, ...entry, address: '', postcode: '', phone: '', registration_number: '', owner },
-    ])
+    await deps.db.insert('company_directory', [{ key: `o:${nameKey(owner)}`, ...entry, address: '', postcode: '', phone: '', registration_number: '', owner }])
     await knowledge.refresh(deps.db, MIN_CONFIDENCE)
     // The company exactly as enrichment will now make it for the owner's next visit.
     const named = await deps.intel.lookupIp(found.network.split('/')[0]!, { rdns: false })

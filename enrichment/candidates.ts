@@ -19,9 +19,12 @@ const UNNAMED = "owner IN {owners:Array(String)} AND network_type = 'unknown' AN
 export async function attributeOwnerVisits(db: Db, owners: string[], id: string): Promise<number> {
   const sites = (await db.query<{ site: string }>(`SELECT DISTINCT site FROM enriched_sessions FINAL WHERE ${UNNAMED}`, { owners })).map((r) => r.site)
   if (sites.length === 0) return 0
-  const settings = await db.query<{ site: string; company_pages: string[] }>('SELECT site, company_pages FROM site_settings FINAL WHERE site IN {sites:Array(String)}', {
-    sites,
-  })
+  const settings = await db.query<{ site: string; company_pages: string[] }>(
+    'SELECT site, company_pages FROM site_settings FINAL WHERE site IN {sites:Array(String)}',
+    {
+      sites,
+    },
+  )
   for (const site of sites) {
     const re = pagePattern(settings.find((s) => s.site === site)?.company_pages ?? [])?.source ?? ''
     await db.command(
@@ -33,11 +36,14 @@ export async function attributeOwnerVisits(db: Db, owners: string[], id: string)
       { id, site, owners, re },
     )
   }
-  const mine = "(site, sid) IN (SELECT site, sid FROM enriched_sessions FINAL WHERE company_id = {id:String} AND owner IN {owners:Array(String)})"
-  const [n] = await db.query<{ n: string }>(`SELECT count() AS n FROM enriched_sessions FINAL WHERE company_id = {id:String} AND owner IN {owners:Array(String)}`, {
-    id,
-    owners,
-  })
+  const mine = '(site, sid) IN (SELECT site, sid FROM enriched_sessions FINAL WHERE company_id = {id:String} AND owner IN {owners:Array(String)})'
+  const [n] = await db.query<{ n: string }>(
+    `SELECT count() AS n FROM enriched_sessions FINAL WHERE company_id = {id:String} AND owner IN {owners:Array(String)}`,
+    {
+      id,
+      owners,
+    },
+  )
   // company_visits is per UTC day of the events: a visit over midnight touches two.
   const days = await db.query<{ d: string }>(`SELECT DISTINCT toString(toDate(ts)) AS d FROM events WHERE site IN {sites:Array(String)} AND ${mine}`, {
     id,
