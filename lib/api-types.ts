@@ -500,7 +500,8 @@ export interface VisitorExport {
   visitor_id: string
   exported_at: string
   events: ExportedEvent[]
-  visits: Array<{ session: string; network_type: string; company: string | null }>
+  /** network and network_owner: kept for company visits and review-queue candidates only. */
+  visits: Array<{ session: string; network_type: string; company: string | null; network: string | null; network_owner: string | null }>
   form_domains: Array<{ domain: string; time: string }>
   opted_out: { since: string } | null
   ip_addresses: { stored: number; note: string }

@@ -263,6 +263,16 @@ describe('dismissing a candidate', () => {
 })
 
 describe('privacy of the queue', () => {
+  it("a visitor's download names the network and owner kept with their visit", async () => {
+    const v = await visit(ipIn(MORE.zwaluw), ['/'])
+    const p = await visit(ipIn(NETS.comcast), ['/'])
+    await enrich()
+    const mine = (await admin.post('/api/admin/export').send({ vid: v.vid }).expect(200)).body
+    expect(mine.visits).toEqual([expect.objectContaining({ network_type: 'unknown', network: '198.18.2.0/24', network_owner: 'Zwaluw Studio B.V.' })])
+    const isp = (await admin.post('/api/admin/export').send({ vid: p.vid }).expect(200)).body
+    expect(isp.visits).toEqual([expect.objectContaining({ network_type: 'isp', network: null, network_owner: null })])
+  })
+
   it("a visitor's erasure removes their visits from the queue", async () => {
     const v = await visit(ipIn(MORE.zwaluw), ['/'])
     await enrich()
