@@ -4,7 +4,7 @@
 import { recomputeCompanyVisits } from '../aggregates/company-visits.ts'
 import type { Db } from '../lib/db.ts'
 import { companyId, type Knowledge } from './company.ts'
-import { pagePattern } from './jobs/enrich-visits.ts'
+import { pagePattern } from './pages.ts'
 
 const UNNAMED = "owner IN {owners:Array(String)} AND network_type = 'unknown' AND company_id = ''"
 

@@ -10,6 +10,7 @@ import type { IpIntel, LookupResult } from '../lookup.ts'
 import { applySuppressions } from '../suppress.ts'
 import { recomputeCompanyVisits } from '../../aggregates/company-visits.ts'
 import { adoptNamedOwners } from '../candidates.ts'
+import { pagePattern } from '../pages.ts'
 
 // A visit whose pages do not (yet) include a counted page waits this long for one:
 // the beacon's session cookie lasts 30 minutes.
@@ -30,18 +31,6 @@ interface PendingVisit {
   ip: string
   day: string
   last_ts: string
-}
-
-/** "/pricing*" style patterns → one RegExp (also valid RE2 for ClickHouse's match()); empty list = every page counts. */
-export function pagePattern(patterns: readonly string[]): RegExp | null {
-  if (patterns.length === 0) return null
-  const alts = patterns.map((p) =>
-    p
-      .split('*')
-      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*'),
-  )
-  return new RegExp(`^(?:${alts.join('|')})$`)
 }
 
 /** A visit's row in enriched_sessions: its network type, and the company it is counted for. */
