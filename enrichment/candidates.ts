@@ -21,9 +21,7 @@ export async function attributeOwnerVisits(db: Db, owners: string[], id: string)
   if (sites.length === 0) return 0
   const settings = await db.query<{ site: string; company_pages: string[] }>(
     'SELECT site, company_pages FROM site_settings FINAL WHERE site IN {sites:Array(String)}',
-    {
-      sites,
-    },
+    { sites },
   )
   for (const site of sites) {
     const re = pagePattern(settings.find((s) => s.site === site)?.company_pages ?? [])?.source ?? ''
@@ -38,11 +36,8 @@ export async function attributeOwnerVisits(db: Db, owners: string[], id: string)
   }
   const mine = '(site, sid) IN (SELECT site, sid FROM enriched_sessions FINAL WHERE company_id = {id:String} AND owner IN {owners:Array(String)})'
   const [n] = await db.query<{ n: string }>(
-    `SELECT count() AS n FROM enriched_sessions FINAL WHERE company_id = {id:String} AND owner IN {owners:Array(String)}`,
-    {
-      id,
-      owners,
-    },
+    'SELECT count() AS n FROM enriched_sessions FINAL WHERE company_id = {id:String} AND owner IN {owners:Array(String)}',
+    { id, owners },
   )
   // company_visits is per UTC day of the events: a visit over midnight touches two.
   const days = await db.query<{ d: string }>(`SELECT DISTINCT toString(toDate(ts)) AS d FROM events WHERE site IN {sites:Array(String)} AND ${mine}`, {
