@@ -83,7 +83,7 @@ const PROFILE =
 // The rows of one visit in enriched_sessions (partitioned by month of `day`) share their
 // `day`: the enrichment decides a visit once, suppression copies the row. So FINAL need
 // not merge across partitions: 7-16 ms less for a month of site1 on the bench's data.
-const FINAL_PER_PARTITION = 'SETTINGS do_not_merge_across_partitions_select_final = 1'
+export const FINAL_PER_PARTITION = 'SETTINGS do_not_merge_across_partitions_select_final = 1'
 
 export class CompanyQueries {
   /** `fromEvents`: with filters, the visits grouped from the raw events (the bench's baseline, as StatsQueries'). */

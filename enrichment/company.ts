@@ -21,7 +21,10 @@ export interface Company {
   registration_number: string
 }
 
-export type DirectoryEntry = Omit<Company, 'id'>
+export type DirectoryEntry = Omit<Company, 'id'> & {
+  /** A named review-queue candidate: the network owner's registered name the entry stands for. */
+  owner?: string
+}
 
 // Legal forms dropped when comparing names, so "Apple Inc." and "APPLE" are one company.
 const LEGAL_FORMS =
@@ -84,7 +87,7 @@ export class Knowledge {
     const [dir, learned, supp] = await Promise.all([
       reloadDirectory
         ? db.query<DirectoryEntry>(
-            'SELECT name, domain, address, postcode, city, country, industry, employee_range, phone, website, registration_number FROM company_directory FINAL',
+            'SELECT name, domain, address, postcode, city, country, industry, employee_range, phone, website, registration_number, owner FROM company_directory FINAL',
           )
         : Promise.resolve(null),
       db.query<{ network: string; domain: string; confidence: number }>(
@@ -108,6 +111,8 @@ export class Knowledge {
       if (e.domain) this.byDomain.set(domainKey(e.domain), e)
       if (e.name) this.byName.set(nameKey(e.name), e)
     }
+    // After every plain name: the owner an admin named wins over another entry's name.
+    for (const e of entries) if (e.owner) this.byName.set(nameKey(e.owner), e)
   }
 
   setSuppressions(list: Suppression[]): void {

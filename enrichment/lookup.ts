@@ -18,6 +18,11 @@ export interface LookupResult {
   network: string | null
   network_type: NetworkType
   company: Company | null
+  /**
+   * Type 'unknown' only: the owner's name when it reads like an organisation (no provider,
+   * no private person) that no list or directory names. What the review queue shows.
+   */
+  candidate: string | null
   asn: number | null
   as_org: string | null
   country: string
@@ -106,6 +111,7 @@ export class IpIntel implements GeoReader {
         network: null,
         network_type: 'unknown',
         company: null,
+        candidate: null,
         asn: null,
         as_org: null,
         country: '',
@@ -132,6 +138,7 @@ export class IpIntel implements GeoReader {
       network,
       network_type: c.network_type,
       company: null,
+      candidate: null,
       asn: mm?.asn?.asn ?? asn?.asn ?? null,
       as_org: mm?.asn?.org ?? asn?.org ?? null,
       country: place.country,
@@ -147,6 +154,9 @@ export class IpIntel implements GeoReader {
         c.network_type = 'business'
         result.network_type = 'business'
         if (!known) c.evidence.push({ source: 'settings', says: 'NAME_UNVERIFIED_OWNERS: named without positive evidence' })
+      } else if (c.network_type === 'unknown' && !knowledge.suppressed({ id: companyId(c.candidate), name: c.candidate, domain: '' }, ip)) {
+        // An organisation that asked not to be recognised is not offered for naming either.
+        result.candidate = c.candidate
       }
     }
     if (!c.owner || !this.parts.companyTypes.includes(c.network_type)) return result

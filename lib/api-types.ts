@@ -419,6 +419,42 @@ export interface NetworkDomainRow {
 /** GET /api/network-domains (admins) */
 export type NetworkDomainList = Results<NetworkDomainRow>
 
+/**
+ * One row of GET /api/companies/candidates (admins): an organisation that visited but
+ * was not named (network type unknown, owner neither a provider nor a private person).
+ */
+export interface CandidateRow {
+  owner: string
+  asn: number
+  country: string
+  /** The network (/24, /48) with the most visits; what naming and dismissing take. */
+  network: string
+  /** Its networks seen in the range, most visits first (at most 20). */
+  networks: string[]
+  visits: number
+  /** Distinct pages seen, at most 50. */
+  pages: string[]
+  last_visit: string
+}
+
+/** GET /api/companies/candidates (admins) */
+export type CandidateList = RangeResults<CandidateRow>
+
+/** POST /api/companies/candidates/name (201, admins) */
+export interface CandidateNamed {
+  company: { id: string; name: string; domain: string }
+  owner: string
+  network: string
+  /** Past visits that became company visits. */
+  visits: number
+}
+
+/** POST /api/companies/candidates/dismiss (admins) */
+export interface CandidateDismissed {
+  owner: string
+  network: string
+}
+
 // ---- Privacy ---------------------------------------------------------------------
 
 /** POST /api/privacy/erase and POST /api/admin/erase (200 when done, 202 when pending) */
@@ -464,7 +500,8 @@ export interface VisitorExport {
   visitor_id: string
   exported_at: string
   events: ExportedEvent[]
-  visits: Array<{ session: string; network_type: string; company: string | null }>
+  /** network and network_owner: kept for company visits and review-queue candidates only. */
+  visits: Array<{ session: string; network_type: string; company: string | null; network: string | null; network_owner: string | null }>
   form_domains: Array<{ domain: string; time: string }>
   opted_out: { since: string } | null
   ip_addresses: { stored: number; note: string }

@@ -15,9 +15,9 @@ export async function exportVisitor(db: Db, vid: string, ipRetentionDays: number
   )
   const sids = [...new Set(events.map((e) => String(e.sid)))]
   const companies = sids.length
-    ? await db.query<{ sid: string; network_type: string; company: string }>(
-        `SELECT e.sid AS sid, e.network_type AS network_type, c.name AS company
-         FROM (SELECT sid, network_type, company_id FROM enriched_sessions FINAL WHERE sid IN {sids:Array(String)}) AS e
+    ? await db.query<{ sid: string; network_type: string; company: string; network: string; owner: string }>(
+        `SELECT e.sid AS sid, e.network_type AS network_type, c.name AS company, e.network AS network, e.owner AS owner
+         FROM (SELECT sid, network_type, company_id, network, owner FROM enriched_sessions FINAL WHERE sid IN {sids:Array(String)}) AS e
          LEFT JOIN (SELECT company_id, name FROM companies FINAL) AS c ON c.company_id = e.company_id`,
         { sids },
       )
@@ -32,7 +32,13 @@ export async function exportVisitor(db: Db, vid: string, ipRetentionDays: number
     visitor_id: vid,
     exported_at: new Date().toISOString(),
     events,
-    visits: companies.map((c) => ({ session: c.sid, network_type: c.network_type, company: c.company || null })),
+    visits: companies.map((c) => ({
+      session: c.sid,
+      network_type: c.network_type,
+      company: c.company || null,
+      network: c.network || null,
+      network_owner: c.owner || null,
+    })),
     form_domains: forms,
     opted_out: optout ? { since: optout.created_at } : null,
     ip_addresses: {

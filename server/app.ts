@@ -19,6 +19,7 @@ import { adminPrivacyRouter, visitorPrivacyRouter } from '../privacy/routes.ts'
 import type { EventWriter } from '../collector/writer.ts'
 import { accountRouter, authRouter, requireSession, type Users } from '../auth/users.ts'
 import { adminRouter } from '../dashboard/admin.ts'
+import { candidatesRouter } from '../dashboard/candidates.ts'
 import { companiesRouter } from '../dashboard/companies.ts'
 import { csrfGuard } from '../auth/csrf.ts'
 import { statsRouter } from '../dashboard/stats.ts'
@@ -117,6 +118,8 @@ export function createApp(deps: AppDeps): App {
     })
     authed.use(statsRouter(deps))
     authed.use(goalsRouter(deps))
+    // Before companiesRouter: its GET /api/companies/:id would take "candidates" for an id.
+    authed.use(candidatesRouter({ db: deps.db, sites: deps.sites, intel: deps.intel }))
     authed.use(companiesRouter({ db: deps.db, sites: deps.sites, knowledge: deps.intel.parts.knowledge }))
     authed.use(adminRouter(deps))
     authed.use(alertsRouter({ db: deps.db, sites: deps.sites, users: deps.users, publicUrl: config.publicUrl }))

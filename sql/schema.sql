@@ -14,6 +14,16 @@ ORDER BY token_hash
 TTL expires_at
 SETTINGS index_granularity = 8192;
 
+CREATE TABLE candidate_dismissals
+(
+    `owner` String,
+    `network` String,
+    `updated_at` DateTime64(3, 'UTC') DEFAULT now64(3)
+)
+ENGINE = ReplacingMergeTree(updated_at)
+ORDER BY owner
+SETTINGS index_granularity = 8192;
+
 CREATE TABLE companies
 (
     `company_id` String,
@@ -52,6 +62,7 @@ CREATE TABLE company_directory
     `phone` String,
     `website` String,
     `registration_number` String,
+    `owner` String DEFAULT '',
     `imported_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 )
 ENGINE = ReplacingMergeTree(imported_at)
@@ -210,6 +221,9 @@ CREATE TABLE enriched_sessions
     `network_type` LowCardinality(String),
     `company_id` String,
     `network` String,
+    `asn` UInt32 DEFAULT 0,
+    `owner` String DEFAULT '',
+    `country` LowCardinality(String) DEFAULT '',
     `decided_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 )
 ENGINE = ReplacingMergeTree(decided_at)

@@ -9,6 +9,7 @@ import type { Knowledge } from '../company.ts'
 import type { IpIntel, LookupResult } from '../lookup.ts'
 import { applySuppressions } from '../suppress.ts'
 import { recomputeCompanyVisits } from '../../aggregates/company-visits.ts'
+import { adoptNamedOwners } from '../candidates.ts'
 import { pagePattern } from '../../lib/pages.ts'
 
 // A visit whose pages do not (yet) include a counted page waits this long for one:
@@ -40,6 +41,10 @@ export interface Decision {
   network_type: string
   company_id: string
   network: string
+  /** Review-queue candidates only (see LookupResult.candidate): AS, owner and country. */
+  asn: number
+  owner: string
+  country: string
 }
 
 /**
@@ -53,17 +58,27 @@ export function decide(
   decided: Decision[],
   companies: Map<string, Record<string, unknown>>,
 ): void {
+  // The network is kept for company visits (suppression by range) and for organisations
+  // the review queue offers; never for providers or owners that read like a person.
+  const candidate = !company && r.network_type === 'unknown' ? r.candidate : null
   decided.push({
     site: visit.site,
     sid: visit.sid,
     day: visit.day,
     network_type: r.network_type,
     company_id: company?.id ?? '',
-    network: company ? (r.network ?? '') : '',
+    network: company || candidate ? (r.network ?? '') : '',
+    asn: candidate ? (r.asn ?? 0) : 0,
+    owner: candidate ?? '',
+    country: candidate ? r.country : '',
   })
-  if (!company) return
+  if (company) companies.set(company.id, companyRecord(r, company))
+}
+
+/** A company's row in `companies`, from the lookup that named it. */
+export function companyRecord(r: LookupResult, company: NonNullable<LookupResult['company']>): Record<string, unknown> {
   const { id, ...profile } = company
-  companies.set(id, { company_id: id, ...profile, network_type: r.network_type, asn: r.asn ?? 0, as_org: r.as_org ?? '', evidence: JSON.stringify(r.evidence) })
+  return { company_id: id, ...profile, network_type: r.network_type, asn: r.asn ?? 0, as_org: r.as_org ?? '', evidence: JSON.stringify(r.evidence) }
 }
 
 export async function enrichVisits(ctx: EnrichContext): Promise<number> {
@@ -82,7 +97,13 @@ export async function enrichVisits(ctx: EnrichContext): Promise<number> {
     { batch: BATCH },
   )
   // Nothing new to decide: the visits that go on still change today's company visits.
-  if (pending.length === 0 && leftovers.length === 0) return dayLock.run(async () => (await recomputeCompanyVisits(db, []), 0))
+  if (pending.length === 0 && leftovers.length === 0) {
+    return dayLock.run(async () => {
+      await adoptNamedOwners(db, knowledge)
+      await recomputeCompanyVisits(db, [])
+      return 0
+    })
+  }
 
   const results = new Map<string, LookupResult>()
   for (const ip of new Set(pending.map((p) => p.ip))) results.set(ip, await intel.lookupIp(ip, { place: false }))
@@ -145,6 +166,8 @@ export async function enrichVisits(ctx: EnrichContext): Promise<number> {
     }
 
     await recomputeCompanyVisits(db, [...new Set(write.filter((d) => d.company_id).map((d) => d.day))])
+    // After the writes: this run's lookups may predate an admin naming their owner.
+    await adoptNamedOwners(db, knowledge)
     // A suppression added while this run looked companies up must still win.
     if (companies.size > 0) await applySuppressions(db, knowledge)
     return write.length

@@ -17,7 +17,7 @@ describe('npm run lookup', () => {
       .map((l) => JSON.parse(l) as Record<string, unknown>)
     expect(lines).toHaveLength(3)
     expect(lines[0]).toMatchObject({ ip: '17.253.144.10', network_type: 'business', asn: 714, company: { name: expect.stringMatching(/^Apple/) } })
-    expect(Object.keys(lines[0]!)).toEqual(['ip', 'network', 'network_type', 'company', 'asn', 'as_org', 'country', 'city', 'evidence'])
+    expect(Object.keys(lines[0]!)).toEqual(['ip', 'network', 'network_type', 'company', 'candidate', 'asn', 'as_org', 'country', 'city', 'evidence'])
     expect(lines[1]).toMatchObject({ ip: '73.10.20.30', network_type: 'isp', company: null, asn: 7922 })
     expect(lines[2]).toMatchObject({ ip: 'nonsense', network_type: 'unknown', company: null })
   }, 90_000)

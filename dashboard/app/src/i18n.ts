@@ -205,6 +205,15 @@ const en = {
   noGoalsSet: 'No goals.',
   goalVisit: 'Visit',
   when: 'Date',
+  reviewQueue: 'Review queue',
+  reviewQueueHint:
+    'Organisations that visited in the last 30 days but that no list or directory names. Internet, mobile and hosting providers, and owners whose name reads like a person’s, are never shown: naming them would name private persons.',
+  noCandidates: 'No organisations to review in this period.',
+  networkOwner: 'Network owner',
+  nameCandidate: 'Name',
+  companyName: 'Company name',
+  dismiss: 'Dismiss',
+  namedAs: 'Named; past visits now count as company visits',
 }
 
 const nl: typeof en = {
@@ -415,6 +424,15 @@ const nl: typeof en = {
   noGoalsSet: 'Geen doelen.',
   goalVisit: 'Bezoek aan',
   when: 'Datum',
+  reviewQueue: 'Te beoordelen organisaties',
+  reviewQueueHint:
+    'Organisaties die de afgelopen 30 dagen bezochten, maar die geen lijst of bedrijvenregister noemt. Internet-, mobiele en hostingproviders, en eigenaren met een naam die op een persoon lijkt, worden nooit getoond: wie die benoemt, benoemt privépersonen.',
+  noCandidates: 'Geen organisaties te beoordelen in deze periode.',
+  networkOwner: 'Eigenaar van het netwerk',
+  nameCandidate: 'Benoemen',
+  companyName: 'Bedrijfsnaam',
+  dismiss: 'Negeren',
+  namedAs: 'Benoemd; eerdere bezoeken tellen nu als bedrijfsbezoeken',
 }
 
 export type Key = keyof typeof en

@@ -1,8 +1,12 @@
 // Settings for admins: sites (snippet, time zone, goals, pages that count), users,
-// suppressions, the opt-out link, retention in force and the scheduled jobs.
+// suppressions, the review queue of unnamed organisations, the opt-out link, retention
+// in force and the scheduled jobs.
 import { useState } from 'preact/hooks'
 import type {
   AuditLog,
+  CandidateList,
+  CandidateNamed,
+  CandidateRow,
   CompanyPages,
   ErasureResult,
   Goal,
@@ -231,6 +235,95 @@ function UserRow(props: { user: User; self: boolean; t: T; onRemoved: () => void
   )
 }
 
+/** One organisation of the review queue, with its Name form and Dismiss. */
+function Candidate(props: { c: CandidateRow; t: T; onDone: (msg: string) => void; onError: (msg: string) => void }) {
+  const { c, t } = props
+  const [naming, setNaming] = useState(false)
+  return (
+    <li data-testid="candidate">
+      <strong>{c.owner}</strong>{' '}
+      <span class="muted">
+        AS{c.asn} · {c.country || '–'} · {c.network}
+      </span>{' '}
+      · {t('visits')}: {c.visits} · {t('lastVisit')}: {c.last_visit.slice(0, 16)}
+      <br />
+      <span class="muted">
+        {t('pages')}: {c.pages.slice(0, 8).join(', ')}
+        {c.pages.length > 8 ? ' …' : ''}
+      </span>{' '}
+      <button type="button" class="link" onClick={() => setNaming(!naming)}>
+        {naming ? t('cancel') : t('nameCandidate')}
+      </button>{' '}
+      <button
+        type="button"
+        class="link"
+        onClick={() =>
+          api('/api/companies/candidates/dismiss', { json: { network: c.network } }).then(
+            () => props.onDone(''),
+            (e: Error) => props.onError(e.message),
+          )
+        }
+      >
+        {t('dismiss')}
+      </button>
+      {naming ? (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault()
+            const f = new FormData(e.target as HTMLFormElement)
+            api<CandidateNamed>('/api/companies/candidates/name', {
+              json: { network: c.network, name: f.get('name'), domain: f.get('domain'), country: c.country },
+            }).then(
+              (r) => props.onDone(`${r.company.name}: ${t('namedAs')} (${r.visits})`),
+              (err: Error) => props.onError(err.message),
+            )
+          }}
+        >
+          <input name="name" required maxLength={300} defaultValue={c.owner} aria-label={t('companyName')} placeholder={t('companyName')} />{' '}
+          <input name="domain" required maxLength={253} placeholder="example.com" aria-label={t('domain')} />{' '}
+          <button type="submit">{t('nameCandidate')}</button>
+        </form>
+      ) : null}
+    </li>
+  )
+}
+
+/** Organisations that visited but were not named (admins): name one, or dismiss it. */
+function ReviewQueue(props: { sites: string[]; t: T }) {
+  const { t } = props
+  const [chosen, setChosen] = useState('')
+  const site = chosen || props.sites[0] || ''
+  const list = useApi<CandidateList>(site ? `/api/companies/candidates?site=${encodeURIComponent(site)}` : null)
+  const [msg, setMsg] = useState('')
+  const done = (m: string) => (setMsg(m), list.reload())
+  return (
+    <section class="card" data-testid="review-queue">
+      <h3>{t('reviewQueue')}</h3>
+      <p class="muted">{t('reviewQueueHint')}</p>
+      {props.sites.length > 1 ? (
+        <label>
+          {t('site')}{' '}
+          <select value={site} onChange={(e) => setChosen((e.target as HTMLSelectElement).value)}>
+            {props.sites.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
+      <Status loading={list.loading && !list.data} error={list.error} t={t} />
+      {list.data && list.data.results.length === 0 ? <p class="muted">{t('noCandidates')}</p> : null}
+      <ul>
+        {(list.data?.results ?? []).map((c) => (
+          <Candidate key={c.owner} c={c} t={t} onDone={done} onError={setMsg} />
+        ))}
+      </ul>
+      <span role="status">{msg}</span>
+    </section>
+  )
+}
+
 export function SettingsView(props: { t: T; email: string; timezones: Record<string, string>; onSitesChanged: () => void }) {
   const { t } = props
   const settings = useApi<Settings>('/api/settings')
@@ -327,6 +420,7 @@ export function SettingsView(props: { t: T; email: string; timezones: Record<str
           <input name="reason" placeholder={t('reason')} aria-label={t('reason')} /> <button type="submit">{t('add')}</button>
         </form>
       </section>
+      <ReviewQueue sites={Object.keys(settings.data?.snippets ?? {})} t={t} />
       <section class="card">
         <h3>{t('privacy')}</h3>
         <form
