@@ -58,6 +58,33 @@ ENGINE = ReplacingMergeTree(imported_at)
 ORDER BY key
 SETTINGS index_granularity = 8192;
 
+CREATE TABLE company_inbox
+(
+    `site` LowCardinality(String),
+    `company_id` String,
+    `status` LowCardinality(String),
+    `owner` String,
+    `tags` Array(String),
+    `updated_at` DateTime64(3, 'UTC') DEFAULT now64(3),
+    `updated_by` String
+)
+ENGINE = ReplacingMergeTree(updated_at)
+ORDER BY (site, company_id)
+SETTINGS index_granularity = 8192;
+
+CREATE TABLE company_notes
+(
+    `site` LowCardinality(String),
+    `company_id` String,
+    `id` String,
+    `author` String,
+    `text` String,
+    `created_at` DateTime64(3, 'UTC') DEFAULT now64(3)
+)
+ENGINE = MergeTree
+ORDER BY (site, company_id, created_at)
+SETTINGS index_granularity = 8192;
+
 CREATE TABLE company_visits
 (
     `site` LowCardinality(String),
@@ -70,6 +97,7 @@ CREATE TABLE company_visits
     `first_seen` DateTime64(3, 'UTC'),
     `last_seen` DateTime64(3, 'UTC'),
     `duration` UInt32,
+    `latest_source` Nullable(String),
     `computed_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 )
 ENGINE = ReplacingMergeTree(computed_at)
