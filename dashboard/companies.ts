@@ -206,11 +206,11 @@ export class CompanyQueries {
     // as only the matching visits count.
     const figures = m
       ? `SELECT company_id, count() AS visits, sum(pv) AS pageviews, uniqExact(who) AS visitors, sum(dur) AS duration,
-                min(t0) AS first_seen, max(t1) AS last_at, groupArrayArray(seen) AS seen, argMax(src, t1) AS last_source,
-                uniqExactArray(seen) AS npages, if({page:String} = '', 1, arrayExists(p -> startsWith(p, {page:String}), seen)) AS has_page
+                min(t0) AS first_seen, max(t1) AS last_at, groupArrayArray(vp) AS seen, argMax(src, t1) AS last_source,
+                uniqExactArray(vp) AS npages, if({page:String} = '', 1, arrayExists(p -> startsWith(p, {page:String}), seen)) AS has_page
          FROM (
            SELECT e.company_id AS company_id, visitor AS who, ${m.pageviews} AS pv, duration AS dur,
-                  start AS t0, end AS t1, arrayDistinct(CAST(pages, 'Array(String)')) AS seen, toNullable(toString(source)) AS src
+                  start AS t0, end AS t1, arrayDistinct(CAST(pages, 'Array(String)')) AS vp, toNullable(toString(source)) AS src
            FROM (${m.sql}) AS mv
            INNER JOIN (SELECT sid, company_id FROM enriched_sessions FINAL WHERE site = {site:String} AND day BETWEEN {d0:Date} AND {d1:Date} AND company_id != '') AS e ON e.sid = mv.sid
          )
