@@ -102,6 +102,8 @@ const PROFILE =
 // The rows of one visit in enriched_sessions (partitioned by month of `day`) share their
 // `day`: the enrichment decides a visit once, suppression copies the row. So FINAL need
 // not merge across partitions: 7-16 ms less for a month of site1 on the bench's data.
+// The same holds for company_visits (its key holds the day it is partitioned by); the
+// other tables the list reads have one partition.
 const FINAL_PER_PARTITION = 'SETTINGS do_not_merge_across_partitions_select_final = 1'
 
 /** A page pattern of goals and company pages (`*` any characters) as a test of a path. */
@@ -145,35 +147,24 @@ function inboxCondition(q: { status?: InboxStatus; owner?: string; tag?: string 
   return parts.join(' AND ')
 }
 
-/** What makes a page important on `site`: its page goals, then the pages that count for company recognition. */
-async function importantPages(db: Db, site: string): Promise<Array<(path: string) => boolean>> {
-  const rows = await db.query<{ p: string }>(
-    `SELECT match AS p FROM goals FINAL WHERE site = {site:String} AND deleted = 0 AND kind = 'page'
+// What makes a page important on the site: its page goals (0), then the pages that count
+// for company recognition (1). A column of the list's query: a query of its own cost 2-4 ms.
+const IMPORTANT = `(SELECT groupArray((o, p)) FROM (
+     SELECT 0 AS o, match AS p FROM goals FINAL WHERE site = {site:String} AND deleted = 0 AND kind = 'page'
      UNION ALL
-     SELECT arrayJoin(company_pages) AS p FROM site_settings FINAL WHERE site = {site:String}`,
-    { site },
-  )
-  return rows.map((r) => globTest(r.p))
-}
+     SELECT 1 AS o, arrayJoin(company_pages) AS p FROM site_settings FINAL WHERE site = {site:String}))`
 
-/**
- * The pages of `ids` in the range, each once per day seen, read after the LIMIT by
- * company_visits' key (site, company): grouped here, which is 2-4 ms less than in SQL.
- */
+/** The pages of `ids` in the range, each once per day seen, read after the LIMIT by company_visits' key (site, company). */
 async function pagesOf(db: Db, q: { site: string; from: string; to: string }, ids: string[]): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>()
-  if (ids.length === 0) return out
-  const rows = await db.query<{ id: string; pages: string[] }>(
-    `SELECT company_id AS id, pages FROM company_visits FINAL
-     WHERE site = {site:String} AND company_id IN {ids:Array(String)} AND day BETWEEN {from:Date} AND {to:Date}`,
+  if (ids.length === 0) return new Map()
+  const rows = await db.query<{ id: string; seen: string[] }>(
+    `SELECT company_id AS id, groupArrayArray(pages) AS seen FROM company_visits FINAL
+     WHERE site = {site:String} AND company_id IN {ids:Array(String)} AND day BETWEEN {from:Date} AND {to:Date}
+     GROUP BY company_id
+     ${FINAL_PER_PARTITION}`,
     { site: q.site, from: q.from, to: q.to, ids },
   )
-  for (const r of rows) {
-    const seen = out.get(r.id)
-    if (seen) seen.push(...r.pages)
-    else out.set(r.id, [...r.pages])
-  }
-  return out
+  return new Map(rows.map((r) => [r.id, r.seen]))
 }
 
 /** Distinct pages, the most often seen first (then by path), at most 200. */
@@ -198,10 +189,10 @@ export class CompanyQueries {
     const dir = q.order === 'asc' ? 'ASC' : 'DESC'
     // With stats filters (?filters=), only the company's visits that match them count:
     // worked out from visit rows and each visit's company instead of company_visits.
-    const [m, important] = await Promise.all([q.filters.length ? matchingVisits(this.db, q, this.opts.fromEvents) : null, importantPages(this.db, q.site)])
+    const m = q.filters.length ? await matchingVisits(this.db, q, this.opts.fromEvents) : null
     // `npages` (distinct pages, for the lead score) and `has_page` are worked out in the
-    // grouping: carrying every company's pages through the joins and the sort cost more
-    // than the rest of the query (2,000 companies: 18 -> 35 ms). The pages of the rows
+    // grouping: carrying every company's pages through the join and the sort was a third
+    // of the query (2,000 companies: 27 -> 18 ms without it). The pages of the rows
     // listed are read after the LIMIT (pagesOf); with filters they are carried (`seen`),
     // as only the matching visits count.
     const figures = m
@@ -221,11 +212,14 @@ export class CompanyQueries {
          FROM company_visits FINAL
          WHERE site = {site:String} AND day BETWEEN {from:Date} AND {to:Date}
          GROUP BY company_id`
-    const rows = await this.db.query<Omit<CompanyRow, 'lead_score' | 'lead_score_parts' | 'status' | 'owner' | 'tags'> & { seen: string[] }>(
+    const rows = await this.db.query<
+      Omit<CompanyRow, 'lead_score' | 'lead_score_parts' | 'status' | 'owner' | 'tags'> & { seen: string[]; important: Array<[number, string]> }
+    >(
       `SELECT c.company_id AS id, c.name AS name, c.domain AS domain, c.city AS city, c.country AS country,
               c.industry AS industry, c.employee_range AS employee_range, c.network_type AS network_type,
               v.visits AS visits, v.pageviews AS pageviews, v.visitors AS visitors, v.duration AS duration,
-              toString(v.first_seen) AS first_visit, toString(v.last_at) AS last_visit, ${m ? 'v.seen' : '[]'} AS seen, v.last_source AS latest_source
+              toString(v.first_seen) AS first_visit, toString(v.last_at) AS last_visit, ${m ? 'v.seen' : '[]'} AS seen, v.last_source AS latest_source,
+              ${IMPORTANT} AS important
        FROM (${figures}) AS v
        INNER JOIN (SELECT * FROM companies FINAL) AS c ON c.company_id = v.company_id
        WHERE ({country:String} = '' OR c.country = {country:String})
@@ -238,7 +232,7 @@ export class CompanyQueries {
          AND ${inboxCondition(q)}
        ORDER BY ${sort} ${dir}, lower(name) ASC
        LIMIT {limit:UInt32}
-       ${m ? FINAL_PER_PARTITION : ''}`,
+       ${FINAL_PER_PARTITION}`,
       {
         ...m?.params,
         site: q.site,
@@ -260,7 +254,11 @@ export class CompanyQueries {
     const ids = rows.map((r) => r.id)
     const inbox = await inboxOf(this.db, q.site, ids)
     const days = m ? null : await pagesOf(this.db, q, ids)
-    return rows.map(({ seen, ...r }) => {
+    const important = (rows[0]?.important ?? [])
+      .slice()
+      .sort((a, b) => a[0] - b[0])
+      .map(([, p]) => globTest(p))
+    return rows.map(({ seen, important: _, ...r }) => {
       const c = { ...r, visits: Number(r.visits), pageviews: Number(r.pageviews), visitors: Number(r.visitors), duration: Number(r.duration) }
       const pages = rankPages(mostSeen(days?.get(r.id) ?? seen), important)
       const score = { pages: pages.length, visits: c.visits, duration: c.duration }
