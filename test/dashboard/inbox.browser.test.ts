@@ -90,7 +90,7 @@ describe.skipIf(chromiumMissing)('the inbox in Chromium', () => {
     await page.fill('[data-testid=notes] textarea', 'Asked for a demo')
     await page.click('[data-testid=notes] button[type=submit]')
     await expect.poll(() => page.textContent('[data-testid=notes] ul')).toContain('Asked for a demo')
-    expect(await page.textContent('[data-testid=notes] ul')).toContain(SALES.email)
+    expect(await page.textContent('[data-testid=notes] ul')).toMatch(new RegExp(`${SALES.email} · \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} \\(Europe/Amsterdam\\)`))
     expect(await page.textContent('[data-testid=timezone-named]')).toBe('Times in Europe/Amsterdam')
     expect(await page.textContent('[data-testid=visit-attribution]')).toContain('Direct / None')
     const id = new URL(page.url()).pathname.split('/').pop()!

@@ -338,7 +338,18 @@ function InboxControls(props: { site: string; id: string; state: InboxState; t: 
   )
 }
 
-function Notes(props: { site: string; id: string; t: T }) {
+/** A UTC time of the API ('YYYY-MM-DD HH:MM:SS.mmm') as the wall-clock time of `zone`, 'YYYY-MM-DD HH:MM'. */
+function inZone(utc: string, zone: string): string {
+  const at = new Date(`${utc.replace(' ', 'T')}Z`)
+  try {
+    // Swedish writes dates as ISO does.
+    return new Intl.DateTimeFormat('sv-SE', { timeZone: zone, dateStyle: 'short', timeStyle: 'short' }).format(at)
+  } catch {
+    return `${utc.slice(0, 16)} UTC`
+  }
+}
+
+function Notes(props: { site: string; id: string; timezone: string; t: T }) {
   const { t } = props
   const path = `/api/companies/${props.id}/notes?site=${encodeURIComponent(props.site)}`
   const notes = useApi<CompanyNoteList>(path)
@@ -372,7 +383,7 @@ function Notes(props: { site: string; id: string; t: T }) {
         {(notes.data?.results ?? []).map((n) => (
           <li key={n.id}>
             <div class="muted">
-              {n.author} · {n.created_at.slice(0, 16)} UTC
+              {n.author} · {inZone(n.created_at, props.timezone)} ({props.timezone})
             </div>
             <div class="note">{n.text}</div>
           </li>
@@ -431,7 +442,7 @@ export function CompanyPage(props: { s: ViewState; t: T; id: string }) {
             ) : null}
           </section>
           <InboxControls key={`${s.site}/${c.id}`} site={s.site} id={c.id} state={p.data!.inbox} t={t} />
-          <Notes key={`notes-${s.site}/${c.id}`} site={s.site} id={c.id} t={t} />
+          <Notes key={`notes-${s.site}/${c.id}`} site={s.site} id={c.id} timezone={p.data!.timezone} t={t} />
           <section class="card">
             <h3>{t('timeline')}</h3>
             <p class="muted" data-testid="timezone-named">
