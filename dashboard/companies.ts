@@ -106,26 +106,26 @@ const PROFILE =
 // other tables the list reads have one partition.
 const FINAL_PER_PARTITION = 'SETTINGS do_not_merge_across_partitions_select_final = 1'
 
-/** A page pattern of goals and company pages (`*` any characters) as a test of a path. */
+/** A page pattern of goals and company pages (`*` any characters) as a test of a whole path, as enrich-visits' pagePattern. */
 const globTest = (pattern: string) => {
   const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`)
   return (path: string) => re.test(path)
 }
 
+/** Tests of what makes a page important, by tier: 0 a page goal, 1 a page that counts for company recognition. */
+export type Importance = Array<{ tier: number; test: (path: string) => boolean }>
+
 /**
- * A company's pages, the most important first: those matching a page goal or a pattern
- * of the pages that count (in that order), then the rest; within each, the order given
- * (the most seen first).
+ * A company's pages, the most important first: those matching a page goal, then those
+ * matching a pattern of the pages that count, then the rest; within each, the order
+ * given (the most seen first).
  */
-export function rankPages(pages: string[], important: Array<(path: string) => boolean>): string[] {
+export function rankPages(pages: string[], important: Importance): string[] {
   if (important.length === 0) return pages
-  const rank = (p: string) => {
-    const i = important.findIndex((test) => test(p))
-    return i < 0 ? important.length : i
-  }
+  const tier = (p: string) => Math.min(2, ...important.filter((x) => x.test(p)).map((x) => x.tier))
   return pages
-    .map((p, i) => ({ p, i, r: rank(p) }))
-    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((p, i) => ({ p, i, t: tier(p) }))
+    .sort((a, b) => a.t - b.t || a.i - b.i)
     .map((x) => x.p)
 }
 
@@ -254,10 +254,7 @@ export class CompanyQueries {
     const ids = rows.map((r) => r.id)
     const inbox = await inboxOf(this.db, q.site, ids)
     const days = m ? null : await pagesOf(this.db, q, ids)
-    const important = (rows[0]?.important ?? [])
-      .slice()
-      .sort((a, b) => a[0] - b[0])
-      .map(([, p]) => globTest(p))
+    const important: Importance = (rows[0]?.important ?? []).map(([tier, p]) => ({ tier: Number(tier), test: globTest(p) }))
     return rows.map(({ seen, important: _, ...r }) => {
       const c = { ...r, visits: Number(r.visits), pageviews: Number(r.pageviews), visitors: Number(r.visitors), duration: Number(r.duration) }
       const pages = rankPages(mostSeen(days?.get(r.id) ?? seen), important)
