@@ -260,7 +260,10 @@ describe('the list', () => {
     await admin.post('/api/sites/example.com/goals').send({ kind: 'page', match: '/pric*' }).expect(201)
     expect((await list(sales))[0]!.pages).toEqual(['/pricing', '/', '/about', '/blog'])
     // Then the pages that count for company recognition (set after the visits were decided).
-    await admin.put('/api/sites/example.com/company-pages').send({ patterns: ['/b*'] }).expect(200)
+    await admin
+      .put('/api/sites/example.com/company-pages')
+      .send({ patterns: ['/b*'] })
+      .expect(200)
     expect((await list(sales))[0]!.pages).toEqual(['/pricing', '/blog', '/', '/about'])
     // With filters, pages are counted per matching visit: /about was in all three.
     const filtered = await list(sales, `&filters=${encodeURIComponent(JSON.stringify([['contains', 'page', ['/']]]))}`)
