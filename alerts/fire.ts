@@ -7,6 +7,8 @@
 // page ten minutes into its visit fires then. Visits whose last page view is older than
 // the trigger do not fire it (a new trigger does not alert on the morning's visits).
 import type { Db } from '../lib/db.ts'
+import type { Logger } from '../lib/logger.ts'
+import { errorFields } from '../lib/errors.ts'
 import { chTime } from '../lib/db.ts'
 import { DIRECT_NONE, type Trigger, type WebhookBody } from '../lib/api-types.ts'
 import { addDays, localDay, startOfLocalDay, utcSpan } from '../lib/timezone.ts'
@@ -19,6 +21,7 @@ import { listTriggers } from './triggers.ts'
 
 export interface FireContext {
   db: Db
+  log?: Logger
   publicUrl: string
   timezone: (site: string) => string
   now?: Date
@@ -208,8 +211,13 @@ async function fire(
         const id = deliveryId(trigger.id, c.company_id, day, String(i), to)
         out.push({ ...base, id, kind: 'email', target: to, body: JSON.stringify(alertMail(body(id), langs.get(to.toLowerCase()) ?? 'en', tz)) })
       }
-    } else if (a.type === 'tag') await updateInbox(ctx.db, site, c.company_id, { add_tags: [a.tag] }, `trigger:${trigger.id}`)
-    else await updateInbox(ctx.db, site, c.company_id, { owner: a.owner }, `trigger:${trigger.id}`)
+    } else {
+      // An owner removed since the trigger was made, or a company at its 20 tags: the other actions still go.
+      const patch = a.type === 'tag' ? { add_tags: [a.tag] } : { owner: a.owner }
+      await updateInbox(ctx.db, site, c.company_id, patch, `trigger:${trigger.id}`).catch((err: unknown) =>
+        ctx.log?.warn({ trigger: trigger.id, action: a.type, ...errorFields(err) }, 'a trigger could not change the inbox'),
+      )
+    }
   }
   await enqueue(ctx.db, out, ctx.now)
   // Written last: a run that dies before this fires again, and finds its deliveries queued.

@@ -2,11 +2,10 @@
 // Validated once here; stored as JSON in `triggers` (sql/021), one row version per change.
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
+import { INBOX_STATUSES } from '../dashboard/inbox.ts'
 import { NETWORK_TYPES } from '../enrichment/classify.ts'
 import type { Db } from '../lib/db.ts'
 import type { Trigger } from '../lib/api-types.ts'
-
-export const INBOX_STATUSES = ['new', 'follow_up', 'in_crm', 'ignored'] as const
 
 // Bounds: a trigger is read on every run of the job and sent in every delivery.
 const MAX_LIST = 50

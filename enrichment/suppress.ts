@@ -1,7 +1,7 @@
 // Company suppression: a company that asked not to be recognised is never stored or
 // shown again. Adding a suppression removes what is already there: its company
-// visits, its profile, and the attribution of its visits (which stay counted as
-// anonymous visits in the ordinary statistics).
+// visits, its profile, its inbox state and notes, and the attribution of its visits
+// (which stay counted as anonymous visits in the ordinary statistics).
 import { randomUUID } from 'node:crypto'
 import type { Db } from '../lib/db.ts'
 import { HttpError } from '../lib/errors.ts'
@@ -101,5 +101,8 @@ export async function applySuppressions(db: Db, knowledge: Knowledge): Promise<n
   )
   await db.command('DELETE FROM company_visits WHERE company_id IN {ids:Array(String)}', { ids: list })
   await db.command('DELETE FROM companies WHERE company_id IN {ids:Array(String)}', { ids: list })
+  // What the sales team recorded about it goes too (sql/019): it is about the company.
+  await db.command('DELETE FROM company_inbox WHERE company_id IN {ids:Array(String)}', { ids: list })
+  await db.command('DELETE FROM company_notes WHERE company_id IN {ids:Array(String)}', { ids: list })
   return ids.size
 }

@@ -326,8 +326,64 @@ export interface CompanyRow {
   duration: number
   first_visit: string
   last_visit: string
+  /** Distinct paths seen, the most important first (dashboard/inbox.ts, rankPages). */
   pages: string[]
   lead_score: number
+  /** The points each part gave the score (leadScoreParts): `lead_score` is their sum, rounded. */
+  lead_score_parts: LeadScoreParts
+  status: InboxStatus
+  /** A user's e-mail; null when nobody owns the company. */
+  owner: string | null
+  tags: string[]
+  /** The grouped source of the latest visit ('' = Direct / None); null when unknown (days counted before sql/019). */
+  latest_source: string | null
+}
+
+/** Points of the lead score: pages up to 40, visits up to 30, duration up to 30. */
+export interface LeadScoreParts {
+  pages: number
+  visits: number
+  duration: number
+}
+
+// ---- Inbox ----------------------------------------------------------------------
+
+export const INBOX_STATUS_VALUES = ['new', 'follow_up', 'in_crm', 'ignored'] as const
+export type InboxStatus = (typeof INBOX_STATUS_VALUES)[number]
+
+/** PATCH /api/companies/:id: a company's state in a site's inbox (status 'new' and no owner or tags until someone sets them). */
+export interface InboxState {
+  id: string
+  site: string
+  status: InboxStatus
+  owner: string | null
+  tags: string[]
+  /** When and by whom it last changed (a user's e-mail, or 'trigger:<id>'); null before any change. */
+  updated_at: string | null
+  updated_by: string | null
+}
+
+/** A note on a company: POST /api/companies/:id/notes (201), and each row of GET. */
+export interface CompanyNote {
+  id: string
+  author: string
+  text: string
+  created_at: string
+}
+
+/** GET /api/companies/:id/notes, newest first. */
+export interface CompanyNoteList {
+  results: CompanyNote[]
+}
+
+/** POST /api/companies/bulk */
+export interface BulkUpdated {
+  updated: number
+}
+
+/** GET /api/companies/owners: who can own a company (every user). */
+export interface OwnerList {
+  results: Array<{ email: string }>
 }
 
 /** GET /api/companies */
@@ -371,13 +427,30 @@ export interface CompanyDay {
 
 /** One visit of GET /api/companies/:id, newest first, with its pages in order. */
 export interface CompanyVisit {
+  /** Times of the site's time zone (CompanyProfile.timezone): YYYY-MM-DD HH:MM:SS.mmm. */
   started: string
   ended: string
+  /** Attribution of the visit's first page view: grouped source ('' = Direct / None), referrer host and UTM tags. */
+  source: string
+  referrer: string
+  utm_source: string
+  utm_medium: string
+  utm_campaign: string
+  utm_content: string
+  utm_term: string
   pages: Array<{ ts: string; path: string; title: string }>
 }
 
 /** GET /api/companies/:id */
-export type CompanyProfile = SiteRange & { company: CompanyDetails; days: CompanyDay[]; timeline: CompanyVisit[]; attribution: Attribution }
+export type CompanyProfile = SiteRange & {
+  /** The site's IANA time zone: the timeline's times are its wall-clock times. */
+  timezone: string
+  company: CompanyDetails
+  days: CompanyDay[]
+  timeline: CompanyVisit[]
+  inbox: InboxState
+  attribution: Attribution
+}
 
 /** POST /api/companies/directory (admins): rejected holds the first 1,000 rejected lines, rejected_total all of them. */
 export interface DirectoryImport {

@@ -98,7 +98,7 @@ export const JOBS: readonly JobDef[] = [
       "fire triggers on today's company visits that match them (once per trigger, company and day), and send their webhooks, Slack messages and e-mails",
     run: async (ctx) => {
       if (!ctx.alerts) return 0
-      const fired = await fireTriggers({ db: ctx.db, publicUrl: ctx.alerts.publicUrl, timezone: ctx.alerts.timezone })
+      const fired = await fireTriggers({ db: ctx.db, log: ctx.log, publicUrl: ctx.alerts.publicUrl, timezone: ctx.alerts.timezone })
       await ctx.alerts.deliverer.runOnce()
       return fired
     },

@@ -108,6 +108,7 @@ CREATE TABLE company_visits
     `first_seen` DateTime64(3, 'UTC'),
     `last_seen` DateTime64(3, 'UTC'),
     `duration` UInt32,
+    `latest_source` Nullable(String),
     `computed_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 )
 ENGINE = ReplacingMergeTree(computed_at)

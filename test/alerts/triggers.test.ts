@@ -35,7 +35,7 @@ afterAll(async () => {
 })
 beforeEach(async () => {
   await t.reset()
-  for (const table of ['enriched_sessions', 'companies', 'company_visits', 'triggers', 'trigger_fires', 'deliveries', 'mail_settings']) {
+  for (const table of ['enriched_sessions', 'companies', 'company_visits', 'company_inbox', 'triggers', 'trigger_fires', 'deliveries', 'mail_settings']) {
     await t.db.command('TRUNCATE TABLE {t:Identifier}', { t: table })
   }
   hook = await webhookReceiver(SECRET)
@@ -176,6 +176,53 @@ describe('triggers fire on company visits only', () => {
     await runJobs()
     // Not fired (a fire of the same day would also find its delivery queued: its id is the day's).
     expect(await t.count('trigger_fires')).toBe(0)
+  })
+})
+
+describe('the inbox in triggers', () => {
+  const companies = async () =>
+    (await admin.get('/api/companies?site=example.com').expect(200)).body.results as Array<{ id: string; owner: string | null; tags: string[] }>
+
+  it("tag and assign actions set the company's inbox row; an owner removed since does not stop the other actions", async () => {
+    await t.deps.users.upsert('gone@example.com', 'a password long enough', 'viewer')
+    await trigger({
+      actions: [
+        { type: 'assign', owner: 'gone@example.com' },
+        { type: 'tag', tag: 'hot lead' },
+        { type: 'webhook', url: hook.url, secret: SECRET },
+      ],
+    })
+    await admin.delete('/api/users/gone@example.com').expect(200)
+    await visit(ipIn(NETS.acme), ['/tarieven'])
+    await runJobs()
+    expect(hook.received).toHaveLength(1)
+    const [c] = await companies()
+    expect(c).toMatchObject({ tags: ['hot lead'] })
+    expect(c!.owner ?? '').toBe('')
+    await trigger({ name: 'Assign', when: {}, actions: [{ type: 'assign', owner: SALES.email }] })
+    await visit(ipIn(NETS.acme, 11), ['/'])
+    await runJobs()
+    expect((await companies())[0]).toMatchObject({ owner: SALES.email, tags: ['hot lead'] })
+    const [row] = await t.db.query<{ updated_by: string }>('SELECT updated_by FROM company_inbox FINAL')
+    expect(row!.updated_by).toMatch(/^trigger:[0-9a-f]{16}$/)
+  })
+
+  it('status and tags conditions follow the inbox: the company fires once a sales user marks it so', async () => {
+    await trigger({ when: { status: 'follow_up', tags: ['key account'] } })
+    await visit(ipIn(NETS.acme), ['/tarieven'])
+    await runJobs()
+    expect(hook.received).toHaveLength(0)
+    const [c] = await companies()
+    const sales = await t.login(undefined, SALES)
+    await sales.patch(`/api/companies/${c!.id}?site=example.com`).send({ status: 'follow_up' }).expect(200)
+    await runJobs()
+    expect(hook.received).toHaveLength(0)
+    await sales
+      .patch(`/api/companies/${c!.id}?site=example.com`)
+      .send({ tags: ['Key Account'] })
+      .expect(200)
+    await runJobs()
+    expect(hook.received).toHaveLength(1)
   })
 })
 

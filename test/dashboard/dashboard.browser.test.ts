@@ -176,7 +176,7 @@ describe.skipIf(chromiumMissing)('dashboard in Chromium', () => {
     expect(download.suggestedFilename()).toBe('companies.csv')
     const csv = readFileSync((await download.path())!, 'utf8')
     expect(csv.split('\r\n')[0]).toBe(
-      'name,domain,city,country,industry,employee_range,network_type,visits,pageviews,visitors,duration,last_visit,lead_score,pages',
+      'name,domain,city,country,industry,employee_range,network_type,visits,pageviews,visitors,duration,last_visit,lead_score,status,owner,tags,latest_source,pages',
     )
     expect(csv).toContain('Acme Manufacturing B.V.,,Utrecht,NL')
     await page.context().close()

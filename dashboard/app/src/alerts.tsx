@@ -146,10 +146,10 @@ export function TriggersCard(props: { t: T; sites: string[] }) {
               {t('emailTo')} <input name="to" placeholder="sales@example.com" />
             </label>
             <label>
-              {t('addTag')} <input name="tag" maxLength={40} />
+              {t('triggerTag')} <input name="tag" maxLength={40} />
             </label>
             <label>
-              {t('assignTo')} <input name="owner" type="email" />
+              {t('triggerAssign')} <input name="owner" type="email" />
             </label>
           </fieldset>
           <button type="submit">{t('add')}</button>

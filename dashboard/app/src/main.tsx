@@ -107,7 +107,7 @@ function App() {
         <p class="card">{t('adminOnly')}</p>
       )
   else if (companyId) body = <CompanyPage s={s} t={t} id={companyId} />
-  else if (s.path.startsWith('/companies')) body = <Companies s={s} t={t} />
+  else if (s.path.startsWith('/companies')) body = <Companies s={s} t={t} n={counted(lang)} />
   else
     body = (
       <Overview

@@ -1,0 +1,292 @@
+// The sales inbox (issue 17): per site and company a status, an owner, tags and notes,
+// which viewers (sales users) set as well as admins. Everything is in ClickHouse
+// (sql/019): several dashboard processes may serve the same team.
+import { randomBytes } from 'node:crypto'
+import express, { type Request, Router } from 'express'
+import { z } from 'zod'
+import {
+  type BulkUpdated,
+  type CompanyNote,
+  type CompanyNoteList,
+  INBOX_STATUS_VALUES,
+  type InboxState,
+  type InboxStatus,
+  type OwnerList,
+} from '../lib/api-types.ts'
+import { chTime, type Db } from '../lib/db.ts'
+import { HttpError } from '../lib/errors.ts'
+import type { Sites } from '../lib/sites.ts'
+import { parseOr400 } from '../lib/validate.ts'
+
+export const INBOX_STATUSES = INBOX_STATUS_VALUES
+export type { InboxState, InboxStatus }
+
+// A row's tags are shown in the list: a handful of labels, not a document.
+export const MAX_TAGS = 20
+export const MAX_TAG_LENGTH = 40
+export const MAX_NOTE_LENGTH = 5000
+export const MAX_BULK = 500
+// The newest notes of a company that GET answers with.
+const NOTES_SHOWN = 1000
+
+const COMPANY_ID = /^[0-9a-f]{16}$/
+// Control characters would break the CSV export and the list's layout.
+const CONTROL = /\p{Cc}/u
+
+export interface InboxPatch {
+  status?: InboxStatus
+  /** A user's e-mail; null or '' unassigns. */
+  owner?: string | null
+  /** Replaces the tags. */
+  tags?: string[]
+  add_tags?: string[]
+  remove_tags?: string[]
+}
+
+const statusSchema = z.enum(INBOX_STATUSES, { message: `status must be one of ${INBOX_STATUSES.join(', ')}` })
+const ownerSchema = z.union([z.string().max(254, 'owner must be an e-mail of at most 254 characters'), z.null()], {
+  message: "owner must be a user's e-mail, or null to unassign",
+})
+// Up to 100 given: duplicates are dropped before the limit of MAX_TAGS is checked.
+const tagList = (field: string) =>
+  z
+    .array(z.string({ message: `${field} must be strings` }), { message: `${field} must be an array of strings` })
+    .max(100, `${field} may hold at most ${MAX_TAGS} tags`)
+
+/** The message of a body that is not an object, or has a field it does not know (a typo would otherwise change nothing). */
+const bodyError = (fields: string) => (iss: { code: string; keys?: string[] }) =>
+  iss.code === 'unrecognized_keys' ? `has an unknown field ${iss.keys?.join(', ')}: it takes ${fields}` : `expected a JSON object of ${fields}`
+
+const PatchBody = z.strictObject(
+  { status: statusSchema.optional(), owner: ownerSchema.optional(), tags: tagList('tags').optional() },
+  { error: bodyError('status, owner, tags') },
+)
+
+const BulkBody = z.strictObject(
+  {
+    ids: z
+      .array(z.string().regex(COMPANY_ID, 'ids must be company ids of 16 hexadecimal characters'), { message: 'ids must be an array of company ids' })
+      .min(1, 'ids must name at least one company')
+      .max(MAX_BULK, `ids may name at most ${MAX_BULK} companies`),
+    status: statusSchema.optional(),
+    owner: ownerSchema.optional(),
+    add_tags: tagList('add_tags').optional(),
+    remove_tags: tagList('remove_tags').optional(),
+  },
+  { error: bodyError('ids, status, owner, add_tags, remove_tags') },
+)
+
+const NoteBody = z.strictObject(
+  {
+    text: z
+      .string({ message: 'text is required' })
+      .trim()
+      .min(1, 'text must not be empty')
+      .max(MAX_NOTE_LENGTH, `text may be at most ${MAX_NOTE_LENGTH} characters`),
+  },
+  { error: bodyError('text') },
+)
+
+const SiteQuery = z.object({ site: z.string({ message: 'site is required' }).min(1, 'site is required').max(253) })
+
+/** Tags trimmed, without duplicates (the first spelling of each, compared case-insensitively); a 400 naming `field` for a bad one. */
+export function normaliseTags(tags: readonly string[], field = 'tags'): string[] {
+  const seen = new Set<string>()
+  const out: string[] = []
+  for (const raw of tags) {
+    const tag = raw.trim()
+    if (tag === '') throw new HttpError(400, `${field} must not hold empty tags`, field)
+    if (tag.length > MAX_TAG_LENGTH) throw new HttpError(400, `${field}: "${tag.slice(0, 50)}…" is longer than ${MAX_TAG_LENGTH} characters`, field)
+    if (CONTROL.test(tag)) throw new HttpError(400, `${field} must not hold control characters`, field)
+    const key = tag.toLowerCase()
+    if (seen.has(key)) continue
+    seen.add(key)
+    out.push(tag)
+  }
+  return out
+}
+
+const tooMany = (field: string, n: number) => new HttpError(400, `a company may have at most ${MAX_TAGS} tags; this would give it ${n}`, field)
+
+/** The owner to store ('' for nobody), or a 400: it must be a user who is not deleted. */
+async function checkedOwner(db: Db, owner: string | null | undefined): Promise<string | undefined> {
+  if (owner === undefined) return undefined
+  const email = (owner ?? '').trim().toLowerCase()
+  if (email === '') return ''
+  const [u] = await db.query<{ email: string }>('SELECT email FROM users FINAL WHERE email = {email:String} AND deleted = 0', { email })
+  if (!u) throw new HttpError(400, `owner "${email.slice(0, 100)}" is not a user of this dashboard`, 'owner')
+  return u.email
+}
+
+interface Row {
+  company_id: string
+  status: string
+  owner: string
+  tags: string[]
+  updated_at: string
+  updated_by: string
+}
+
+const fresh = (site: string, id: string): InboxState => ({ id, site, status: 'new', owner: null, tags: [], updated_at: null, updated_by: null })
+
+const stateOf = (site: string, r: Row): InboxState => ({
+  id: r.company_id,
+  site,
+  status: (INBOX_STATUSES as readonly string[]).includes(r.status) ? (r.status as InboxStatus) : 'new',
+  owner: r.owner || null,
+  tags: r.tags,
+  updated_at: r.updated_at,
+  updated_by: r.updated_by,
+})
+
+/** The inbox state of each of `companyIds` on `site` (status 'new', no owner, no tags for those without a row). */
+export async function inboxOf(db: Db, site: string, companyIds: string[]): Promise<Map<string, InboxState>> {
+  const out = new Map(companyIds.map((id) => [id, fresh(site, id)]))
+  if (companyIds.length === 0) return out
+  const rows = await db.query<Row>(
+    `SELECT company_id, status, owner, tags, toString(updated_at) AS updated_at, updated_by FROM company_inbox FINAL
+     WHERE site = {site:String} AND company_id IN {ids:Array(String)}`,
+    { site, ids: companyIds },
+  )
+  for (const r of rows) out.set(r.company_id, stateOf(site, r))
+  return out
+}
+
+/** Which of `ids` are recognised companies (not suppressed). */
+async function knownCompanies(db: Db, ids: string[]): Promise<Set<string>> {
+  const rows = await db.query<{ id: string }>('SELECT DISTINCT company_id AS id FROM companies FINAL WHERE company_id IN {ids:Array(String)}', { ids })
+  return new Set(rows.map((r) => r.id))
+}
+
+/** The next state of `s` under a checked patch; a 400 when it would hold too many tags. */
+function applied(s: InboxState, p: { status?: InboxStatus; owner?: string; tags?: string[]; add?: string[]; remove?: string[] }): InboxState {
+  let tags = p.tags ?? s.tags
+  if (p.remove?.length) {
+    const gone = new Set(p.remove.map((t) => t.toLowerCase()))
+    tags = tags.filter((t) => !gone.has(t.toLowerCase()))
+  }
+  if (p.add?.length) tags = normaliseTags([...tags, ...p.add], 'add_tags')
+  if (tags.length > MAX_TAGS) throw tooMany(p.add?.length ? 'add_tags' : 'tags', tags.length)
+  return { ...s, status: p.status ?? s.status, owner: p.owner === undefined ? s.owner : p.owner || null, tags }
+}
+
+/** Checks a patch once for any number of companies: tags normalised, the owner looked up. */
+async function checkedPatch(db: Db, patch: InboxPatch) {
+  if (patch.status !== undefined && !(INBOX_STATUSES as readonly string[]).includes(patch.status))
+    throw new HttpError(400, `status must be one of ${INBOX_STATUSES.join(', ')}`, 'status')
+  const tags = patch.tags && normaliseTags(patch.tags, 'tags')
+  if (tags && tags.length > MAX_TAGS) throw tooMany('tags', tags.length)
+  return {
+    status: patch.status,
+    owner: await checkedOwner(db, patch.owner),
+    tags,
+    add: patch.add_tags && normaliseTags(patch.add_tags, 'add_tags'),
+    remove: patch.remove_tags && normaliseTags(patch.remove_tags, 'remove_tags'),
+  }
+}
+
+/**
+ * Writes the next state of companies on `site` (one row each: read, modify, write) and
+ * returns them; ids that are not known companies are left out. A bad patch (status,
+ * owner, tags) is a 400 naming the field, before anything is written.
+ */
+async function writeInbox(db: Db, site: string, ids: string[], patch: InboxPatch, by: string): Promise<InboxState[]> {
+  const p = await checkedPatch(db, patch)
+  const known = await knownCompanies(db, ids)
+  const before = await inboxOf(
+    db,
+    site,
+    ids.filter((id) => known.has(id)),
+  )
+  const now = Date.now()
+  const next = [...before.values()].map((s) => {
+    // Strictly after the row it replaces: ReplacingMergeTree keeps the highest updated_at.
+    const at = Math.max(now, s.updated_at ? Date.parse(`${s.updated_at.replace(' ', 'T')}Z`) + 1 : 0)
+    return { ...applied(s, p), updated_at: chTime(new Date(at)), updated_by: by }
+  })
+  if (next.length)
+    await db.insert(
+      'company_inbox',
+      next.map((s) => ({ site, company_id: s.id, status: s.status, owner: s.owner ?? '', tags: s.tags, updated_at: s.updated_at, updated_by: s.updated_by })),
+    )
+  return next
+}
+
+/**
+ * Changes one company's inbox state on `site`: `by` is the user's e-mail, or
+ * 'trigger:<id>' for a trigger's action. A 404 for an unknown company, a 400 naming the
+ * field for a bad patch.
+ */
+export async function updateInbox(db: Db, site: string, companyId: string, patch: InboxPatch, by: string): Promise<InboxState> {
+  const [s] = await writeInbox(db, site, [companyId], patch, by)
+  if (!s) throw new HttpError(404, 'no such company (it may have been suppressed)', 'id')
+  return s
+}
+
+/** The same change for many companies; returns how many were known and written. */
+export async function bulkUpdateInbox(db: Db, site: string, companyIds: string[], patch: InboxPatch, by: string): Promise<number> {
+  return (await writeInbox(db, site, [...new Set(companyIds)], patch, by)).length
+}
+
+export async function notesOf(db: Db, site: string, companyId: string): Promise<CompanyNote[]> {
+  return db.query<CompanyNote>(
+    `SELECT id, author, text, toString(created_at) AS created_at FROM company_notes
+     WHERE site = {site:String} AND company_id = {id:String}
+     ORDER BY created_at DESC, id DESC LIMIT ${NOTES_SHOWN}`,
+    { site, id: companyId },
+  )
+}
+
+export async function addNote(db: Db, site: string, companyId: string, text: string, author: string): Promise<CompanyNote> {
+  if (!(await knownCompanies(db, [companyId])).has(companyId)) throw new HttpError(404, 'no such company (it may have been suppressed)', 'id')
+  const note: CompanyNote = { id: randomBytes(8).toString('hex'), author, text, created_at: chTime(new Date()) }
+  await db.insert('company_notes', [{ site, company_id: companyId, ...note }])
+  return note
+}
+
+/** The routes of the inbox; mounted before GET /api/companies/:id, whose :id would take "owners". */
+export function inboxRouter(deps: { db: Db; sites: Sites }): Router {
+  const r = Router()
+  const site = (req: Request) => deps.sites.registered(parseOr400(SiteQuery, { site: req.query.site }, 'site').site)
+  const companyId = (req: Request) => {
+    const id = String(req.params.id)
+    if (!COMPANY_ID.test(id)) throw new HttpError(400, 'a company id is 16 hexadecimal characters', 'id')
+    return id
+  }
+  const who = (req: Request) => req.user!.email
+
+  r.get('/api/companies/owners', async (_req, res) => {
+    const rows = await deps.db.query<{ email: string }>('SELECT email FROM users FINAL WHERE deleted = 0 ORDER BY email')
+    res.json({ results: rows } satisfies OwnerList)
+  })
+
+  r.post('/api/companies/bulk', express.json({ limit: '64kb' }), async (req, res) => {
+    const s = site(req)
+    const { ids, ...patch } = parseOr400(BulkBody, req.body)
+    if (Object.values(patch).every((v) => v === undefined)) throw new HttpError(400, 'name an action: status, owner, add_tags or remove_tags', 'body')
+    res.json({ updated: await bulkUpdateInbox(deps.db, s, ids, patch, who(req)) } satisfies BulkUpdated)
+  })
+
+  r.patch('/api/companies/:id', express.json({ limit: '16kb' }), async (req, res) => {
+    const id = companyId(req)
+    const s = site(req)
+    const patch = parseOr400(PatchBody, req.body)
+    if (Object.values(patch).every((v) => v === undefined)) throw new HttpError(400, 'send at least one of status, owner, tags', 'body')
+    res.json((await updateInbox(deps.db, s, id, patch, who(req))) satisfies InboxState)
+  })
+
+  r.get('/api/companies/:id/notes', async (req, res) => {
+    const id = companyId(req)
+    const s = site(req)
+    if (!(await knownCompanies(deps.db, [id])).has(id)) throw new HttpError(404, 'no such company (it may have been suppressed)', 'id')
+    res.json({ results: await notesOf(deps.db, s, id) } satisfies CompanyNoteList)
+  })
+
+  r.post('/api/companies/:id/notes', express.json({ limit: '64kb' }), async (req, res) => {
+    const id = companyId(req)
+    const s = site(req)
+    const b = parseOr400(NoteBody, req.body)
+    res.status(201).json((await addNote(deps.db, s, id, b.text, who(req))) satisfies CompanyNote)
+  })
+  return r
+}
