@@ -15,7 +15,7 @@ export const RECEIVER_TIMEOUT_MS = 10_000
 /** Retries stop this long after the delivery was made (or resent). */
 export const GIVE_UP_MS = 24 * 3600_000
 // Delays after each failed attempt, as multiples of the first (10 s by default:
-// 10 s, 30 s, 1 min, 3 min, 10 min, 30 min, 1 h, then every 2 h until 24 h: 18 attempts).
+// 10 s, 30 s, 1 min, 3 min, 10 min, 30 min, 1 h, then every 2 h until 24 h: 19 attempts in all).
 const BACKOFF = [1, 3, 6, 18, 60, 180, 360, 720] as const
 // Sent at once per pass; one slow receiver (10 s) does not hold up the others for long.
 const PARALLEL = 4
@@ -66,8 +66,8 @@ export async function enqueue(db: Db, items: NewDelivery[], now = new Date()): P
       last_code: 0,
       last_error: '',
       created_at: at,
-      // The version: the clock's time (`now` is the caller's, which a test moves ahead).
-      updated_at: chTime(new Date()),
+      // updated_at, the row's version, is the server's now64(3) (the column's default):
+      // one clock for every process that writes a version.
     })),
   )
   return fresh.length
@@ -89,18 +89,35 @@ interface Row {
   last_code: number
   last_error: string
   created_s: string
+  /** The version read: a new one is written only over it (a resend or an erasure meanwhile wins). */
+  updated_s: string
 }
 
 const ROW =
-  'id, site, trigger_id, trigger_name, sid, kind, target, body, signature, status, attempts, toString(next_at) AS next_s, last_code, last_error, toString(created_at) AS created_s'
+  'id, site, trigger_id, trigger_name, sid, kind, target, body, signature, status, attempts, toString(next_at) AS next_s, last_code, last_error, toString(created_at) AS created_s, toString(updated_at) AS updated_s'
 const iso = (t: string) => `${t.replace(' ', 'T')}Z`
-/** A row as read, as the columns to write again. */
-const columns = ({ next_s, created_s, ...r }: Row) => ({ ...r, next_at: next_s, created_at: created_s })
+
+/**
+ * Writes a new version of delivery {id}, copied from the version {seen} with the columns
+ * `set` changed, only if that version is still the newest: a row an erasure deleted
+ * meanwhile is not written back, and a resend meanwhile is not overwritten. The version
+ * is the server's clock (now64), the same for every process. `set` is fixed SQL.
+ */
+async function writeOver(db: Db, id: string, seen: string, set: Record<string, string>, params: Record<string, unknown>): Promise<void> {
+  const col = (c: string) => set[c] ?? c
+  await db.command(
+    `INSERT INTO deliveries (id, site, trigger_id, trigger_name, sid, kind, target, body, signature, status, attempts, next_at, last_code, last_error, created_at, updated_at)
+     SELECT id, site, trigger_id, trigger_name, sid, kind, target, ${col('body')}, signature, ${col('status')}, ${col('attempts')}, ${col('next_at')},
+            ${col('last_code')}, ${col('last_error')}, ${col('created_at')}, greatest(now64(3), updated_at + toIntervalMillisecond(1))
+     FROM deliveries FINAL WHERE id = {id:String} AND updated_at = {seen:DateTime64(3)}`,
+    { ...params, id, seen },
+  )
+}
 
 /** The newest deliveries, for Settings (bodies left out: they are what was sent, and large). */
 export async function listDeliveries(db: Db, opts: { site?: string; limit: number }): Promise<Delivery[]> {
-  const rows = await db.query<Row & { updated_s: string }>(
-    `SELECT ${ROW}, toString(updated_at) AS updated_s FROM deliveries FINAL
+  const rows = await db.query<Omit<Row, 'body'>>(
+    `SELECT ${ROW.replace(' body,', '')} FROM deliveries FINAL
      WHERE {site:String} = '' OR site = {site:String} ORDER BY created_at DESC, id LIMIT {limit:UInt32}`,
     { site: opts.site ?? '', limit: opts.limit },
   )
@@ -126,8 +143,13 @@ export async function resend(db: Db, id: string, now = new Date()): Promise<'que
   const [r] = await db.query<Row>(`SELECT ${ROW} FROM deliveries FINAL WHERE id = {id:String}`, { id })
   if (!r) return 'none'
   if (r.body === '') return 'emptied'
-  const at = chTime(now)
-  await db.insert('deliveries', [{ ...columns(r), status: 'pending', attempts: 0, next_at: at, created_at: at, updated_at: at }])
+  await writeOver(
+    db,
+    id,
+    r.updated_s,
+    { status: "'pending'", attempts: '0', next_at: '{at:DateTime64(3)}', created_at: '{at:DateTime64(3)}' },
+    { at: chTime(now) },
+  )
   return 'queued'
 }
 
@@ -211,12 +233,35 @@ export class Deliverer {
       `SELECT ${ROW} FROM deliveries FINAL WHERE status = 'pending' AND next_at <= {now:DateTime64(3)} ORDER BY next_at LIMIT ${BATCH}`,
       { now: chTime(new Date(now)) },
     )
+    // An alert whose visit is gone (erased: enriched_sessions goes before deliveries) is
+    // never sent; one a fire queued while the erasure ran is deleted here.
+    const sids = [...new Set(due.map((d) => d.sid).filter(Boolean))]
+    const sites = [...new Set(due.filter((d) => d.sid).map((d) => d.site))]
+    const alive = new Set(
+      sids.length
+        ? (
+            await this.db.query<{ sid: string }>(
+              'SELECT DISTINCT sid FROM enriched_sessions WHERE site IN {sites:Array(String)} AND sid IN {sids:Array(String)}',
+              {
+                sites,
+                sids,
+              },
+            )
+          ).map((r) => r.sid)
+        : [],
+    )
+    const orphans = due.filter((d) => d.sid && !alive.has(d.sid))
+    if (orphans.length) {
+      await this.db.command('DELETE FROM deliveries WHERE id IN {ids:Array(String)}', { ids: orphans.map((d) => d.id) })
+      await applyDeletedMask(this.db, 'deliveries')
+    }
+    const send = due.filter((d) => !d.sid || alive.has(d.sid))
     let next = 0
     const worker = async () => {
-      while (next < due.length) await this.attempt(due[next++]!, now)
+      while (next < send.length) await this.attempt(send[next++]!, now)
     }
-    await Promise.all(Array.from({ length: Math.min(PARALLEL, due.length) }, worker))
-    return due.length
+    await Promise.all(Array.from({ length: Math.min(PARALLEL, send.length) }, worker))
+    return send.length
   }
 
   private async send(d: Row): Promise<Outcome> {
@@ -232,26 +277,33 @@ export class Deliverer {
     const wait = this.opts.firstRetryMs * BACKOFF[Math.min(attempts - 1, BACKOFF.length - 1)]!
     const giveUp = Date.parse(iso(d.created_s)) + GIVE_UP_MS
     const status = out.ok ? 'delivered' : now + wait > giveUp ? 'failed' : 'pending'
-    const emptied = out.ok && d.kind === 'email' && d.trigger_id === ''
+    // A digest lists many visits' pages, and no single visit an erasure could find it by:
+    // its text goes once it is sent or given up on.
+    const emptied = status !== 'pending' && d.kind === 'email' && d.trigger_id === ''
     if (!out.ok) this.log.warn({ delivery: d.id, kind: d.kind, attempt: attempts, status, reason: out.error }, 'delivery attempt failed')
-    await this.db.insert('deliveries', [
+    await writeOver(
+      this.db,
+      d.id,
+      d.updated_s,
       {
-        ...columns(d),
-        body: emptied ? '' : d.body,
-        status,
-        attempts,
-        next_at: chTime(new Date(out.ok ? now : now + wait)),
-        last_code: out.code,
-        last_error: out.error,
-        // The row's version: the clock's time, never `now` (a caller's, which a test moves ahead).
-        updated_at: chTime(new Date()),
+        body: emptied ? "''" : 'body',
+        status: '{status:String}',
+        attempts: '{attempts:UInt16}',
+        next_at: '{next:DateTime64(3)}',
+        last_code: '{code:UInt16}',
+        last_error: '{error:String}',
       },
-    ])
-    // A digest lists many visits' pages and no single visit an erasure could find it by:
-    // once sent, its earlier versions (with the text) leave the disk.
-    if (emptied) {
-      await this.db.command("DELETE FROM deliveries WHERE id = {id:String} AND body != ''", { id: d.id })
-      await applyDeletedMask(this.db, 'deliveries')
-    }
+      { status, attempts, next: chTime(new Date(out.ok ? now : now + wait)), code: out.code, error: out.error },
+    )
+    if (emptied) await dropDigestTexts(this.db)
   }
+}
+
+/** Earlier versions of digests that are no longer pending, with their text, leave the disk (also a sweep after a crash between the two steps). */
+export async function dropDigestTexts(db: Db): Promise<void> {
+  await db.command(
+    `DELETE FROM deliveries WHERE body != '' AND trigger_id = '' AND kind = 'email'
+       AND id IN (SELECT id FROM deliveries FINAL WHERE trigger_id = '' AND status != 'pending')`,
+  )
+  await applyDeletedMask(db, 'deliveries')
 }

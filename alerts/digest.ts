@@ -1,5 +1,5 @@
-// Digests (issue 17): each user who chose one gets, every morning (07:00 UTC) or every
-// Monday, the companies of the day or week before: new and returning ones, top 20 by
+// Digests (issue 17): each user who chose one gets, every morning (from 07:00 UTC) or every
+// Monday, the companies of the day or week (Monday to Sunday) before: new and returning ones, top 20 by
 // lead score, with the pages they saw and a link each. Queued as deliveries with an id
 // per user and period, so a rerun of the job sends nothing twice.
 import type { Db } from '../lib/db.ts'
@@ -12,9 +12,14 @@ const TOP = 20
 
 export type Frequency = 'daily' | 'weekly'
 
-/** Queues the digests of `freq` for the period ending yesterday (UTC); returns how many. */
+/**
+ * Queues the digests of `freq` for the last whole period (UTC): yesterday, or the last
+ * week from Monday to Sunday. Returns how many were new (a period's digest is queued once).
+ */
 export async function queueDigests(db: Db, publicUrl: string, freq: Frequency, now = new Date()): Promise<number> {
-  const to = addDays(now.toISOString().slice(0, 10), -1)
+  const today = now.toISOString().slice(0, 10)
+  // The last Sunday before today (Monday: yesterday).
+  const to = freq === 'daily' ? addDays(today, -1) : addDays(today, -(((now.getUTCDay() + 6) % 7) + 1))
   const from = freq === 'daily' ? to : addDays(to, -6)
   const users = await db.query<{ email: string; lang: Lang; token: string }>(
     `SELECT m.email AS email, m.lang AS lang, m.token AS token FROM mail_settings AS m FINAL

@@ -27,8 +27,13 @@ export interface FireContext {
   now?: Date
 }
 
-// Pages of one visit looked at (a visit of more is a crawler's or a very long one).
+// Pages of one visit looked at (a visit of more is a crawler's or a very long one), and
+// the characters of a path kept (a path can be 2,048): bounds what a run holds and sends.
 const VISIT_PAGES = 500
+const PATH_CHARS = 300
+// Company visits of a site looked at per run, the latest first: far above a day of one
+// site's company visits (the bench's 10 M page views have about 2,000 companies a month).
+const MAX_VISITS = 20_000
 // Companies' figures for min_visits and min_lead_score: the last 30 days, as the companies list's default.
 const FIGURE_DAYS = 30
 
@@ -78,20 +83,24 @@ async function fireSite(ctx: FireContext, site: string, triggers: Trigger[]): Pr
   const [d0, d1] = utcSpan(today, today, tz)
   const t0 = chTime(startOfLocalDay(today, tz))
   const t1 = chTime(startOfLocalDay(addDays(today, 1), tz))
-  const params = { site, d0, d1, t0, t1, today, since: addDays(d1, -(FIGURE_DAYS - 1)), pages: VISIT_PAGES }
+  const params = { site, d0, d1, t0, t1, today, since: addDays(d1, -(FIGURE_DAYS - 1)), pages: VISIT_PAGES, plen: PATH_CHARS, visits: MAX_VISITS }
   const companyVisits = `SELECT sid, company_id FROM enriched_sessions FINAL WHERE site = {site:String} AND day BETWEEN {d0:Date} AND {d1:Date} AND company_id != ''`
 
-  const visits = await db.query<VisitRow>(
-    `SELECT ev.sid AS sid, v.company_id AS company_id, toString(min(ev.ts)) AS started, toString(max(ev.ts)) AS last,
-            argMin(ev.source, ev.ts) AS source,
-            arrayMap(x -> (x.1, toString(x.2)), arraySort(x -> x.2, groupArray({pages:UInt32})((ev.path, ev.ts)))) AS pages
-     FROM events AS ev INNER JOIN (${companyVisits}) AS v ON v.sid = ev.sid
-     WHERE ev.site = {site:String} AND toDate(ev.ts) BETWEEN {d0:Date} AND {d1:Date} AND ev.type = 'pageview'
-     GROUP BY sid, company_id
-     HAVING min(ev.ts) >= {t0:DateTime64(3)} AND min(ev.ts) < {t1:DateTime64(3)}
-     ORDER BY started`,
-    params,
-  )
+  // A visit starts at its first event, as company_visits' first_seen (first_visit_only
+  // compares the two); its pages are its first VISIT_PAGES page views, paths cut at PATH_CHARS.
+  const visits = (
+    await db.query<VisitRow>(
+      `SELECT ev.sid AS sid, v.company_id AS company_id, toString(min(ev.ts)) AS started, toString(max(ev.ts)) AS last,
+              argMinIf(ev.source, ev.ts, ev.type = 'pageview') AS source,
+              arraySlice(arrayMap(x -> (x.1, toString(x.2)), arraySort(x -> x.2, groupArrayIf((substring(ev.path, 1, {plen:UInt32}), ev.ts), ev.type = 'pageview'))), 1, {pages:UInt32}) AS pages
+       FROM events AS ev INNER JOIN (${companyVisits}) AS v ON v.sid = ev.sid
+       WHERE ev.site = {site:String} AND toDate(ev.ts) BETWEEN {d0:Date} AND {d1:Date}
+       GROUP BY sid, company_id
+       HAVING countIf(ev.type = 'pageview') > 0 AND min(ev.ts) >= {t0:DateTime64(3)} AND min(ev.ts) < {t1:DateTime64(3)}
+       ORDER BY last DESC LIMIT {visits:UInt32}`,
+      params,
+    )
+  ).reverse()
   if (visits.length === 0) return 0
   const facts = new Map(
     (

@@ -4,6 +4,7 @@
 import express, { type Request, Router } from 'express'
 import { requireAdmin } from '../auth/users.ts'
 import { z } from 'zod'
+import { pagePattern } from '../lib/pages.ts'
 import type { Knowledge } from '../enrichment/company.ts'
 import { NETWORK_TYPES } from '../enrichment/classify.ts'
 import { decodeText, importDirectory } from '../enrichment/directory.ts'
@@ -105,12 +106,6 @@ const PROFILE =
 // The same holds for company_visits (its key holds the day it is partitioned by); the
 // other tables the list reads have one partition.
 export const FINAL_PER_PARTITION = 'SETTINGS do_not_merge_across_partitions_select_final = 1'
-
-/** A page pattern of goals and company pages (`*` any characters) as a test of a whole path, as enrich-visits' pagePattern. */
-const globTest = (pattern: string) => {
-  const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`)
-  return (path: string) => re.test(path)
-}
 
 /** Tests of what makes a page important, by tier: 0 a page goal, 1 a page that counts for company recognition. */
 export type Importance = Array<{ tier: number; test: (path: string) => boolean }>
@@ -254,7 +249,10 @@ export class CompanyQueries {
     const ids = rows.map((r) => r.id)
     const inbox = await inboxOf(this.db, q.site, ids)
     const days = m ? null : await pagesOf(this.db, q, ids)
-    const important: Importance = (rows[0]?.important ?? []).map(([tier, p]) => ({ tier: Number(tier), test: globTest(p) }))
+    const important: Importance = (rows[0]?.important ?? []).map(([tier, p]) => {
+      const re = pagePattern([p])!
+      return { tier: Number(tier), test: (path: string) => re.test(path) }
+    })
     return rows.map(({ seen, important: _, ...r }) => {
       const c = { ...r, visits: Number(r.visits), pageviews: Number(r.pageviews), visitors: Number(r.visitors), duration: Number(r.duration) }
       const pages = rankPages(mostSeen(days?.get(r.id) ?? seen), important)

@@ -13,9 +13,11 @@ export interface Retention {
 export interface Expiry {
   table: string
   /** What dates a row: a day, or a DateTime (events' DateTime64 is cast, as TTL wants). */
-  dated: 'day' | 'ts' | 'toDateTime(ts)' | 'hour'
+  dated: 'day' | 'ts' | 'toDateTime(ts)' | 'hour' | 'toDateTime(created_at)'
   unit: 'Day' | 'Month'
   limit: keyof Retention
+  /** At most this many units, whatever the limit (a fixed number: fixed SQL). */
+  cap?: number
 }
 
 export const EXPIRIES: readonly Expiry[] = [
@@ -35,19 +37,23 @@ export const EXPIRIES: readonly Expiry[] = [
   { table: 'daily_breakdown', dated: 'day', unit: 'Month', limit: 'aggregateRetentionMonths' },
   { table: 'daily_visits', dated: 'day', unit: 'Month', limit: 'aggregateRetentionMonths' },
   { table: 'daily_entry_pages', dated: 'day', unit: 'Month', limit: 'aggregateRetentionMonths' },
+  // Alerts tell of a visit's pages: 30 days for the Settings list, never longer than the
+  // raw events (an erasure finds their visit only while those are kept).
+  { table: 'deliveries', dated: 'toDateTime(created_at)', unit: 'Day', limit: 'rawRetentionDays', cap: 30 },
   // Counts of dropped events per site, hour and reason: no ids, aggregates like the above.
   { table: 'dropped_events', dated: 'hour', unit: 'Month', limit: 'aggregateRetentionMonths' },
 ]
 
 // Fixed SQL per shape; the limit is always bound as {v:UInt32}.
 /** The table's TTL expression. */
-export const ttlOf = (e: Expiry) => `${e.dated} + toInterval${e.unit}({v:UInt32})`
+const amount = (e: Expiry) => (e.cap === undefined ? '{v:UInt32}' : `least({v:UInt32}, ${e.cap})`)
+export const ttlOf = (e: Expiry) => `${e.dated} + toInterval${e.unit}(${amount(e)})`
 /**
  * The condition of a row past its limit. Addresses (ipRetentionDays) are deleted 2 hours
  * early: the job runs hourly, and the promise is that no address is on disk after the limit.
  */
 export const expiredOf = (e: Expiry) =>
-  `${e.dated} < ${e.dated === 'day' ? 'today()' : 'now()'} - toInterval${e.unit}({v:UInt32})${e.limit === 'ipRetentionDays' ? ' + toIntervalHour(2)' : ''}`
+  `${e.dated} < ${e.dated === 'day' ? 'today()' : 'now()'} - toInterval${e.unit}(${amount(e)})${e.limit === 'ipRetentionDays' ? ' + toIntervalHour(2)' : ''}`
 
 /**
  * Retention is configuration, not schema: re-applied at every start. Only the

@@ -13,7 +13,7 @@ import { rollupToday, rollupVisits } from '../aggregates/rollup.ts'
 import { resumeErasures } from '../privacy/erasure.ts'
 import type { IpIntel } from '../enrichment/lookup.ts'
 import type { JobState } from '../lib/api-types.ts'
-import type { Deliverer } from '../alerts/deliveries.ts'
+import { type Deliverer, dropDigestTexts } from '../alerts/deliveries.ts'
 import { queueDigests } from '../alerts/digest.ts'
 import { fireTriggers } from '../alerts/fire.ts'
 
@@ -95,23 +95,26 @@ export const JOBS: readonly JobDef[] = [
     // Half a minute after enrich-visits, which decides the visits a trigger fires on.
     schedule: '30 * * * * *',
     description:
-      "fire triggers on today's company visits that match them (once per trigger, company and day), and send their webhooks, Slack messages and e-mails",
+      "fire triggers on today's company visits that match them (once per trigger, company and day), and start sending their webhooks, Slack messages and e-mails",
     run: async (ctx) => {
       if (!ctx.alerts) return 0
       const fired = await fireTriggers({ db: ctx.db, log: ctx.log, publicUrl: ctx.alerts.publicUrl, timezone: ctx.alerts.timezone })
-      await ctx.alerts.deliverer.runOnce()
+      // Not awaited: a slow receiver (10 s an attempt) must not hold up the next run's fires.
+      if (fired > 0) void ctx.alerts.deliverer.runOnce().catch((err: unknown) => ctx.log.error(errorFields(err), 'sending deliveries failed'))
       return fired
     },
   },
   {
     name: 'digests',
-    schedule: '0 7 * * *',
-    description: 'queue and send the daily digests (and on Mondays the weekly ones) of the companies that visited',
+    // Hourly from 07:00 UTC: a run missed (a restart, ClickHouse away) is made up by the
+    // next; a digest's id is its user and period, so none goes twice.
+    schedule: '0 * * * *',
+    description: 'queue the daily digests (from 07:00 UTC) and the weekly ones (from Monday 07:00 UTC) of the companies that visited, and start sending them',
     run: async (ctx) => {
-      if (!ctx.alerts) return 0
-      let n = await queueDigests(ctx.db, ctx.alerts.publicUrl, 'daily')
-      if (new Date().getUTCDay() === 1) n += await queueDigests(ctx.db, ctx.alerts.publicUrl, 'weekly')
-      await ctx.alerts.deliverer.runOnce()
+      if (!ctx.alerts || new Date().getUTCHours() < 7) return 0
+      const n = (await queueDigests(ctx.db, ctx.alerts.publicUrl, 'daily')) + (await queueDigests(ctx.db, ctx.alerts.publicUrl, 'weekly'))
+      await dropDigestTexts(ctx.db)
+      if (n > 0) void ctx.alerts.deliverer.runOnce().catch((err: unknown) => ctx.log.error(errorFields(err), 'sending deliveries failed'))
       return n
     },
   },

@@ -4,7 +4,9 @@
 import request from 'supertest'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { queueDigests } from '../../alerts/digest.ts'
+import { enqueue } from '../../alerts/deliveries.ts'
 import type { Delivery, WebhookBody } from '../../lib/api-types.ts'
+import { localDay } from '../../lib/timezone.ts'
 import { makeApp, pageview, rid, send, type TestApp } from '../helpers/app.ts'
 import { ipIn, NETS } from '../helpers/intel.ts'
 import { type MailBox, type Receiver, smtpServer, webhookReceiver } from '../helpers/receivers.ts'
@@ -58,6 +60,8 @@ async function runJobs() {
     const s = await t.deps.scheduler!.runNow(job)
     expect(s.last_error, job).toBeNull()
   }
+  // The triggers job starts sending and does not wait: this waits for that pass.
+  await t.deps.deliverer!.runOnce()
 }
 
 const trigger = async (over: Record<string, unknown> = {}) =>
@@ -126,6 +130,22 @@ describe('triggers fire on company visits only', () => {
     expect(await deliveries()).toHaveLength(1)
   })
 
+  it("records a fire on the site's local day, not the UTC day", async () => {
+    // A zone whose day is not UTC's now: UTC+14 from 10:00 UTC on, else UTC-12 (before 12:00 UTC).
+    const zone = new Date().getUTCHours() >= 10 ? 'Pacific/Kiritimati' : 'Etc/GMT+12'
+    expect(localDay(zone)).not.toBe(localDay('UTC'))
+    await admin.patch('/api/sites/example.com').send({ timezone: zone }).expect(200)
+    try {
+      await trigger()
+      await visit(ipIn(NETS.acme), ['/tarieven'])
+      await runJobs()
+      const [fire] = await t.db.query<{ day: string }>('SELECT toString(day) AS day FROM trigger_fires')
+      expect(fire!.day).toBe(localDay(zone))
+    } finally {
+      await admin.patch('/api/sites/example.com').send({ timezone: 'UTC' }).expect(200)
+    }
+  })
+
   it('a visit that reaches the page after it was decided fires on the next run', async () => {
     await trigger()
     const ids = await visit(ipIn(NETS.acme), ['/', '/about'])
@@ -149,7 +169,7 @@ describe('triggers fire on company visits only', () => {
   })
 
   it("first_visit_only fires on a company's first visit, not on a later day's", async () => {
-    await trigger({ when: { first_visit_only: true } })
+    const firstOnly = await trigger({ when: { first_visit_only: true } })
     const first = await visit(ipIn(NETS.acme), ['/'])
     await runJobs()
     expect(hook.received).toHaveLength(1)
@@ -174,8 +194,15 @@ describe('triggers fire on company visits only', () => {
     await t.db.command('TRUNCATE TABLE trigger_fires')
     await visit(ipIn(NETS.acme, 11), ['/tarieven'])
     await runJobs()
-    // Not fired (a fire of the same day would also find its delivery queued: its id is the day's).
+    // Not fired (a fire of the same day would also find its delivery queued: its id is the
+    // day's), while the same trigger without first_visit_only fires on a new visit (the control).
     expect(await t.count('trigger_fires')).toBe(0)
+    const control = await trigger({ name: 'Control', when: {} })
+    await visit(ipIn(NETS.acme, 12), ['/tarieven'])
+    await runJobs()
+    const fired = await t.db.query<{ trigger_id: string }>('SELECT trigger_id FROM trigger_fires')
+    expect(fired.map((f) => f.trigger_id)).toEqual([control.id])
+    expect(fired.map((f) => f.trigger_id)).not.toContain(firstOnly.id)
   })
 })
 
@@ -247,6 +274,37 @@ describe('privacy', () => {
   })
 })
 
+describe('erasure during sending', () => {
+  it('an alert in flight when its visitor is erased is not written back, and not sent again', async () => {
+    await trigger()
+    hook.answers.push({ after: 1500, status: 500 })
+    const gone = await visit(ipIn(NETS.acme), ['/tarieven'])
+    await t.flush()
+    await t.deps.scheduler!.runNow('enrich-visits')
+    await t.deps.scheduler!.runNow('triggers')
+    await hook.waitFor(1)
+    await admin.post('/api/admin/erase').send({ vid: gone.vid }).expect(200)
+    await t.deps.deliverer!.runOnce()
+    expect(await t.count('deliveries', 'sid = {sid:String} SETTINGS apply_deleted_mask = 0', { sid: gone.sid })).toBe(0)
+    await t.deps.deliverer!.runOnce(Date.now() + 60_000)
+    expect(hook.received).toHaveLength(1)
+  })
+
+  it('an alert a fire queued for a visit erased meanwhile is deleted, never sent', async () => {
+    const gone = await visit(ipIn(NETS.acme), ['/tarieven'])
+    await t.flush()
+    await t.deps.scheduler!.runNow('enrich-visits')
+    // As if a fire had read the visit just before its erasure: the decision is gone, the alert queued.
+    await t.db.command('ALTER TABLE enriched_sessions DELETE WHERE sid = {sid:String} SETTINGS mutations_sync = 2', { sid: gone.sid })
+    await enqueue(t.db, [
+      { id: 'a'.repeat(32), site: 'example.com', trigger_id: '', trigger_name: 'x', sid: gone.sid, kind: 'webhook', target: hook.url, body: '{}' },
+    ])
+    await t.deps.deliverer!.runOnce()
+    expect(hook.received).toHaveLength(0)
+    expect(await t.count('deliveries', 'sid = {sid:String} SETTINGS apply_deleted_mask = 0', { sid: gone.sid })).toBe(0)
+  })
+})
+
 describe('webhook delivery', () => {
   const queueTest = async () => {
     const tr = await trigger()
@@ -282,6 +340,7 @@ describe('webhook delivery', () => {
     const started = Date.now()
     await t.deps.deliverer!.runOnce()
     expect(Date.now() - started).toBeGreaterThanOrEqual(9_900)
+    expect(Date.now() - started).toBeLessThan(15_000)
     expect((await deliveries())[0]).toMatchObject({ status: 'pending', attempts: 1, last_error: 'no answer within 10 s' })
   })
 
@@ -296,6 +355,24 @@ describe('webhook delivery', () => {
     await t.deps.deliverer!.runOnce(Date.now() + 1000)
     expect((await deliveries())[0]).toMatchObject({ id, status: 'delivered' })
     expect(hook.received.map((r) => r.headers['x-spoor-delivery'])).toEqual([id, id, id])
+  })
+
+  it('does not follow a redirect: the body goes only to the URL the trigger names', async () => {
+    const id = await queueTest()
+    hook.answers.push(307)
+    await t.deps.deliverer!.runOnce()
+    expect((await deliveries())[0]).toMatchObject({ id, status: 'pending', last_code: 307, last_error: 'answered HTTP 307' })
+    expect(hook.received).toHaveLength(1)
+  })
+
+  it('a resend while an attempt is in flight wins: the attempt does not overwrite it', async () => {
+    const id = await queueTest()
+    hook.answers.push({ after: 1500, status: 500 })
+    const attempt = t.deps.deliverer!.runOnce()
+    await hook.waitFor(1)
+    await admin.post(`/api/deliveries/${id}/resend`).expect(202)
+    await attempt
+    expect((await deliveries())[0]).toMatchObject({ id, status: 'pending', attempts: 0, last_code: null })
   })
 
   it('a Slack action posts a Slack incoming-webhook message naming the company, the pages and a link', async () => {

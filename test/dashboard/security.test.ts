@@ -71,9 +71,18 @@ describe('route protection', () => {
   it('keeps every state-changing route, and the admin-only reads, from a viewer', async () => {
     const viewer = await t.login(t.app, { email: 'viewer@example.com', password: 'viewer password' })
     // Read-only routes a sales user needs; everything else that is not a GET changes state.
-    const ADMIN_READS = new Set(['/api/users', '/api/suppressions', '/api/network-domains', '/api/admin/export', '/api/audit', '/api/stats/dropped'])
-    // Every user's own account: the viewer changes their own password (with the current one).
-    const OWN = new Set(['POST /api/me/password'])
+    const ADMIN_READS = new Set([
+      '/api/users',
+      '/api/suppressions',
+      '/api/network-domains',
+      '/api/admin/export',
+      '/api/audit',
+      '/api/stats/dropped',
+      '/api/triggers',
+      '/api/deliveries',
+    ])
+    // Every user's own account: the viewer changes their own password (with the current one) and chooses their digest.
+    const OWN = new Set(['POST /api/me/password', 'PUT /api/me/mail'])
     // The sales inbox (issue 17): viewers set status, owner and tags, and keep notes.
     const INBOX = new Set(['PATCH /api/companies/:id', 'POST /api/companies/:id/notes', 'POST /api/companies/bulk'])
     const refused: string[] = []

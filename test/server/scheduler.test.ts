@@ -54,6 +54,8 @@ describe('Scheduler', () => {
       'retention',
       'visits-today',
       'rollup-visits',
+      'triggers',
+      'digests',
     ])
     for (const j of JOBS) expect(validate(j.schedule), j.name).toBe(true)
   })
