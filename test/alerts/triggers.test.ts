@@ -146,6 +146,18 @@ describe('triggers fire on company visits only', () => {
     }
   })
 
+  it('a fire that died after queueing its deliveries and before recording itself sends nothing twice when run again', async () => {
+    await trigger()
+    await visit(ipIn(NETS.acme), ['/tarieven'])
+    await runJobs()
+    // The fire's record gone, as if the run had died just before writing it.
+    await t.db.command('TRUNCATE TABLE trigger_fires')
+    await runJobs()
+    expect(hook.received).toHaveLength(1)
+    expect(await deliveries()).toHaveLength(1)
+    expect(await t.count('trigger_fires')).toBe(1)
+  })
+
   it('a visit that reaches the page after it was decided fires on the next run', async () => {
     await trigger()
     const ids = await visit(ipIn(NETS.acme), ['/', '/about'])
