@@ -198,7 +198,7 @@ CREATE TABLE deliveries
 )
 ENGINE = ReplacingMergeTree(updated_at)
 ORDER BY id
-TTL toDateTime(created_at) + toIntervalDay(30)
+TTL toDateTime(created_at) + toIntervalDay(least(_CAST(180, 'UInt32'), 30))
 SETTINGS index_granularity = 8192;
 
 CREATE TABLE dropped_events
