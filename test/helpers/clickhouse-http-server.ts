@@ -220,6 +220,8 @@ interface HttpSession {
   busy: boolean
   timer: NodeJS.Timeout
   timeoutS: number
+  /** Not yet given a server's defaults. */
+  fresh: boolean
 }
 
 export function createHarness(opts: HarnessOptions): { server: Server; close(): Promise<void> } {
@@ -231,6 +233,7 @@ export function createHarness(opts: HarnessOptions): { server: Server; close(): 
   const sessions = new Map<string, HttpSession>()
   const running = new Set<string>()
   let timezone = 'UTC'
+  let serverDefaults: string | null = null
   const ready = (async () => {
     const text = async (sql: string) =>
       Buffer.from((await native.QueryAsyncConnection(engine.connection, sql, 'TabSeparated')).bytes)
@@ -247,6 +250,13 @@ export function createHarness(opts: HarnessOptions): { server: Server; close(): 
         .split('\n')
         .map((l) => l.split('\t') as [string, string]),
     )
+    // chDB changes a few defaults for embedded use (implicit_select = 1, for one, runs "1 + 1"
+    // without SELECT); each connection sets them back to a server's defaults first.
+    const changed = (await text("SELECT name, default FROM system.settings WHERE changed AND name NOT IN ('max_threads')"))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('\t') as [string, string])
+    serverDefaults = changed.length === 0 ? null : `SET ${changed.map(([k, v]) => setClause(k, v)).join(', ')}`
     for (const [status, names] of STATUS_BY_NAME) {
       for (const n of names) {
         const code = codes.get(n)
@@ -394,7 +404,11 @@ export function createHarness(opts: HarnessOptions): { server: Server; close(): 
     running.add(queryId)
     const restore: string[] = []
     try {
-      if (s) restore.push(...(await sessionState(conn, settings)))
+      if (serverDefaults && (!s || s.fresh)) await run(conn, serverDefaults)
+      if (s) {
+        s.fresh = false
+        restore.push(...(await sessionState(conn, settings)))
+      }
       // setReadOnlyIfHTTPMethodIdempotent: anything but POST may only read.
       if (req.method !== 'POST') await run(conn, setStatement('readonly', '2'))
       for (const [k, v] of settings) await run(conn, setStatement(k, v))
@@ -451,10 +465,9 @@ export function createHarness(opts: HarnessOptions): { server: Server; close(): 
     let s = sessions.get(id)
     if (!s) {
       if (form.get('session_check') === '1') throw own(CODE.SESSION_NOT_FOUND, `Session ${id} not found`)
-      s = { conn: new Session(path), busy: false, timer: setTimeout(() => undefined, 0), timeoutS }
+      s = { conn: new Session(path), busy: true, timer: setTimeout(() => undefined, 0), timeoutS, fresh: true }
       sessions.set(id, s)
-    }
-    if (s.busy) throw own(CODE.SESSION_IS_LOCKED, `Session ${id} is locked by a concurrent client`)
+    } else if (s.busy) throw own(CODE.SESSION_IS_LOCKED, `Session ${id} is locked by a concurrent client`)
     s.busy = true
     s.timeoutS = timeoutS
     clearTimeout(s.timer)
@@ -509,9 +522,11 @@ const SETTING_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 // A server takes a URL setting as text and converts it to the setting's type; SET with a
 // string literal does the same. The name cannot be bound, so it is checked instead.
-function setStatement(name: string, value: string): string {
+const setStatement = (name: string, value: string) => `SET ${setClause(name, value)}`
+
+function setClause(name: string, value: string): string {
   if (!SETTING_NAME.test(name)) throw own(CODE.UNKNOWN_SETTING, `Unknown setting '${name}'`)
-  return `SET ${name} = '${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`
+  return `${name} = '${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`
 }
 
 const quoteIdentifier = (name: string) => `\`${name.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\``
