@@ -403,6 +403,8 @@ export function createHarness(opts: HarnessOptions): { server: Server; close(): 
     const conn = s?.conn ?? new Session(path)
     running.add(queryId)
     const restore: string[] = []
+    // Sent once the session is free again: the client's next request may follow at once.
+    let reply = () => {}
     try {
       if (serverDefaults && (!s || s.fresh)) await run(conn, serverDefaults)
       if (s) {
@@ -444,7 +446,7 @@ export function createHarness(opts: HarnessOptions): { server: Server; close(): 
         'X-ClickHouse-Summary': JSON.stringify(summary),
       }
       if (outFormat) headers['X-ClickHouse-Format'] = outFormat
-      send(res, 200, headers, out, encoding)
+      reply = () => send(res, 200, headers, out, encoding)
     } finally {
       running.delete(queryId)
       if (s) {
@@ -456,6 +458,7 @@ export function createHarness(opts: HarnessOptions): { server: Server; close(): 
         conn.close()
       }
     }
+    reply()
   }
 
   function openSession(id: string, form: Map<string, string>): HttpSession {

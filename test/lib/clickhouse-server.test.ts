@@ -10,10 +10,15 @@ import { createLogger } from '../../lib/logger.ts'
 import { migrate } from '../../sql/migrate.ts'
 import { readQuery, secondStatement } from '../helpers/clickhouse-http-server.ts'
 import { type ClickHouseHttp, startClickHouseHttp } from '../helpers/clickhouse-http.ts'
+import { fixtureIntel, ipIn, NETS } from '../helpers/intel.ts'
+import { Knowledge } from '../../enrichment/company.ts'
+import { enrichVisits } from '../../enrichment/jobs/enrich-visits.ts'
+import { MIN_CONFIDENCE } from '../../enrichment/jobs/learn-domains.ts'
 
 const PASSWORD = 'harness secret'
 let ch: ClickHouseHttp
 let db: Db
+let applied = 0
 
 const config = (over: { password?: string; database?: string } = {}) => ({
   dataDir: '/nonexistent-the-server-path-opens-no-directory',
@@ -31,6 +36,7 @@ const post = (search: Record<string, string>, body: string | Buffer = '', header
 beforeAll(async () => {
   ch = await startClickHouseHttp({ user: 'spoor', password: PASSWORD })
   db = await openDb(config())
+  applied = await migrate(db, createLogger('silent'))
 })
 afterAll(async () => {
   await db?.close()
@@ -39,8 +45,8 @@ afterAll(async () => {
 
 describe('Spoor on a ClickHouse server (the HTTP harness)', () => {
   it('openDb creates the database and the migrations, inserts, parameterised queries and commands run on it', async () => {
-    const applied = await migrate(db, createLogger('silent'))
     expect(applied).toBeGreaterThan(10)
+    expect(await migrate(db, createLogger('silent'))).toBe(0)
     const [migrations] = await db.query<{ n: string }>('SELECT count() AS n FROM schema_migrations FINAL')
     expect(Number(migrations?.n)).toBe(applied)
     const [where] = await db.query<{ db: string }>('SELECT currentDatabase() AS db')
@@ -147,6 +153,19 @@ describe("a server's limits on the URL", () => {
     expect(res.status).toBe(500)
     expect(res.headers.get('x-clickhouse-exception-code')).toBe('1000')
     expect((await post({ query: 'SELECT length({x:String})', param_x: 'x'.repeat(128 * 1024) })).status).toBe(200)
+  })
+
+  it('reproduces issue 18 defect 1: enrich-visits fails on a server with 3,000 new visits, and every run picks the same ones again', async () => {
+    const ts = new Date().toISOString().slice(0, 19).replace('T', ' ')
+    const visits = (n: number) =>
+      Array.from({ length: n }, () => ({ site: 'example.com', sid: randomUUID(), vid: randomUUID(), ip: ipIn(NETS.comcast, 10), ts }))
+    const ctx = { db, intel: fixtureIntel(), knowledge: Knowledge.empty(), minConfidence: MIN_CONFIDENCE }
+    await db.insert('visit_ips', visits(100))
+    expect(await enrichVisits(ctx)).toBe(100)
+    await db.insert('visit_ips', visits(3000))
+    for (let run = 0; run < 2; run++) await expect(enrichVisits(ctx)).rejects.toThrow(/Code: 1000, .*Field value too long/)
+    const [left] = await db.query<{ n: number }>('SELECT count() AS n FROM visit_ips')
+    expect(Number(left?.n)).toBe(3000)
   })
 
   it('counts the percent-encoded length, as a server reads the raw query string', async () => {
