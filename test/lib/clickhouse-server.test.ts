@@ -3,7 +3,7 @@
 // does with settings, parameters, limits, errors and passwords.
 import { randomUUID } from 'node:crypto'
 import { gzipSync } from 'node:zlib'
-import { ClickHouseError, createClient } from '@clickhouse/client'
+import { ClickHouseError, ClickHouseLogLevel, createClient } from '@clickhouse/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Db, openDb } from '../../lib/db.ts'
 import { createLogger } from '../../lib/logger.ts'
@@ -234,7 +234,14 @@ describe('errors reach the client as a server sends them', () => {
 
 describe('compression', () => {
   it('gzipped request bodies and responses work through the client', async () => {
-    const client = createClient({ url: ch.url, username: 'spoor', password: PASSWORD, database: 'spoor', compression: { request: true, response: true } })
+    const client = createClient({
+      url: ch.url,
+      username: 'spoor',
+      password: PASSWORD,
+      database: 'spoor',
+      compression: { request: true, response: true },
+      log: { level: ClickHouseLogLevel.OFF },
+    })
     try {
       await client.insert({ table: 'probe_rows', values: [{ site: 'gz.example', n: 9 }], format: 'JSONEachRow' })
       const rs = await client.query({ query: 'SELECT n FROM probe_rows WHERE site = {s:String}', query_params: { s: 'gz.example' }, format: 'JSONEachRow' })
@@ -248,5 +255,53 @@ describe('compression', () => {
     expect(await res.text()).toBe('42\n')
     const raw = await post({ query: 'SELECT {x:String}', param_x: 'zipped' }, gzipSync(Buffer.from('')), { 'Content-Encoding': 'gzip' })
     expect(await raw.text()).toBe('zipped\n')
+  })
+})
+
+describe('what else the client uses', () => {
+  it('concurrent requests with parameters each get their own values (chDB binds them one at a time)', async () => {
+    const values = Array.from({ length: 40 }, (_, i) => `value-${i}-${randomUUID()}`)
+    const got = await Promise.all(values.map((v) => db.query<{ v: string }>('SELECT {v:String} AS v FROM numbers(1000) LIMIT 1', { v })))
+    expect(got.map((r) => r[0]?.v)).toEqual(values)
+  })
+
+  it('an insert answers with the rows it wrote in X-ClickHouse-Summary, and the query id asked for', async () => {
+    const query_id = randomUUID()
+    const r = await db.client.insert({
+      table: 'probe_rows',
+      values: [
+        { site: 's1', n: 1 },
+        { site: 's2', n: 2 },
+      ],
+      format: 'JSONEachRow',
+      query_id,
+    })
+    expect(r.query_id).toBe(query_id)
+    expect(r.summary?.written_rows).toBe('2')
+    expect(r.response_headers['x-clickhouse-query-id']).toBe(query_id)
+  })
+
+  it('parameters sent as a multipart body work, and a part over 128 KiB is refused like a URL field', async () => {
+    const client = createClient({
+      url: ch.url,
+      username: 'spoor',
+      password: PASSWORD,
+      database: 'spoor',
+      use_multipart_params: true,
+      log: { level: ClickHouseLogLevel.OFF },
+    })
+    try {
+      const rs = await client.query({
+        query: 'SELECT {s:String} AS s, length({a:Array(String)}) AS n',
+        query_params: { s: "it's\t", a: ['x', "y'"] },
+        format: 'JSONEachRow',
+      })
+      expect(await rs.json()).toEqual([{ s: "it's\t", n: 2 }])
+      await expect(client.query({ query: 'SELECT length({s:String})', query_params: { s: 'z'.repeat(128 * 1024 + 1) } })).rejects.toThrow(
+        /Field value too long/,
+      )
+    } finally {
+      await client.close()
+    }
   })
 })
