@@ -60,6 +60,7 @@ const CODE = {
   QUERY_WITH_SAME_ID_IS_ALREADY_RUNNING: 216,
   SESSION_NOT_FOUND: 372,
   SESSION_IS_LOCKED: 373,
+  INVALID_SESSION_TIMEOUT: 374,
   AUTHENTICATION_FAILED: 516,
   POCO_EXCEPTION: 1000,
   STD_EXCEPTION: 1001,
@@ -464,7 +465,7 @@ export function createHarness(opts: HarnessOptions): { server: Server; close(): 
   function openSession(id: string, form: Map<string, string>): HttpSession {
     const timeoutS = form.has('session_timeout') ? Number(form.get('session_timeout')) : (opts.sessionTimeoutS ?? 60)
     if (!Number.isInteger(timeoutS) || timeoutS < 0 || timeoutS > 3600)
-      throw own(CODE.BAD_ARGUMENTS, `Invalid session timeout: '${form.get('session_timeout')}'`)
+      throw own(CODE.INVALID_SESSION_TIMEOUT, `Invalid session timeout: '${form.get('session_timeout')}'`)
     let s = sessions.get(id)
     if (!s) {
       if (form.get('session_check') === '1') throw own(CODE.SESSION_NOT_FOUND, `Session ${id} not found`)
