@@ -412,7 +412,8 @@ export function createHarness(opts: HarnessOptions): { server: Server; close(): 
         s.fresh = false
         restore.push(...(await sessionState(conn, settings)))
       }
-      // setReadOnlyIfHTTPMethodIdempotent: anything but POST may only read.
+      // setReadOnlyIfHTTPMethodIdempotent: anything but POST may only read. In a session this
+      // cannot be set back (readonly = 2 forbids changing readonly): a GET leaves it read-only.
       if (req.method !== 'POST') await run(conn, setStatement('readonly', '2'))
       for (const [k, v] of settings) await run(conn, setStatement(k, v))
       if (database !== '') await run(conn, `USE ${quoteIdentifier(database)}`)

@@ -10,6 +10,8 @@ import { ROOT } from '../../bench/proc.ts'
 
 export interface ClickHouseHttp {
   url: string
+  port: number
+  path: string
   user: string
   password: string
   pid: number
@@ -21,13 +23,20 @@ export interface ClickHouseHttp {
 
 export const HARNESS_SCRIPT = 'test/helpers/clickhouse-http-server.ts'
 
-export async function startClickHouseHttp(opts: { path?: string; user?: string; password?: string; timeoutMs?: number } = {}): Promise<ClickHouseHttp> {
+/**
+ * `path`: the data directory, kept after stop() (a fresh temporary one, removed, without);
+ * `port`: 0 for any. Both given again after a stop, the harness comes back where Spoor's
+ * processes look for it: a database outage and its end.
+ */
+export async function startClickHouseHttp(
+  opts: { path?: string; port?: number; user?: string; password?: string; timeoutMs?: number } = {},
+): Promise<ClickHouseHttp> {
   const path = opts.path ?? mkdtempSync(join(tmpdir(), 'spoor-ch-http-'))
   const user = opts.user ?? 'default'
   const password = opts.password ?? ''
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, HARNESS_SCRIPT)], {
     cwd: ROOT,
-    env: { ...process.env, CH_HTTP_PATH: path, CH_HTTP_USER: user, CH_HTTP_PASSWORD: password, CH_HTTP_PORT: '0' },
+    env: { ...process.env, CH_HTTP_PATH: path, CH_HTTP_USER: user, CH_HTTP_PASSWORD: password, CH_HTTP_PORT: String(opts.port ?? 0) },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let err = ''
@@ -56,6 +65,8 @@ export async function startClickHouseHttp(opts: { path?: string; user?: string; 
   })
   return {
     url: `http://127.0.0.1:${port}`,
+    port,
+    path,
     user,
     password,
     pid: child.pid!,

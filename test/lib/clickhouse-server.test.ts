@@ -2,6 +2,9 @@
 // (test/helpers/clickhouse-http-server.ts), and the harness's own rules: what a server
 // does with settings, parameters, limits, errors and passwords.
 import { randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { ClickHouseError, ClickHouseLogLevel, createClient } from '@clickhouse/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -259,6 +262,27 @@ describe('compression', () => {
 })
 
 describe('what else the client uses', () => {
+  it('the harness comes back on its directory and port after a stop: an outage tests can cause', async () => {
+    const path = mkdtempSync(join(tmpdir(), 'spoor-ch-outage-'))
+    const first = await startClickHouseHttp({ path, user: 'spoor', password: PASSWORD })
+    const other = await openDb({ ...config(), clickhouse: { ...config().clickhouse, url: first.url } })
+    try {
+      await other.command('CREATE TABLE kept (x UInt8) ENGINE = MergeTree ORDER BY x')
+      await other.insert('kept', [{ x: 1 }])
+      await first.stop()
+      await expect(other.query('SELECT x FROM kept')).rejects.toThrow(/ECONNREFUSED/)
+      const again = await startClickHouseHttp({ path, port: first.port, user: 'spoor', password: PASSWORD })
+      try {
+        expect(await other.query('SELECT x FROM kept')).toEqual([{ x: 1 }])
+      } finally {
+        await again.stop()
+      }
+    } finally {
+      await other.close()
+      rmSync(path, { recursive: true, force: true })
+    }
+  })
+
   it('concurrent requests with parameters each get their own values (chDB binds them one at a time)', async () => {
     const values = Array.from({ length: 40 }, (_, i) => `value-${i}-${randomUUID()}`)
     const got = await Promise.all(values.map((v) => db.query<{ v: string }>('SELECT {v:String} AS v FROM numbers(1000) LIMIT 1', { v })))
