@@ -698,4 +698,6 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   }
   process.on('SIGTERM', stop)
   process.on('SIGINT', stop)
+  // Started by startClickHouseHttp: its parent has gone.
+  process.on('disconnect', stop)
 }

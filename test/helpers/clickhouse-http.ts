@@ -37,12 +37,16 @@ export async function startClickHouseHttp(
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, HARNESS_SCRIPT)], {
     cwd: ROOT,
     env: { ...process.env, CH_HTTP_PATH: path, CH_HTTP_USER: user, CH_HTTP_PASSWORD: password, CH_HTTP_PORT: String(opts.port ?? 0) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // The IPC channel closes when this process dies, however it dies: the harness then
+    // stops too, instead of holding its chDB directory as an orphan.
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   })
   let err = ''
   child.stderr.on('data', (d: Buffer) => {
     err = (err + d.toString()).slice(-8000)
   })
+  child.unref()
+  child.channel?.unref()
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const port = await new Promise<number>((resolve, reject) => {
     let out = ''
