@@ -42,7 +42,7 @@ export async function startClickHouseHttp(
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   })
   let err = ''
-  child.stderr.on('data', (d: Buffer) => {
+  child.stderr!.on('data', (d: Buffer) => {
     err = (err + d.toString()).slice(-8000)
   })
   child.unref()
@@ -54,7 +54,7 @@ export async function startClickHouseHttp(
       child.kill('SIGKILL')
       reject(new Error(`the ClickHouse HTTP harness did not start within ${opts.timeoutMs ?? 30_000} ms:\n${err}`))
     }, opts.timeoutMs ?? 30_000)
-    child.stdout.on('data', (d: Buffer) => {
+    child.stdout!.on('data', (d: Buffer) => {
       out += d.toString()
       const line = /^\{"port":(\d+)\}$/m.exec(out)
       if (line) {
