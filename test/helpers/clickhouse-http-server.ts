@@ -418,7 +418,8 @@ export function createHarness(opts: HarnessOptions): { server: Server; close(): 
       for (const [k, v] of settings) await run(conn, setStatement(k, v))
       if (database !== '') await run(conn, `USE ${quoteIdentifier(database)}`)
 
-      const insertData = queryText !== '' && body.length > 0 && /^\s*INSERT\b[\s\S]*\bFORMAT\s+\w+\s*$/i.test(queryText) && Object.keys(params).length === 0
+      const insertFormat = /^\s*INSERT\b[\s\S]*\bFORMAT\s+\w+\s*$/i.test(queryText)
+      const insertData = insertFormat && body.length > 0 && Object.keys(params).length === 0
       const sql = insertData ? queryText : queryText === '' ? body.toString() : body.length > 0 ? `${queryText}\n${body.toString()}` : queryText
       if (sql.trim() === '') throw own(CODE.SYNTAX_ERROR, 'Empty query')
       const multi = secondStatement(sql)
@@ -428,7 +429,12 @@ export function createHarness(opts: HarnessOptions): { server: Server; close(): 
 
       let out: Buffer
       let summary: Record<string, string>
-      if (insertData) {
+      if (insertFormat && body.length === 0) {
+        // A server inserts nothing and answers 200; chDB, like clickhouse-client, refuses
+        // an INSERT without data (NO_DATA_TO_INSERT).
+        out = Buffer.alloc(0)
+        summary = summaryOf({ written: 0, writtenBytes: 0, elapsed: 0 })
+      } else if (insertData) {
         const r = await native.InsertRawAsyncConnection(conn.connection, queryText, body, false)
         out = Buffer.alloc(0)
         summary = summaryOf({ written: r.rowsWritten, writtenBytes: r.bytesWritten, elapsed: r.elapsed })

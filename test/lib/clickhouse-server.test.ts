@@ -303,6 +303,9 @@ describe('what else the client uses', () => {
     expect(r.query_id).toBe(query_id)
     expect(r.summary?.written_rows).toBe('2')
     expect(r.response_headers['x-clickhouse-query-id']).toBe(query_id)
+    // An INSERT with no rows is no error on a server (chDB alone refuses it).
+    const empty = await post({ query: 'INSERT INTO probe_rows FORMAT JSONEachRow', database: 'spoor' })
+    expect(empty.status).toBe(200)
   })
 
   it('parameters sent as a multipart body work, and a part over 128 KiB is refused like a URL field', async () => {
