@@ -3,7 +3,7 @@
 // visits, its profile, its inbox state and notes, and the attribution of its visits
 // (which stay counted as anonymous visits in the ordinary statistics).
 import { randomUUID } from 'node:crypto'
-import type { Db } from '../lib/db.ts'
+import { type Db, paramChunks } from '../lib/db.ts'
 import { HttpError } from '../lib/errors.ts'
 import { normaliseDomain } from '../lib/domain.ts'
 import type { Company, Knowledge, Suppression } from './company.ts'
@@ -93,16 +93,18 @@ export async function applySuppressions(db: Db, knowledge: Knowledge): Promise<n
     }
   }
   if (ids.size === 0) return 0
-  const list = [...ids]
-  await db.command(
-    `INSERT INTO enriched_sessions (site, sid, day, network_type, company_id, network)
-     SELECT site, sid, day, network_type, '', '' FROM enriched_sessions FINAL WHERE company_id IN {ids:Array(String)}`,
-    { ids: list },
-  )
-  await db.command('DELETE FROM company_visits WHERE company_id IN {ids:Array(String)}', { ids: list })
-  await db.command('DELETE FROM companies WHERE company_id IN {ids:Array(String)}', { ids: list })
-  // What the sales team recorded about it goes too (sql/019): it is about the company.
-  await db.command('DELETE FROM company_inbox WHERE company_id IN {ids:Array(String)}', { ids: list })
-  await db.command('DELETE FROM company_notes WHERE company_id IN {ids:Array(String)}', { ids: list })
+  // In pieces: a broad suppression can match thousands of companies, and a server refuses a URL field over 128 KiB.
+  for (const list of paramChunks([...ids])) {
+    await db.command(
+      `INSERT INTO enriched_sessions (site, sid, day, network_type, company_id, network)
+       SELECT site, sid, day, network_type, '', '' FROM enriched_sessions FINAL WHERE company_id IN {ids:Array(String)}`,
+      { ids: list },
+    )
+    await db.command('DELETE FROM company_visits WHERE company_id IN {ids:Array(String)}', { ids: list })
+    await db.command('DELETE FROM companies WHERE company_id IN {ids:Array(String)}', { ids: list })
+    // What the sales team recorded about it goes too (sql/019): it is about the company.
+    await db.command('DELETE FROM company_inbox WHERE company_id IN {ids:Array(String)}', { ids: list })
+    await db.command('DELETE FROM company_notes WHERE company_id IN {ids:Array(String)}', { ids: list })
+  }
   return ids.size
 }

@@ -14,6 +14,31 @@ export type Params = object
 /** A moment as ClickHouse's DateTime64(3) text, UTC: '2026-11-25 17:53:20.123'. */
 export const chTime = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '')
 
+// A ClickHouse server refuses a URL field over 128 KiB (http_max_field_value_size,
+// code 1000), and bound parameters travel in the URL: a list of unbounded length goes
+// in pieces of at most this many characters as sent (percent-encoded), with room to spare.
+export const PARAM_BYTES = 96 * 1024
+
+/** `values` in pieces whose Array(String) parameter stays under `budget` characters in the URL. */
+export function paramChunks(values: readonly string[], budget = PARAM_BYTES): string[][] {
+  const out: string[][] = []
+  let piece: string[] = []
+  let size = 2
+  for (const v of values) {
+    // As the client writes it: quoted, quotes and backslashes escaped, comma-separated.
+    const n = encodeURIComponent(`'${v.replace(/[\\']/g, '\\$&')}',`).length
+    if (piece.length > 0 && size + n > budget) {
+      out.push(piece)
+      piece = []
+      size = 2
+    }
+    piece.push(v)
+    size += n
+  }
+  if (piece.length > 0) out.push(piece)
+  return out
+}
+
 export interface Db {
   readonly client: ClickHouseClient
   query<T>(query: string, params?: Params): Promise<T[]>

@@ -113,11 +113,12 @@ async function erase(db: Db, log: Logger, id: string, opts: Omit<ErasureOptions,
     const p = { vid: req.vid }
     const sids = (await db.query<{ sid: string }>('SELECT DISTINCT sid FROM events WHERE vid = {vid:String}', p)).map((r) => r.sid)
     const days = await db.query<{ site: string; day: string }>('SELECT DISTINCT site, toString(toDate(ts)) AS day FROM events WHERE vid = {vid:String}', p)
+    // The visitor's sessions by subquery, not as a list: a heavy visitor's would pass a server's 128 KiB URL field.
     const companies = sids.length
       ? (
           await db.query<{ company_id: string }>(
-            "SELECT DISTINCT company_id FROM enriched_sessions FINAL WHERE sid IN {sids:Array(String)} AND company_id != ''",
-            { sids },
+            "SELECT DISTINCT company_id FROM enriched_sessions FINAL WHERE sid IN (SELECT sid FROM events WHERE vid = {vid:String}) AND company_id != ''",
+            p,
           )
         ).map((r) => r.company_id)
       : []

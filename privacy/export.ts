@@ -17,9 +17,9 @@ export async function exportVisitor(db: Db, vid: string, ipRetentionDays: number
   const companies = sids.length
     ? await db.query<{ sid: string; network_type: string; company: string; network: string; owner: string }>(
         `SELECT e.sid AS sid, e.network_type AS network_type, c.name AS company, e.network AS network, e.owner AS owner
-         FROM (SELECT sid, network_type, company_id, network, owner FROM enriched_sessions FINAL WHERE sid IN {sids:Array(String)}) AS e
+         FROM (SELECT sid, network_type, company_id, network, owner FROM enriched_sessions FINAL WHERE sid IN (SELECT sid FROM events WHERE vid = {vid:String})) AS e
          LEFT JOIN (SELECT company_id, name FROM companies FINAL) AS c ON c.company_id = e.company_id`,
-        { sids },
+        p,
       )
     : []
   const forms = await db.query<{ domain: string; time: string }>(

@@ -3,7 +3,7 @@
 // (most addresses are gone within minutes, all within IP_RETENTION_DAYS).
 // Reruns never double-count: decisions replace by (site, sid), and company_visits
 // are recomputed per (site, company, day) from events, replacing the earlier row.
-import { applyDeletedMask, type Db } from '../../lib/db.ts'
+import { applyDeletedMask, type Db, paramChunks } from '../../lib/db.ts'
 import { dayLock } from '../../lib/lock.ts'
 import type { Knowledge } from '../company.ts'
 import type { IpIntel, LookupResult } from '../lookup.ts'
@@ -114,12 +114,15 @@ export async function enrichVisits(ctx: EnrichContext): Promise<number> {
   const needPages = pending.filter((p) => results.get(p.ip)?.company && patterns.get(p.site))
   const pagesBySid = new Map<string, string[]>()
   if (needPages.length > 0) {
-    const rows = await db.query<{ site: string; sid: string; paths: string[] }>(
-      `SELECT site, sid, groupUniqArray(path) AS paths FROM events
-       WHERE type = 'pageview' AND site IN {sites:Array(String)} AND concat(site, '/', sid) IN {keys:Array(String)} GROUP BY site, sid`,
-      { sites: [...new Set(needPages.map((p) => p.site))], keys: needPages.map((p) => `${p.site}/${p.sid}`) },
-    )
-    for (const r of rows) pagesBySid.set(`${r.site}/${r.sid}`, r.paths)
+    const sites = [...new Set(needPages.map((p) => p.site))]
+    for (const keys of paramChunks(needPages.map((p) => `${p.site}/${p.sid}`))) {
+      const rows = await db.query<{ site: string; sid: string; paths: string[] }>(
+        `SELECT site, sid, groupUniqArray(path) AS paths FROM events
+         WHERE type = 'pageview' AND site IN {sites:Array(String)} AND concat(site, '/', sid) IN {keys:Array(String)} GROUP BY site, sid`,
+        { sites, keys },
+      )
+      for (const r of rows) pagesBySid.set(`${r.site}/${r.sid}`, r.paths)
+    }
   }
 
   const decided: Decision[] = []
@@ -143,16 +146,17 @@ export async function enrichVisits(ctx: EnrichContext): Promise<number> {
   // The writing part under dayLock, the lookups (reverse DNS can take seconds) outside it:
   // a visit an erasure removed meanwhile has no IP rows left and is not written back.
   return dayLock.run(async () => {
-    const keys = decided.map((d) => `${d.site}/${d.sid}`)
-    const alive = new Set(
-      keys.length === 0
-        ? []
-        : (
-            await db.query<{ k: string }>("SELECT DISTINCT concat(site, '/', sid) AS k FROM visit_ips WHERE concat(site, '/', sid) IN {keys:Array(String)}", {
-              keys,
-            })
-          ).map((r) => r.k),
-    )
+    // The keys travel in pieces: a server refuses a URL field over 128 KiB (about 2,000 keys).
+    const alive = new Set<string>()
+    for (const keys of paramChunks(decided.map((d) => `${d.site}/${d.sid}`))) {
+      const rows = await db.query<{ k: string }>(
+        "SELECT DISTINCT concat(site, '/', sid) AS k FROM visit_ips WHERE concat(site, '/', sid) IN {keys:Array(String)}",
+        {
+          keys,
+        },
+      )
+      for (const r of rows) alive.add(r.k)
+    }
     const write = decided.filter((d) => alive.has(`${d.site}/${d.sid}`))
     if (companies.size > 0) await db.insert('companies', [...companies.values()])
     if (write.length > 0) await db.insert('enriched_sessions', write)
@@ -160,7 +164,7 @@ export async function enrichVisits(ctx: EnrichContext): Promise<number> {
     // The full IP has served its purpose for every decided visit.
     const done = [...write, ...leftovers].map((d) => `${d.site}/${d.sid}`)
     if (done.length > 0) {
-      await db.command("DELETE FROM visit_ips WHERE concat(site, '/', sid) IN {keys:Array(String)}", { keys: done })
+      for (const keys of paramChunks(done)) await db.command("DELETE FROM visit_ips WHERE concat(site, '/', sid) IN {keys:Array(String)}", { keys })
       // A lightweight DELETE only masks the rows: the parts are rewritten without them.
       await applyDeletedMask(db, 'visit_ips')
     }
