@@ -53,7 +53,8 @@ async function loginHint(users: Users, config: Config): Promise<{ text: string; 
  */
 export async function assemble(config: Config, log: Logger, given: { intel?: IpIntel } = {}): Promise<AppDeps & { close(): Promise<void> }> {
   const db = await openDb(config)
-  await migrate(db, log)
+  // On a server several processes may start at once: one migrates, the others wait.
+  await migrate(db, log, undefined, { lock: config.clickhouse !== null })
   await applyRetention(db, config)
   const knowledge = Knowledge.empty()
   const intel = given.intel ?? (await IpIntel.open(config, knowledge))

@@ -1,5 +1,6 @@
 // Applies sql/NNN_name.sql in order, once each, and records what it applied.
 // A failing statement stops the start with the file and the statement named.
+import { randomUUID } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Db } from '../lib/db.ts'
@@ -35,10 +36,26 @@ export function readMigrations(dir = SQL_DIR): Migration[] {
   })
 }
 
-export async function migrate(db: Db, log: Logger, dir = SQL_DIR): Promise<number> {
+/**
+ * Applies what is not applied yet. `lock`: several processes may start at once on one
+ * ClickHouse server (issue 18: four at once crashed on each other's tables and recorded
+ * a migration twice), so one of them migrates while the others wait, then find nothing
+ * left to do. The embedded engine needs none: chDB serves one process per directory.
+ */
+export async function migrate(db: Db, log: Logger, dir = SQL_DIR, opts: { lock?: boolean } = {}): Promise<number> {
   await db.command(`CREATE TABLE IF NOT EXISTS schema_migrations
     (version UInt32, name String, applied_at DateTime('UTC') DEFAULT now())
     ENGINE = ReplacingMergeTree ORDER BY version`)
+  if (!opts.lock) return apply(db, log, dir)
+  const release = await acquire(db, log)
+  try {
+    return await apply(db, log, dir)
+  } finally {
+    await release()
+  }
+}
+
+async function apply(db: Db, log: Logger, dir: string): Promise<number> {
   const done = new Set((await db.query<{ version: number }>('SELECT version FROM schema_migrations FINAL')).map((r) => Number(r.version)))
   let applied = 0
   for (const m of readMigrations(dir)) {
@@ -55,4 +72,45 @@ export async function migrate(db: Db, log: Logger, dir = SQL_DIR): Promise<numbe
     applied++
   }
   return applied
+}
+
+// The lock is a table: creating a table that exists fails (TABLE_ALREADY_EXISTS), so of
+// several processes exactly one creates it. Its holder writes a heartbeat; a lock whose
+// holder has been silent for STALE_MS (it crashed mid-migration) is taken over.
+const LOCK = 'schema_migrations_lock'
+const HEARTBEAT_MS = 10_000
+const STALE_MS = 60_000
+const WAIT_MS = 250
+const TABLE_ALREADY_EXISTS = '57'
+
+async function acquire(db: Db, log: Logger): Promise<() => Promise<void>> {
+  const owner = randomUUID()
+  let waited = false
+  for (;;) {
+    try {
+      await db.command(`CREATE TABLE ${LOCK} (owner String, beat DateTime64(3, 'UTC') DEFAULT now64(3)) ENGINE = MergeTree ORDER BY tuple()`)
+      break
+    } catch (err) {
+      if ((err as { code?: string }).code !== TABLE_ALREADY_EXISTS) throw err
+    }
+    if (!waited) log.info('another process is migrating the database: waiting for it')
+    waited = true
+    const [held] = await db
+      .query<{ age: string }>(`SELECT toUInt64(dateDiff('millisecond', max(beat), now64(3))) AS age, count() AS n FROM ${LOCK} HAVING n > 0`)
+      .catch(() => [] as Array<{ age: string }>)
+    if (held && Number(held.age) > STALE_MS) {
+      log.warn({ silent_ms: Number(held.age) }, 'taking over the migration lock of a process that stopped while migrating')
+      await db.command(`DROP TABLE IF EXISTS ${LOCK} SYNC`)
+      continue
+    }
+    await new Promise((r) => setTimeout(r, WAIT_MS))
+  }
+  const beat = () => db.insert(LOCK, [{ owner }])
+  await beat()
+  const timer = setInterval(() => void beat().catch(() => undefined), HEARTBEAT_MS)
+  timer.unref()
+  return async () => {
+    clearInterval(timer)
+    await db.command(`DROP TABLE IF EXISTS ${LOCK} SYNC`)
+  }
 }
