@@ -34,6 +34,13 @@ export interface ErasureOptions {
   rawRetentionDays: number
   /** Writes the collector's journal: before the check that the id was stored, and after the opt-out, so that the visitor's last events are erased too. */
   flush?: () => Promise<void>
+  /**
+   * On a ClickHouse server other collector processes may have accepted the visitor's
+   * events and learn of the opt-out only at their next refresh: the erasure waits this
+   * long (their refresh and a flush) before it looks for what to erase. 0 when this is
+   * the only process (the embedded engine).
+   */
+  settleMs?: number
   /** Tests: stop after the deletes, as a crash would. */
   failAfterDeletes?: boolean
 }
@@ -85,6 +92,11 @@ export async function eraseVisitor(db: Db, log: Logger, vid: string, requestedBy
     // erasure job finishes the request once a flush succeeds.
     log.warn({ erasure: id }, "erasure recorded; it is carried out once ClickHouse takes the collector's journal")
     return { id, status: 'pending', events: 0, sessions: 0, days_rebuilt: 0 }
+  }
+  if (opts.settleMs) {
+    // Meanwhile the other collectors refuse the visitor and write what they accepted before.
+    await new Promise((r) => setTimeout(r, opts.settleMs))
+    await flush()
   }
   return runErasure(db, log, id, opts)
 }

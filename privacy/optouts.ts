@@ -36,6 +36,9 @@ class Bloom {
   }
 }
 
+/** How often every process reads new sites, opt-outs and the ingest budget from ClickHouse (server/main.ts). */
+export const REFRESH_MS = 10_000
+
 export interface OptoutLimits {
   /** New opt-out rows a rolling hour, over all processes: each costs every process a moment of reading. */
   optoutMaxPerHour: number

@@ -8,7 +8,7 @@ import { Counters } from '../collector/counters.ts'
 import { DroppedCounts } from '../collector/dropped.ts'
 import { RecentIds } from '../collector/dedup.ts'
 import { DEMO_SITE } from '../collector/demo.ts'
-import { Optouts } from '../privacy/optouts.ts'
+import { Optouts, REFRESH_MS } from '../privacy/optouts.ts'
 import { EventWriter } from '../collector/writer.ts'
 import { FIRST_ADMIN, Users } from '../auth/users.ts'
 import { Knowledge } from '../enrichment/company.ts'
@@ -26,10 +26,6 @@ import { listenOps } from '../ops/socket.ts'
 import { Sites } from '../lib/sites.ts'
 import { Deliverer } from '../alerts/deliveries.ts'
 import { createMailer } from '../alerts/mail.ts'
-
-// Other processes (ROLE=collector behind a load balancer) learn of new sites and
-// opt-outs within this many milliseconds.
-const REFRESH_MS = 10_000
 
 /**
  * How to log in, logged once Spoor listens. Without ADMIN_EMAIL and without users, an
