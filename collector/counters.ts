@@ -1,6 +1,8 @@
 // Outcome counts since start, per reason: how much was stored, dropped and refused.
-// Drops also go, per site and hour, to `persisted` (collector/dropped.ts), kept in ClickHouse.
+// Drops (per site) and refusals also go, per hour, to `persisted` (collector/dropped.ts),
+// kept in ClickHouse, where GET /api/ingest adds up every process's.
 import type { IngestStats } from '../lib/api-types.ts'
+import type { Db } from '../lib/db.ts'
 import type { DroppedCounts } from './dropped.ts'
 import { DROP_REASONS, REJECT_REASONS, type Outcome } from './pipeline.ts'
 
@@ -18,16 +20,45 @@ export class Counters {
     else if (o.kind === 'dropped') {
       this.dropped[o.reason] = (this.dropped[o.reason] ?? 0) + 1
       this.persisted?.add(o.site, o.reason)
-    } else this.rejected[o.reason] = (this.rejected[o.reason] ?? 0) + 1
+    } else {
+      this.rejected[o.reason] = (this.rejected[o.reason] ?? 0) + 1
+      this.persisted?.add('', o.reason)
+    }
   }
 
   countInvalid(status: number): void {
     const key = status === 413 ? 'too_large' : status === 415 ? 'unsupported_type' : 'invalid'
     this.rejected[key] = (this.rejected[key] ?? 0) + 1
+    this.persisted?.add('', key)
   }
 
-  /** GET /api/ingest, without the events pending in the writer. */
-  snapshot(): Omit<IngestStats, 'pending'> {
+  /** This process's counts since it started (tests; GET /api/ingest reads ClickHouse: ingestStats). */
+  snapshot(): Pick<IngestStats, 'stored' | 'dropped' | 'rejected'> {
     return { stored: this.stored, dropped: { ...this.dropped }, rejected: { ...this.rejected } }
   }
+}
+
+/**
+ * GET /api/ingest: every process's outcomes over the last 24 whole UTC hours, from
+ * ClickHouse (on a server the collectors are other processes than the dashboard): events
+ * stored, and dropped and refused ones as each process wrote them (every 5 s).
+ */
+export async function ingestStats(db: Db): Promise<Omit<IngestStats, 'pending'>> {
+  const [w] = await db.query<{ since: string }>('SELECT toString(toStartOfHour(now() - INTERVAL 23 HOUR)) AS since')
+  const since = w!.since
+  const [stored] = await db.query<{ n: string }>('SELECT count() AS n FROM events WHERE toDate(ts) >= toDate({since:DateTime}) AND ts >= {since:DateTime}', {
+    since,
+  })
+  const rows = await db.query<{ reason: string; refused: number; n: string }>(
+    "SELECT reason, site = '' AS refused, sum(events) AS n FROM dropped_events WHERE hour >= {since:DateTime} GROUP BY reason, refused",
+    { since },
+  )
+  const zero = new Counters()
+  const dropped = zero.dropped
+  const rejected = zero.rejected
+  for (const r of rows) {
+    const into = Number(r.refused) ? rejected : dropped
+    if (r.reason in into) into[r.reason] = Number(r.n)
+  }
+  return { since: `${since.replace(' ', 'T')}Z`, stored: Number(stored?.n ?? 0), dropped, rejected }
 }

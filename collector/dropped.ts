@@ -1,5 +1,6 @@
 // Dropped events per site, UTC hour and reason, kept in ClickHouse (sql/014) for the
-// admins' overview. Each process counts in memory and appends what it counted since its
+// admins' overview, and refused ones per hour and reason (site ''), so that GET /api/ingest
+// adds up every collector process. Each process counts in memory and appends what it counted since its
 // last flush; the SummingMergeTree adds up every process's rows, so nothing here reads
 // or rewrites a figure another process may be changing.
 //
@@ -11,7 +12,10 @@ import { chTime, type Db } from '../lib/db.ts'
 import { errorFields } from '../lib/errors.ts'
 import { Lock } from '../lib/lock.ts'
 import type { Logger } from '../lib/logger.ts'
-import type { DropReason } from './pipeline.ts'
+import type { DropReason, RejectReason } from './pipeline.ts'
+
+/** What a process counts here: drops per site, and refusals (site '': their site may be anyone's text). */
+export type CountedReason = DropReason | RejectReason | 'invalid' | 'too_large' | 'unsupported_type'
 
 /** 5 s: about 12 small inserts a minute per process while anything is dropped, none otherwise. */
 const FLUSH_MS = 5_000
@@ -20,7 +24,7 @@ const HOUR_MS = 3_600_000
 interface Row {
   site: string
   hour: string
-  reason: DropReason
+  reason: CountedReason
   events: number
 }
 
@@ -40,8 +44,11 @@ export class DroppedCounts {
     private readonly log: Logger,
   ) {}
 
-  /** `site` must be a registered site: the pipeline's drops come after the site check. */
-  add(site: string, reason: DropReason, at = Date.now()): void {
+  /**
+   * `site` must be a registered site (the pipeline's drops come after the site check), or
+   * '' for a refusal, whose reasons are a closed set: what a sender chooses never becomes a row.
+   */
+  add(site: string, reason: CountedReason, at = Date.now()): void {
     const key = `${Math.floor(at / HOUR_MS)}\t${reason}\t${site}`
     this.open.set(key, (this.open.get(key) ?? 0) + 1)
   }
@@ -71,7 +78,7 @@ export class DroppedCounts {
       if (this.open.size === 0) return
       const rows: Row[] = []
       for (const [key, events] of this.open) {
-        const [hour, reason, site] = key.split('\t') as [string, DropReason, string]
+        const [hour, reason, site] = key.split('\t') as [string, CountedReason, string]
         rows.push({ site, hour: chTime(new Date(Number(hour) * HOUR_MS)).slice(0, 19), reason, events })
       }
       this.open = new Map()

@@ -46,8 +46,12 @@ export interface Health {
   events_per_day: number
 }
 
-/** GET /api/ingest: outcomes of events since this process started, per reason, and events not yet written. */
+/**
+ * GET /api/ingest: outcomes of events in every process since `since` (the last 24 whole UTC
+ * hours), per reason, from ClickHouse; `pending`: events this process has not written yet.
+ */
 export interface IngestStats {
+  since: string
   stored: number
   dropped: Record<string, number>
   rejected: Record<string, number>

@@ -8,7 +8,7 @@ import express, { type Express } from 'express'
 import helmet from 'helmet'
 import type { Beacon } from '../collector/beacon.ts'
 import type { IngestBudget } from '../collector/budget.ts'
-import type { Counters } from '../collector/counters.ts'
+import { type Counters, ingestStats } from '../collector/counters.ts'
 import type { RecentIds } from '../collector/dedup.ts'
 import { demoRouter } from '../collector/demo.ts'
 import { optoutRouter } from '../privacy/optout-page.ts'
@@ -111,7 +111,7 @@ export function createApp(deps: AppDeps): App {
     authed.use('/api', requireSession(deps.users), csrfGuard(config.publicUrl))
     authed.get('/api/me', (req, res) => void res.json(req.user! satisfies Me))
     authed.use(accountRouter(sessions))
-    authed.get('/api/ingest', (_req, res) => void res.json({ ...deps.counters.snapshot(), pending: deps.writer.pending } satisfies IngestStats))
+    authed.get('/api/ingest', async (_req, res) => void res.json({ ...(await ingestStats(deps.db)), pending: deps.writer.pending } satisfies IngestStats))
     // The process that runs the jobs knows them best (a run in progress); others read job_runs.
     authed.get('/api/jobs', async (_req, res) => {
       res.json({ jobs: deps.scheduler?.list() ?? (await recordedJobStates(deps.db)), runs_here: deps.scheduler !== null } satisfies JobList)

@@ -1,0 +1,82 @@
+// GET /api/ingest with the roles split on a ClickHouse server (issue 18, defect 6): the
+// dashboard process collects nothing itself, and still shows what both collectors
+// stored, dropped and refused, as they wrote it to ClickHouse.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import request from 'supertest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../lib/config.ts'
+import { createLogger } from '../../lib/logger.ts'
+import { createApp } from '../../server/app.ts'
+import { assemble } from '../../server/main.ts'
+import { ADMIN, CHROME_UA, pageview } from '../helpers/app.ts'
+import { type ClickHouseHttp, startClickHouseHttp } from '../helpers/clickhouse-http.ts'
+import { fixtureIntel } from '../helpers/intel.ts'
+
+const PASSWORD = 'harness secret'
+let ch: ClickHouseHttp
+const dirs: string[] = []
+const running: Array<Awaited<ReturnType<typeof assemble>>> = []
+
+async function start(role: 'collector' | 'dashboard') {
+  const dir = mkdtempSync(join(tmpdir(), `spoor-${role}-`))
+  dirs.push(dir)
+  const config = loadConfig({
+    ROLE: role,
+    CLICKHOUSE_URL: ch.url,
+    CLICKHOUSE_USER: 'spoor',
+    CLICKHOUSE_PASSWORD: PASSWORD,
+    CLICKHOUSE_DATABASE: 'spoor',
+    DATA_DIR: dir,
+    SITES: 'example.com',
+    DEMO: 'false',
+    LOG_LEVEL: 'silent',
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+  })
+  const deps = await assemble(config, createLogger('silent'), { intel: fixtureIntel() })
+  running.push(deps)
+  return { deps, app: createApp(deps) }
+}
+
+beforeAll(async () => {
+  ch = await startClickHouseHttp({ user: 'spoor', password: PASSWORD })
+})
+afterAll(async () => {
+  for (const d of running) await d.close()
+  await ch?.stop()
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
+
+const send = (app: ReturnType<typeof createApp>, body: object, ua = CHROME_UA) =>
+  request(app).post('/api/event').set('Content-Type', 'text/plain').set('User-Agent', ua).send(JSON.stringify(body))
+
+describe('GET /api/ingest with the roles split', () => {
+  it("adds up both collectors' stored, dropped and refused events on the dashboard process", async () => {
+    const a = await start('collector')
+    const b = await start('collector')
+    const dashboard = await start('dashboard')
+    for (let i = 0; i < 3; i++) await send(a.app, pageview()).expect(202)
+    await send(a.app, pageview({ consent: { analytics: false } })).expect(403)
+    for (let i = 0; i < 2; i++) await send(b.app, pageview()).expect(202)
+    await send(b.app, pageview(), 'curl/8.5.0').expect(202)
+    await send(b.app, pageview({ site: 'unknown.example' })).expect(403)
+    await send(b.app, 'not json').expect(400)
+    for (const c of [a, b]) {
+      await c.deps.writer.flush()
+      await c.deps.counters.persisted?.flush()
+    }
+    const admin = request.agent(dashboard.app)
+    admin.set('X-Spoor-Request', '1')
+    await admin.post('/api/login').send(ADMIN).expect(200)
+    const stats = (await admin.get('/api/ingest').expect(200)).body
+    expect(stats).toMatchObject({ stored: 5, pending: 0 })
+    expect(stats.dropped).toMatchObject({ bot: 1, opted_out: 0 })
+    expect(stats.rejected).toMatchObject({ no_consent: 1, unknown_site: 1, invalid: 1, wrong_origin: 0 })
+    expect(Date.parse(stats.since)).toBeLessThanOrEqual(Date.now() - 23 * 3600_000)
+    // The per-site list of drops (the overview's hint) holds no refusal.
+    const dropped = (await admin.get('/api/stats/dropped?site=example.com').expect(200)).body
+    expect(dropped.total).toBe(1)
+  })
+})
