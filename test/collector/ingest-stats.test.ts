@@ -50,7 +50,11 @@ afterAll(async () => {
 })
 
 const send = (app: ReturnType<typeof createApp>, body: object | string, ua = CHROME_UA) =>
-  request(app).post('/api/event').set('Content-Type', 'text/plain').set('User-Agent', ua).send(typeof body === 'string' ? body : JSON.stringify(body))
+  request(app)
+    .post('/api/event')
+    .set('Content-Type', 'text/plain')
+    .set('User-Agent', ua)
+    .send(typeof body === 'string' ? body : JSON.stringify(body))
 
 describe('GET /api/ingest with the roles split', () => {
   it("adds up both collectors' stored, dropped and refused events on the dashboard process", async () => {
