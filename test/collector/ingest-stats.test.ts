@@ -1,52 +1,24 @@
 // GET /api/ingest with the roles split on a ClickHouse server (issue 18, defect 6): the
 // dashboard process collects nothing itself, and still shows what both collectors
 // stored, dropped and refused, as they wrote it to ClickHouse.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from '../../lib/config.ts'
-import { createLogger } from '../../lib/logger.ts'
-import { createApp } from '../../server/app.ts'
-import { assemble } from '../../server/main.ts'
+import type { createApp } from '../../server/app.ts'
 import { ADMIN, CHROME_UA, pageview } from '../helpers/app.ts'
 import { type ClickHouseHttp, startClickHouseHttp } from '../helpers/clickhouse-http.ts'
-import { fixtureIntel } from '../helpers/intel.ts'
+import { type Processes, splitRoles } from '../helpers/split-roles.ts'
 
 const PASSWORD = 'harness secret'
 let ch: ClickHouseHttp
-const dirs: string[] = []
-const running: Array<Awaited<ReturnType<typeof assemble>>> = []
-
-async function start(role: 'collector' | 'dashboard') {
-  const dir = mkdtempSync(join(tmpdir(), `spoor-${role}-`))
-  dirs.push(dir)
-  const config = loadConfig({
-    ROLE: role,
-    CLICKHOUSE_URL: ch.url,
-    CLICKHOUSE_USER: 'spoor',
-    CLICKHOUSE_PASSWORD: PASSWORD,
-    CLICKHOUSE_DATABASE: 'spoor',
-    DATA_DIR: dir,
-    SITES: 'example.com',
-    DEMO: 'false',
-    LOG_LEVEL: 'silent',
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-  })
-  const deps = await assemble(config, createLogger('silent'), { intel: fixtureIntel() })
-  running.push(deps)
-  return { deps, app: createApp(deps) }
-}
+let roles: Processes
 
 beforeAll(async () => {
   ch = await startClickHouseHttp({ user: 'spoor', password: PASSWORD })
+  roles = splitRoles(ch)
 })
 afterAll(async () => {
-  for (const d of running) await d.close()
+  await roles?.close()
   await ch?.stop()
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
 })
 
 const send = (app: ReturnType<typeof createApp>, body: object | string, ua = CHROME_UA) =>
@@ -58,9 +30,9 @@ const send = (app: ReturnType<typeof createApp>, body: object | string, ua = CHR
 
 describe('GET /api/ingest with the roles split', () => {
   it("adds up both collectors' stored, dropped and refused events on the dashboard process", async () => {
-    const a = await start('collector')
-    const b = await start('collector')
-    const dashboard = await start('dashboard')
+    const a = await roles.start('collector')
+    const b = await roles.start('collector')
+    const dashboard = await roles.start('dashboard')
     for (let i = 0; i < 3; i++) await send(a.app, pageview()).expect(202)
     await send(a.app, pageview({ consent: { analytics: false } })).expect(403)
     for (let i = 0; i < 2; i++) await send(b.app, pageview()).expect(202)
