@@ -1,7 +1,9 @@
 // One lock for everything that deletes and re-inserts a day of aggregates (erasure,
 // rollup, company-visit recompute) and for the writer's inserts: a rebuild must not
 // see half of a flush, and two rebuilds of one day must not interleave. Within one
-// process; with ROLE split, jobs and erasure run in the jobs process only.
+// process only: with the roles split on a server, an erasure runs in whichever process
+// takes the request, and another collector's flush can land between a rebuild's delete
+// and its insert and be counted twice (issue 18, defect 4: not fixed yet).
 export class Lock {
   private tail: Promise<unknown> = Promise.resolve()
 
