@@ -19,18 +19,23 @@ export const chTime = (d: Date) => d.toISOString().replace('T', ' ').replace('Z'
 // in pieces of at most this many characters as sent (percent-encoded), with room to spare.
 export const PARAM_BYTES = 96 * 1024
 
+// How @clickhouse/client writes a string in a parameter: quoted, with backslash, quote, tab, newline
+// and CR escaped; the URL then encodes it as a form does (URLSearchParams).
+const ESCAPED: Record<string, string> = { '\\': '\\\\', "'": "\\'", '\t': '\\t', '\n': '\\n', '\r': '\\r' }
+const sentLength = (v: string) => new URLSearchParams({ x: `'${v.replace(/[\\'\t\n\r]/g, (c) => ESCAPED[c]!)}'` }).toString().length - 2
+
 /** `values` in pieces whose Array(String) parameter stays under `budget` characters in the URL. */
 export function paramChunks(values: readonly string[], budget = PARAM_BYTES): string[][] {
   const out: string[][] = []
   let piece: string[] = []
-  let size = 2
+  // "[" and "]", and a comma (%2C) after each value but the last.
+  let size = 6
   for (const v of values) {
-    // As the client writes it: quoted, quotes and backslashes escaped, comma-separated.
-    const n = encodeURIComponent(`'${v.replace(/[\\']/g, '\\$&')}',`).length
+    const n = sentLength(v) + 3
     if (piece.length > 0 && size + n > budget) {
       out.push(piece)
       piece = []
-      size = 2
+      size = 6
     }
     piece.push(v)
     size += n

@@ -36,11 +36,12 @@ export interface ErasureOptions {
   flush?: () => Promise<void>
   /**
    * On a ClickHouse server other collector processes may have accepted the visitor's
-   * events and learn of the opt-out only at their next refresh: the erasure waits this
-   * long (their refresh and a flush) before it looks for what to erase. 0 when this is
-   * the only process (the embedded engine).
+   * events and learn of the opt-out only at their next refresh (10 s), then write what
+   * they accepted within a flush: the request is recorded and answered `pending`, and
+   * the jobs process's erasure job carries it out once it is 2 minutes old. Not with the
+   * embedded engine, the only process there is.
    */
-  settleMs?: number
+  defer?: boolean
   /** Tests: stop after the deletes, as a crash would. */
   failAfterDeletes?: boolean
 }
@@ -93,11 +94,7 @@ export async function eraseVisitor(db: Db, log: Logger, vid: string, requestedBy
     log.warn({ erasure: id }, "erasure recorded; it is carried out once ClickHouse takes the collector's journal")
     return { id, status: 'pending', events: 0, sessions: 0, days_rebuilt: 0 }
   }
-  if (opts.settleMs) {
-    // Meanwhile the other collectors refuse the visitor and write what they accepted before.
-    await new Promise((r) => setTimeout(r, opts.settleMs))
-    await flush()
-  }
+  if (opts.defer) return { id, status: 'pending', events: 0, sessions: 0, days_rebuilt: 0 }
   return runErasure(db, log, id, opts)
 }
 

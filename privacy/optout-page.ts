@@ -303,7 +303,7 @@ ${backLink}
 export function optoutRouter(deps: {
   optouts: Optouts
   sites: Sites
-  config: Pick<Config, 'ipRetentionDays' | 'publicUrl' | 'rawRetentionDays' | 'clickhouse' | 'flushIntervalMs'>
+  config: Pick<Config, 'ipRetentionDays' | 'publicUrl' | 'rawRetentionDays' | 'clickhouse'>
   intel: IpIntel
   db: Db
   log: Logger

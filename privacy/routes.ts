@@ -12,7 +12,6 @@ import { isToken, TOKEN_RULE } from '../lib/validate.ts'
 import { requireAdmin } from '../auth/users.ts'
 import { audit } from './audit.ts'
 import { eraseVisitor } from './erasure.ts'
-import { REFRESH_MS } from './optouts.ts'
 import { exportVisitor } from './export.ts'
 import { vidHash } from './hash.ts'
 import type { EventWriter } from '../collector/writer.ts'
@@ -27,7 +26,7 @@ const vidOf = (v: unknown): string => {
 interface Deps {
   db: Db
   log: Logger
-  config: Pick<Config, 'ipRetentionDays' | 'rawRetentionDays' | 'publicUrl' | 'clickhouse' | 'flushIntervalMs'>
+  config: Pick<Config, 'ipRetentionDays' | 'rawRetentionDays' | 'publicUrl' | 'clickhouse'>
   sites: Sites
   writer: Pick<EventWriter, 'flush'>
   optouts: Optouts
@@ -57,9 +56,9 @@ export async function erase(deps: Deps, vid: string, by: 'visitor' | 'admin'): P
       optouts: deps.optouts,
       rawRetentionDays: deps.config.rawRetentionDays,
       flush: () => deps.writer.flush(),
-      // On a server, other collectors learn of the opt-out at their next refresh, then
-      // write what they accepted before it within a flush interval; 5 s to spare.
-      settleMs: deps.config.clickhouse ? REFRESH_MS + deps.config.flushIntervalMs + 5_000 : 0,
+      // On a server, other collectors learn of the opt-out only at their next refresh: the
+      // jobs process erases once they have (a request left for 2 minutes: server/jobs.ts).
+      defer: deps.config.clickhouse !== null,
     })
   } finally {
     inFlight--

@@ -150,7 +150,8 @@ export async function start(config: Config, log: Logger, given: { intel?: IpInte
   deps.deliverer?.start()
   // An erasure a restart interrupted is finished now: none can be in progress in this process yet.
   if (deps.scheduler)
-    void resumeErasures(deps.db, log, { ...config, flush: () => deps.writer.flush() }, 0).catch((err: unknown) =>
+    // On a server, not one younger than the other collectors' refresh and a flush (30 s).
+    void resumeErasures(deps.db, log, { ...config, flush: () => deps.writer.flush() }, config.clickhouse ? 30 : 0).catch((err: unknown) =>
       log.error(errorFields(err), 'resuming erasures failed'),
     )
   const app = createApp(deps)

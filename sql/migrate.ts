@@ -95,12 +95,32 @@ async function acquire(db: Db, log: Logger): Promise<() => Promise<void>> {
     }
     if (!waited) log.info('another process is migrating the database: waiting for it')
     waited = true
+    // Silent since its last beat, or since it was made when it has none (its maker died first).
     const [held] = await db
-      .query<{ age: string }>(`SELECT toUInt64(dateDiff('millisecond', max(beat), now64(3))) AS age, count() AS n FROM ${LOCK} HAVING n > 0`)
-      .catch(() => [] as Array<{ age: string }>)
-    if (held && Number(held.age) > STALE_MS) {
-      log.warn({ silent_ms: Number(held.age) }, 'taking over the migration lock of a process that stopped while migrating')
-      await db.command(`DROP TABLE IF EXISTS ${LOCK} SYNC`)
+      .query<{ silent: string; owner: string }>(
+        `SELECT toInt64(dateDiff('millisecond', ifNull((SELECT maxOrNull(beat) FROM ${LOCK}), toDateTime64(metadata_modification_time, 3)), now64(3))) AS silent,
+                (SELECT argMax(owner, beat) FROM ${LOCK}) AS owner
+         FROM system.tables WHERE database = currentDatabase() AND name = {lock:String}`,
+        { lock: LOCK },
+      )
+      .catch(() => [] as Array<{ silent: string; owner: string }>)
+    if (held && Number(held.silent) > STALE_MS) {
+      // Renaming is what only one process can do: of several waiters, one takes it over.
+      const stale = `${LOCK}_stale_${randomUUID().replaceAll('-', '')}`
+      const took = await db.command(`RENAME TABLE ${LOCK} TO ${stale}`).then(
+        () => true,
+        () => false,
+      )
+      if (!took) continue
+      // Another waiter may have taken the stale lock over and made a fresh one between our
+      // look and the rename: that one is given back.
+      const [got] = await db.query<{ owner: string }>(`SELECT argMax(owner, beat) AS owner FROM ${stale}`)
+      if (got?.owner !== held.owner) {
+        await db.command(`RENAME TABLE ${stale} TO ${LOCK}`).catch(() => undefined)
+        continue
+      }
+      log.warn({ silent_ms: Number(held.silent) }, 'took over the migration lock of a process that stopped while migrating')
+      await db.command(`DROP TABLE IF EXISTS ${stale} SYNC`)
       continue
     }
     await new Promise((r) => setTimeout(r, WAIT_MS))
@@ -111,6 +131,9 @@ async function acquire(db: Db, log: Logger): Promise<() => Promise<void>> {
   timer.unref()
   return async () => {
     clearInterval(timer)
+    // Only our own: a lock taken over from us (we were silent too long) is another's now.
+    const [last] = await db.query<{ owner: string }>(`SELECT argMax(owner, beat) AS owner FROM ${LOCK}`).catch(() => [] as Array<{ owner: string }>)
+    if (last?.owner !== owner) return void log.error('the migration lock was taken over while this process migrated: it was silent for over a minute')
     await db.command(`DROP TABLE IF EXISTS ${LOCK} SYNC`)
   }
 }

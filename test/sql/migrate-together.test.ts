@@ -48,4 +48,21 @@ describe('migrations on a shared server', () => {
       await db.close()
     }
   })
+
+  it("takes over a lock whose maker died before its first heartbeat, and two waiters take over a stale lock only once", async () => {
+    const db = await open('empty-lock')
+    const other = await open('empty-lock')
+    try {
+      await db.command("CREATE TABLE schema_migrations_lock (owner String, beat DateTime64(3, 'UTC') DEFAULT now64(3)) ENGINE = MergeTree ORDER BY tuple()")
+      // The lock table's own age is what counts when it holds no beat: made over a minute ago.
+      const started = Date.now()
+      const results = await Promise.allSettled([db, other].map((d) => migrate(d, createLogger('silent'), undefined, { lock: true })))
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled'])
+      expect(results.reduce((a, r) => a + (r as PromiseFulfilledResult<number>).value, 0)).toBe(readMigrations().length)
+      expect(Date.now() - started).toBeGreaterThan(55_000)
+    } finally {
+      await db.close()
+      await other.close()
+    }
+  }, 120_000)
 })
