@@ -49,7 +49,7 @@ describe('migrations on a shared server', () => {
     }
   })
 
-  it("takes over a lock whose maker died before its first heartbeat, and two waiters take over a stale lock only once", async () => {
+  it('takes over a lock whose maker died before its first heartbeat, and two waiters take over a stale lock only once', async () => {
     const db = await open('empty-lock')
     const other = await open('empty-lock')
     try {
