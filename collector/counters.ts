@@ -44,13 +44,17 @@ export class Counters {
  * stored, and dropped and refused ones as each process wrote them (every 5 s).
  */
 export async function ingestStats(db: Db): Promise<Omit<IngestStats, 'pending'>> {
-  const [w] = await db.query<{ since: string }>('SELECT toString(toStartOfHour(now() - INTERVAL 23 HOUR)) AS since')
+  // In UTC throughout: a server in another zone would otherwise cut the window at its own dates.
+  const [w] = await db.query<{ since: string }>("SELECT toString(toStartOfHour(now('UTC') - INTERVAL 23 HOUR)) AS since")
   const since = w!.since
-  const [stored] = await db.query<{ n: string }>('SELECT count() AS n FROM events WHERE toDate(ts) >= toDate({since:DateTime}) AND ts >= {since:DateTime}', {
-    since,
-  })
+  const [stored] = await db.query<{ n: string }>(
+    "SELECT count() AS n FROM events WHERE toDate(ts) >= toDate({since:DateTime('UTC')}) AND ts >= {since:DateTime('UTC')}",
+    {
+      since,
+    },
+  )
   const rows = await db.query<{ reason: string; refused: number; n: string }>(
-    "SELECT reason, site = '' AS refused, sum(events) AS n FROM dropped_events WHERE hour >= {since:DateTime} GROUP BY reason, refused",
+    "SELECT reason, site = '' AS refused, sum(events) AS n FROM dropped_events WHERE hour >= {since:DateTime('UTC')} GROUP BY reason, refused",
     { since },
   )
   const zero = new Counters()
