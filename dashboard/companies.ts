@@ -2,7 +2,7 @@
 // routes that steer recognition: directory import, suppressions, learned domains,
 // and which pages of a site count.
 import express, { type Request, Router } from 'express'
-import { requireAdmin } from '../auth/users.ts'
+import { requireAdmin, type Users } from '../auth/users.ts'
 import { z } from 'zod'
 import { pagePattern } from '../lib/pages.ts'
 import type { Knowledge } from '../enrichment/company.ts'
@@ -330,7 +330,7 @@ const CompanyPagesBody = z.object({
   patterns: z.array(z.string().min(1).max(300).regex(/^\//, 'each pattern is a path starting with /, * matches anything')).max(100),
 })
 
-export function companiesRouter(deps: { db: Db; sites: Sites; knowledge: Knowledge }): Router {
+export function companiesRouter(deps: { db: Db; sites: Sites; users: Users; knowledge: Knowledge }): Router {
   const r = Router()
   // First: its GET /api/companies/owners would otherwise be taken for a company id.
   r.use(inboxRouter(deps))

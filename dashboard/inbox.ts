@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto'
 import express, { type Request, Router } from 'express'
 import { z } from 'zod'
+import { Users } from '../auth/users.ts'
 import {
   type BulkUpdated,
   type CompanyNote,
@@ -113,7 +114,7 @@ async function checkedOwner(db: Db, owner: string | null | undefined): Promise<s
   if (owner === undefined) return undefined
   const email = (owner ?? '').trim().toLowerCase()
   if (email === '') return ''
-  const [u] = await db.query<{ email: string }>('SELECT email FROM users FINAL WHERE email = {email:String} AND deleted = 0', { email })
+  const u = await new Users(db).find(email)
   if (!u) throw new HttpError(400, `owner "${email.slice(0, 100)}" is not a user of this dashboard`, 'owner')
   return u.email
 }
@@ -245,7 +246,7 @@ export async function addNote(db: Db, site: string, companyId: string, text: str
 }
 
 /** The routes of the inbox; mounted before GET /api/companies/:id, whose :id would take "owners". */
-export function inboxRouter(deps: { db: Db; sites: Sites }): Router {
+export function inboxRouter(deps: { db: Db; sites: Sites; users: Users }): Router {
   const r = Router()
   const site = (req: Request) => deps.sites.registered(parseOr400(SiteQuery, { site: req.query.site }, 'site').site)
   const companyId = (req: Request) => {
@@ -256,8 +257,7 @@ export function inboxRouter(deps: { db: Db; sites: Sites }): Router {
   const who = (req: Request) => req.user!.email
 
   r.get('/api/companies/owners', async (_req, res) => {
-    const rows = await deps.db.query<{ email: string }>('SELECT email FROM users FINAL WHERE deleted = 0 ORDER BY email')
-    res.json({ results: rows } satisfies OwnerList)
+    res.json({ results: (await deps.users.list()).map((u) => ({ email: u.email })) } satisfies OwnerList)
   })
 
   r.post('/api/companies/bulk', express.json({ limit: '64kb' }), async (req, res) => {

@@ -120,7 +120,7 @@ export function createApp(deps: AppDeps): App {
     authed.use(goalsRouter(deps))
     // Before companiesRouter: its GET /api/companies/:id would take "candidates" for an id.
     authed.use(candidatesRouter({ db: deps.db, sites: deps.sites, intel: deps.intel }))
-    authed.use(companiesRouter({ db: deps.db, sites: deps.sites, knowledge: deps.intel.parts.knowledge }))
+    authed.use(companiesRouter({ db: deps.db, sites: deps.sites, users: deps.users, knowledge: deps.intel.parts.knowledge }))
     authed.use(adminRouter(deps))
     authed.use(alertsRouter({ db: deps.db, sites: deps.sites, users: deps.users, publicUrl: config.publicUrl }))
     authed.use(adminPrivacyRouter(deps))

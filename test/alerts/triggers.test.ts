@@ -370,11 +370,18 @@ describe('webhook delivery', () => {
   })
 
   it('does not follow a redirect: the body goes only to the URL the trigger names', async () => {
-    const id = await queueTest()
-    hook.answers.push(307)
-    await t.deps.deliverer!.runOnce()
-    expect((await deliveries())[0]).toMatchObject({ id, status: 'pending', last_code: 307, last_error: 'answered HTTP 307' })
-    expect(hook.received).toHaveLength(1)
+    const elsewhere = await webhookReceiver(SECRET)
+    try {
+      const id = await queueTest()
+      // A 307 keeps the method and body: a sender that followed it would POST the alert there.
+      hook.answers.push({ status: 307, headers: { location: elsewhere.url } })
+      await t.deps.deliverer!.runOnce()
+      expect((await deliveries())[0]).toMatchObject({ id, status: 'pending', last_code: 307, last_error: 'answered HTTP 307' })
+      expect(hook.received).toHaveLength(1)
+      expect(elsewhere.received).toHaveLength(0)
+    } finally {
+      await elsewhere.close()
+    }
   })
 
   it('a resend while an attempt is in flight wins: the attempt does not overwrite it', async () => {

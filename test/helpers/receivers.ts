@@ -8,7 +8,7 @@ import { type ParsedMail, simpleParser } from 'mailparser'
 import { SMTPServer } from 'smtp-server'
 
 /** How the receiver answers one request: a status, a status after a while, never (until the sender gives up), or a dropped connection. */
-export type Answer = number | { after: number; status: number } | 'hang' | 'reset'
+export type Answer = number | { after?: number; status: number; headers?: Record<string, string> } | 'hang' | 'reset'
 
 export interface Received {
   headers: IncomingHttpHeaders
@@ -49,7 +49,8 @@ export async function webhookReceiver(secret = ''): Promise<Receiver> {
       const answer = answers.shift() ?? 200
       if (answer === 'reset') return void req.socket.destroy()
       if (answer === 'hang') return void hung.push(() => res.destroy())
-      if (typeof answer === 'object') return void setTimeout(() => res.writeHead(answer.status, { 'content-type': 'text/plain' }).end('ok'), answer.after)
+      if (typeof answer === 'object')
+        return void setTimeout(() => res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers }).end('ok'), answer.after ?? 0)
       res.writeHead(answer, { 'content-type': 'text/plain' }).end('ok')
     })
   })
