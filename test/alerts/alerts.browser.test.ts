@@ -2,8 +2,8 @@
 // a local receiver and sees the delivery; a sales user chooses a digest under Account.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, CHROME_UA, makeApp, type TestApp } from '../helpers/app.ts'
-import { CHROMIUM, chromiumMissing, launchChromium, serve } from '../helpers/browser.ts'
+import { ADMIN, makeApp, type TestApp } from '../helpers/app.ts'
+import { CHROMIUM, chromiumMissing, launchChromium, loggedIn, serve } from '../helpers/browser.ts'
 import { type Receiver, webhookReceiver } from '../helpers/receivers.ts'
 
 const SALES = { email: 'sales@example.com', password: 'sales password' }
@@ -33,13 +33,7 @@ describe.skipIf(chromiumMissing)('alerts in Chromium', () => {
   })
 
   async function page(who: { email: string; password: string }, path: string): Promise<Page> {
-    const ctx = await browser.newContext({ userAgent: CHROME_UA, locale: 'en-GB', viewport: { width: 1280, height: 900 } })
-    const p = await ctx.newPage()
-    await p.goto(`${base}/`)
-    await p.fill('input[name=email]', who.email)
-    await p.fill('input[name=password]', who.password)
-    await p.click('button[type=submit]')
-    await p.waitForSelector('nav')
+    const p = await loggedIn(browser, base, who)
     await p.goto(`${base}${path}`)
     return p
   }

@@ -3,30 +3,17 @@
 // stored, dropped and refused, as they wrote it to ClickHouse.
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { createApp } from '../../server/app.ts'
-import { ADMIN, CHROME_UA, pageview } from '../helpers/app.ts'
-import { type ClickHouseHttp, startClickHouseHttp } from '../helpers/clickhouse-http.ts'
+import { ADMIN, pageview, send } from '../helpers/app.ts'
 import { type Processes, splitRoles } from '../helpers/split-roles.ts'
 
-const PASSWORD = 'harness secret'
-let ch: ClickHouseHttp
 let roles: Processes
 
 beforeAll(async () => {
-  ch = await startClickHouseHttp({ user: 'spoor', password: PASSWORD })
-  roles = splitRoles(ch)
+  roles = await splitRoles()
 })
 afterAll(async () => {
   await roles?.close()
-  await ch?.stop()
 })
-
-const send = (app: ReturnType<typeof createApp>, body: object | string, ua = CHROME_UA) =>
-  request(app)
-    .post('/api/event')
-    .set('Content-Type', 'text/plain')
-    .set('User-Agent', ua)
-    .send(typeof body === 'string' ? body : JSON.stringify(body))
 
 describe('GET /api/ingest with the roles split', () => {
   it("adds up both collectors' stored, dropped and refused events on the dashboard process", async () => {
@@ -36,7 +23,7 @@ describe('GET /api/ingest with the roles split', () => {
     for (let i = 0; i < 3; i++) await send(a.app, pageview()).expect(202)
     await send(a.app, pageview({ consent: { analytics: false } })).expect(403)
     for (let i = 0; i < 2; i++) await send(b.app, pageview()).expect(202)
-    await send(b.app, pageview(), 'curl/8.5.0').expect(202)
+    await send(b.app, pageview(), { 'User-Agent': 'curl/8.5.0' }).expect(202)
     await send(b.app, pageview({ site: 'unknown.example' })).expect(403)
     await send(b.app, 'not json').expect(400)
     for (const c of [a, b]) {

@@ -6,8 +6,8 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Knowledge } from '../../enrichment/company.ts'
 import { IpIntel } from '../../enrichment/lookup.ts'
-import { ADMIN, CHROME_UA, makeApp, pageview, rid, send, type TestApp } from '../helpers/app.ts'
-import { CHROMIUM, chromiumMissing, launchChromium, serve } from '../helpers/browser.ts'
+import { ADMIN, makeApp, pageview, rid, send, type TestApp } from '../helpers/app.ts'
+import { CHROMIUM, chromiumMissing, launchChromium, loggedIn, serve } from '../helpers/browser.ts'
 import { fixtureAsn, fixtureDbip, ipIn, NETS } from '../helpers/intel.ts'
 
 const ZWALUW = { cidr: '198.18.2.0/24', asn: 64510, org: 'Zwaluw Studio B.V.', country: 'NL', city: 'Rotterdam' }
@@ -54,13 +54,7 @@ describe.skipIf(chromiumMissing)('review queue in Chromium', () => {
   })
 
   async function settings(): Promise<Page> {
-    const ctx = await browser.newContext({ userAgent: CHROME_UA, locale: 'en-GB', viewport: { width: 1280, height: 900 } })
-    const page = await ctx.newPage()
-    await page.goto(`${base}/`)
-    await page.fill('input[name=email]', ADMIN.email)
-    await page.fill('input[name=password]', ADMIN.password)
-    await page.click('button[type=submit]')
-    await page.waitForSelector('[data-testid=figures]')
+    const page = await loggedIn(browser, base, ADMIN)
     await page.click('nav >> text=Settings')
     await page.waitForSelector('[data-testid=review-queue]')
     return page

@@ -5,8 +5,8 @@
 import { mkdirSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CHROME_UA, makeApp, pageview, rid, send, type TestApp } from '../helpers/app.ts'
-import { CHROMIUM, chromiumMissing, launchChromium, serve } from '../helpers/browser.ts'
+import { makeApp, pageview, rid, send, type TestApp } from '../helpers/app.ts'
+import { CHROMIUM, chromiumMissing, launchChromium, loggedIn, serve } from '../helpers/browser.ts'
 import { ipIn, NETS } from '../helpers/intel.ts'
 
 const SHOTS = new URL('../../screenshots/', import.meta.url).pathname
@@ -48,13 +48,7 @@ describe.skipIf(chromiumMissing)('the inbox in Chromium', () => {
   })
 
   async function companies(): Promise<Page> {
-    const ctx = await browser.newContext({ userAgent: CHROME_UA, locale: 'en-GB', viewport: { width: 1280, height: 900 } })
-    const page = await ctx.newPage()
-    await page.goto(`${base}/`)
-    await page.fill('input[name=email]', SALES.email)
-    await page.fill('input[name=password]', SALES.password)
-    await page.click('button[type=submit]')
-    await page.waitForSelector('[data-testid=figures]')
+    const page = await loggedIn(browser, base, SALES)
     await page.click('nav >> text=Companies')
     await page.waitForSelector('[data-testid=company-row]')
     return page

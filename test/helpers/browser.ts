@@ -1,6 +1,7 @@
 // Debian's Chromium, driven by playwright-core: no browser download at install time.
 import { existsSync } from 'node:fs'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { CHROME_UA } from './app.ts'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const chromiumMissing = !existsSync(CHROMIUM)
@@ -16,3 +17,15 @@ export function launchChromium(): Promise<Browser> {
 }
 
 export { serve } from '../../bench/proc.ts'
+
+/** A new browser context (desktop Chrome, British English) logged in as `who`, its page showing the dashboard. */
+export async function loggedIn(browser: Browser, base: string, who: { email: string; password: string }): Promise<Page> {
+  const ctx = await browser.newContext({ userAgent: CHROME_UA, locale: 'en-GB', viewport: { width: 1280, height: 900 } })
+  const page = await ctx.newPage()
+  await page.goto(`${base}/`)
+  await page.fill('input[name=email]', who.email)
+  await page.fill('input[name=password]', who.password)
+  await page.click('button[type=submit]')
+  await page.waitForSelector('nav')
+  return page
+}

@@ -9,21 +9,26 @@ import { createLogger } from '../../lib/logger.ts'
 import { createApp } from '../../server/app.ts'
 import { assemble } from '../../server/main.ts'
 import { ADMIN } from './app.ts'
-import type { ClickHouseHttp } from './clickhouse-http.ts'
+import { type ClickHouseHttp, startClickHouseHttp } from './clickhouse-http.ts'
 import { fixtureIntel } from './intel.ts'
 
 export type Role = 'collector' | 'dashboard' | 'jobs'
 
 export interface Processes {
+  /** The harness they share. */
+  ch: ClickHouseHttp
   start(role: Role, env?: Record<string, string>): Promise<{ deps: Awaited<ReturnType<typeof assemble>>; app: ReturnType<typeof createApp> }>
-  /** Closes every process started (pending events written) and removes their directories. */
+  /** Closes every process started (pending events written), removes their directories, and stops the harness. */
   close(): Promise<void>
 }
 
-export function splitRoles(ch: ClickHouseHttp): Processes {
+/** A fresh HTTP harness, and the processes to start on it. */
+export async function splitRoles(): Promise<Processes> {
+  const ch = await startClickHouseHttp({ user: 'spoor', password: 'harness secret' })
   const dirs: string[] = []
   const running: Array<Awaited<ReturnType<typeof assemble>>> = []
   return {
+    ch,
     async start(role, env = {}) {
       const dir = mkdtempSync(join(tmpdir(), `spoor-${role}-`))
       dirs.push(dir)
@@ -48,6 +53,7 @@ export function splitRoles(ch: ClickHouseHttp): Processes {
     async close() {
       for (const d of running) await d.close()
       for (const d of dirs) rmSync(d, { recursive: true, force: true })
+      await ch.stop()
     },
   }
 }

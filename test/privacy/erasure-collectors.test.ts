@@ -3,28 +3,19 @@
 // refresh; once the erasure is done, none of the visitor's events is left.
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { createApp } from '../../server/app.ts'
-import { CHROME_UA, pageview, rid } from '../helpers/app.ts'
-import { type ClickHouseHttp, startClickHouseHttp } from '../helpers/clickhouse-http.ts'
+import { pageview, rid, send } from '../helpers/app.ts'
 import { type Processes, splitRoles } from '../helpers/split-roles.ts'
 import { resumeErasures } from '../../privacy/erasure.ts'
 import { createLogger } from '../../lib/logger.ts'
 
-const PASSWORD = 'harness secret'
-let ch: ClickHouseHttp
 let roles: Processes
 
 beforeAll(async () => {
-  ch = await startClickHouseHttp({ user: 'spoor', password: PASSWORD })
-  roles = splitRoles(ch)
+  roles = await splitRoles()
 })
 afterAll(async () => {
   await roles?.close()
-  await ch?.stop()
 })
-
-const send = (app: ReturnType<typeof createApp>, body: object) =>
-  request(app).post('/api/event').set('Content-Type', 'text/plain').set('User-Agent', CHROME_UA).send(JSON.stringify(body))
 
 describe('erasure with two collectors', () => {
   it("leaves none of the visitor's events once done, though the other collector kept accepting them until it refreshed", { timeout: 90_000 }, async () => {
