@@ -119,6 +119,8 @@ async function fireSite(ctx: FireContext, site: string, triggers: Trigger[]): Pr
       )
     ).map((c) => [c.company_id, c]),
   )
+  // As inboxOf (dashboard/inbox.ts) reads it, but by subquery: a day's company ids as a list
+  // parameter could pass a server's 128 KiB URL field. No row: status 'new', no tags.
   const inbox = new Map(
     (
       await db.query<{ company_id: string; status: string; tags: string[] }>(
