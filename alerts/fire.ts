@@ -124,7 +124,7 @@ async function fireSite(ctx: FireContext, site: string, triggers: Trigger[]): Pr
   const inbox = new Map(
     (
       await db.query<{ company_id: string; status: string; tags: string[] }>(
-        `SELECT company_id, status, tags FROM company_inbox FINAL WHERE site = {site:String} AND company_id IN (SELECT company_id FROM (${companyVisits}))`,
+        `SELECT company_id, status, tags FROM company_inbox WHERE site = {site:String} AND company_id IN (SELECT company_id FROM (${companyVisits}))`,
         params,
       )
     ).map((r) => [r.company_id, r]),

@@ -145,7 +145,7 @@ export async function inboxOf(db: Db, site: string, companyIds: string[]): Promi
   const out = new Map(companyIds.map((id) => [id, fresh(site, id)]))
   if (companyIds.length === 0) return out
   const rows = await db.query<Row>(
-    `SELECT company_id, status, owner, tags, toString(updated_at) AS updated_at, updated_by FROM company_inbox FINAL
+    `SELECT company_id, status, owner, tags, toString(updated_at) AS updated_at, updated_by FROM company_inbox
      WHERE site = {site:String} AND company_id IN {ids:Array(String)}`,
     { site, ids: companyIds },
   )
@@ -186,10 +186,23 @@ async function checkedPatch(db: Db, patch: InboxPatch) {
   }
 }
 
+/** One row of company_inbox_fields (sql/022). */
+interface FieldRow {
+  site: string
+  company_id: string
+  field: 'status' | 'owner' | 'tag'
+  key: string
+  value: string
+  present: number
+  updated_at: string
+  updated_by: string
+}
+
 /**
- * Writes the next state of companies on `site` (one row each: read, modify, write) and
- * returns them; ids that are not known companies are left out. A bad patch (status,
- * owner, tags) is a 400 naming the field, before anything is written.
+ * Writes the next state of companies on `site` and returns them; ids that are not known
+ * companies are left out. Only the fields the patch changes are written (sql/022), one
+ * row each, so changes made at once by others to other fields or tags are kept. A bad
+ * patch (status, owner, tags) is a 400 naming the field, before anything is written.
  */
 async function writeInbox(db: Db, site: string, ids: string[], patch: InboxPatch, by: string): Promise<InboxState[]> {
   const p = await checkedPatch(db, patch)
@@ -200,16 +213,22 @@ async function writeInbox(db: Db, site: string, ids: string[], patch: InboxPatch
     ids.filter((id) => known.has(id)),
   )
   const now = Date.now()
+  const rows: FieldRow[] = []
   const next = [...before.values()].map((s) => {
-    // Strictly after the row it replaces: ReplacingMergeTree keeps the highest updated_at.
-    const at = Math.max(now, s.updated_at ? Date.parse(`${s.updated_at.replace(' ', 'T')}Z`) + 1 : 0)
-    return { ...applied(s, p), updated_at: chTime(new Date(at)), updated_by: by }
+    // Strictly after the rows it replaces: ReplacingMergeTree keeps the highest updated_at.
+    const updated_at = chTime(new Date(Math.max(now, s.updated_at ? Date.parse(`${s.updated_at.replace(' ', 'T')}Z`) + 1 : 0)))
+    const n = applied(s, p)
+    const row = (field: FieldRow['field'], key: string, value: string, present = 1) =>
+      rows.push({ site, company_id: s.id, field, key, value, present, updated_at, updated_by: by })
+    if (p.status !== undefined) row('status', '', n.status)
+    if (p.owner !== undefined) row('owner', '', n.owner ?? '')
+    const kept = new Set(n.tags.map((t) => t.toLowerCase()))
+    for (const t of s.tags) if (!kept.has(t.toLowerCase())) row('tag', t.toLowerCase(), t, 0)
+    const had = new Set(s.tags)
+    for (const t of n.tags) if (!had.has(t)) row('tag', t.toLowerCase(), t)
+    return { ...n, updated_at, updated_by: by }
   })
-  if (next.length)
-    await db.insert(
-      'company_inbox',
-      next.map((s) => ({ site, company_id: s.id, status: s.status, owner: s.owner ?? '', tags: s.tags, updated_at: s.updated_at, updated_by: s.updated_by })),
-    )
+  if (rows.length) await db.insert('company_inbox_fields', rows)
   return next
 }
 

@@ -102,8 +102,8 @@ export async function applySuppressions(db: Db, knowledge: Knowledge): Promise<n
     )
     await db.command('DELETE FROM company_visits WHERE company_id IN {ids:Array(String)}', { ids: list })
     await db.command('DELETE FROM companies WHERE company_id IN {ids:Array(String)}', { ids: list })
-    // What the sales team recorded about it goes too (sql/019): it is about the company.
-    await db.command('DELETE FROM company_inbox WHERE company_id IN {ids:Array(String)}', { ids: list })
+    // What the sales team recorded about it goes too (sql/019, sql/022): it is about the company.
+    await db.command('DELETE FROM company_inbox_fields WHERE company_id IN {ids:Array(String)}', { ids: list })
     await db.command('DELETE FROM company_notes WHERE company_id IN {ids:Array(String)}', { ids: list })
   }
   return ids.size

@@ -69,18 +69,55 @@ ENGINE = ReplacingMergeTree(imported_at)
 ORDER BY key
 SETTINGS index_granularity = 8192;
 
-CREATE TABLE company_inbox
+CREATE VIEW company_inbox
 (
     `site` LowCardinality(String),
     `company_id` String,
-    `status` LowCardinality(String),
+    `status` String,
     `owner` String,
     `tags` Array(String),
+    `updated_at` DateTime64(3, 'UTC'),
+    `updated_by` String
+)
+AS SELECT
+    site,
+    company_id,
+    if((argMaxIf(value, at, field = 'status') IN ('', 'new')), 'new', argMaxIf(value, at, field = 'status')) AS status,
+    argMaxIf(value, at, field = 'owner') AS owner,
+    arrayMap(t -> (t.3), arraySort(groupArrayIf((at, key, value), (field = 'tag') AND (present = 1)))) AS tags,
+    max(at) AS updated_at,
+    argMax(by, at) AS updated_by
+FROM
+(
+    SELECT
+        site,
+        company_id,
+        field,
+        key,
+        value,
+        present,
+        updated_at AS at,
+        updated_by AS by
+    FROM company_inbox_fields
+    FINAL
+)
+GROUP BY
+    site,
+    company_id;
+
+CREATE TABLE company_inbox_fields
+(
+    `site` LowCardinality(String),
+    `company_id` String,
+    `field` LowCardinality(String),
+    `key` String,
+    `value` String,
+    `present` UInt8 DEFAULT 1,
     `updated_at` DateTime64(3, 'UTC') DEFAULT now64(3),
     `updated_by` String
 )
 ENGINE = ReplacingMergeTree(updated_at)
-ORDER BY (site, company_id)
+ORDER BY (site, company_id, field, key)
 SETTINGS index_granularity = 8192;
 
 CREATE TABLE company_notes

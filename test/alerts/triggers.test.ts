@@ -37,7 +37,16 @@ afterAll(async () => {
 })
 beforeEach(async () => {
   await t.reset()
-  for (const table of ['enriched_sessions', 'companies', 'company_visits', 'company_inbox', 'triggers', 'trigger_fires', 'deliveries', 'mail_settings']) {
+  for (const table of [
+    'enriched_sessions',
+    'companies',
+    'company_visits',
+    'company_inbox_fields',
+    'triggers',
+    'trigger_fires',
+    'deliveries',
+    'mail_settings',
+  ]) {
     await t.db.command('TRUNCATE TABLE {t:Identifier}', { t: table })
   }
   hook = await webhookReceiver(SECRET)
@@ -242,7 +251,7 @@ describe('the inbox in triggers', () => {
     await visit(ipIn(NETS.acme, 11), ['/'])
     await runJobs()
     expect((await companies())[0]).toMatchObject({ owner: SALES.email, tags: ['hot lead'] })
-    const [row] = await t.db.query<{ updated_by: string }>('SELECT updated_by FROM company_inbox FINAL')
+    const [row] = await t.db.query<{ updated_by: string }>('SELECT updated_by FROM company_inbox')
     expect(row!.updated_by).toMatch(/^trigger:[0-9a-f]{16}$/)
   })
 

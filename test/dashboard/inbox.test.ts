@@ -26,7 +26,7 @@ afterAll(async () => {
 })
 beforeEach(async () => {
   await t.reset()
-  for (const table of ['enriched_sessions', 'companies', 'company_visits', 'company_inbox', 'company_notes', 'goals', 'site_settings', 'suppressions']) {
+  for (const table of ['enriched_sessions', 'companies', 'company_visits', 'company_inbox_fields', 'company_notes', 'goals', 'site_settings', 'suppressions']) {
     await t.db.command('TRUNCATE TABLE {t:Identifier}', { t: table })
   }
   await t.deps.intel.parts.knowledge.refresh(t.db, 0.5)
@@ -107,10 +107,28 @@ describe('status, owner and tags', () => {
     expect(cleared.body).toMatchObject({ status: 'in_crm', owner: null, tags: [] })
   })
 
+  it('changes made at once to other fields or tags of one company are all kept', async () => {
+    const { acme } = await threeCompanies()
+    const at = `/api/companies/${acme}?site=example.com`
+    // As the web app sends them when status and owner are picked one after the other, with a trigger tagging meanwhile.
+    await Promise.all([
+      sales.patch(at).send({ status: 'follow_up' }).expect(200),
+      admin.patch(at).send({ owner: SALES.email }).expect(200),
+      sales
+        .post('/api/companies/bulk?site=example.com')
+        .send({ ids: [acme], add_tags: ['hot'] })
+        .expect(200),
+      updateInbox(t.db, 'example.com', acme, { add_tags: ['from-trigger'] }, 'trigger:t1'),
+    ])
+    const row = (await list(admin)).find((r) => r.id === acme)!
+    expect(row).toMatchObject({ status: 'follow_up', owner: SALES.email })
+    expect([...row.tags].sort()).toEqual(['from-trigger', 'hot'])
+  })
+
   it('the inbox is per site: a change on one site leaves the other untouched', async () => {
     const { acme } = await threeCompanies()
     await sales.patch(`/api/companies/${acme}?site=example.com`).send({ status: 'in_crm' }).expect(200)
-    const other = await t.deps.db.query<{ n: string }>("SELECT count() AS n FROM company_inbox FINAL WHERE site = 'shop.example.org'")
+    const other = await t.deps.db.query<{ n: string }>("SELECT count() AS n FROM company_inbox WHERE site = 'shop.example.org'")
     expect(Number(other[0]?.n)).toBe(0)
     const state = await updateInbox(t.db, 'shop.example.org', acme, { add_tags: ['shop'] }, 'trigger:t1')
     expect(state).toMatchObject({ status: 'new', tags: ['shop'], updated_by: 'trigger:t1' })
@@ -142,7 +160,7 @@ describe('status, owner and tags', () => {
     const res = await sales.patch(`/api/companies/${acme}?site=example.com`).send(body).expect(400)
     expect(res.body.field).toBe(field)
     expect(res.body.error).toBeTruthy()
-    expect(await t.count('company_inbox')).toBe(0)
+    expect(await t.count('company_inbox_fields')).toBe(0)
   })
 
   it('refuses an owner whose account was deleted', async () => {
@@ -383,7 +401,7 @@ describe('the company page', () => {
       .expect(200)
     await sales.post(`/api/companies/${acme}/notes?site=example.com`).send({ text: 'A note' }).expect(201)
     await admin.post('/api/suppressions').send({ kind: 'company', value: acme }).expect(201)
-    expect(await t.count('company_inbox', 'company_id = {id:String}', { id: acme })).toBe(0)
+    expect(await t.count('company_inbox_fields', 'company_id = {id:String}', { id: acme })).toBe(0)
     expect(await t.count('company_notes', 'company_id = {id:String}', { id: acme })).toBe(0)
   })
 })
