@@ -542,6 +542,12 @@ export interface ErasureResult {
   events: number
   sessions: number
   days_rebuilt: number
+  /**
+   * Days still written by other processes (on a ClickHouse server: today, and yesterday
+   * for its first 10 minutes): their daily totals still count the visitor's events, and
+   * are rebuilt once the day is over. The events themselves are gone.
+   */
+  days_pending: number
 }
 
 /** One stored event of a visitor, in POST /api/privacy/export and GET /api/admin/export. */

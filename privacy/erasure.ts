@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto'
 import { applyDeletedMask, chTime, type Db } from '../lib/db.ts'
 import type { Logger } from '../lib/logger.ts'
 import { recomputeCompanyVisits } from '../aggregates/company-visits.ts'
-import { rebuildDay } from '../aggregates/rebuild.ts'
+import { isClosed, rebuildDay } from '../aggregates/rebuild.ts'
 import { rollupDays } from '../aggregates/rollup.ts'
 import { DAILY_VIEWS } from '../aggregates/views.ts'
 import { dayLock } from '../lib/lock.ts'
@@ -42,6 +42,11 @@ export interface ErasureOptions {
    * embedded engine, the only process there is.
    */
   defer?: boolean
+  /**
+   * Other processes write to this ClickHouse (a server): the days they still write are
+   * rebuilt once they are over, not now (aggregates/rebuild.ts, rebuildDueDays).
+   */
+  shared?: boolean
   /** Tests: stop after the deletes, as a crash would. */
   failAfterDeletes?: boolean
 }
@@ -79,7 +84,7 @@ export async function eraseVisitor(db: Db, log: Logger, vid: string, requestedBy
           () => false,
         )
       : Promise.resolve(true)
-  if ((await flush()) && !(await opts.optouts.seen(vid))) return { id: '', status: 'done', events: 0, sessions: 0, days_rebuilt: 0 }
+  if ((await flush()) && !(await opts.optouts.seen(vid))) return { id: '', status: 'done', events: 0, sessions: 0, days_rebuilt: 0, days_pending: 0 }
   // Opted out (nothing more is collected; not subject to the hourly cap of opt-outs), the
   // request recorded, and the journal written again: events accepted meanwhile are erased too.
   await opts.optouts.add(vid, { capped: false })
@@ -92,9 +97,9 @@ export async function eraseVisitor(db: Db, log: Logger, vid: string, requestedBy
     // Erasing now would leave the events still in the journal to arrive afterwards. The
     // erasure job finishes the request once a flush succeeds.
     log.warn({ erasure: id }, "erasure recorded; it is carried out once ClickHouse takes the collector's journal")
-    return { id, status: 'pending', events: 0, sessions: 0, days_rebuilt: 0 }
+    return { id, status: 'pending', events: 0, sessions: 0, days_rebuilt: 0, days_pending: 0 }
   }
-  if (opts.defer) return { id, status: 'pending', events: 0, sessions: 0, days_rebuilt: 0 }
+  if (opts.defer) return { id, status: 'pending', events: 0, sessions: 0, days_rebuilt: 0, days_pending: 0 }
   return runErasure(db, log, id, opts)
 }
 
@@ -147,9 +152,11 @@ async function erase(db: Db, log: Logger, id: string, opts: Omit<ErasureOptions,
   //    of raw retention are partly expired already and are left alone.
   const oldest = new Date(Date.now() - (opts.rawRetentionDays - 1) * 86_400_000).toISOString().slice(0, 10)
   const days = plan.days.filter((d) => d.day >= oldest)
+  const open = opts.shared ? days.filter((d) => !isClosed(d.day)) : []
   for (const { site, day } of days) {
-    for (const view of DAILY_VIEWS) await rebuildDay(db, view, site, day)
+    if (!open.some((d) => d.site === site && d.day === day)) for (const view of DAILY_VIEWS) await rebuildDay(db, view, site, day)
   }
+  if (open.length) await db.insert('rebuild_days', open)
   const sitesByDay = new Map<string, string[]>()
   for (const { site, day } of days) sitesByDay.set(day, [...(sitesByDay.get(day) ?? []), site])
   // Days already rolled up are rolled up again (the alias must not shadow the column `day`).
@@ -170,7 +177,14 @@ async function erase(db: Db, log: Logger, id: string, opts: Omit<ErasureOptions,
     await recomputeCompanyVisits(db, [...sitesByDay.keys()])
   }
   // 4. Done: the request keeps only the hash of the id; the versions with it go.
-  const result: ErasureResult = { id, status: 'done', events: plan.events ?? 0, sessions: plan.sids.length, days_rebuilt: days.length }
+  const result: ErasureResult = {
+    id,
+    status: 'done',
+    events: plan.events ?? 0,
+    sessions: plan.sids.length,
+    days_rebuilt: days.length - open.length,
+    days_pending: open.length,
+  }
   await db.insert('erasure_requests', [{ ...base, vid: '', status: 'done', plan: '', result: JSON.stringify(result) }])
   await removeOldVersions(db, id)
   await audit(db, 'erasure', req.vid_hash, req.requested_by, result)

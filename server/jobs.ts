@@ -9,6 +9,7 @@ import { enrichVisits } from '../enrichment/jobs/enrich-visits.ts'
 import type { Retention } from '../privacy/retention.ts'
 import { enforceRetention } from '../privacy/enforce-retention.ts'
 import { learnDomains, MIN_CONFIDENCE } from '../enrichment/jobs/learn-domains.ts'
+import { rebuildDueDays } from '../aggregates/rebuild.ts'
 import { rollupToday, rollupVisits } from '../aggregates/rollup.ts'
 import { resumeErasures } from '../privacy/erasure.ts'
 import type { IpIntel } from '../enrichment/lookup.ts'
@@ -28,6 +29,8 @@ export interface JobContext {
   formDomainMinVisitors: number
   /** Writes the collector's journal, in a process that collects (ROLE=all). */
   flush?: () => Promise<void>
+  /** Other processes write to this ClickHouse (a server, CLICKHOUSE_URL). */
+  shared?: boolean
   /** Triggers and digests (alerts/): absent in a context that sends nothing. */
   alerts?: { publicUrl: string; timezone: (site: string) => string; deliverer: Deliverer }
 }
@@ -63,8 +66,8 @@ export const JOBS: readonly JobDef[] = [
   {
     name: 'erasure',
     schedule: '* * * * *',
-    description: 'finish erasure requests that a restart interrupted',
-    run: (ctx) => resumeErasures(ctx.db, ctx.log, { ...ctx.retention, flush: ctx.flush }),
+    description: "finish erasure requests (a restart's, and on a server all of them), and rebuild the totals of days they touched once the day is over",
+    run: async (ctx) => (await resumeErasures(ctx.db, ctx.log, { ...ctx.retention, flush: ctx.flush, shared: ctx.shared })) + (await rebuildDueDays(ctx.db)),
   },
   {
     name: 'ip-retention',

@@ -467,6 +467,16 @@ ORDER BY ts
 TTL toDateTime(ts) + toIntervalMonth(24)
 SETTINGS index_granularity = 8192;
 
+CREATE TABLE rebuild_days
+(
+    `site` LowCardinality(String),
+    `day` Date,
+    `asked_at` DateTime64(3, 'UTC') DEFAULT now64(3)
+)
+ENGINE = ReplacingMergeTree(asked_at)
+ORDER BY (site, day)
+SETTINGS index_granularity = 8192;
+
 CREATE TABLE schema_migrations
 (
     `version` UInt32,
