@@ -153,9 +153,12 @@ describe('four roles on one ClickHouse under load', () => {
     // the jobs process carries the erasure out while both collectors write.
     const figures = { outageMs: 0, bDownMs: 0, erasureAt: 0, erasureMs: 0, erasedEvents: 0 }
     const erasing = { from: 0, to: 0 }
+    const outage = { from: 0, to: 0 }
     const scenario = (async () => {
       await sleep(3000)
+      outage.from = Date.now()
       figures.outageMs = await roles.outage(3000)
+      outage.to = Date.now()
       await sleep(1500)
       const killedAt = Date.now()
       b0.proc.kill('SIGKILL')
@@ -175,7 +178,22 @@ describe('four roles on one ClickHouse under load', () => {
       figures.erasureAt = erasing.from - t0
       figures.erasureMs = erasing.to - erasing.from
     })()
+    // And someone looks at the dashboard throughout: today's summary and /api/ingest, twice a second.
+    const today = new Date(t0).toISOString().slice(0, 10)
+    const looks: Array<{ at: number; status: number }> = []
+    let loading = true
+    const looking = (async () => {
+      while (loading) {
+        for (const path of [`/api/stats/summary?site=example.com&from=${today}&to=${today}`, '/api/ingest']) {
+          const at = Date.now()
+          looks.push({ at, status: (await admin.get(path)).status })
+        }
+        await sleep(500)
+      }
+    })()
     await Promise.all([load, scenario])
+    loading = false
+    await looking
     const loadMs = Date.now() - t0
 
     // Both collectors stopped as an operator stops them (SIGTERM): everything acknowledged written.
@@ -251,6 +269,7 @@ describe('four roles on one ClickHouse under load', () => {
       ...figures,
       loadMs,
       racing: Number(raw?.racing),
+      dashboard: { looks: looks.length, failed: looks.filter((l) => l.status !== 200).map((l) => `${l.status} at ${l.at - t0} ms`) },
       excess: {
         stats: { pv: Number(stats?.pv) - Number(raw?.pv), ev: Number(stats?.ev) - Number(raw?.ev) },
         breakdown: { page: (breakdown.page?.pv ?? 0) - Number(raw?.pv), event: (breakdown.event?.ev ?? 0) - Number(raw?.ev) },
@@ -313,6 +332,19 @@ describe('four roles on one ClickHouse under load', () => {
       expect(sum).toBeGreaterThanOrEqual(rawSum)
       expect(sum - rawSum).toBeLessThanOrEqual(Number(raw?.racing))
     }
+
+    // The dashboard answered every look, but while the database was down: 503 then, with
+    // Retry-After (before, a 500 logged as a bug).
+    const outside = looks.filter((l) => l.at < outage.from || l.at > outage.to + 1000)
+    expect(outside.filter((l) => l.status !== 200)).toEqual([])
+    expect(looks.filter((l) => l.status !== 200 && l.status !== 503)).toEqual([])
+    expect(looks.filter((l) => l.status === 503).length).toBeGreaterThan(0)
+    const summary = (await admin.get(`/api/stats/summary?site=example.com&from=${today}&to=${today}`).expect(200)).body as {
+      visitors: number
+      visits: number
+      pageviews: number
+    }
+    expect(summary).toMatchObject({ visitors: recount.visitors, visits: recount.visits, pageviews: Number(raw?.pv) })
 
     // /api/ingest on the dashboard adds the collectors' figures up.
     expect(ingest.stored).toBe(report.stored)
