@@ -136,6 +136,24 @@ export class EventWriter {
     if (this.sealed.length > 0) log.info({ segments: this.sealed.length, rows: this.pending }, 'journal: rows from an earlier run will be written')
   }
 
+  /**
+   * `site/event_id` of every event in the segments an earlier process left: acknowledged
+   * (or killed before its answer went out) but perhaps not in ClickHouse yet, so that
+   * RecentIds, seeded from ClickHouse, knows them too. Read once, at start.
+   */
+  leftoverKeys(): string[] {
+    const keys: string[] = []
+    for (const p of this.sealed) {
+      const { text } = (p.rows ?? Journal.read(p.segment)).e
+      for (const line of text.split('\n')) {
+        if (line === '') continue
+        const row = JSON.parse(line) as Pick<EventRow, 'site' | 'event_id'>
+        keys.push(`${row.site}/${row.event_id}`)
+      }
+    }
+    return keys
+  }
+
   start(): void {
     this.sweepRejected()
     this.timer ??= setInterval(() => {

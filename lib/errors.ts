@@ -1,5 +1,6 @@
-// One error type for everything that should reach the client as a 4xx, and one
-// handler. Anything else is a bug: logged with its stack, answered with a bare 500.
+// One error type for everything that should reach the client as a 4xx (or a 503: the
+// database cannot be reached), and one handler. Anything else is a bug: logged with its
+// stack, answered with a bare 500.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ErrorRequestHandler } from 'express'
 import type { ErrorBody } from './api-types.ts'
@@ -47,7 +48,18 @@ export function asHttpError(err: unknown): HttpError | null {
   if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return new HttpError(415, 'unsupported body encoding or charset')
   if (e.type === 'request.aborted') return new HttpError(400, 'request was aborted by the client')
   if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return new HttpError(e.status, e.message ?? 'bad request')
+  if (unreachable(err)) return new HttpError(503, 'the database cannot be reached; retry shortly', undefined, { 'Retry-After': '5' })
   return null
+}
+
+// A ClickHouse server that is down or restarting (CLICKHOUSE_URL): not a bug, and the
+// client can do something about it (retry); /health says `db: unreachable` meanwhile.
+// Seen with four roles on one server (test/server/four-roles.test.ts): every dashboard
+// call during a database outage was a 500 logged with its stack.
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE'])
+function unreachable(err: unknown): boolean {
+  const e = err as { code?: unknown; syscall?: unknown }
+  return typeof e.code === 'string' && typeof e.syscall === 'string' && UNREACHABLE.has(e.code)
 }
 
 const INTERNAL_ERROR = JSON.stringify({ error: 'internal error' } satisfies ErrorBody)

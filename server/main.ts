@@ -72,6 +72,9 @@ export async function assemble(config: Config, log: Logger, given: { intel?: IpI
   for (const r of await db.query<{ k: string }>("SELECT concat(site, '/', event_id) AS k FROM events WHERE ts > now() - INTERVAL 1 HOUR")) recentIds.add(r.k)
 
   const writer = new EventWriter(db, config, log)
+  // And the ids still in the journal a killed process left: a beacon retried after the
+  // kill reaches this process before the journal is in ClickHouse.
+  for (const k of writer.leftoverKeys()) recentIds.add(k)
   writer.start()
   const dropped = new DroppedCounts(db, log)
   dropped.start()

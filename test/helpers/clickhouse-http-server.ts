@@ -502,7 +502,14 @@ export function createHarness(opts: HarnessOptions): { server: Server; close(): 
   return {
     server,
     async close() {
+      // As a server stops: no new connections, the requests running answered, then every
+      // connection closed. Node's close() closes only the connections idle at the call;
+      // one that answers afterwards would hold it for the 10 s of keepAliveTimeout.
+      const idle = setInterval(() => server.closeIdleConnections(), 20)
+      const cut = setTimeout(() => server.closeAllConnections(), 5000)
       await new Promise<void>((r) => server.close(() => r()))
+      clearInterval(idle)
+      clearTimeout(cut)
       for (const id of [...sessions.keys()]) closeSession(id)
       engine.close()
     },
