@@ -102,6 +102,14 @@ export async function topologyOf(db: Db, cluster: string): Promise<Topology> {
       `invalid configuration:\n  CLICKHOUSE_CLUSTER: cluster "${cluster}" has ${shards?.shards} shards; Spoor supports one shard with any number of replicas, not several shards yet (docs/cluster.md)`,
     )
   }
+  // Tables made for one server stay plain MergeTree: the migrations that made them are
+  // recorded and never run again, so setting CLICKHOUSE_CLUSTER later converts nothing.
+  const [bookkeeping] = await db.query<{ engine: string }>("SELECT engine FROM system.tables WHERE database = currentDatabase() AND name = 'schema_migrations'")
+  if (bookkeeping && !bookkeeping.engine.startsWith('Replicated')) {
+    throw new ConfigError(
+      `invalid configuration:\n  CLICKHOUSE_CLUSTER: database ${database?.name} was migrated for one server (schema_migrations is ${bookkeeping.engine}); its tables are not replicated, and Spoor does not convert them (docs/cluster.md)`,
+    )
+  }
   if (engine === 'Replicated') {
     // Its own cluster, named after it, is the one its DDL goes to.
     if (cluster !== database?.name) {

@@ -50,13 +50,14 @@ afterAll(async () => {
 })
 
 /** A server as far as migrate and topologyOf ask it: records what it is sent. */
-function fakeServer(opts: { engine?: string; database?: string; shards?: number; hosts?: number; replicated?: boolean } = {}) {
+function fakeServer(opts: { engine?: string; database?: string; shards?: number; hosts?: number; replicated?: boolean; bookkeeping?: string } = {}) {
   const sent: Array<{ sql: string; params: Params }> = []
   let owner = ''
   const fake = {
     sent,
     async query<T>(sql: string, params: Params = {}): Promise<T[]> {
       if (sql.includes('system.databases')) return [{ name: opts.database ?? 'spoor', engine: opts.engine ?? 'Atomic' }] as T[]
+      if (sql.includes('system.tables')) return (opts.bookkeeping ? [{ engine: opts.bookkeeping }] : []) as T[]
       if (sql.includes('system.clusters')) return [{ hosts: String(opts.hosts ?? 2), shards: String(opts.shards ?? 1) }] as T[]
       if (sql.includes('system.replicas')) return (opts.replicated ? (params as { names: string[] }).names.map((name) => ({ name })) : []) as T[]
       if (sql.includes('argMax(owner')) return [{ owner }] as T[]
@@ -212,6 +213,7 @@ describe('what CLICKHOUSE_CLUSTER may name', () => {
     ['several shards', { shards: 2, hosts: 4 }, /has 2 shards; Spoor supports one shard/],
     ['a cluster the server does not know', { hosts: 0, shards: 0 }, /knows no cluster "spoor-cluster"/],
     ['ClickHouse Cloud', { engine: 'Shared' }, /ClickHouse Cloud .* unset CLICKHOUSE_CLUSTER/],
+    ['a database migrated for one server', { bookkeeping: 'ReplacingMergeTree' }, /migrated for one server \(schema_migrations is ReplacingMergeTree\)/],
     [
       'a Replicated database under another name',
       { engine: 'Replicated', database: 'spoor' },
