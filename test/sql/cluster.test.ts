@@ -12,11 +12,14 @@ import { type ClickHouseClient, createClient } from '@clickhouse/client'
 import { Session } from 'chdb'
 import { createChdbConnection } from 'chdb/connection'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ConfigError } from '../../lib/config.ts'
-import { type Db, type Params, wrap } from '../../lib/db.ts'
+import { ConfigError, loadConfig } from '../../lib/config.ts'
+import { type Db, openDb, type Params, wrap } from '../../lib/db.ts'
 import { createLogger } from '../../lib/logger.ts'
 import { ClusterDdlError, clusterStatement, KEEPER_PATH, topologyOf } from '../../sql/cluster.ts'
 import { migrate, readMigrations } from '../../sql/migrate.ts'
+import { assemble } from '../../server/main.ts'
+import { startClickHouseHttp } from '../helpers/clickhouse-http.ts'
+import { fixtureIntel } from '../helpers/intel.ts'
 
 const CLUSTER = 'spoor-cluster'
 const ON_CLUSTER = `ON CLUSTER \`${CLUSTER}\``
@@ -199,7 +202,7 @@ describe('migrations in a Replicated database', () => {
 })
 
 describe('migrations without CLICKHOUSE_CLUSTER', () => {
-  it('sends the files statements exactly as written', async () => {
+  it("sends the files' statements exactly as written", async () => {
     const server = fakeServer()
     await migrate(server, log, undefined, { lock: true })
     const sent = server.sent.map((s) => s.sql)
@@ -229,6 +232,31 @@ describe('what CLICKHOUSE_CLUSTER may name', () => {
 
   it('refuses a cluster this engine does not know (the embedded engine knows none)', async () => {
     await expect(topologyOf(db, CLUSTER)).rejects.toThrow(/knows no cluster/)
+  })
+})
+
+describe('a start with CLICKHOUSE_CLUSTER on a server', () => {
+  // The HTTP harness (docs/clickhouse-server.md) is a server that knows no cluster.
+  it('creates a missing database ON CLUSTER, and checks the cluster before it migrates anything', async () => {
+    const ch = await startClickHouseHttp({ user: 'spoor', password: 'pw' })
+    try {
+      const env = { CLICKHOUSE_URL: ch.url, CLICKHOUSE_USER: 'spoor', CLICKHOUSE_PASSWORD: 'pw', DATA_DIR: join(dir, 'unused'), LOG_LEVEL: 'silent' }
+      const clustered = loadConfig({ ...env, CLICKHOUSE_DATABASE: 'clustered', CLICKHOUSE_CLUSTER: CLUSTER })
+      await expect(openDb(clustered)).rejects.toThrow(/cluster 'spoor-cluster' not found/)
+      // The database made for the test as one server would, empty: the start stops before any table.
+      await (await openDb(loadConfig({ ...env, CLICKHOUSE_DATABASE: 'clustered' }))).close()
+      const err = await assemble(clustered, log, { intel: fixtureIntel() }).catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(ConfigError)
+      expect(String((err as Error).message)).toMatch(/the server knows no cluster "spoor-cluster"/)
+      const plain = await openDb(loadConfig({ ...env, CLICKHOUSE_DATABASE: 'clustered' }))
+      try {
+        expect(await plain.query("SELECT name FROM system.tables WHERE database = 'clustered'")).toEqual([])
+      } finally {
+        await plain.close()
+      }
+    } finally {
+      await ch.stop()
+    }
   })
 })
 
