@@ -79,6 +79,12 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a plain identifier')
     .default('spoor'),
+  // A replicated cluster of one shard (sql/cluster.ts, docs/cluster.md): the migrations make
+  // Replicated*MergeTree tables with ON CLUSTER DDL. Unset on ClickHouse Cloud.
+  CLICKHOUSE_CLUSTER: z
+    .string()
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, "expected a cluster name as in the server's remote_servers (letters, digits, _ . -)")
+    .optional(),
   // example.com or example.com@Europe/Amsterdam: the site's time zone (default UTC).
   SITES: list.transform((entries, ctx) => {
     const out: Array<{ domain: string; timezone: string | null }> = []
@@ -173,7 +179,8 @@ export type Config = Readonly<{
   publicUrl: string
   role: 'all' | 'collector' | 'jobs' | 'dashboard'
   dataDir: string
-  clickhouse: Readonly<{ url: string; user: string; password: string; database: string }> | null
+  /** `cluster`: CLICKHOUSE_CLUSTER, the replicated cluster the DDL goes to (null: one server). */
+  clickhouse: Readonly<{ url: string; user: string; password: string; database: string; cluster?: string | null }> | null
   sites: readonly string[]
   /** Time zones given in SITES (example.com@Europe/Amsterdam); a site not named keeps the zone it has. */
   siteTimezones: Readonly<Record<string, string>>
@@ -225,6 +232,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // chDB serves exactly one process per data directory: split roles need a server.
     throw new ConfigError(`invalid configuration:\n  ROLE: "${e.ROLE}" needs CLICKHOUSE_URL (the embedded ClickHouse serves one process; use ROLE=all)`)
   }
+  if (e.CLICKHOUSE_CLUSTER !== undefined && !e.CLICKHOUSE_URL) {
+    // The embedded ClickHouse is one process on one machine: there is nothing to replicate to.
+    throw new ConfigError(
+      'invalid configuration:\n  CLICKHOUSE_CLUSTER: needs CLICKHOUSE_URL (a cluster is a set of ClickHouse servers; the embedded one is not)',
+    )
+  }
   if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError('invalid configuration:\n  ADMIN_EMAIL/ADMIN_PASSWORD: set both or neither')
   }
@@ -235,7 +248,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     role: e.ROLE,
     dataDir: e.DATA_DIR,
     clickhouse: e.CLICKHOUSE_URL
-      ? Object.freeze({ url: e.CLICKHOUSE_URL, user: e.CLICKHOUSE_USER, password: e.CLICKHOUSE_PASSWORD, database: e.CLICKHOUSE_DATABASE })
+      ? Object.freeze({
+          url: e.CLICKHOUSE_URL,
+          user: e.CLICKHOUSE_USER,
+          password: e.CLICKHOUSE_PASSWORD,
+          database: e.CLICKHOUSE_DATABASE,
+          cluster: e.CLICKHOUSE_CLUSTER ?? null,
+        })
       : null,
     sites: Object.freeze(e.SITES.map((s) => s.domain)),
     siteTimezones: Object.freeze(Object.fromEntries(e.SITES.flatMap((s) => (s.timezone ? [[s.domain, s.timezone]] : [])))),

@@ -77,11 +77,25 @@ export const engineArgs = (backupsPath: string) => [`--backups.allowed_path=${re
  */
 export async function openDb(config: Pick<Config, 'clickhouse' | 'dataDir'>, opts: { backupsPath?: string; inUseFix?: string } = {}): Promise<Db> {
   if (config.clickhouse) {
-    const { url, user, password, database } = config.clickhouse
+    const { url, user, password, database, cluster } = config.clickhouse
     // The database must exist before a client can be bound to it.
     const bootstrap = createClient({ url, username: user, password, log: QUIET })
     try {
-      await bootstrap.command({ query: 'CREATE DATABASE IF NOT EXISTS {db:Identifier}', query_params: { db: database } })
+      if (!cluster) await bootstrap.command({ query: 'CREATE DATABASE IF NOT EXISTS {db:Identifier}', query_params: { db: database } })
+      else {
+        // On every host of the cluster, and only when missing: a Replicated database the
+        // operator made (docs/cluster.md) is its own cluster, not one of remote_servers.
+        // The name was checked in lib/config.ts (letters, digits, _ . -).
+        const rs = await bootstrap.query({
+          query: 'SELECT count() AS n FROM system.databases WHERE name = {db:String}',
+          query_params: { db: database },
+          format: 'JSONEachRow',
+        })
+        const [found] = await rs.json<{ n: string | number }>()
+        if (Number(found?.n ?? 0) === 0) {
+          await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS {db:Identifier} ON CLUSTER \`${cluster}\``, query_params: { db: database } })
+        }
+      }
     } finally {
       await bootstrap.close()
     }

@@ -50,7 +50,7 @@ async function loginHint(users: Users, config: Config): Promise<{ text: string; 
 export async function assemble(config: Config, log: Logger, given: { intel?: IpIntel } = {}): Promise<AppDeps & { close(): Promise<void> }> {
   const db = await openDb(config)
   // On a server several processes may start at once: one migrates, the others wait.
-  await migrate(db, log, undefined, { lock: config.clickhouse !== null })
+  await migrate(db, log, undefined, { lock: config.clickhouse !== null, cluster: config.clickhouse?.cluster })
   await applyRetention(db, config)
   const knowledge = Knowledge.empty()
   const intel = given.intel ?? (await IpIntel.open(config, knowledge))

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Db } from '../lib/db.ts'
 import type { Logger } from '../lib/logger.ts'
+import { clusterStatement, type Topology, topologyOf } from './cluster.ts'
 
 export const SQL_DIR = new URL('./', import.meta.url).pathname
 
@@ -41,28 +42,36 @@ export function readMigrations(dir = SQL_DIR): Migration[] {
  * ClickHouse server (issue 18: four at once crashed on each other's tables and recorded
  * a migration twice), so one of them migrates while the others wait, then find nothing
  * left to do. The embedded engine needs none: chDB serves one process per directory.
+ * `cluster` (CLICKHOUSE_CLUSTER): every statement, the bookkeeping and the lock included,
+ * runs in its cluster form (sql/cluster.ts), so that they are one truth on every replica.
  */
-export async function migrate(db: Db, log: Logger, dir = SQL_DIR, opts: { lock?: boolean } = {}): Promise<number> {
-  await db.command(`CREATE TABLE IF NOT EXISTS schema_migrations
+export async function migrate(db: Db, log: Logger, dir = SQL_DIR, opts: { lock?: boolean; cluster?: string | null } = {}): Promise<number> {
+  const topology = opts.cluster ? await topologyOf(db, opts.cluster) : null
+  const ddl = (statement: string) => db.command(topology ? clusterStatement(statement, topology) : statement)
+  await ddl(`CREATE TABLE IF NOT EXISTS schema_migrations
     (version UInt32, name String, applied_at DateTime('UTC') DEFAULT now())
     ENGINE = ReplacingMergeTree ORDER BY version`)
-  if (!opts.lock) return apply(db, log, dir)
-  const release = await acquire(db, log)
+  if (!opts.lock) return apply(db, log, dir, topology)
+  const release = await acquire(db, log, ddl)
   try {
-    return await apply(db, log, dir)
+    return await apply(db, log, dir, topology)
   } finally {
     await release()
   }
 }
 
-async function apply(db: Db, log: Logger, dir: string): Promise<number> {
+async function apply(db: Db, log: Logger, dir: string, topology: Topology | null): Promise<number> {
+  // What another process recorded through another replica, before it is read here: a
+  // lagging replica would otherwise apply a migration again.
+  if (topology) await db.command('SYSTEM SYNC REPLICA schema_migrations')
   const done = new Set((await db.query<{ version: number }>('SELECT version FROM schema_migrations FINAL')).map((r) => Number(r.version)))
   let applied = 0
   for (const m of readMigrations(dir)) {
     if (done.has(m.version)) continue
     for (const [i, statement] of m.statements.entries()) {
       try {
-        await db.command(statement)
+        if (topology && /^INSERT\b/i.test(statement)) await syncSources(db, statement)
+        await db.command(topology ? clusterStatement(statement, topology) : statement)
       } catch (err) {
         throw new MigrationError(`migration ${m.name} failed at statement ${i + 1}: ${(err as Error).message}\n${statement.slice(0, 400)}`)
       }
@@ -74,6 +83,21 @@ async function apply(db: Db, log: Logger, dir: string): Promise<number> {
   return applied
 }
 
+/**
+ * A data copy runs once, on the replica this process talks to, and reads that replica's
+ * tables: each replicated table it reads first fetches what the other replicas already
+ * have (SYSTEM SYNC REPLICA), so that a replica that lags does not copy less.
+ */
+async function syncSources(db: Db, statement: string): Promise<void> {
+  const names = [...new Set([...statement.matchAll(/\bFROM\s+([A-Za-z_][A-Za-z0-9_]*)/gi)].map((m) => m[1]!))]
+  if (names.length === 0) return
+  const replicated = await db.query<{ name: string }>(
+    'SELECT table AS name FROM system.replicas WHERE database = currentDatabase() AND table IN {names:Array(String)}',
+    { names },
+  )
+  for (const { name } of replicated) await db.command('SYSTEM SYNC REPLICA {t:Identifier}', { t: name })
+}
+
 // The lock is a table: creating a table that exists fails (TABLE_ALREADY_EXISTS), so of
 // several processes exactly one creates it. Its holder writes a heartbeat; a lock whose
 // holder has been silent for STALE_MS (it crashed mid-migration) is taken over.
@@ -83,15 +107,20 @@ const STALE_MS = 60_000
 const WAIT_MS = 250
 const TABLE_ALREADY_EXISTS = '57'
 
-async function acquire(db: Db, log: Logger): Promise<() => Promise<void>> {
+// ON CLUSTER answers with the first host's error, its code in the text: "There was an
+// error on [host:9000]: Code: 57. … (TABLE_ALREADY_EXISTS)".
+const alreadyExists = (err: unknown) =>
+  (err as { code?: string }).code === TABLE_ALREADY_EXISTS || /\bCode: 57\b|TABLE_ALREADY_EXISTS/.test(String((err as Error).message ?? ''))
+
+async function acquire(db: Db, log: Logger, ddl: (statement: string) => Promise<void>): Promise<() => Promise<void>> {
   const owner = randomUUID()
   let waited = false
   for (;;) {
     try {
-      await db.command(`CREATE TABLE ${LOCK} (owner String, beat DateTime64(3, 'UTC') DEFAULT now64(3)) ENGINE = MergeTree ORDER BY tuple()`)
+      await ddl(`CREATE TABLE ${LOCK} (owner String, beat DateTime64(3, 'UTC') DEFAULT now64(3)) ENGINE = MergeTree ORDER BY tuple()`)
       break
     } catch (err) {
-      if ((err as { code?: string }).code !== TABLE_ALREADY_EXISTS) throw err
+      if (!alreadyExists(err)) throw err
     }
     if (!waited) log.info('another process is migrating the database: waiting for it')
     waited = true
@@ -107,7 +136,7 @@ async function acquire(db: Db, log: Logger): Promise<() => Promise<void>> {
     if (held && Number(held.silent) > STALE_MS) {
       // Renaming is what only one process can do: of several waiters, one takes it over.
       const stale = `${LOCK}_stale_${randomUUID().replaceAll('-', '')}`
-      const took = await db.command(`RENAME TABLE ${LOCK} TO ${stale}`).then(
+      const took = await ddl(`RENAME TABLE ${LOCK} TO ${stale}`).then(
         () => true,
         () => false,
       )
@@ -116,11 +145,11 @@ async function acquire(db: Db, log: Logger): Promise<() => Promise<void>> {
       // look and the rename: that one is given back.
       const [got] = await db.query<{ owner: string }>(`SELECT argMax(owner, beat) AS owner FROM ${stale}`)
       if (got?.owner !== held.owner) {
-        await db.command(`RENAME TABLE ${stale} TO ${LOCK}`).catch(() => undefined)
+        await ddl(`RENAME TABLE ${stale} TO ${LOCK}`).catch(() => undefined)
         continue
       }
       log.warn({ silent_ms: Number(held.silent) }, 'took over the migration lock of a process that stopped while migrating')
-      await db.command(`DROP TABLE IF EXISTS ${stale} SYNC`)
+      await ddl(`DROP TABLE IF EXISTS ${stale} SYNC`)
       continue
     }
     await new Promise((r) => setTimeout(r, WAIT_MS))
@@ -134,6 +163,6 @@ async function acquire(db: Db, log: Logger): Promise<() => Promise<void>> {
     // Only our own: a lock taken over from us (we were silent too long) is another's now.
     const [last] = await db.query<{ owner: string }>(`SELECT argMax(owner, beat) AS owner FROM ${LOCK}`).catch(() => [] as Array<{ owner: string }>)
     if (last?.owner !== owner) return void log.error('the migration lock was taken over while this process migrated: it was silent for over a minute')
-    await db.command(`DROP TABLE IF EXISTS ${LOCK} SYNC`)
+    await ddl(`DROP TABLE IF EXISTS ${LOCK} SYNC`)
   }
 }

@@ -27,7 +27,20 @@ describe('loadConfig', () => {
 
   it('switches to a ClickHouse server when CLICKHOUSE_URL is set', () => {
     const c = loadConfig({ CLICKHOUSE_URL: 'http://127.0.0.1:8123', CLICKHOUSE_USER: 'spoor', CLICKHOUSE_PASSWORD: 'pw', CLICKHOUSE_DATABASE: 'analytics' })
-    expect(c.clickhouse).toEqual({ url: 'http://127.0.0.1:8123', user: 'spoor', password: 'pw', database: 'analytics' })
+    expect(c.clickhouse).toEqual({ url: 'http://127.0.0.1:8123', user: 'spoor', password: 'pw', database: 'analytics', cluster: null })
+  })
+
+  it('names the replicated cluster the migrations go to with CLICKHOUSE_CLUSTER', () => {
+    expect(loadConfig({ CLICKHOUSE_URL: 'http://ch1:8123', CLICKHOUSE_CLUSTER: 'spoor-cluster.1' }).clickhouse?.cluster).toBe('spoor-cluster.1')
+  })
+
+  it('refuses CLICKHOUSE_CLUSTER without CLICKHOUSE_URL: the embedded ClickHouse is no cluster', () => {
+    expect(() => loadConfig({ CLICKHOUSE_CLUSTER: 'spoor' })).toThrow(ConfigError)
+    expect(() => loadConfig({ CLICKHOUSE_CLUSTER: 'spoor' })).toThrow(/CLICKHOUSE_CLUSTER: needs CLICKHOUSE_URL/)
+  })
+
+  it('refuses a CLICKHOUSE_CLUSTER that is no cluster name', () => {
+    expect(() => loadConfig({ CLICKHOUSE_URL: 'http://ch1:8123', CLICKHOUSE_CLUSTER: 'a`; DROP' })).toThrow(/CLICKHOUSE_CLUSTER: expected a cluster name/)
   })
 
   it.each([
