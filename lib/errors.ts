@@ -57,7 +57,7 @@ export function asHttpError(err: unknown): HttpError | null {
 // Seen with four roles on one server (test/server/four-roles.test.ts): every dashboard
 // call during a database outage was a 500 logged with its stack.
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE'])
-function unreachable(err: unknown): boolean {
+export function unreachable(err: unknown): boolean {
   const e = err as { code?: unknown; syscall?: unknown }
   return typeof e.code === 'string' && typeof e.syscall === 'string' && UNREACHABLE.has(e.code)
 }

@@ -1,6 +1,6 @@
 // Parse config, open ClickHouse, migrate, wire the parts, listen (server/start.ts calls main()).
 // SIGTERM/SIGINT: stop accepting, write every acknowledged event, then exit.
-import { errorFields } from '../lib/errors.ts'
+import { errorFields, unreachable } from '../lib/errors.ts'
 import { createServer, type Server } from 'node:http'
 import { buildBeacon } from '../collector/beacon.ts'
 import { IngestBudget } from '../collector/budget.ts'
@@ -17,7 +17,7 @@ import { Scheduler } from './jobs.ts'
 import { MIN_CONFIDENCE } from '../enrichment/jobs/learn-domains.ts'
 import { type AppDeps, createApp } from './app.ts'
 import { type Config, ConfigError, loadConfig } from '../lib/config.ts'
-import { openDb } from '../lib/db.ts'
+import { type Db, openDb } from '../lib/db.ts'
 import { createLogger, type Logger } from '../lib/logger.ts'
 import { migrate } from '../sql/migrate.ts'
 import { applyRetention } from '../privacy/retention.ts'
@@ -43,12 +43,30 @@ async function loginHint(users: Users, config: Config): Promise<{ text: string; 
   }
 }
 
+// A ClickHouse server may come up after Spoor: containers started together, or a collector
+// restarted during an outage (it exited within a second before; test/server/four-roles).
+// Waited for this long, then the start fails and a service manager starts it again.
+const SERVER_WAIT_MS = 60_000
+
+async function openWhenUp(config: Config, log: Logger): Promise<Db> {
+  const until = Date.now() + SERVER_WAIT_MS
+  for (let delay = 500; ; delay = Math.min(delay * 2, 5000)) {
+    try {
+      return await openDb(config)
+    } catch (err) {
+      if (!config.clickhouse || !unreachable(err) || Date.now() + delay > until) throw err
+      log.warn({ ...errorFields(err), retry_in_ms: delay }, 'the ClickHouse server cannot be reached yet; waiting for it')
+      await new Promise((r) => setTimeout(r, delay))
+    }
+  }
+}
+
 /**
  * Everything createApp needs, opened and ready; `close` writes pending events and
  * closes ClickHouse. Tests may bring their own IP intelligence (fixture databases).
  */
 export async function assemble(config: Config, log: Logger, given: { intel?: IpIntel } = {}): Promise<AppDeps & { close(): Promise<void> }> {
-  const db = await openDb(config)
+  const db = await openWhenUp(config, log)
   // On a server several processes may start at once: one migrates, the others wait.
   await migrate(db, log, undefined, { lock: config.clickhouse !== null, cluster: config.clickhouse?.cluster })
   await applyRetention(db, config)
