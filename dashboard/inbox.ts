@@ -159,7 +159,11 @@ async function knownCompanies(db: Db, ids: string[]): Promise<Set<string>> {
   return new Set(rows.map((r) => r.id))
 }
 
-/** The next state of `s` under a checked patch; a 400 when it would hold too many tags. */
+/**
+ * The next state of `s` under a checked patch; a 400 when it would add tags past
+ * MAX_TAGS. One with more already (changes at once, see writeInbox) can still lose tags
+ * and change its status and owner.
+ */
 function applied(s: InboxState, p: { status?: InboxStatus; owner?: string; tags?: string[]; add?: string[]; remove?: string[] }): InboxState {
   let tags = p.tags ?? s.tags
   if (p.remove?.length) {
@@ -167,7 +171,7 @@ function applied(s: InboxState, p: { status?: InboxStatus; owner?: string; tags?
     tags = tags.filter((t) => !gone.has(t.toLowerCase()))
   }
   if (p.add?.length) tags = normaliseTags([...tags, ...p.add], 'add_tags')
-  if (tags.length > MAX_TAGS) throw tooMany(p.add?.length ? 'add_tags' : 'tags', tags.length)
+  if (tags.length > MAX_TAGS && tags.length > s.tags.length) throw tooMany(p.add?.length ? 'add_tags' : 'tags', tags.length)
   return { ...s, status: p.status ?? s.status, owner: p.owner === undefined ? s.owner : p.owner || null, tags }
 }
 
@@ -198,6 +202,8 @@ interface FieldRow {
   updated_by: string
 }
 
+const msOf = (t: string) => Date.parse(`${t.replace(' ', 'T')}Z`)
+
 /**
  * Writes the next state of companies on `site` and returns them; ids that are not known
  * companies are left out. Only the fields the patch changes are written (sql/022), one
@@ -214,22 +220,48 @@ async function writeInbox(db: Db, site: string, ids: string[], patch: InboxPatch
   )
   const now = Date.now()
   const rows: FieldRow[] = []
+  const added = new Map<string, { tags: string[]; after: number }>()
   const next = [...before.values()].map((s) => {
     // Strictly after the rows it replaces: ReplacingMergeTree keeps the highest updated_at.
-    const updated_at = chTime(new Date(Math.max(now, s.updated_at ? Date.parse(`${s.updated_at.replace(' ', 'T')}Z`) + 1 : 0)))
+    const base = Math.max(now, s.updated_at ? msOf(s.updated_at) + 1 : 0)
+    let last = base
     const n = applied(s, p)
-    const row = (field: FieldRow['field'], key: string, value: string, present = 1) =>
-      rows.push({ site, company_id: s.id, field, key, value, present, updated_at, updated_by: by })
+    const row = (field: FieldRow['field'], key: string, value: string, present = 1, at = base) =>
+      rows.push({ site, company_id: s.id, field, key, value, present, updated_at: chTime(new Date(at)), updated_by: by })
     if (p.status !== undefined) row('status', '', n.status)
     if (p.owner !== undefined) row('owner', '', n.owner ?? '')
     const kept = new Set(n.tags.map((t) => t.toLowerCase()))
     for (const t of s.tags) if (!kept.has(t.toLowerCase())) row('tag', t.toLowerCase(), t, 0)
+    // New tags a millisecond apart: readers order tags by when they were added (sql/023).
     const had = new Set(s.tags)
-    for (const t of n.tags) if (!had.has(t)) row('tag', t.toLowerCase(), t)
-    return { ...n, updated_at, updated_by: by }
+    const newTags = n.tags.filter((t) => !had.has(t))
+    newTags.forEach((t, i) => row('tag', t.toLowerCase(), t, 1, (last = base + i)))
+    if (newTags.length) added.set(s.id, { tags: newTags, after: last })
+    return { ...n, updated_at: chTime(new Date(last)), updated_by: by }
   })
   if (rows.length) await db.insert('company_inbox_fields', rows)
+  await keepTagLimit(db, site, by, added, p.add?.length ? 'add_tags' : 'tags')
   return next
+}
+
+/**
+ * Changes at once can each add tags within MAX_TAGS and together pass it (each read the
+ * tags before the others wrote): the review saw 37. Read again after writing, and a
+ * company over the limit loses the tags this change added, with a 400.
+ */
+async function keepTagLimit(db: Db, site: string, by: string, added: Map<string, { tags: string[]; after: number }>, field: string): Promise<void> {
+  if (added.size === 0) return
+  const over = [...(await inboxOf(db, site, [...added.keys()])).values()].filter((s) => s.tags.length > MAX_TAGS)
+  if (over.length === 0) return
+  await db.insert(
+    'company_inbox_fields',
+    over.flatMap((s) => {
+      const { tags, after } = added.get(s.id)!
+      const at = chTime(new Date(Math.max(after, msOf(s.updated_at ?? '1970-01-01 00:00:00')) + 1))
+      return tags.map((t) => ({ site, company_id: s.id, field: 'tag', key: t.toLowerCase(), value: t, present: 0, updated_at: at, updated_by: by }))
+    }),
+  )
+  throw tooMany(field, Math.max(...over.map((s) => s.tags.length)))
 }
 
 /**

@@ -1,4 +1,5 @@
--- The inbox state one field at a time. sql/019 wrote the whole row on each change (read,
+-- The inbox state one field at a time (the old table goes in sql/023, a migration of its
+-- own: a crash between its drop and the view's creation must not stop this one re-running). sql/019 wrote the whole row on each change (read,
 -- modify, write): two changes of one company at once, say its status and its owner set a
 -- few milliseconds apart by one user or by two, or by a trigger, lost one of them. Now
 -- each change writes only the fields it changes, and the newest row of each field wins.
@@ -25,21 +26,7 @@ SELECT site, company_id, 'status', '', status, updated_at, updated_by FROM compa
 INSERT INTO company_inbox_fields (site, company_id, field, key, value, updated_at, updated_by)
 SELECT site, company_id, 'owner', '', owner, updated_at, updated_by FROM company_inbox FINAL WHERE owner != '';
 
+-- A millisecond apart, in their order: readers order tags by the time they were added.
 INSERT INTO company_inbox_fields (site, company_id, field, key, value, updated_at, updated_by)
-SELECT site, company_id, 'tag', lowerUTF8(tag), tag, updated_at, updated_by FROM company_inbox FINAL ARRAY JOIN tags AS tag;
-
-DROP TABLE IF EXISTS company_inbox;
-
--- What readers see, one row per company with any field set: as sql/019's table read with
--- FINAL. Tags in the order they were added.
-CREATE VIEW IF NOT EXISTS company_inbox AS
-SELECT
-    site,
-    company_id,
-    if(argMaxIf(value, at, field = 'status') IN ('', 'new'), 'new', argMaxIf(value, at, field = 'status')) AS status,
-    argMaxIf(value, at, field = 'owner') AS owner,
-    arrayMap(t -> t.3, arraySort(groupArrayIf((at, key, value), field = 'tag' AND present = 1))) AS tags,
-    max(at) AS updated_at,
-    argMax(by, at) AS updated_by
-FROM (SELECT site, company_id, field, key, value, present, updated_at AS at, updated_by AS by FROM company_inbox_fields FINAL)
-GROUP BY site, company_id;
+SELECT site, company_id, 'tag', lowerUTF8(tag), tag, updated_at + toIntervalMillisecond(i - 1), updated_by
+FROM company_inbox FINAL ARRAY JOIN tags AS tag, arrayEnumerate(tags) AS i;

@@ -125,6 +125,64 @@ describe('status, owner and tags', () => {
     expect([...row.tags].sort()).toEqual(['from-trigger', 'hot'])
   })
 
+  it('changes at once that together would pass 20 tags leave at most 20, and the ones refused say so', async () => {
+    const { acme } = await threeCompanies()
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) =>
+        updateInbox(t.db, 'example.com', acme, { add_tags: Array.from({ length: 15 }, (_, j) => `t${i}-${j}`) }, SALES.email),
+      ),
+    )
+    const row = (await list(admin)).find((r) => r.id === acme)!
+    expect(row.tags.length).toBeLessThanOrEqual(20)
+    const refused = results.filter((r) => r.status === 'rejected')
+    expect(refused.length).toBeGreaterThan(0)
+    for (const r of refused) expect(String((r as PromiseRejectedResult).reason)).toMatch(/at most 20 tags/)
+  })
+
+  it('a company with more than 20 tags (as changes at once left them before) still takes a status, an owner and a removal', async () => {
+    const { acme } = await threeCompanies()
+    const at = '2026-01-01 00:00:00.000'
+    await t.db.insert(
+      'company_inbox_fields',
+      Array.from({ length: 25 }, (_, i) => ({
+        site: 'example.com',
+        company_id: acme,
+        field: 'tag',
+        key: `x${i}`,
+        value: `x${i}`,
+        present: 1,
+        updated_at: at,
+        updated_by: 'x',
+      })),
+    )
+    await sales.patch(`/api/companies/${acme}?site=example.com`).send({ status: 'follow_up', owner: SALES.email }).expect(200)
+    await sales
+      .post('/api/companies/bulk?site=example.com')
+      .send({ ids: [acme], remove_tags: ['x0'] })
+      .expect(200)
+    const row = (await list(admin)).find((r) => r.id === acme)!
+    expect(row).toMatchObject({ status: 'follow_up', owner: SALES.email })
+    expect(row.tags).toHaveLength(24)
+    // But no more tags.
+    await sales
+      .post('/api/companies/bulk?site=example.com')
+      .send({ ids: [acme], add_tags: ['more'] })
+      .expect(400)
+  })
+
+  it('keeps tags in the order they were given', async () => {
+    const { acme } = await threeCompanies()
+    await sales
+      .patch(`/api/companies/${acme}?site=example.com`)
+      .send({ tags: ['b', 'a', 'C'] })
+      .expect(200)
+    await sales
+      .post('/api/companies/bulk?site=example.com')
+      .send({ ids: [acme], add_tags: ['0', 'z'] })
+      .expect(200)
+    expect((await list(admin)).find((r) => r.id === acme)!.tags).toEqual(['b', 'a', 'C', '0', 'z'])
+  })
+
   it('the inbox is per site: a change on one site leaves the other untouched', async () => {
     const { acme } = await threeCompanies()
     await sales.patch(`/api/companies/${acme}?site=example.com`).send({ status: 'in_crm' }).expect(200)
