@@ -1,6 +1,8 @@
 // Rebuilds a daily aggregate's rows for one (site, day) from the raw events, with the
 // view's own SELECT over only that day's events: erasure makes the figures exact.
 import type { Db } from '../lib/db.ts'
+import { errorFields } from '../lib/errors.ts'
+import type { Logger } from '../lib/logger.ts'
 import { dayLock } from '../lib/lock.ts'
 import { isoDay } from '../lib/timezone.ts'
 import { DAILY_VIEWS, type View } from './views.ts'
@@ -8,7 +10,7 @@ import { DAILY_VIEWS, type View } from './views.ts'
 const DAY_OF_EVENTS = '(SELECT * FROM events WHERE site = {site:String} AND toDate(ts) = {day:Date}) AS events'
 
 // Rebuilds of one day before the caller is told it failed (an erasure then stays pending
-// and its job resumes it). Each lasts a delete and an insert: 50-300 ms on the harness.
+// and its job resumes it; a day in rebuild_days stays listed for the next run). Each lasts a delete and an insert: 50-300 ms on the harness.
 const ATTEMPTS = 6
 const SETTLE_MS = 1000
 // A collector writes a day's last events within a flush (1 s) after it ends, unless
@@ -20,22 +22,39 @@ export const isClosed = (day: string, now = Date.now()): boolean => day < isoDay
 
 /**
  * Rebuilds the days erasures left to rebuild once over (privacy/erasure.ts, `shared`);
- * `now` for tests. Returns how many (site, day) were rebuilt.
+ * `now` for tests. A day that fails is logged and tried again at the next run, after the
+ * others; a day past raw retention is dropped from the list (its events are partly
+ * expired: a rebuild would lose other visitors, as erasure itself leaves such days).
+ * Returns how many (site, day) were rebuilt.
  */
-export async function rebuildDueDays(db: Db, now = Date.now()): Promise<number> {
+export async function rebuildDueDays(db: Db, opts: { rawRetentionDays: number; log?: Logger; now?: number }): Promise<number> {
+  const now = opts.now ?? Date.now()
   // `d`, not `day`: an alias would shadow the column in WHERE.
   const due = await db.query<{ site: string; d: string; asked: string }>(
     'SELECT site, toString(day) AS d, toString(max(asked_at)) AS asked FROM rebuild_days WHERE day < {closed:Date} GROUP BY site, day ORDER BY day LIMIT 1000',
     { closed: isoDay(new Date(now - CLOSE_MS)) },
   )
+  const oldest = isoDay(new Date(now - (opts.rawRetentionDays - 1) * 86_400_000))
+  let rebuilt = 0
   for (const { site, d: day, asked } of due) {
-    await dayLock.run(async () => {
-      for (const view of DAILY_VIEWS) await rebuildDay(db, view, site, day)
-    })
-    // Only the requests seen: an erasure of the same day recorded meanwhile stays.
-    await db.command('DELETE FROM rebuild_days WHERE site = {site:String} AND day = {day:Date} AND asked_at <= {asked:DateTime64(3)}', { site, day, asked })
+    try {
+      if (day >= oldest) {
+        await dayLock.run(async () => {
+          for (const view of DAILY_VIEWS) await rebuildDay(db, view, site, day, { check: true })
+        })
+        rebuilt++
+      }
+      // Only the requests seen: an erasure of the same day recorded meanwhile stays.
+      await db.command("DELETE FROM rebuild_days WHERE site = {site:String} AND day = {day:Date} AND asked_at <= {asked:DateTime64(3, 'UTC')}", {
+        site,
+        day,
+        asked,
+      })
+    } catch (err) {
+      opts.log?.warn({ ...errorFields(err), site, day }, 'rebuilding a day an erasure touched failed; tried again at the next run')
+    }
   }
-  return due.length
+  return rebuilt
 }
 
 /**
@@ -51,7 +70,13 @@ export async function rebuildDueDays(db: Db, now = Date.now()): Promise<number> 
  * second apart, sees that in the sums and rebuilds again. A visitor sketch cannot be
  * doubled: a visitor added twice is still one.
  */
-export async function rebuildDay(db: Db, view: View, site: string, day: string, opts: { afterDelete?: () => Promise<void> } = {}): Promise<void> {
+export async function rebuildDay(
+  db: Db,
+  view: View,
+  site: string,
+  day: string,
+  opts: { check?: boolean; afterDelete?: () => Promise<void> } = {},
+): Promise<void> {
   let off = ''
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     // A synchronous ALTER … DELETE, not a lightweight DELETE: seen here, a lightweight
@@ -70,6 +95,9 @@ export async function rebuildDay(db: Db, view: View, site: string, day: string, 
       query_params: { t: view.target, site, day },
       clickhouse_settings: { insert_deduplicate: 0 },
     })
+    // Only where other processes write: with one process dayLock keeps flushes out, and
+    // the check would cost an erasure a second per day while flushes wait.
+    if (!opts.check) return
     off = await difference(db, view, site, day)
     // And once more a second later: a flush's view rows are written after its events, so a
     // flush counted twice may show only then.

@@ -99,7 +99,13 @@ export async function openDb(config: Pick<Config, 'clickhouse' | 'dataDir'>, opt
     } finally {
       await bootstrap.close()
     }
-    return wrap(createClient({ url, username: user, password, database, request_timeout: 30_000, log: QUIET }), false)
+    // session_timezone: Spoor's days are UTC days (today(), DateTime64 parameters), as on
+    // the embedded engine; a server in another zone read them in its own (a review saw
+    // rebuild_days rows never deleted on a server east of UTC).
+    return wrap(
+      createClient({ url, username: user, password, database, request_timeout: 30_000, log: QUIET, clickhouse_settings: { session_timezone: 'UTC' } }),
+      false,
+    )
   }
   // chDB locks its data directory per process ("Cannot lock file .../status"):
   // one process per DATA_DIR. It always works in its own `default` database.

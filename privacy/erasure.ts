@@ -154,7 +154,7 @@ async function erase(db: Db, log: Logger, id: string, opts: Omit<ErasureOptions,
   const days = plan.days.filter((d) => d.day >= oldest)
   const open = opts.shared ? days.filter((d) => !isClosed(d.day)) : []
   for (const { site, day } of days) {
-    if (!open.some((d) => d.site === site && d.day === day)) for (const view of DAILY_VIEWS) await rebuildDay(db, view, site, day)
+    if (!open.some((d) => d.site === site && d.day === day)) for (const view of DAILY_VIEWS) await rebuildDay(db, view, site, day, { check: opts.shared })
   }
   if (open.length) await db.insert('rebuild_days', open)
   const sitesByDay = new Map<string, string[]>()

@@ -67,7 +67,16 @@ export const JOBS: readonly JobDef[] = [
     name: 'erasure',
     schedule: '* * * * *',
     description: "finish erasure requests (a restart's, and on a server all of them), and rebuild the totals of days they touched once the day is over",
-    run: async (ctx) => (await resumeErasures(ctx.db, ctx.log, { ...ctx.retention, flush: ctx.flush, shared: ctx.shared })) + (await rebuildDueDays(ctx.db)),
+    run: async (ctx) => {
+      // The rebuilds also when resuming failed: they do not depend on it.
+      const [erased, rebuilt] = await Promise.allSettled([
+        resumeErasures(ctx.db, ctx.log, { ...ctx.retention, flush: ctx.flush, shared: ctx.shared }),
+        rebuildDueDays(ctx.db, { rawRetentionDays: ctx.retention.rawRetentionDays, log: ctx.log }),
+      ])
+      if (erased.status === 'rejected') throw erased.reason
+      if (rebuilt.status === 'rejected') throw rebuilt.reason
+      return erased.value + rebuilt.value
+    },
   },
   {
     name: 'ip-retention',

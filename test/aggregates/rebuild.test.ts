@@ -1,7 +1,7 @@
 // A day rebuild (erasure's) against flushes of other processes: collectors on a ClickHouse
 // server write between its delete and its insert, which no lock of this process stops.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { rebuildDay } from '../../aggregates/rebuild.ts'
+import { rebuildDay, rebuildDueDays } from '../../aggregates/rebuild.ts'
 import { DAILY_BREAKDOWN_MV, DAILY_STATS_MV, type View } from '../../aggregates/views.ts'
 import { makeApp, rid, type TestApp } from '../helpers/app.ts'
 import { eventRow } from '../helpers/events.ts'
@@ -47,6 +47,7 @@ describe('rebuilding a day while other processes write it', () => {
     await flush(40)
     let interleaved = 0
     await rebuildDay(t.db, view, 'example.com', day, {
+      check: true,
       afterDelete: async () => {
         if (interleaved++ === 0) await flush(25)
       },
@@ -60,15 +61,16 @@ describe('rebuilding a day while other processes write it', () => {
 
   it('gives up after 6 rebuilds with an error naming the table and the day, when every one is interleaved', async () => {
     await flush(3)
-    await expect(rebuildDay(t.db, DAILY_STATS_MV, 'example.com', day, { afterDelete: () => flush(1) })).rejects.toThrow(
+    await expect(rebuildDay(t.db, DAILY_STATS_MV, 'example.com', day, { check: true, afterDelete: () => flush(1) })).rejects.toThrow(
       new RegExp(`daily_stats of example.com on ${day} still disagreed with the raw events after 6 rebuilds`),
     )
   })
 
-  it('a rebuild with no flush in between rebuilds once', async () => {
+  it('a checked rebuild with no flush in between rebuilds once', async () => {
     await flush(10)
     let rebuilds = 0
     await rebuildDay(t.db, DAILY_STATS_MV, 'example.com', day, {
+      check: true,
       afterDelete: async () => {
         rebuilds++
       },
@@ -77,5 +79,20 @@ describe('rebuilding a day while other processes write it', () => {
     const { stored, raw } = await sums(DAILY_STATS_MV)
     expect(stored).toEqual([10, 1])
     expect(raw).toEqual([10, 1])
+  })
+})
+
+describe('days left to rebuild once over', () => {
+  it('rebuilds the listed days that are over, drops those past raw retention unrebuilt, and keeps today listed', async () => {
+    const ago = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10)
+    await t.db.command('TRUNCATE TABLE rebuild_days')
+    await t.db.insert('rebuild_days', [
+      { site: 'example.com', day: ago(2) },
+      { site: 'example.com', day: ago(200) },
+      { site: 'example.com', day },
+    ])
+    expect(await rebuildDueDays(t.db, { rawRetentionDays: 180 })).toBe(1)
+    const left = await t.db.query<{ d: string }>('SELECT toString(day) AS d FROM rebuild_days')
+    expect(left.map((r) => r.d)).toEqual([day])
   })
 })
