@@ -76,6 +76,8 @@ export interface WriterOptions {
 
 const MAX_BACKOFF_MS = 30_000
 const TAGS = Object.keys(JOURNAL_TABLES) as JournalTag[]
+// As many ids as RecentIds keeps in a generation (collector/dedup.ts).
+const LEFTOVER_KEYS = 100_000
 
 /** A sealed journal segment on its way into ClickHouse; `rows` is dropped after a failed try and read from disk again. */
 interface Pending {
@@ -141,14 +143,20 @@ export class EventWriter {
    * (or killed before its answer went out) but perhaps not in ClickHouse yet, so that
    * RecentIds, seeded from ClickHouse, knows them too. Read once, at start.
    */
-  leftoverKeys(): string[] {
+  leftoverKeys(max = LEFTOVER_KEYS): string[] {
     const keys: string[] = []
-    for (const p of this.sealed) {
+    // Newest segments first, and no more than RecentIds keeps (a full journal is 512 MB).
+    for (const p of [...this.sealed].reverse()) {
       const { text } = (p.rows ?? Journal.read(p.segment)).e
-      for (const line of text.split('\n')) {
+      for (const line of text.split('\n').reverse()) {
+        if (keys.length >= max) return keys
         if (line === '') continue
-        const row = JSON.parse(line) as Pick<EventRow, 'site' | 'event_id'>
-        keys.push(`${row.site}/${row.event_id}`)
+        try {
+          const row = JSON.parse(line) as Pick<EventRow, 'site' | 'event_id'>
+          keys.push(`${row.site}/${row.event_id}`)
+        } catch {
+          // A torn line: the flush sets it aside (journal.ts); it must not stop the start.
+        }
       }
     }
     return keys

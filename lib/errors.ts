@@ -56,10 +56,14 @@ export function asHttpError(err: unknown): HttpError | null {
 // client can do something about it (retry); /health says `db: unreachable` meanwhile.
 // Seen with four roles on one server (test/server/four-roles.test.ts): every dashboard
 // call during a database outage was a 500 logged with its stack.
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE'])
+// With `syscall`: Node's own socket and DNS errors (a container's name is not found until
+// it exists). Without: a server that closed the socket mid-request ('socket hang up', a
+// restart) and the client's request_timeout ('Timeout error.', @clickhouse/client).
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'])
 export function unreachable(err: unknown): boolean {
-  const e = err as { code?: unknown; syscall?: unknown }
-  return typeof e.code === 'string' && typeof e.syscall === 'string' && UNREACHABLE.has(e.code)
+  const e = err as { code?: unknown; syscall?: unknown; message?: unknown }
+  if (typeof e.code === 'string' && typeof e.syscall === 'string' && UNREACHABLE.has(e.code)) return true
+  return (e.code === 'ECONNRESET' && e.message === 'socket hang up') || (err instanceof Error && e.code === undefined && e.message === 'Timeout error.')
 }
 
 const INTERNAL_ERROR = JSON.stringify({ error: 'internal error' } satisfies ErrorBody)

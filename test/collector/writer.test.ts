@@ -1,6 +1,7 @@
 // The batch writer: nothing acknowledged is lost when ClickHouse fails for a while.
 import { readdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { Journal } from '../../collector/journal.ts'
 import { EventWriter } from '../../collector/writer.ts'
 import { createApp } from '../../server/app.ts'
 import type { Db } from '../../lib/db.ts'
@@ -33,6 +34,26 @@ function flaky(db: Db, failures: { left: number }): Db {
 const log = createLogger('silent')
 
 describe('EventWriter', () => {
+  it("a restart reads the left journal's event ids newest first, at most as many as asked, past a torn line", async () => {
+    const dir = journalDir()
+    const j = new Journal(dir)
+    await new Promise<void>((resolve, reject) =>
+      j.append(
+        [
+          ['e', '{"site":"example.com","event_id":"one"}'],
+          ['e', '{"site":"example.com","event_id'],
+          ['e', '{"site":"example.com","event_id":"two"}'],
+        ],
+        (err) => (err ? reject(err) : resolve()),
+      ),
+    )
+    // Killed here: no close.
+    const writer = new EventWriter(t.db, { flushIntervalMs: 60_000, flushMaxRows: 1000, journalDir: dir, journalMaxBytes: 1_000_000 }, log)
+    expect(writer.leftoverKeys()).toEqual(['example.com/two', 'example.com/one'])
+    expect(writer.leftoverKeys(1)).toEqual(['example.com/two'])
+    await writer.close()
+  })
+
   it('keeps events whose insert failed and writes them on a later flush', async () => {
     const failures = { left: 2 }
     const writer = new EventWriter(
