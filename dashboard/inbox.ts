@@ -265,6 +265,26 @@ async function keepTagLimit(db: Db, site: string, by: string, added: Map<string,
 }
 
 /**
+ * Removed tags leave a row each (present 0), one per tag name ever removed: a viewer in a
+ * loop could grow the table, which every companies list reads (the review saw 49 rows of
+ * 50 be such). Daily, the rows of tags removed over a day ago go, every older version
+ * with them (else an older `present` 1 row left unmerged would bring the tag back); a
+ * re-add since is younger and stays. Returns how many tags were forgotten.
+ */
+export async function forgetRemovedTags(db: Db, olderThanMs = 86_400_000): Promise<number> {
+  const params = { before: chTime(new Date(Date.now() - olderThanMs)) }
+  const gone = `(SELECT site, company_id, key FROM company_inbox_fields FINAL
+     WHERE field = 'tag' AND present = 0 AND updated_at < {before:DateTime64(3, 'UTC')})`
+  const [n] = await db.query<{ n: string }>(`SELECT count() AS n FROM ${gone}`, params)
+  if (Number(n?.n ?? 0) > 0)
+    await db.command(
+      `DELETE FROM company_inbox_fields WHERE field = 'tag' AND updated_at < {before:DateTime64(3, 'UTC')} AND (site, company_id, key) IN ${gone}`,
+      params,
+    )
+  return Number(n?.n ?? 0)
+}
+
+/**
  * Changes one company's inbox state on `site`: `by` is the user's e-mail, or
  * 'trigger:<id>' for a trigger's action. A 404 for an unknown company, a 400 naming the
  * field for a bad patch.

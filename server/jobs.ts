@@ -10,6 +10,7 @@ import type { Retention } from '../privacy/retention.ts'
 import { enforceRetention } from '../privacy/enforce-retention.ts'
 import { learnDomains, MIN_CONFIDENCE } from '../enrichment/jobs/learn-domains.ts'
 import { rebuildDueDays } from '../aggregates/rebuild.ts'
+import { forgetRemovedTags } from '../dashboard/inbox.ts'
 import { rollupToday, rollupVisits } from '../aggregates/rollup.ts'
 import { resumeErasures } from '../privacy/erasure.ts'
 import type { IpIntel } from '../enrichment/lookup.ts'
@@ -87,8 +88,9 @@ export const JOBS: readonly JobDef[] = [
   {
     name: 'retention',
     schedule: '30 3 * * *',
-    description: 'delete whatever a lagging TTL left past every retention in force, and report per table what it removed (daily)',
-    run: (ctx) => enforceRetention(ctx.db, ctx.retention, ctx.log),
+    description:
+      'delete whatever a lagging TTL left past every retention in force, and report per table what it removed; forget inbox tags removed over a day ago (daily)',
+    run: async (ctx) => (await enforceRetention(ctx.db, ctx.retention, ctx.log)) + (await forgetRemovedTags(ctx.db)),
   },
   {
     name: 'visits-today',

@@ -2,7 +2,7 @@
 // through the collector and the enrichment job, then viewers and admins work the list.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { leadScore } from '../../dashboard/companies.ts'
-import { updateInbox } from '../../dashboard/inbox.ts'
+import { forgetRemovedTags, updateInbox } from '../../dashboard/inbox.ts'
 import type { CompanyRow, InboxState } from '../../lib/api-types.ts'
 import { makeApp, pageview, rid, send, type TestApp } from '../helpers/app.ts'
 import { ipIn, NETS } from '../helpers/intel.ts'
@@ -168,6 +168,28 @@ describe('status, owner and tags', () => {
       .post('/api/companies/bulk?site=example.com')
       .send({ ids: [acme], add_tags: ['more'] })
       .expect(400)
+  })
+
+  it('forgets tags removed over a day ago with every older version of them, and keeps one added again since', async () => {
+    const { acme } = await threeCompanies()
+    const row = (key: string, present: number, daysAgo: number) => ({
+      site: 'example.com',
+      company_id: acme,
+      field: 'tag',
+      key,
+      value: key,
+      present,
+      updated_at: new Date(Date.now() - daysAgo * 86_400_000).toISOString().replace('T', ' ').replace('Z', ''),
+      updated_by: SALES.email,
+    })
+    // In separate inserts (parts), as they are written: an old `present` 1 row may outlive the merge.
+    for (const r of [row('old', 1, 3), row('old', 0, 2), row('back', 1, 3), row('back', 0, 2), row('back', 1, 0), row('fresh', 1, 1), row('fresh', 0, 0)])
+      await t.db.insert('company_inbox_fields', [r])
+    expect(await forgetRemovedTags(t.db)).toBe(1)
+    // 'old' is gone with all its rows; the others stay (merges may have folded their versions).
+    const left = await t.db.query<{ key: string }>("SELECT DISTINCT key FROM company_inbox_fields WHERE field = 'tag' ORDER BY key")
+    expect(left.map((r) => r.key)).toEqual(['back', 'fresh'])
+    expect((await list(admin)).find((r) => r.id === acme)!.tags).toEqual(['back'])
   })
 
   it('keeps tags in the order they were given', async () => {
