@@ -4,6 +4,7 @@
 // which topologies this serves, and what was and was not tested.
 import type { Db } from '../lib/db.ts'
 import { ConfigError } from '../lib/config.ts'
+import { maskStrings, quoteEnd, stripComments } from './text.ts'
 
 /**
  * `on-cluster`: an Atomic database on every host of a cluster of one shard; each DDL
@@ -28,7 +29,8 @@ export const KEEPER_PATH = '/clickhouse/tables/{uuid}/{shard}'
 export const REPLICA_NAME = '{replica}'
 
 const NAME = '[A-Za-z_][A-Za-z0-9_]*'
-const ENGINE = /\bENGINE\s*=\s*(Replacing|Summing|Aggregating|Collapsing|VersionedCollapsing|Graphite|Coalescing)?MergeTree\b(?:\s*\(([^()]*)\))?/g
+// The keyword in any case; the engine's name as ClickHouse spells it (names are case-sensitive).
+const ENGINE = /\b[Ee][Nn][Gg][Ii][Nn][Ee]\s*=\s*(Replacing|Summing|Aggregating|Collapsing|VersionedCollapsing|Graphite|Coalescing)?MergeTree\b/g
 
 // Where ON CLUSTER goes in each kind of statement the migrations use: after the name the
 // statement is about (after the second one for EXCHANGE and RENAME).
@@ -52,26 +54,71 @@ export class ClusterDdlError extends Error {
  * replica. A statement of a kind not known here is refused rather than run on one host.
  */
 export function clusterStatement(statement: string, topology: Topology): string {
-  const sql = statement.trim()
+  // Comments out first: a keyword in one is not the statement's.
+  const sql = stripComments(statement).trim()
   if (/^INSERT\s+INTO\b/i.test(sql)) return sql
   // A view without TO stores its rows in an inner table of the engine it names, which
   // would be one more table to make replicated: every view here writes TO a table.
   if (/^CREATE\s+MATERIALIZED\s+VIEW\b/i.test(sql) && !new RegExp(`\\bTO\\s+${NAME}\\s+AS\\b`, 'i').test(sql)) {
     throw new ClusterDdlError(`a materialized view on a cluster must write TO a table of its own: ${sql.slice(0, 120)}`)
   }
-  const replicated = sql.replace(ENGINE, (_all, family: string | undefined, args: string | undefined) => {
-    const rest = args?.trim() ? args.trim() : ''
-    const engine = `Replicated${family ?? ''}MergeTree`
-    if (topology.kind === 'replicated-database') return `ENGINE = ${rest ? `${engine}(${rest})` : engine}`
-    return `ENGINE = ${engine}('${KEEPER_PATH}', '${REPLICA_NAME}'${rest ? `, ${rest}` : ''})`
-  })
+  const replicated = replicateEngines(sql, topology)
   // A Replicated database runs every DDL on each of its replicas by itself.
   if (topology.kind === 'replicated-database') return replicated
   for (const head of HEADS) {
     const m = head.exec(replicated)
-    if (m) return `${m[1]} ON CLUSTER \`${topology.cluster}\`${replicated.slice(m[1]!.length)}`
+    if (!m) continue
+    // `db.table`: the head ends at `db`, and ON CLUSTER would split the name.
+    if (/^\s*\./.test(replicated.slice(m[1]!.length))) {
+      throw new ClusterDdlError(`a name qualified by its database has no cluster form here (the migrations use the current database): ${sql.slice(0, 120)}`)
+    }
+    return `${m[1]} ON CLUSTER \`${topology.cluster}\`${replicated.slice(m[1]!.length)}`
   }
   throw new ClusterDdlError(`no cluster form for this statement (add one to sql/cluster.ts): ${sql.slice(0, 120)}`)
+}
+
+/**
+ * Each `ENGINE = …MergeTree(args)` outside string literals made Replicated: the Keeper
+ * path and replica first, then the engine's own arguments, found by balanced parentheses
+ * (`ReplacingMergeTree(toUInt64(v))`, `SummingMergeTree((a, b))`).
+ */
+function replicateEngines(sql: string, topology: Topology): string {
+  const masked = maskStrings(sql)
+  let out = ''
+  let from = 0
+  for (const m of masked.matchAll(ENGINE)) {
+    const start = m.index
+    let end = start + m[0].length
+    let args = ''
+    const open = /^\s*\(/.exec(masked.slice(end))
+    if (open) {
+      const close = closingParen(sql, end + open[0].length - 1)
+      if (close === -1) throw new ClusterDdlError(`unbalanced parentheses in the engine's arguments: ${sql.slice(0, 120)}`)
+      args = sql.slice(end + open[0].length, close).trim()
+      end = close + 1
+    }
+    const engine = `Replicated${m[1] ?? ''}MergeTree`
+    const replacement =
+      topology.kind === 'replicated-database'
+        ? `ENGINE = ${args ? `${engine}(${args})` : engine}`
+        : `ENGINE = ${engine}('${KEEPER_PATH}', '${REPLICA_NAME}'${args ? `, ${args}` : ''})`
+    out += sql.slice(from, start) + replacement
+    from = end
+  }
+  return out + sql.slice(from)
+}
+
+/** Where the parenthesis opened at `open` closes, string literals and quoted names skipped; -1 when it does not. */
+function closingParen(sql: string, open: number): number {
+  let depth = 0
+  for (let i = open; i < sql.length; i++) {
+    const c = sql[i]
+    if (c === "'" || c === '"' || c === '`') {
+      i = quoteEnd(sql, i) - 1
+    } else if (c === '(') depth++
+    else if (c === ')' && --depth === 0) return i
+  }
+  return -1
 }
 
 /**

@@ -5,7 +5,9 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Db } from '../lib/db.ts'
 import type { Logger } from '../lib/logger.ts'
+import { ConfigError } from '../lib/config.ts'
 import { clusterStatement, type Topology, topologyOf } from './cluster.ts'
+import { stripComments } from './text.ts'
 
 export const SQL_DIR = new URL('./', import.meta.url).pathname
 
@@ -44,9 +46,11 @@ export function readMigrations(dir = SQL_DIR): Migration[] {
  * left to do. The embedded engine needs none: chDB serves one process per directory.
  * `cluster` (CLICKHOUSE_CLUSTER): every statement, the bookkeeping and the lock included,
  * runs in its cluster form (sql/cluster.ts), so that they are one truth on every replica.
+ * `lock` is set on the server path: there, without `cluster`, a database migrated for a
+ * cluster is refused (oneServer).
  */
 export async function migrate(db: Db, log: Logger, dir = SQL_DIR, opts: { lock?: boolean; cluster?: string | null } = {}): Promise<number> {
-  const topology = opts.cluster ? await topologyOf(db, opts.cluster) : null
+  const topology = opts.cluster ? await topologyOf(db, opts.cluster) : opts.lock ? await oneServer(db) : null
   const ddl = (statement: string) => db.command(topology ? clusterStatement(statement, topology) : statement)
   await ddl(`CREATE TABLE IF NOT EXISTS schema_migrations
     (version UInt32, name String, applied_at DateTime('UTC') DEFAULT now())
@@ -84,12 +88,36 @@ async function apply(db: Db, log: Logger, dir: string, topology: Topology | null
 }
 
 /**
- * A data copy runs once, on the replica this process talks to, and reads that replica's
- * tables: each replicated table it reads first fetches what the other replicas already
- * have (SYSTEM SYNC REPLICA), so that a replica that lags does not copy less.
+ * Without CLICKHOUSE_CLUSTER on a server, the mirror of topologyOf's check: a database
+ * whose bookkeeping is replicated was migrated for a cluster, and a process started
+ * without the variable would run later migrations on this one host, making plain
+ * MergeTree tables the other replicas never get. One query, before anything is sent.
  */
+async function oneServer(db: Db): Promise<null> {
+  const [bookkeeping] = await db.query<{ engine: string }>("SELECT engine FROM system.tables WHERE database = currentDatabase() AND name = 'schema_migrations'")
+  if (bookkeeping?.engine.startsWith('Replicated')) {
+    throw new ConfigError(
+      `invalid configuration:\n  CLICKHOUSE_CLUSTER: unset, but this database was migrated for a cluster (schema_migrations is ${bookkeeping.engine}); set CLICKHOUSE_CLUSTER to its cluster, as its other processes have it (docs/cluster.md)`,
+    )
+  }
+  return null
+}
+
+/**
+ * A data copy runs once, on the replica this process talks to, and reads that replica's
+ * tables: each replicated table it reads (after FROM or any JOIN) first fetches what the
+ * other replicas already have (SYSTEM SYNC REPLICA), so that a replica that lags does not
+ * copy less. A name qualified by a database is synced by its table name in this database,
+ * the only one the migrations use.
+ */
+export function sourcesOf(statement: string): string[] {
+  const sql = stripComments(statement)
+  const re = /\b(?:FROM|JOIN)\s+(?:`?[A-Za-z_][A-Za-z0-9_]*`?\s*\.\s*)?`?([A-Za-z_][A-Za-z0-9_]*)`?/gi
+  return [...new Set([...sql.matchAll(re)].map((m) => m[1]!))]
+}
+
 async function syncSources(db: Db, statement: string): Promise<void> {
-  const names = [...new Set([...statement.matchAll(/\bFROM\s+([A-Za-z_][A-Za-z0-9_]*)/gi)].map((m) => m[1]!))]
+  const names = sourcesOf(statement)
   if (names.length === 0) return
   const replicated = await db.query<{ name: string }>(
     'SELECT table AS name FROM system.replicas WHERE database = currentDatabase() AND table IN {names:Array(String)}',

@@ -63,80 +63,96 @@ describe('one event id at two collectors', () => {
     expect(Number(events?.n)).toBe(1)
   })
 
-  it('after a SIGKILL in a burst, a beacon it journaled but did not answer is stored twice if retried elsewhere', { timeout: 60_000 }, async () => {
+  it('after a SIGKILL in a burst, a beacon it journaled but did not answer is stored twice if retried elsewhere', { timeout: 90_000 }, async () => {
     const dashboard = await roles.start('dashboard')
     const a = await roles.spawn('collector', { COLLECT_LIMIT_PER_MINUTE: '1000000' })
     let b = await roles.spawn('collector', { COLLECT_LIMIT_PER_MINUTE: '1000000' })
-    // 400 beacons at once at B; B is killed once 100 are answered.
-    const burst = Array.from({ length: 400 }, () => pageview({ url: 'https://example.com/burst' }))
-    let answered = 0
-    const killed = new Promise<void>((resolve) => {
-      const check = setInterval(() => {
-        if (answered < 100) return
-        clearInterval(check)
-        b.proc.kill('SIGKILL')
-        b.proc.once('exit', () => resolve())
-      }, 1)
-    })
-    const outcome = await Promise.all(
-      burst.map((ev) =>
-        postEvent(b.url, ev).then(
-          (r) => {
-            answered++
-            return r.status === 202 ? 'acked' : `status ${r.status}`
-          },
-          (err: { cause?: { code?: string } }) => (err.cause?.code === 'ECONNREFUSED' ? 'refused' : 'no answer'),
+    // Whether a beacon is journaled but unanswered when B dies is a race: in some runs
+    // none is. The burst is repeated (at most 4 times, none begun after 35 s) until one was, so
+    // that the test sees the case it is about.
+    const started = Date.now()
+    let journaledTotal = 0
+    for (let round = 1; round <= 4 && journaledTotal === 0 && Date.now() - started < 35_000; round++) {
+      // 400 beacons at once at B; B is killed once 100 are answered.
+      const burst = Array.from({ length: 400 }, () => pageview({ url: 'https://example.com/burst' }))
+      let answered = 0
+      const killed = new Promise<void>((resolve) => {
+        const check = setInterval(() => {
+          if (answered < 100) return
+          clearInterval(check)
+          b.proc.kill('SIGKILL')
+          b.proc.once('exit', () => resolve())
+        }, 1)
+      })
+      const outcome = await Promise.all(
+        burst.map((ev) =>
+          postEvent(b.url, ev).then(
+            (r) => {
+              answered++
+              return r.status === 202 ? 'acked' : `status ${r.status}`
+            },
+            (err: { cause?: { code?: string } }) => (err.cause?.code === 'ECONNREFUSED' ? 'refused' : 'no answer'),
+          ),
         ),
-      ),
-    )
-    await killed
-    const unanswered = burst.filter((_, i) => outcome[i] !== 'acked')
-    expect(outcome.filter((o) => o.startsWith('status'))).toEqual([])
-    // B again on its journal; half of the unanswered beacons retried there (sticky
-    // routing), the other half at A (a balancer failing over).
-    b = await roles.spawn('collector', { COLLECT_LIMIT_PER_MINUTE: '1000000' }, b.dir)
-    await drained(b)
-    // The unanswered ones B had journaled before it died: each one a duplicate if retried elsewhere.
-    const journaled = new Set(
-      (
-        await dashboard.deps.db.query<{ id: string }>('SELECT event_id AS id FROM events WHERE event_id IN {ids:Array(String)}', {
-          ids: unanswered.map((e) => e.id),
-        })
-      ).map((r) => r.id),
-    )
-    const sticky = unanswered.filter((_, i) => i % 2 === 0)
-    const failover = unanswered.filter((_, i) => i % 2 === 1)
-    for (const ev of sticky) expect((await postEvent(b.url, ev)).status).toBe(202)
-    for (const ev of failover) expect((await postEvent(a.url, ev)).status).toBe(202)
-    await Promise.all([drained(a), drained(b)])
-    const counts = new Map(
-      (
-        await dashboard.deps.db.query<{ id: string; n: number }>(
-          'SELECT event_id AS id, count() AS n FROM events WHERE event_id IN {ids:Array(String)} GROUP BY id',
-          {
-            ids: burst.map((e) => e.id),
-          },
-        )
-      ).map((r) => [r.id, Number(r.n)]),
-    )
-    const twice = (evs: typeof burst) => evs.filter((e) => counts.get(e.id) === 2).length
-    const figures = {
-      sent: burst.length,
-      acked: burst.length - unanswered.length,
-      noAnswer: outcome.filter((o) => o === 'no answer').length,
-      refused: outcome.filter((o) => o === 'refused').length,
-      journaledUnanswered: journaled.size,
-      journaledSticky: sticky.filter((e) => journaled.has(e.id)).length,
-      stickyRetried: sticky.length,
-      stickyTwice: twice(sticky),
-      failoverRetried: failover.length,
-      failoverTwice: twice(failover),
+      )
+      await killed
+      const unanswered = burst.filter((_, i) => outcome[i] !== 'acked')
+      expect(outcome.filter((o) => o.startsWith('status'))).toEqual([])
+      // B again on its journal; half of the unanswered beacons retried there (sticky
+      // routing), the other half at A (a balancer failing over).
+      b = await roles.spawn('collector', { COLLECT_LIMIT_PER_MINUTE: '1000000' }, b.dir)
+      await drained(b)
+      // The unanswered ones B had journaled before it died: each one a duplicate if retried elsewhere.
+      const journaled = new Set(
+        (
+          await dashboard.deps.db.query<{ id: string }>('SELECT event_id AS id FROM events WHERE event_id IN {ids:Array(String)}', {
+            ids: unanswered.map((e) => e.id),
+          })
+        ).map((r) => r.id),
+      )
+      journaledTotal += journaled.size
+      // Journaled and not alike split in turn, the first journaled one to A: with any
+      // journaled, the failover sees one.
+      const alternate = (evs: typeof burst) => [evs.filter((_, i) => i % 2 === 0), evs.filter((_, i) => i % 2 === 1)] as const
+      const [failoverJ, stickyJ] = alternate(unanswered.filter((e) => journaled.has(e.id)))
+      const [stickyN, failoverN] = alternate(unanswered.filter((e) => !journaled.has(e.id)))
+      const sticky = [...stickyJ, ...stickyN]
+      const failover = [...failoverJ, ...failoverN]
+      for (const ev of sticky) expect((await postEvent(b.url, ev)).status).toBe(202)
+      for (const ev of failover) expect((await postEvent(a.url, ev)).status).toBe(202)
+      await Promise.all([drained(a), drained(b)])
+      const counts = new Map(
+        (
+          await dashboard.deps.db.query<{ id: string; n: number }>(
+            'SELECT event_id AS id, count() AS n FROM events WHERE event_id IN {ids:Array(String)} GROUP BY id',
+            {
+              ids: burst.map((e) => e.id),
+            },
+          )
+        ).map((r) => [r.id, Number(r.n)]),
+      )
+      const twice = (evs: typeof burst) => evs.filter((e) => counts.get(e.id) === 2).length
+      const figures = {
+        round,
+        sent: burst.length,
+        acked: burst.length - unanswered.length,
+        noAnswer: outcome.filter((o) => o === 'no answer').length,
+        refused: outcome.filter((o) => o === 'refused').length,
+        journaledUnanswered: journaled.size,
+        journaledSticky: stickyJ.length,
+        stickyRetried: sticky.length,
+        stickyTwice: twice(sticky),
+        failoverRetried: failover.length,
+        failoverTwice: twice(failover),
+      }
+      console.log(`SIGKILL in a burst of beacons: ${JSON.stringify(figures)}`)
+      // Every beacon stored, none more than twice, and twice only if retried at the other collector.
+      expect(burst.every((e) => (counts.get(e.id) ?? 0) >= 1)).toBe(true)
+      expect(twice(burst)).toBe(figures.failoverTwice)
+      expect(figures.stickyTwice).toBe(0)
+      expect(figures.failoverTwice).toBe(failoverJ.length)
     }
-    console.log(`SIGKILL in a burst of beacons: ${JSON.stringify(figures)}`)
-    // Every beacon stored, none more than twice, and twice only if retried at the other collector.
-    expect(burst.every((e) => (counts.get(e.id) ?? 0) >= 1)).toBe(true)
-    expect(twice(burst)).toBe(figures.failoverTwice)
-    expect(figures.stickyTwice).toBe(0)
-    expect(figures.failoverTwice).toBe(failover.filter((e) => journaled.has(e.id)).length)
+    // The case this test is about was seen: a journaled, unanswered beacon retried at A.
+    expect(journaledTotal).toBeGreaterThan(0)
   })
 })

@@ -5,7 +5,7 @@
 // Keeper (a replicated table without Keeper is made read-only): its engine arguments,
 // columns, keys, TTL and settings, and the Keeper path its macros expand to.
 import { randomUUID } from 'node:crypto'
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type ClickHouseClient, createClient } from '@clickhouse/client'
@@ -16,7 +16,7 @@ import { ConfigError, loadConfig } from '../../lib/config.ts'
 import { type Db, openDb, type Params, wrap } from '../../lib/db.ts'
 import { createLogger } from '../../lib/logger.ts'
 import { ClusterDdlError, clusterStatement, KEEPER_PATH, topologyOf } from '../../sql/cluster.ts'
-import { migrate, readMigrations } from '../../sql/migrate.ts'
+import { migrate, readMigrations, sourcesOf } from '../../sql/migrate.ts'
 import { assemble } from '../../server/main.ts'
 import { startClickHouseHttp } from '../helpers/clickhouse-http.ts'
 import { fixtureIntel } from '../helpers/intel.ts'
@@ -209,6 +209,30 @@ describe('migrations without CLICKHOUSE_CLUSTER', () => {
     expect(sent.slice(2, -1)).toEqual(everyStatement())
     expect(sent.join('\n')).not.toMatch(/ON CLUSTER|Replicated/)
   })
+
+  it('refuses, on a server, a database migrated for a cluster, before sending anything', async () => {
+    const server = fakeServer({ bookkeeping: 'ReplicatedReplacingMergeTree' })
+    const err = await migrate(server, log, undefined, { lock: true }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ConfigError)
+    expect(String((err as Error).message)).toMatch(/migrated for a cluster \(schema_migrations is ReplicatedReplacingMergeTree\); set CLICKHOUSE_CLUSTER/)
+    expect(server.sent).toEqual([])
+  })
+
+  it('reads the engine of a replicated schema_migrations as the engine reports it (a table made read-only without Keeper)', async () => {
+    await db.command('RENAME TABLE schema_migrations TO schema_migrations_plain')
+    try {
+      await db.command(
+        `CREATE TABLE schema_migrations (version UInt32, name String, applied_at DateTime('UTC') DEFAULT now()) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/${randomUUID()}/{shard}', '{replica}') ORDER BY version`,
+      )
+      const err = await migrate(db, log, undefined, { lock: true }).catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(ConfigError)
+      expect(String((err as Error).message)).toMatch(/schema_migrations is ReplicatedReplacingMergeTree\); set CLICKHOUSE_CLUSTER/)
+      expect(await db.query("SELECT name FROM system.tables WHERE database = currentDatabase() AND name = 'schema_migrations_lock'")).toEqual([])
+    } finally {
+      await db.command('DROP TABLE IF EXISTS schema_migrations SYNC')
+      await db.command('RENAME TABLE schema_migrations_plain TO schema_migrations')
+    }
+  })
 })
 
 describe('what CLICKHOUSE_CLUSTER may name', () => {
@@ -276,5 +300,62 @@ describe('clusterStatement', () => {
     expect(await formatted(clusterStatement('EXCHANGE TABLES a AND b', topology))).toBe(`EXCHANGE TABLES a AND b ${ON_CLUSTER}`)
     expect(await formatted(clusterStatement('RENAME TABLE a TO b', topology))).toBe(`RENAME TABLE a TO b ${ON_CLUSTER}`)
     expect(await formatted(clusterStatement('TRUNCATE TABLE IF EXISTS a', topology))).toBe(`TRUNCATE TABLE IF EXISTS a ${ON_CLUSTER}`)
+  })
+
+  const onCluster = { kind: 'on-cluster', cluster: CLUSTER } as const
+  const path = `'${KEEPER_PATH}', '{replica}'`
+
+  it('keeps engine arguments with nested parentheses whole, after the Keeper path and replica', async () => {
+    expect(await formatted(clusterStatement('CREATE TABLE t (v UInt32) ENGINE = ReplacingMergeTree(toUInt64(v)) ORDER BY v', onCluster))).toBe(
+      `CREATE TABLE t ${ON_CLUSTER} (\`v\` UInt32) ENGINE = ReplicatedReplacingMergeTree(${path}, toUInt64(v)) ORDER BY v`,
+    )
+    expect(await formatted(clusterStatement('CREATE TABLE t (a UInt32, b UInt32) ENGINE = SummingMergeTree((a, b)) ORDER BY a', onCluster))).toBe(
+      `CREATE TABLE t ${ON_CLUSTER} (\`a\` UInt32, \`b\` UInt32) ENGINE = ReplicatedSummingMergeTree(${path}, (a, b)) ORDER BY a`,
+    )
+    expect(clusterStatement('CREATE TABLE t (v UInt32) ENGINE = ReplacingMergeTree(v) ORDER BY v', { kind: 'replicated-database' })).toBe(
+      'CREATE TABLE t (v UInt32) ENGINE = ReplicatedReplacingMergeTree(v) ORDER BY v',
+    )
+  })
+
+  it('refuses engine arguments whose parentheses do not close', () => {
+    expect(() => clusterStatement('CREATE TABLE t (v UInt32) ENGINE = ReplacingMergeTree(toUInt64(v) ORDER BY v', onCluster)).toThrow(/unbalanced parentheses/)
+  })
+
+  it('leaves ENGINE = MergeTree in a string literal or a comment alone', () => {
+    const sql = clusterStatement(
+      "CREATE TABLE t (v String DEFAULT 'ENGINE = MergeTree') /* ENGINE = MergeTree */ ENGINE = Log -- ENGINE = MergeTree",
+      onCluster,
+    )
+    expect(sql).toBe(`CREATE TABLE t ${ON_CLUSTER} (v String DEFAULT 'ENGINE = MergeTree')   ENGINE = Log`)
+    expect(sql).not.toContain('Replicated')
+  })
+
+  it('refuses a name qualified by its database, which ON CLUSTER would split', () => {
+    for (const statement of [
+      'CREATE TABLE spoor.x (v UInt8) ENGINE = MergeTree ORDER BY v',
+      'DROP TABLE IF EXISTS spoor.x',
+      'ALTER TABLE spoor.x ADD COLUMN y UInt8',
+      'RENAME TABLE a TO spoor.b',
+    ]) {
+      expect(() => clusterStatement(statement, onCluster), statement).toThrow(/qualified by its database/)
+    }
+    // Spelled with backquotes it fits no head, and is refused as well.
+    expect(() => clusterStatement('CREATE TABLE `spoor`.`x` (v UInt8) ENGINE = MergeTree ORDER BY v', onCluster)).toThrow(ClusterDdlError)
+  })
+
+  it('syncs the tables a data copy joins, qualified or quoted, as well as those it reads FROM', async () => {
+    expect(
+      sourcesOf('INSERT INTO t SELECT * FROM a /* FROM hidden */ INNER JOIN spoor.b USING x LEFT JOIN `c` ON 1 WHERE x IN (SELECT x FROM `spoor`.`d`)').sort(),
+    ).toEqual(['a', 'b', 'c', 'd'])
+    const migrations = mkdtempSync(join(tmpdir(), 'spoor-cluster-sources-'))
+    try {
+      writeFileSync(join(migrations, '001_copy.sql'), 'INSERT INTO t SELECT a.x FROM a JOIN spoor.b ON a.x = b.x;\n')
+      const server = fakeServer({ replicated: true })
+      await migrate(server, log, migrations, { cluster: CLUSTER })
+      const synced = server.sent.filter((s) => s.sql.startsWith('SYSTEM SYNC REPLICA {t')).map((s) => (s.params as { t: string }).t)
+      expect(synced.sort()).toEqual(['a', 'b'])
+    } finally {
+      rmSync(migrations, { recursive: true, force: true })
+    }
   })
 })

@@ -12,12 +12,12 @@ import { pageview, rid, send } from '../helpers/app.ts'
 import { type Processes, splitRoles } from '../helpers/split-roles.ts'
 
 describe('migrations a rolling upgrade can run', () => {
-  it(`no migration from ${ROLLING_SINCE} on drops, empties, renames, exchanges or replaces what running collectors write`, () => {
+  it(`no migration from ${ROLLING_SINCE} on drops, detaches, empties, renames, exchanges or replaces what running collectors write, drops or renames its columns, or deletes its rows`, () => {
     const since = readMigrations().filter((m) => m.version >= ROLLING_SINCE)
     expect(since.flatMap(rollingUpgradeProblems)).toEqual([])
   })
 
-  it('the check names each such statement, and lets ALTER … MODIFY QUERY and new tables pass', () => {
+  it('the check names each such statement and name, however written, and lets ALTER … MODIFY QUERY, ADD COLUMN and new tables pass', () => {
     const m = {
       version: 99,
       name: '099_example.sql',
@@ -31,6 +31,27 @@ describe('migrations a rolling upgrade can run', () => {
         `ALTER TABLE daily_stats_mv MODIFY QUERY ${DAILY_STATS_MV.select()}`,
         'DROP TABLE IF EXISTS some_new_table',
         'ALTER TABLE events ADD COLUMN IF NOT EXISTS x String',
+        'drop table `events`',
+        '/* c */ DROP TABLE events',
+        '-- a note\nDROP\n  TABLE form_domains',
+        'DROP TABLE spoor.events',
+        'DROP TABLE `spoor`.`visit_ips` SYNC',
+        'DROP TABLE IF EXISTS other, daily_stats',
+        'RENAME TABLE a TO x, events TO y',
+        'REPLACE TABLE events ENGINE = MergeTree ORDER BY tuple() AS SELECT * FROM events',
+        'DETACH VIEW daily_stats_mv',
+        'DETACH TABLE dropped_events',
+        'ALTER TABLE events DROP COLUMN x',
+        'ALTER TABLE spoor.events RENAME COLUMN x TO y',
+        'ALTER TABLE sessions DROP PARTITION 202601',
+        'ALTER TABLE `daily_breakdown` DETACH PARTITION tuple()',
+        "ALTER TABLE daily_stats DELETE WHERE site = 'a'",
+        "DELETE FROM daily_stats WHERE site = 'a'",
+        'EXCHANGE TABLES other AND spoor.events_parse_check',
+        'CREATE TABLE IF NOT EXISTS new_table (x UInt8) ENGINE = MergeTree ORDER BY x',
+        'DROP TABLE IF EXISTS company_inbox',
+        'ALTER TABLE events MODIFY COLUMN x LowCardinality(String)',
+        'ALTER TABLE company_inbox DELETE WHERE 1',
       ],
     }
     expect(rollingUpgradeProblems(m).map((p) => p.split(',')[0])).toEqual([
@@ -39,6 +60,23 @@ describe('migrations a rolling upgrade can run', () => {
       '099_example.sql statement 4 renames sessions',
       '099_example.sql statement 5 empties visit_ips',
       '099_example.sql statement 6 replaces daily_breakdown_mv',
+      '099_example.sql statement 10 drops events',
+      '099_example.sql statement 11 drops events',
+      '099_example.sql statement 12 drops form_domains',
+      '099_example.sql statement 13 drops events',
+      '099_example.sql statement 14 drops visit_ips',
+      '099_example.sql statement 15 drops daily_stats',
+      '099_example.sql statement 16 renames events',
+      '099_example.sql statement 17 replaces events',
+      '099_example.sql statement 18 detaches daily_stats_mv',
+      '099_example.sql statement 19 detaches dropped_events',
+      '099_example.sql statement 20 drops a column of events',
+      '099_example.sql statement 21 renames a column of events',
+      '099_example.sql statement 22 drops partitions of sessions',
+      '099_example.sql statement 23 drops partitions of daily_breakdown',
+      '099_example.sql statement 24 deletes rows of daily_stats',
+      '099_example.sql statement 25 deletes rows of daily_stats',
+      '099_example.sql statement 26 exchanges events_parse_check',
     ])
   })
 })
