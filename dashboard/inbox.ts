@@ -235,7 +235,10 @@ async function writeInbox(db: Db, site: string, ids: string[], patch: InboxPatch
     // New tags a millisecond apart: readers order tags by when they were added (sql/023).
     const had = new Set(s.tags)
     const newTags = n.tags.filter((t) => !had.has(t))
-    newTags.forEach((t, i) => row('tag', t.toLowerCase(), t, 1, (last = base + i)))
+    for (const [i, t] of newTags.entries()) {
+      last = base + i
+      row('tag', t.toLowerCase(), t, 1, last)
+    }
     if (newTags.length) added.set(s.id, { tags: newTags, after: last })
     return { ...n, updated_at: chTime(new Date(last)), updated_by: by }
   })
