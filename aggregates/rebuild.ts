@@ -4,18 +4,26 @@ import type { Db } from '../lib/db.ts'
 import { errorFields } from '../lib/errors.ts'
 import type { Logger } from '../lib/logger.ts'
 import { dayLock } from '../lib/lock.ts'
-import { isoDay } from '../lib/timezone.ts'
+import { addDays, isoDay } from '../lib/timezone.ts'
 import { DAILY_VIEWS, type View } from './views.ts'
 
 const DAY_OF_EVENTS = '(SELECT * FROM events WHERE site = {site:String} AND toDate(ts) = {day:Date}) AS events'
 
 // Rebuilds of one day before the caller is told it failed (an erasure then stays pending
-// and its job resumes it; a day in rebuild_days stays listed for the next run). Each lasts a delete and an insert: 50-300 ms on the harness.
+// and its job resumes it; a day in rebuild_days stays listed for the next run). Each
+// lasts a delete and an insert: 50-300 ms on the harness.
 const ATTEMPTS = 6
 const SETTLE_MS = 1000
 // A collector writes a day's last events within a flush (1 s) after it ends, unless
 // ClickHouse was down: then late, and the check above catches them.
 const CLOSE_MS = 10 * 60_000
+
+/**
+ * Whether `day`'s raw events are all still kept: a day at the edge of raw retention is
+ * partly expired, and a rebuild from it would lose other visitors.
+ */
+export const isRebuildable = (day: string, rawRetentionDays: number, now = Date.now()): boolean =>
+  day >= addDays(isoDay(new Date(now)), -(rawRetentionDays - 1))
 
 /** Whether no collector writes `day` (UTC, as the aggregates count) any more. */
 export const isClosed = (day: string, now = Date.now()): boolean => day < isoDay(new Date(now - CLOSE_MS))
@@ -34,11 +42,10 @@ export async function rebuildDueDays(db: Db, opts: { rawRetentionDays: number; l
     'SELECT site, toString(day) AS d, toString(max(asked_at)) AS asked FROM rebuild_days WHERE day < {closed:Date} GROUP BY site, day ORDER BY day LIMIT 1000',
     { closed: isoDay(new Date(now - CLOSE_MS)) },
   )
-  const oldest = isoDay(new Date(now - (opts.rawRetentionDays - 1) * 86_400_000))
   let rebuilt = 0
   for (const { site, d: day, asked } of due) {
     try {
-      if (day >= oldest) {
+      if (isRebuildable(day, opts.rawRetentionDays, now)) {
         await dayLock.run(async () => {
           for (const view of DAILY_VIEWS) await rebuildDay(db, view, site, day, { check: true })
         })

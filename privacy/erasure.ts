@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto'
 import { applyDeletedMask, chTime, type Db } from '../lib/db.ts'
 import type { Logger } from '../lib/logger.ts'
 import { recomputeCompanyVisits } from '../aggregates/company-visits.ts'
-import { isClosed, rebuildDay } from '../aggregates/rebuild.ts'
+import { isClosed, isRebuildable, rebuildDay } from '../aggregates/rebuild.ts'
 import { rollupDays } from '../aggregates/rollup.ts'
 import { DAILY_VIEWS } from '../aggregates/views.ts'
 import { dayLock } from '../lib/lock.ts'
@@ -27,6 +27,9 @@ interface Plan {
   companies: string[]
 }
 
+/** The answer of a request with nothing erased (yet). */
+const nothingYet = (id: string, status: ErasureResult['status']): ErasureResult => ({ id, status, events: 0, sessions: 0, days_rebuilt: 0, days_pending: 0 })
+
 export interface ErasureOptions {
   /** The visitor is opted out first: nothing of it is collected again, even from beacons in flight. */
   optouts: { add(vid: string, opts?: { capped: boolean }): Promise<void>; seen(vid: string): Promise<boolean> }
@@ -35,16 +38,13 @@ export interface ErasureOptions {
   /** Writes the collector's journal: before the check that the id was stored, and after the opt-out, so that the visitor's last events are erased too. */
   flush?: () => Promise<void>
   /**
-   * On a ClickHouse server other collector processes may have accepted the visitor's
-   * events and learn of the opt-out only at their next refresh (10 s), then write what
-   * they accepted within a flush: the request is recorded and answered `pending`, and
-   * the jobs process's erasure job carries it out once it is 2 minutes old. Not with the
-   * embedded engine, the only process there is.
-   */
-  defer?: boolean
-  /**
-   * Other processes write to this ClickHouse (a server): the days they still write are
-   * rebuilt once they are over, not now (aggregates/rebuild.ts, rebuildDueDays).
+   * Other processes write to this ClickHouse (a server, CLICKHOUSE_URL). Other collectors
+   * may have accepted the visitor's events and learn of the opt-out only at their next
+   * refresh (10 s), then write what they accepted within a flush: so a request is
+   * recorded and answered `pending`, and the jobs process's erasure job carries it out
+   * once it is 2 minutes old. And the days they still write are rebuilt once over, not
+   * then (aggregates/rebuild.ts, rebuildDueDays). Not with the embedded engine, the only
+   * process there is.
    */
   shared?: boolean
   /** Tests: stop after the deletes, as a crash would. */
@@ -84,7 +84,7 @@ export async function eraseVisitor(db: Db, log: Logger, vid: string, requestedBy
           () => false,
         )
       : Promise.resolve(true)
-  if ((await flush()) && !(await opts.optouts.seen(vid))) return { id: '', status: 'done', events: 0, sessions: 0, days_rebuilt: 0, days_pending: 0 }
+  if ((await flush()) && !(await opts.optouts.seen(vid))) return nothingYet('', 'done')
   // Opted out (nothing more is collected; not subject to the hourly cap of opt-outs), the
   // request recorded, and the journal written again: events accepted meanwhile are erased too.
   await opts.optouts.add(vid, { capped: false })
@@ -97,9 +97,9 @@ export async function eraseVisitor(db: Db, log: Logger, vid: string, requestedBy
     // Erasing now would leave the events still in the journal to arrive afterwards. The
     // erasure job finishes the request once a flush succeeds.
     log.warn({ erasure: id }, "erasure recorded; it is carried out once ClickHouse takes the collector's journal")
-    return { id, status: 'pending', events: 0, sessions: 0, days_rebuilt: 0, days_pending: 0 }
+    return nothingYet(id, 'pending')
   }
-  if (opts.defer) return { id, status: 'pending', events: 0, sessions: 0, days_rebuilt: 0, days_pending: 0 }
+  if (opts.shared) return nothingYet(id, 'pending')
   return runErasure(db, log, id, opts)
 }
 
@@ -150,11 +150,11 @@ async function erase(db: Db, log: Logger, id: string, opts: Omit<ErasureOptions,
   if (opts.failAfterDeletes) throw new Error('erasure interrupted (injected)')
   // 3. The aggregates of the touched days, rebuilt from what is left; days at the edge
   //    of raw retention are partly expired already and are left alone.
-  const oldest = new Date(Date.now() - (opts.rawRetentionDays - 1) * 86_400_000).toISOString().slice(0, 10)
-  const days = plan.days.filter((d) => d.day >= oldest)
+  //    On a server, days other collectors still write are left for later (`shared`).
+  const days = plan.days.filter((d) => isRebuildable(d.day, opts.rawRetentionDays))
   const open = opts.shared ? days.filter((d) => !isClosed(d.day)) : []
-  for (const { site, day } of days) {
-    if (!open.some((d) => d.site === site && d.day === day)) for (const view of DAILY_VIEWS) await rebuildDay(db, view, site, day, { check: opts.shared })
+  for (const { site, day } of days.filter((d) => !open.includes(d))) {
+    for (const view of DAILY_VIEWS) await rebuildDay(db, view, site, day, { check: opts.shared })
   }
   if (open.length) await db.insert('rebuild_days', open)
   const sitesByDay = new Map<string, string[]>()
