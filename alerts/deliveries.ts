@@ -4,7 +4,7 @@
 // restart or a crash loses nothing (the row is still pending), at worst an attempt is
 // repeated, which the receiver recognises by X-Spoor-Delivery.
 import { createHash, createHmac, randomBytes } from 'node:crypto'
-import { applyDeletedMask, chTime, type Db } from '../lib/db.ts'
+import { applyDeletedMask, chTime, type Db, isoOf } from '../lib/db.ts'
 import { errorFields } from '../lib/errors.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { Delivery } from '../lib/api-types.ts'
@@ -95,7 +95,6 @@ interface Row {
 
 const ROW =
   'id, site, trigger_id, trigger_name, sid, kind, target, body, signature, status, attempts, toString(next_at) AS next_s, last_code, last_error, toString(created_at) AS created_s, toString(updated_at) AS updated_s'
-const iso = (t: string) => `${t.replace(' ', 'T')}Z`
 
 /**
  * Writes a new version of delivery {id}, copied from the version {seen} with the columns
@@ -130,11 +129,11 @@ export async function listDeliveries(db: Db, opts: { site?: string; limit: numbe
     target: r.target,
     status: r.status,
     attempts: Number(r.attempts),
-    next_attempt: r.status === 'pending' ? iso(r.next_s) : null,
+    next_attempt: r.status === 'pending' ? isoOf(r.next_s) : null,
     last_code: Number(r.last_code) || null,
     last_error: r.last_error,
-    created_at: iso(r.created_s),
-    updated_at: iso(r.updated_s),
+    created_at: isoOf(r.created_s),
+    updated_at: isoOf(r.updated_s),
   }))
 }
 
@@ -275,7 +274,7 @@ export class Deliverer {
     const out = await this.send(d)
     const attempts = Number(d.attempts) + 1
     const wait = this.opts.firstRetryMs * BACKOFF[Math.min(attempts - 1, BACKOFF.length - 1)]!
-    const giveUp = Date.parse(iso(d.created_s)) + GIVE_UP_MS
+    const giveUp = Date.parse(isoOf(d.created_s)) + GIVE_UP_MS
     const status = out.ok ? 'delivered' : now + wait > giveUp ? 'failed' : 'pending'
     // A digest lists many visits' pages, and no single visit an erasure could find it by:
     // its text goes once it is sent or given up on.

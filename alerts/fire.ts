@@ -9,7 +9,7 @@
 import type { Db } from '../lib/db.ts'
 import type { Logger } from '../lib/logger.ts'
 import { errorFields } from '../lib/errors.ts'
-import { chTime } from '../lib/db.ts'
+import { chTime, isoOf } from '../lib/db.ts'
 import { DIRECT_NONE, type Trigger, type WebhookBody } from '../lib/api-types.ts'
 import { addDays, localDay, startOfLocalDay, utcSpan } from '../lib/timezone.ts'
 import { leadScore } from '../dashboard/companies.ts'
@@ -63,7 +63,6 @@ interface CompanyFacts {
 
 // What a company without rows in company_visits has as first_seen (the LEFT JOIN's default).
 const NO_TIME = '1970-01-01 00:00:00.000'
-const iso = (t: string) => `${t.replace(' ', 'T')}Z`
 
 /** Runs every enabled trigger over today's company visits; returns how many fired. */
 export async function fireTriggers(ctx: FireContext): Promise<number> {
@@ -145,7 +144,7 @@ async function fireSite(ctx: FireContext, site: string, triggers: Trigger[]): Pr
     // Per company, its latest visit of today that matches the trigger's page condition.
     const chosen = new Map<string, VisitRow>()
     for (const v of visits) {
-      if (iso(v.last) < trigger.created_at) continue
+      if (isoOf(v.last) < trigger.created_at) continue
       if (pattern && !v.pages.some(([p]) => pattern.test(p))) continue
       chosen.set(v.company_id, v)
     }
@@ -196,9 +195,9 @@ async function fire(
     site,
     company: { id: c.company_id, name: c.name, domain: c.domain, country: c.country, city: c.city, industry: c.industry, employees: c.employee_range },
     visit: {
-      started: iso(v.started),
+      started: isoOf(v.started),
       source: v.source || DIRECT_NONE,
-      pages: v.pages.slice(0, MAX_PAGES).map(([path, at]) => ({ path, at: iso(at) })),
+      pages: v.pages.slice(0, MAX_PAGES).map(([path, at]) => ({ path, at: isoOf(at) })),
       lead_score: score,
     },
     dashboard_url: `${ctx.publicUrl}/companies/${c.company_id}?site=${encodeURIComponent(site)}`,

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { INBOX_STATUSES } from '../dashboard/inbox.ts'
 import { NETWORK_TYPES } from '../enrichment/classify.ts'
-import type { Db } from '../lib/db.ts'
+import { type Db, isoOf } from '../lib/db.ts'
 import type { Trigger } from '../lib/api-types.ts'
 
 // Bounds: a trigger is read on every run of the job and sent in every delivery.
@@ -113,7 +113,7 @@ const toTrigger = (r: TriggerRow): Trigger => ({
   when: JSON.parse(r.when) as When,
   actions: JSON.parse(r.actions) as Action[],
   created_by: r.created_by,
-  created_at: `${r.created_at.replace(' ', 'T')}Z`,
+  created_at: isoOf(r.created_at),
 })
 
 /** Triggers not deleted, all sites or one; `enabledOnly` for the job. */

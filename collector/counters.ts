@@ -2,7 +2,7 @@
 // Drops (per site) and refusals also go, per hour, to `persisted` (collector/dropped.ts),
 // kept in ClickHouse, where GET /api/ingest adds up every process's.
 import type { IngestStats } from '../lib/api-types.ts'
-import type { Db } from '../lib/db.ts'
+import { type Db, isoOf } from '../lib/db.ts'
 import type { DroppedCounts } from './dropped.ts'
 import { DROP_REASONS, REJECT_REASONS, type Outcome } from './pipeline.ts'
 
@@ -64,5 +64,5 @@ export async function ingestStats(db: Db): Promise<Omit<IngestStats, 'pending'>>
     const into = Number(r.refused) ? rejected : dropped
     if (r.reason in into) into[r.reason] = Number(r.n)
   }
-  return { since: `${since.replace(' ', 'T')}Z`, stored: Number(stored?.n ?? 0), dropped, rejected }
+  return { since: isoOf(since), stored: Number(stored?.n ?? 0), dropped, rejected }
 }

@@ -14,7 +14,7 @@ import {
   type InboxStatus,
   type OwnerList,
 } from '../lib/api-types.ts'
-import { chTime, type Db } from '../lib/db.ts'
+import { chTime, type Db, isoOf } from '../lib/db.ts'
 import { HttpError } from '../lib/errors.ts'
 import type { Sites } from '../lib/sites.ts'
 import { parseOr400 } from '../lib/validate.ts'
@@ -202,7 +202,7 @@ interface FieldRow {
   updated_by: string
 }
 
-const msOf = (t: string) => Date.parse(`${t.replace(' ', 'T')}Z`)
+const msOf = (t: string) => Date.parse(isoOf(t))
 
 /**
  * Writes the next state of companies on `site` and returns them; ids that are not known
@@ -220,11 +220,10 @@ async function writeInbox(db: Db, site: string, ids: string[], patch: InboxPatch
   )
   const now = Date.now()
   const rows: FieldRow[] = []
-  const added = new Map<string, { tags: string[]; after: number }>()
+  const added = new Map<string, string[]>()
   const next = [...before.values()].map((s) => {
     // Strictly after the rows it replaces: ReplacingMergeTree keeps the highest updated_at.
     const base = Math.max(now, s.updated_at ? msOf(s.updated_at) + 1 : 0)
-    let last = base
     const n = applied(s, p)
     const row = (field: FieldRow['field'], key: string, value: string, present = 1, at = base) =>
       rows.push({ site, company_id: s.id, field, key, value, present, updated_at: chTime(new Date(at)), updated_by: by })
@@ -235,12 +234,9 @@ async function writeInbox(db: Db, site: string, ids: string[], patch: InboxPatch
     // New tags a millisecond apart: readers order tags by when they were added (sql/023).
     const had = new Set(s.tags)
     const newTags = n.tags.filter((t) => !had.has(t))
-    for (const [i, t] of newTags.entries()) {
-      last = base + i
-      row('tag', t.toLowerCase(), t, 1, last)
-    }
-    if (newTags.length) added.set(s.id, { tags: newTags, after: last })
-    return { ...n, updated_at: chTime(new Date(last)), updated_by: by }
+    for (const [i, t] of newTags.entries()) row('tag', t.toLowerCase(), t, 1, base + i)
+    if (newTags.length) added.set(s.id, newTags)
+    return { ...n, updated_at: chTime(new Date(base + Math.max(0, newTags.length - 1))), updated_by: by }
   })
   if (rows.length) await db.insert('company_inbox_fields', rows)
   await keepTagLimit(db, site, by, added, p.add?.length ? 'add_tags' : 'tags')
@@ -252,16 +248,16 @@ async function writeInbox(db: Db, site: string, ids: string[], patch: InboxPatch
  * tags before the others wrote): the review saw 37. Read again after writing, and a
  * company over the limit loses the tags this change added, with a 400.
  */
-async function keepTagLimit(db: Db, site: string, by: string, added: Map<string, { tags: string[]; after: number }>, field: string): Promise<void> {
+async function keepTagLimit(db: Db, site: string, by: string, added: Map<string, string[]>, field: string): Promise<void> {
   if (added.size === 0) return
   const over = [...(await inboxOf(db, site, [...added.keys()])).values()].filter((s) => s.tags.length > MAX_TAGS)
   if (over.length === 0) return
   await db.insert(
     'company_inbox_fields',
     over.flatMap((s) => {
-      const { tags, after } = added.get(s.id)!
-      const at = chTime(new Date(Math.max(after, msOf(s.updated_at ?? '1970-01-01 00:00:00')) + 1))
-      return tags.map((t) => ({ site, company_id: s.id, field: 'tag', key: t.toLowerCase(), value: t, present: 0, updated_at: at, updated_by: by }))
+      // After every row read, this change's among them.
+      const at = chTime(new Date(msOf(s.updated_at!) + 1))
+      return added.get(s.id)!.map((t) => ({ site, company_id: s.id, field: 'tag', key: t.toLowerCase(), value: t, present: 0, updated_at: at, updated_by: by }))
     }),
   )
   throw tooMany(field, Math.max(...over.map((s) => s.tags.length)))

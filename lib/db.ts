@@ -14,6 +14,9 @@ export type Params = object
 /** A moment as ClickHouse's DateTime64(3) text, UTC: '2026-11-25 17:53:20.123'. */
 export const chTime = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '')
 
+/** ClickHouse's UTC DateTime text (chTime's, or toString of a UTC column) as ISO 8601: '2026-11-25T17:53:20.123Z'. */
+export const isoOf = (t: string) => `${t.replace(' ', 'T')}Z`
+
 // A ClickHouse server refuses a URL field over 128 KiB (http_max_field_value_size,
 // code 1000), and bound parameters travel in the URL: a list of unbounded length goes
 // in pieces of at most this many characters as sent (percent-encoded), with room to spare.

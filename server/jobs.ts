@@ -1,7 +1,7 @@
 // Every scheduled job, in one table. Jobs run in exactly one process (ROLE=all or
 // ROLE=jobs), never overlap themselves, and are safe to rerun.
 import { schedule, type ScheduledTask } from 'node-cron'
-import type { Db } from '../lib/db.ts'
+import { type Db, isoOf } from '../lib/db.ts'
 import { errorFields } from '../lib/errors.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { Knowledge } from '../enrichment/company.ts'
@@ -245,7 +245,7 @@ export async function recordedJobStates(db: Db): Promise<JobState[]> {
       schedule: j.schedule,
       description: j.description,
       running: false,
-      last_run: r ? `${r.last_run.replace(' ', 'T')}Z` : null,
+      last_run: r ? isoOf(r.last_run) : null,
       last_duration_ms: r ? Number(r.last_duration_ms) : null,
       last_rows: r ? Number(r.last_rows) : null,
       last_error: r?.last_error ? r.last_error : null,
