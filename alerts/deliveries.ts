@@ -256,10 +256,13 @@ export class Deliverer {
     }
     const send = due.filter((d) => !d.sid || alive.has(d.sid))
     let next = 0
+    let emptied = false
     const worker = async () => {
-      while (next < send.length) await this.attempt(send[next++]!, now)
+      while (next < send.length) if (await this.attempt(send[next++]!, now)) emptied = true
     }
     await Promise.all(Array.from({ length: Math.min(PARALLEL, send.length) }, worker))
+    // Once for the pass, not per digest: each sweep is a synchronous mutation of the table.
+    if (emptied) await dropDigestTexts(this.db)
     return send.length
   }
 
@@ -270,7 +273,8 @@ export class Deliverer {
     return this.opts.mailer.send(d.target, JSON.parse(d.body))
   }
 
-  private async attempt(d: Row, now: number): Promise<void> {
+  /** One try of `d`; true when it emptied a digest's text, whose earlier versions then go (dropDigestTexts). */
+  private async attempt(d: Row, now: number): Promise<boolean> {
     const out = await this.send(d)
     const attempts = Number(d.attempts) + 1
     const wait = this.opts.firstRetryMs * BACKOFF[Math.min(attempts - 1, BACKOFF.length - 1)]!
@@ -294,7 +298,7 @@ export class Deliverer {
       },
       { status, attempts, next: chTime(new Date(out.ok ? now : now + wait)), code: out.code, error: out.error },
     )
-    if (emptied) await dropDigestTexts(this.db)
+    return emptied
   }
 }
 

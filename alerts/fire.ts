@@ -178,6 +178,42 @@ function matches(t: Trigger, c: CompanyFacts, state: { status: string; tags: str
   return true
 }
 
+/**
+ * The deliveries of a trigger's webhook, Slack and e-mail actions, each with the body
+ * made for its own id: `idFor(action index, e-mail address)` names them (the fire's are
+ * derived, so a fire run twice queues them once; a test's are random).
+ */
+export function deliveriesOf(
+  trigger: Trigger,
+  base: Pick<NewDelivery, 'site' | 'trigger_id' | 'trigger_name'> & Partial<Pick<NewDelivery, 'sid'>>,
+  body: (delivery: string) => WebhookBody,
+  idFor: (action: number, to?: string) => string,
+  langOf: (email: string) => Lang,
+  tz: string,
+): NewDelivery[] {
+  const out: NewDelivery[] = []
+  for (const [i, a] of trigger.actions.entries()) {
+    if (a.type === 'webhook' || a.type === 'slack') {
+      const id = idFor(i)
+      const b = body(id)
+      out.push({
+        ...base,
+        id,
+        kind: a.type,
+        target: a.url,
+        body: a.type === 'webhook' ? JSON.stringify(b) : slackMessage(b),
+        secret: a.type === 'webhook' ? a.secret : undefined,
+      })
+    } else if (a.type === 'email') {
+      for (const to of a.to) {
+        const id = idFor(i, to)
+        out.push({ ...base, id, kind: 'email', target: to, body: JSON.stringify(alertMail(body(id), langOf(to), tz)) })
+      }
+    }
+  }
+  return out
+}
+
 async function fire(
   ctx: FireContext,
   trigger: Trigger,
@@ -202,32 +238,21 @@ async function fire(
     },
     dashboard_url: `${ctx.publicUrl}/companies/${c.company_id}?site=${encodeURIComponent(site)}`,
   })
-  const out: NewDelivery[] = []
-  const base = { site, trigger_id: trigger.id, trigger_name: trigger.name, sid: v.sid }
-  for (const [i, a] of trigger.actions.entries()) {
-    if (a.type === 'webhook' || a.type === 'slack') {
-      const id = deliveryId(trigger.id, c.company_id, day, String(i))
-      const b = body(id)
-      out.push({
-        ...base,
-        id,
-        kind: a.type,
-        target: a.url,
-        body: a.type === 'webhook' ? JSON.stringify(b) : slackMessage(b),
-        secret: a.type === 'webhook' ? a.secret : undefined,
-      })
-    } else if (a.type === 'email') {
-      for (const to of a.to) {
-        const id = deliveryId(trigger.id, c.company_id, day, String(i), to)
-        out.push({ ...base, id, kind: 'email', target: to, body: JSON.stringify(alertMail(body(id), langs.get(to.toLowerCase()) ?? 'en', tz)) })
-      }
-    } else {
-      // An owner removed since the trigger was made, or a company at its 20 tags: the other actions still go.
-      const patch = a.type === 'tag' ? { add_tags: [a.tag] } : { owner: a.owner }
-      await updateInbox(ctx.db, site, c.company_id, patch, `trigger:${trigger.id}`).catch((err: unknown) =>
-        ctx.log?.warn({ trigger: trigger.id, action: a.type, ...errorFields(err) }, 'a trigger could not change the inbox'),
-      )
-    }
+  const out = deliveriesOf(
+    trigger,
+    { site, trigger_id: trigger.id, trigger_name: trigger.name, sid: v.sid },
+    body,
+    (action, to) => deliveryId(trigger.id, c.company_id, day, String(action), ...(to ? [to] : [])),
+    (to) => langs.get(to.toLowerCase()) ?? 'en',
+    tz,
+  )
+  for (const a of trigger.actions) {
+    if (a.type !== 'tag' && a.type !== 'assign') continue
+    // An owner removed since the trigger was made, or a company at its 20 tags: the other actions still go.
+    const patch = a.type === 'tag' ? { add_tags: [a.tag] } : { owner: a.owner }
+    await updateInbox(ctx.db, site, c.company_id, patch, `trigger:${trigger.id}`).catch((err: unknown) =>
+      ctx.log?.warn({ trigger: trigger.id, action: a.type, ...errorFields(err) }, 'a trigger could not change the inbox'),
+    )
   }
   await enqueue(ctx.db, out, ctx.now)
   // Written last: a run that dies before this fires again, and finds its deliveries queued.

@@ -10,8 +10,9 @@ import { HttpError } from '../lib/errors.ts'
 import { escapeHtml } from '../lib/html.ts'
 import type { Sites } from '../lib/sites.ts'
 import { parseOr400 } from '../lib/validate.ts'
-import { enqueue, listDeliveries, type NewDelivery, randomDeliveryId, resend } from './deliveries.ts'
-import { alertMail, LANGS, slackMessage } from './messages.ts'
+import { enqueue, listDeliveries, randomDeliveryId, resend } from './deliveries.ts'
+import { deliveriesOf } from './fire.ts'
+import { LANGS } from './messages.ts'
 import { getTrigger, listTriggers, MAX_TRIGGERS, saveTrigger, TriggerBody, TriggerPatch } from './triggers.ts'
 
 export interface AlertDeps {
@@ -122,15 +123,7 @@ export function alertsRouter(deps: AlertDeps): Router {
       dashboard_url: `${deps.publicUrl}/companies`,
       test: true,
     })
-    const base = { site: t.site, trigger_id: t.id, trigger_name: t.name }
-    const out: NewDelivery[] = []
-    for (const a of t.actions) {
-      const id = randomDeliveryId()
-      if (a.type === 'webhook') out.push({ ...base, id, kind: 'webhook', target: a.url, body: JSON.stringify(body(id)), secret: a.secret })
-      if (a.type === 'slack') out.push({ ...base, id, kind: 'slack', target: a.url, body: slackMessage(body(id)) })
-      if (a.type === 'email')
-        for (const to of a.to) out.push({ ...base, id: randomDeliveryId(), kind: 'email', target: to, body: JSON.stringify(alertMail(body(id), 'en', 'UTC')) })
-    }
+    const out = deliveriesOf(t, { site: t.site, trigger_id: t.id, trigger_name: t.name }, body, randomDeliveryId, () => 'en', 'UTC')
     if (out.length === 0) throw new HttpError(400, 'this trigger sends nothing to test (only tag and assign actions)')
     await enqueue(deps.db, out)
     res.status(202).json({ queued: out.map((d) => d.id) })
