@@ -25,11 +25,12 @@ const CLOSE_MS = 10 * 60_000
 export const isRebuildable = (day: string, rawRetentionDays: number, now = Date.now()): boolean =>
   day >= addDays(isoDay(new Date(now)), -(rawRetentionDays - 1))
 
-/** Whether no collector writes `day` (UTC, as the aggregates count) any more. */
-export const isClosed = (day: string, now = Date.now()): boolean => day < isoDay(new Date(now - CLOSE_MS))
+/** The first day (UTC, as the aggregates count) a collector may still write at `now`. */
+const firstOpenDay = (now: number): string => isoDay(new Date(now - CLOSE_MS))
 
 /**
- * Rebuilds the days erasures left to rebuild once over (privacy/erasure.ts, `shared`);
+ * Rebuilds the days erasures on a server listed once no collector writes them any more
+ * (privacy/erasure.ts): within a minute for a day already over, else after it ends;
  * `now` for tests. A day that fails is logged and tried again at the next run, after the
  * others; a day past raw retention is dropped from the list (its events are partly
  * expired: a rebuild would lose other visitors, as erasure itself leaves such days).
@@ -40,14 +41,14 @@ export async function rebuildDueDays(db: Db, opts: { rawRetentionDays: number; l
   // `d`, not `day`: an alias would shadow the column in WHERE.
   const due = await db.query<{ site: string; d: string; asked: string }>(
     'SELECT site, toString(day) AS d, toString(max(asked_at)) AS asked FROM rebuild_days WHERE day < {closed:Date} GROUP BY site, day ORDER BY day LIMIT 1000',
-    { closed: isoDay(new Date(now - CLOSE_MS)) },
+    { closed: firstOpenDay(now) },
   )
   let rebuilt = 0
   for (const { site, d: day, asked } of due) {
     try {
       if (isRebuildable(day, opts.rawRetentionDays, now)) {
         await dayLock.run(async () => {
-          for (const view of DAILY_VIEWS) await rebuildDay(db, view, site, day, { check: true })
+          for (const view of DAILY_VIEWS) await rebuildDay(db, view, site, day)
         })
         rebuilt++
       }
@@ -68,7 +69,7 @@ export async function rebuildDueDays(db: Db, opts: { rawRetentionDays: number; l
  * Rebuilds `view.target` for (site, day), and checks the result against the raw events.
  *
  * Callers hold dayLock, which keeps this process's own flushes out, and rebuild only days
- * no other process writes (isClosed). Another process's flush between the delete and the
+ * no other process writes (rebuildDueDays). Another process's flush between the delete and the
  * insert would be counted twice: its view rows survive the delete, and the insert counts
  * its events again (745 page views against 680 raw in issue 18). ClickHouse has no
  * transaction across the two, and under steady writes no rebuild of an open day came out
@@ -77,13 +78,7 @@ export async function rebuildDueDays(db: Db, opts: { rawRetentionDays: number; l
  * second apart, sees that in the sums and rebuilds again. A visitor sketch cannot be
  * doubled: a visitor added twice is still one.
  */
-export async function rebuildDay(
-  db: Db,
-  view: View,
-  site: string,
-  day: string,
-  opts: { check?: boolean; afterDelete?: () => Promise<void> } = {},
-): Promise<void> {
+export async function rebuildDay(db: Db, view: View, site: string, day: string, opts: { afterDelete?: () => Promise<void> } = {}): Promise<void> {
   let off = ''
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     // A synchronous ALTER … DELETE, not a lightweight DELETE: seen here, a lightweight
@@ -102,9 +97,9 @@ export async function rebuildDay(
       query_params: { t: view.target, site, day },
       clickhouse_settings: { insert_deduplicate: 0 },
     })
-    // Only where other processes write: with one process dayLock keeps flushes out, and
-    // the check would cost an erasure a second per day while flushes wait.
-    if (!opts.check) return
+    // Only where other processes write (db.shared): with one process dayLock keeps flushes
+    // out, and the check would cost an erasure a second per day while flushes wait.
+    if (!db.shared) return
     off = await difference(db, view, site, day)
     // And once more a second later: a flush's view rows are written after its events, so a
     // flush counted twice may show only then.

@@ -49,6 +49,11 @@ export function paramChunks(values: readonly string[], budget = PARAM_BYTES): st
 
 export interface Db {
   readonly client: ClickHouseClient
+  /**
+   * Other processes may write this ClickHouse too (a server, CLICKHOUSE_URL): a lock in
+   * this process's memory (lib/lock.ts) does not keep their writes out.
+   */
+  readonly shared: boolean
   query<T>(query: string, params?: Params): Promise<T[]>
   command(query: string, params?: Params): Promise<void>
   insert(table: string, rows: readonly object[], settings?: ClickHouseSettings): Promise<void>
@@ -247,6 +252,7 @@ export const INSERT_SETTINGS: ClickHouseSettings = { async_insert: 0, insert_ded
 export function wrap(client: ClickHouseClient, embedded: boolean): Db {
   return {
     client,
+    shared: !embedded,
     async query<T>(query: string, params: Params = {}) {
       const rs = await client.query({ query, query_params: params as Record<string, unknown>, format: 'JSONEachRow' })
       return rs.json<T>()

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto'
 import { applyDeletedMask, chTime, type Db } from '../lib/db.ts'
 import type { Logger } from '../lib/logger.ts'
 import { recomputeCompanyVisits } from '../aggregates/company-visits.ts'
-import { isClosed, isRebuildable, rebuildDay } from '../aggregates/rebuild.ts'
+import { isRebuildable, rebuildDay } from '../aggregates/rebuild.ts'
 import { rollupDays } from '../aggregates/rollup.ts'
 import { DAILY_VIEWS } from '../aggregates/views.ts'
 import { dayLock } from '../lib/lock.ts'
@@ -37,16 +37,6 @@ export interface ErasureOptions {
   rawRetentionDays: number
   /** Writes the collector's journal: before the check that the id was stored, and after the opt-out, so that the visitor's last events are erased too. */
   flush?: () => Promise<void>
-  /**
-   * Other processes write to this ClickHouse (a server, CLICKHOUSE_URL). Other collectors
-   * may have accepted the visitor's events and learn of the opt-out only at their next
-   * refresh (10 s), then write what they accepted within a flush: so a request is
-   * recorded and answered `pending`, and the jobs process's erasure job carries it out
-   * once it is 2 minutes old. And the days they still write are rebuilt once over, not
-   * then (aggregates/rebuild.ts, rebuildDueDays). Not with the embedded engine, the only
-   * process there is.
-   */
-  shared?: boolean
   /** Tests: stop after the deletes, as a crash would. */
   failAfterDeletes?: boolean
 }
@@ -99,7 +89,11 @@ export async function eraseVisitor(db: Db, log: Logger, vid: string, requestedBy
     log.warn({ erasure: id }, "erasure recorded; it is carried out once ClickHouse takes the collector's journal")
     return nothingYet(id, 'pending')
   }
-  if (opts.shared) return nothingYet(id, 'pending')
+  // On a server (db.shared) other collectors may have accepted the visitor's events and
+  // learn of the opt-out only at their next refresh (10 s), then write what they accepted
+  // within a flush: the jobs process's erasure job carries the request out once it is 2
+  // minutes old. Not with the embedded engine, the only process there is.
+  if (db.shared) return nothingYet(id, 'pending')
   return runErasure(db, log, id, opts)
 }
 
@@ -150,13 +144,11 @@ async function erase(db: Db, log: Logger, id: string, opts: Omit<ErasureOptions,
   if (opts.failAfterDeletes) throw new Error('erasure interrupted (injected)')
   // 3. The aggregates of the touched days, rebuilt from what is left; days at the edge
   //    of raw retention are partly expired already and are left alone.
-  //    On a server, days other collectors still write are left for later (`shared`).
+  //    On a server they are listed for the erasure job, which rebuilds each once no
+  //    collector writes it any more (rebuildDueDays): not here, under dayLock.
   const days = plan.days.filter((d) => isRebuildable(d.day, opts.rawRetentionDays))
-  const open = opts.shared ? days.filter((d) => !isClosed(d.day)) : []
-  for (const { site, day } of days.filter((d) => !open.includes(d))) {
-    for (const view of DAILY_VIEWS) await rebuildDay(db, view, site, day, { check: opts.shared })
-  }
-  if (open.length) await db.insert('rebuild_days', open)
+  if (db.shared) await db.insert('rebuild_days', days)
+  else for (const { site, day } of days) for (const view of DAILY_VIEWS) await rebuildDay(db, view, site, day)
   const sitesByDay = new Map<string, string[]>()
   for (const { site, day } of days) sitesByDay.set(day, [...(sitesByDay.get(day) ?? []), site])
   // Days already rolled up are rolled up again (the alias must not shadow the column `day`).
@@ -182,8 +174,8 @@ async function erase(db: Db, log: Logger, id: string, opts: Omit<ErasureOptions,
     status: 'done',
     events: plan.events ?? 0,
     sessions: plan.sids.length,
-    days_rebuilt: days.length - open.length,
-    days_pending: open.length,
+    days_rebuilt: db.shared ? 0 : days.length,
+    days_pending: db.shared ? days.length : 0,
   }
   await db.insert('erasure_requests', [{ ...base, vid: '', status: 'done', plan: '', result: JSON.stringify(result) }])
   await removeOldVersions(db, id)

@@ -56,9 +56,6 @@ export async function erase(deps: Deps, vid: string, by: 'visitor' | 'admin'): P
       optouts: deps.optouts,
       rawRetentionDays: deps.config.rawRetentionDays,
       flush: () => deps.writer.flush(),
-      // On a server, other collectors learn of the opt-out only at their next refresh: the
-      // jobs process erases once they have (a request left for 2 minutes: server/jobs.ts).
-      shared: deps.config.clickhouse !== null,
     })
   } finally {
     inFlight--

@@ -30,8 +30,6 @@ export interface JobContext {
   formDomainMinVisitors: number
   /** Writes the collector's journal, in a process that collects (ROLE=all). */
   flush?: () => Promise<void>
-  /** Other processes write to this ClickHouse (a server, CLICKHOUSE_URL). */
-  shared?: boolean
   /** Triggers and digests (alerts/): absent in a context that sends nothing. */
   alerts?: { publicUrl: string; timezone: (site: string) => string; deliverer: Deliverer }
 }
@@ -71,7 +69,7 @@ export const JOBS: readonly JobDef[] = [
     run: async (ctx) => {
       // The rebuilds also when resuming failed: they do not depend on it.
       const [erased, rebuilt] = await Promise.allSettled([
-        resumeErasures(ctx.db, ctx.log, { ...ctx.retention, flush: ctx.flush, shared: ctx.shared }),
+        resumeErasures(ctx.db, ctx.log, { ...ctx.retention, flush: ctx.flush }),
         rebuildDueDays(ctx.db, { rawRetentionDays: ctx.retention.rawRetentionDays, log: ctx.log }),
       ])
       if (erased.status === 'rejected') throw erased.reason

@@ -115,7 +115,6 @@ export async function assemble(config: Config, log: Logger, given: { intel?: IpI
             retention: config,
             formDomainMinVisitors: config.formDomainMinVisitors,
             flush: () => writer.flush(),
-            shared: config.clickhouse !== null,
             alerts: { publicUrl: config.publicUrl, timezone: (site) => sites.timezone(site), deliverer },
           },
           log,
@@ -173,8 +172,8 @@ export async function start(config: Config, log: Logger, given: { intel?: IpInte
   // An erasure a restart interrupted is finished now: none can be in progress in this process yet.
   if (deps.scheduler)
     // On a server, not one younger than the other collectors' refresh and a flush (30 s).
-    void resumeErasures(deps.db, log, { ...config, flush: () => deps.writer.flush(), shared: config.clickhouse !== null }, config.clickhouse ? 30 : 0).catch(
-      (err: unknown) => log.error(errorFields(err), 'resuming erasures failed'),
+    void resumeErasures(deps.db, log, { ...config, flush: () => deps.writer.flush() }, config.clickhouse ? 30 : 0).catch((err: unknown) =>
+      log.error(errorFields(err), 'resuming erasures failed'),
     )
   const app = createApp(deps)
   const server = createServer(app)

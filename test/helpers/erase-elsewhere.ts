@@ -11,6 +11,6 @@ const db = await openDb({
   clickhouse: { url: env.CLICKHOUSE_URL!, user: env.CLICKHOUSE_USER!, password: env.CLICKHOUSE_PASSWORD!, database: env.CLICKHOUSE_DATABASE! },
   dataDir: '',
 })
-const erased = await resumeErasures(db, createLogger('silent'), { rawRetentionDays: 180, shared: true }, 0)
+const erased = await resumeErasures(db, createLogger('silent'), { rawRetentionDays: 180 }, 0)
 await db.close()
 console.log(JSON.stringify({ erased }))
