@@ -1,40 +1,23 @@
-// Outcome counts since start, per reason: how much was stored, dropped and refused.
-// Drops (per site) and refusals also go, per hour, to `persisted` (collector/dropped.ts),
-// kept in ClickHouse, where GET /api/ingest adds up every process's.
+// Outcomes counted per reason: drops (per site) and refusals go, per hour, to `persisted`
+// (collector/dropped.ts), kept in ClickHouse, where GET /api/ingest adds up every
+// process's; stored events are counted from `events` itself. Nothing is kept in memory
+// here: with the roles split, a process's own counts answered nothing (issue 18, defect 6).
 import type { IngestStats } from '../lib/api-types.ts'
 import { type Db, isoOf } from '../lib/db.ts'
-import type { DroppedCounts } from './dropped.ts'
-import { DROP_REASONS, REJECT_REASONS, type Outcome } from './pipeline.ts'
+import { type DroppedCounts, REFUSAL_REASONS } from './dropped.ts'
+import { DROP_REASONS, type Outcome } from './pipeline.ts'
 
 export class Counters {
-  stored = 0
-  readonly dropped: Record<string, number> = Object.fromEntries(DROP_REASONS.map((r) => [r, 0]))
-  readonly rejected: Record<string, number> = Object.fromEntries(
-    [...Object.keys(REJECT_REASONS), 'invalid', 'too_large', 'unsupported_type'].map((r) => [r, 0]),
-  )
-
-  constructor(readonly persisted: DroppedCounts | null = null) {}
+  constructor(readonly persisted: DroppedCounts) {}
 
   count(o: Outcome): void {
-    if (o.kind === 'stored') this.stored++
-    else if (o.kind === 'dropped') {
-      this.dropped[o.reason] = (this.dropped[o.reason] ?? 0) + 1
-      this.persisted?.add(o.site, o.reason)
-    } else {
-      this.rejected[o.reason] = (this.rejected[o.reason] ?? 0) + 1
-      this.persisted?.add('', o.reason)
-    }
+    if (o.kind === 'dropped') this.persisted.add(o.site, o.reason)
+    else if (o.kind === 'rejected') this.persisted.add('', o.reason)
   }
 
+  /** A request refused before it was an event: malformed (400), too large (413) or not JSON (415). */
   countInvalid(status: number): void {
-    const key = status === 413 ? 'too_large' : status === 415 ? 'unsupported_type' : 'invalid'
-    this.rejected[key] = (this.rejected[key] ?? 0) + 1
-    this.persisted?.add('', key)
-  }
-
-  /** This process's counts since it started (tests; GET /api/ingest reads ClickHouse: ingestStats). */
-  snapshot(): Pick<IngestStats, 'stored' | 'dropped' | 'rejected'> {
-    return { stored: this.stored, dropped: { ...this.dropped }, rejected: { ...this.rejected } }
+    this.persisted.add('', status === 413 ? 'too_large' : status === 415 ? 'unsupported_type' : 'invalid')
   }
 }
 
@@ -57,9 +40,8 @@ export async function ingestStats(db: Db): Promise<Omit<IngestStats, 'pending'>>
     "SELECT reason, site = '' AS refused, sum(events) AS n FROM dropped_events WHERE hour >= {since:DateTime('UTC')} GROUP BY reason, refused",
     { since },
   )
-  const zero = new Counters()
-  const dropped = zero.dropped
-  const rejected = zero.rejected
+  const dropped: Record<string, number> = Object.fromEntries(DROP_REASONS.map((r) => [r, 0]))
+  const rejected: Record<string, number> = Object.fromEntries(REFUSAL_REASONS.map((r) => [r, 0]))
   for (const r of rows) {
     const into = Number(r.refused) ? rejected : dropped
     if (r.reason in into) into[r.reason] = Number(r.n)

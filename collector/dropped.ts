@@ -12,10 +12,12 @@ import { chTime, type Db } from '../lib/db.ts'
 import { errorFields } from '../lib/errors.ts'
 import { Lock } from '../lib/lock.ts'
 import type { Logger } from '../lib/logger.ts'
-import type { DropReason, RejectReason } from './pipeline.ts'
+import { type DropReason, REJECT_REASONS, type RejectReason } from './pipeline.ts'
 
+/** Refusals: the pipeline's, and requests refused before they were events (collector/counters.ts). */
+export const REFUSAL_REASONS = [...(Object.keys(REJECT_REASONS) as RejectReason[]), 'invalid', 'too_large', 'unsupported_type'] as const
 /** What a process counts here: drops per site, and refusals (site '': their site may be anyone's text). */
-export type CountedReason = DropReason | RejectReason | 'invalid' | 'too_large' | 'unsupported_type'
+export type CountedReason = DropReason | (typeof REFUSAL_REASONS)[number]
 
 /** 5 s: about 12 small inserts a minute per process while anything is dropped, none otherwise. */
 const FLUSH_MS = 5_000

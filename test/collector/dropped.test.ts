@@ -67,7 +67,7 @@ describe('dropped events', () => {
     await send(t.app, pageview({ consent: { analytics: false } }), { 'User-Agent': HEADLESS }).expect(403)
     await send(t.app, pageview({ site: 'unknown.example', url: 'https://unknown.example/' }), { 'User-Agent': HEADLESS }).expect(403)
     // The hour buckets at the range's edges: the first second counts, a second either side does not.
-    const persisted = t.deps.counters.persisted!
+    const persisted = t.deps.counters.persisted
     persisted.add('example.com', 'gpc', Date.parse(`${from}T00:00:00Z`))
     persisted.add('example.com', 'gpc', Date.parse(`${from}T00:00:00Z`) - 1000)
     persisted.add('example.com', 'gpc', Date.parse(`${to}T00:00:00Z`) + DAY)
@@ -90,8 +90,8 @@ describe('dropped events', () => {
   })
 
   it('takes the parameters of the other stats routes: the last 30 days by default, 400 for a bad date, 404 for an unknown site', async () => {
-    t.deps.counters.persisted!.add('example.com', 'bot', Date.now() - 29 * DAY)
-    t.deps.counters.persisted!.add('example.com', 'bot', Date.now() - 31 * DAY)
+    t.deps.counters.persisted.add('example.com', 'bot', Date.now() - 29 * DAY)
+    t.deps.counters.persisted.add('example.com', 'bot', Date.now() - 31 * DAY)
     await t.flush()
     const admin = await t.login()
     const body = (await admin.get('/api/stats/dropped?site=example.com').expect(200)).body
@@ -109,7 +109,7 @@ describe('dropped events', () => {
       await send(app, pageview(), { 'User-Agent': HEADLESS }).expect(202)
       await send(app, pageview(), { DNT: '1' }).expect(202)
     }
-    await Promise.all([t.deps.counters.persisted!.flush(), other.persisted!.flush()])
+    await Promise.all([t.deps.counters.persisted.flush(), other.persisted.flush()])
     // Each process appended its own rows; neither read nor replaced the other's.
     expect(await rows()).toBeGreaterThanOrEqual(4)
     const expected = { ...ZERO, bot: 2, dnt: 2 }
