@@ -52,14 +52,12 @@ async function mailSettings(db: Db, email: string): Promise<MailSettings & { tok
 
 /** Owners named in assign actions must be dashboard users. */
 async function checkOwners(users: Users, actions: Trigger['actions']): Promise<void> {
-  const owners = actions.flatMap((a) => (a.type === 'assign' ? [a.owner.toLowerCase()] : []))
+  const owners = actions.flatMap((a) => (a.type === 'assign' ? [a.owner] : []))
   if (owners.length === 0) return
   const known = new Set((await users.list()).map((u) => u.email))
   const missing = owners.find((o) => !known.has(o))
   if (missing) throw new HttpError(400, `assign: ${missing} is not a dashboard user`, 'actions')
 }
-
-const lowerOwners = (actions: Trigger['actions']): Trigger['actions'] => actions.map((a) => (a.type === 'assign' ? { ...a, owner: a.owner.toLowerCase() } : a))
 
 export function alertsRouter(deps: AlertDeps): Router {
   const r = Router()
@@ -77,18 +75,18 @@ export function alertsRouter(deps: AlertDeps): Router {
   })
   r.post('/api/triggers', requireAdmin, json, async (req, res) => {
     const b = parseOr400(TriggerBody, req.body)
-    if (!deps.sites.list().includes(b.site)) throw new HttpError(400, `site "${b.site.slice(0, 100)}" is not registered`, 'site')
-    const site = b.site
+    // A site in the body: an unknown one is a bad request (400), not a missing page.
+    const site = deps.sites.registered(b.site, 400)
     await checkOwners(deps.users, b.actions)
     if ((await listTriggers(deps.db)).length >= MAX_TRIGGERS) throw new HttpError(400, `at most ${MAX_TRIGGERS} triggers`)
-    const t = await saveTrigger(deps.db, { ...b, site, actions: lowerOwners(b.actions), created_by: req.user!.email })
+    const t = await saveTrigger(deps.db, { ...b, site, created_by: req.user!.email })
     res.status(201).json(t satisfies Trigger)
   })
   r.patch('/api/triggers/:id', requireAdmin, json, async (req, res) => {
     const t = await found(String(req.params.id))
     const b = parseOr400(TriggerPatch, req.body)
     if (b.actions) await checkOwners(deps.users, b.actions)
-    const next = await saveTrigger(deps.db, { ...t, ...b, actions: lowerOwners(b.actions ?? t.actions) })
+    const next = await saveTrigger(deps.db, { ...t, ...b })
     res.json(next satisfies Trigger)
   })
   r.delete('/api/triggers/:id', requireAdmin, async (req, res) => {

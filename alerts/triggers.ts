@@ -2,9 +2,9 @@
 // Validated once here; stored as JSON in `triggers` (sql/021), one row version per change.
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
-import { INBOX_STATUSES } from '../dashboard/inbox.ts'
+import { INBOX_STATUSES, tagText } from '../dashboard/inbox.ts'
 import { NETWORK_TYPES } from '../enrichment/classify.ts'
-import { type Db, isoOf } from '../lib/db.ts'
+import { chTime, type Db, isoOf } from '../lib/db.ts'
 import type { Trigger } from '../lib/api-types.ts'
 
 // Bounds: a trigger is read on every run of the job and sent in every delivery.
@@ -42,7 +42,7 @@ export const When = z
     industries: list(z.string().trim().min(1).max(200), 'industries').optional(),
     employees: list(z.string().trim().min(1).max(50), 'employees').optional(),
     network_types: list(z.enum(NETWORK_TYPES, { message: `each network type is one of ${NETWORK_TYPES.join(', ')}` }), 'network_types').optional(),
-    tags: list(z.string().trim().min(1).max(40), 'tags').optional(),
+    tags: list(tagText, 'tags').optional(),
     status: z
       .union([z.enum(INBOX_STATUSES), z.array(z.enum(INBOX_STATUSES)).min(1).max(4)], {
         message: `status is one of ${INBOX_STATUSES.join(', ')} (or a list of them)`,
@@ -67,8 +67,15 @@ export const Action = z.discriminatedUnion(
     }),
     z.object({ type: z.literal('email'), to: list(z.email({ message: 'each "to" is an e-mail address' }).max(320), 'to').max(20) }),
     z.object({ type: z.literal('slack'), url: httpUrl('url') }),
-    z.object({ type: z.literal('tag'), tag: z.string().trim().min(1).max(40) }),
-    z.object({ type: z.literal('assign'), owner: z.email({ message: 'owner must be the e-mail address of a dashboard user' }).max(320) }),
+    z.object({ type: z.literal('tag'), tag: tagText }),
+    z.object({
+      type: z.literal('assign'),
+      // Lower case, as users are stored (auth/users.ts).
+      owner: z
+        .email({ message: 'owner must be the e-mail address of a dashboard user' })
+        .max(320)
+        .transform((e) => e.toLowerCase()),
+    }),
   ],
   { message: 'each action has a type: webhook, email, slack, tag or assign' },
 )
@@ -147,7 +154,7 @@ export async function saveTrigger(db: Db, t: Omit<Trigger, 'id' | 'created_at'> 
       when: JSON.stringify(t.when),
       actions: JSON.stringify(t.actions),
       created_by: t.created_by,
-      created_at: created.replace('T', ' ').replace('Z', ''),
+      created_at: chTime(new Date(created)),
       deleted: deleted ? 1 : 0,
     },
   ])

@@ -90,6 +90,14 @@ const NoteBody = z.strictObject(
 
 const SiteQuery = z.object({ site: z.string({ message: 'site is required' }).min(1, 'site is required').max(253) })
 
+/** One tag as a trigger names it (alerts/triggers.ts): the rules normaliseTags applies to each. */
+export const tagText = z
+  .string({ message: 'a tag is text' })
+  .trim()
+  .min(1, 'a tag must not be empty')
+  .max(MAX_TAG_LENGTH, `a tag may be at most ${MAX_TAG_LENGTH} characters`)
+  .refine((t) => !CONTROL.test(t), 'a tag must not hold control characters')
+
 /** Tags trimmed, without duplicates (the first spelling of each, compared case-insensitively); a 400 naming `field` for a bad one. */
 export function normaliseTags(tags: readonly string[], field = 'tags'): string[] {
   const seen = new Set<string>()

@@ -33,10 +33,10 @@ export class Sites {
     return Object.fromEntries(this.list().map((d) => [d, this.timezone(d)]))
   }
 
-  /** The registered site named by `input` (any case, with www. or a scheme), or a 404 naming it. */
-  registered(input: string): string {
+  /** The registered site named by `input` (any case, with www. or a scheme), or a 404 naming it (`status` 400: named in a request body). */
+  registered(input: string, status: 400 | 404 = 404): string {
     const site = normaliseDomain(input)
-    if (!site || !this.domains.has(site)) throw new HttpError(404, `site "${input.slice(0, 100)}" is not registered`, 'site')
+    if (!site || !this.domains.has(site)) throw new HttpError(status, `site "${input.slice(0, 100)}" is not registered`, 'site')
     return site
   }
 

@@ -497,6 +497,9 @@ describe('the triggers API', () => {
     [{ when: { status: 'hot' } }, 'when.status'],
     [{ when: { colour: 'red' } }, 'when'],
     [{ site: 'unknown.example' }, 'site'],
+    [{ actions: [{ type: 'tag', tag: 'bad\u0007tag' }] }, 'actions.0.tag'],
+    [{ actions: [{ type: 'tag', tag: 'x'.repeat(41) }] }, 'actions.0.tag'],
+    [{ when: { tags: ['bad\ntag'] } }, 'when.tags.0'],
     [{ actions: [{ type: 'assign', owner: 'nobody@example.com' }] }, 'actions'],
   ])('refuses a bad trigger with a 400 naming the field (%j)', async (over, field) => {
     const res = await admin
@@ -505,6 +508,14 @@ describe('the triggers API', () => {
       .expect(400)
     expect(res.body.field).toBe(field)
     expect(res.body.error).toEqual(expect.any(String))
+  })
+
+  it('takes the site as any of its spellings and an owner in any case, and stores them as the rest of Spoor does', async () => {
+    const res = await admin
+      .post('/api/triggers')
+      .send({ name: 'x', site: 'WWW.Example.com', actions: [{ type: 'assign', owner: SALES.email.toUpperCase() }] })
+      .expect(201)
+    expect(res.body).toMatchObject({ site: 'example.com', actions: [{ type: 'assign', owner: SALES.email }] })
   })
 
   it('lists, changes and deletes triggers; only admins manage them', async () => {
