@@ -10,12 +10,12 @@ import { z } from 'zod'
 import { requireAdmin } from '../auth/users.ts'
 import { attributeOwnerVisits } from '../enrichment/candidates.ts'
 import { companyId, nameKey } from '../enrichment/company.ts'
+import { countryCode, domainName, text } from '../enrichment/directory.ts'
 import { companyRecord } from '../enrichment/jobs/enrich-visits.ts'
 import { MIN_CONFIDENCE } from '../enrichment/jobs/learn-domains.ts'
 import type { IpIntel, LookupResult } from '../enrichment/lookup.ts'
 import { looksLikePerson } from '../enrichment/rules.ts'
 import type { Db } from '../lib/db.ts'
-import { normaliseDomain } from '../lib/domain.ts'
 import { HttpError } from '../lib/errors.ts'
 import { parseCidr } from '../lib/ip.ts'
 import { dayLock } from '../lib/lock.ts'
@@ -35,27 +35,11 @@ const network = z
   .max(64, 'network is longer than 64 characters')
   .refine((n) => n.includes('/') && parseCidr(n) !== null, 'network must be a network such as "192.0.2.0/24" or "2001:db8::/48"')
 
-const text = (max: number) => z.string().trim().max(max, `is longer than ${max} characters`).default('')
-
 const NameBody = z.object({
   network,
   name: z.string({ message: 'name is required' }).trim().min(1, 'name is required').max(300, 'name is longer than 300 characters'),
-  domain: z
-    .string({ message: 'domain is required, e.g. "example.com"' })
-    .trim()
-    .max(253, 'domain is longer than 253 characters')
-    .transform((d, ctx) => {
-      const n = normaliseDomain(d)
-      if (n?.includes('.')) return n
-      ctx.addIssue({ code: 'custom', message: 'domain must be a domain name such as "example.com"' })
-      return z.NEVER
-    }),
-  country: z
-    .string()
-    .trim()
-    .default('')
-    .refine((c) => c === '' || /^[A-Za-z]{2}$/.test(c), 'country must be a two-letter country code')
-    .transform((c) => c.toUpperCase()),
+  domain: domainName.refine((d) => d !== '', 'is required, e.g. "example.com"'),
+  country: countryCode,
   city: text(100),
   industry: text(200),
   employee_range: text(50),

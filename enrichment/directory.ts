@@ -31,21 +31,35 @@ const ALIASES: Record<string, (typeof FIELDS)[number]> = {
   sector: 'industry',
 }
 
-const text = (max: number) => z.string().trim().max(max, `is longer than ${max} characters`).default('')
+// A directory entry's fields, as the import and the review queue's naming
+// (dashboard/candidates.ts) both check them.
+export const text = (max: number) => z.string().trim().max(max, `is longer than ${max} characters`).default('')
+
+/** A company's domain, normalised ('' for none). */
+export const domainName = text(253).transform((d, ctx) => {
+  if (d === '') return ''
+  const n = normaliseDomain(d)
+  if (n?.includes('.')) return n
+  ctx.addIssue({ code: 'custom', message: `"${d.slice(0, 80)}" is not a domain name` })
+  return z.NEVER
+})
+
+/** A two-letter country code in upper case ('' for none). */
+export const countryCode = z
+  .string()
+  .trim()
+  .default('')
+  .refine((c) => c === '' || /^[A-Za-z]{2}$/.test(c), 'must be a two-letter country code')
+  .transform((c) => c.toUpperCase())
 
 const Row = z
   .object({
     name: text(300),
-    domain: text(253),
+    domain: domainName,
     address: text(300),
     postcode: text(20),
     city: text(100),
-    country: z
-      .string()
-      .trim()
-      .default('')
-      .refine((c) => c === '' || /^[A-Za-z]{2}$/.test(c), 'must be a two-letter country code')
-      .transform((c) => c.toUpperCase()),
+    country: countryCode,
     industry: text(200),
     employee_range: text(50),
     phone: text(50),
@@ -268,16 +282,7 @@ export function parseDirectory(body: string, format: 'csv' | 'jsonl'): { entries
       report.rejected.push({ line, reason: describeIssue(r.error, 'row').message })
       continue
     }
-    let domain = ''
-    if (r.data.domain) {
-      const d = normaliseDomain(r.data.domain)
-      if (!d?.includes('.')) {
-        report.rejected.push({ line, reason: `domain "${r.data.domain.slice(0, 80)}" is not a domain name` })
-        continue
-      }
-      domain = d
-    }
-    entries.push({ line, entry: { ...r.data, domain } })
+    entries.push({ line, entry: r.data })
   }
   // In file order: what cannot be read as CSV or JSON is found before the checks of each row.
   report.rejected.sort((a, b) => a.line - b.line)
