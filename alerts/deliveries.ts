@@ -202,13 +202,19 @@ export class Deliverer {
     private readonly opts: DelivererOptions,
   ) {}
 
+  /** A pass now, in the background (failures logged): after a job queued deliveries. */
+  kick(): Promise<void> {
+    return this.runOnce().then(
+      () => undefined,
+      (err: unknown) => this.log.error(errorFields(err), 'sending deliveries failed'),
+    )
+  }
+
   start(): void {
     const tick = () => {
-      this.runOnce()
-        .catch((err: unknown) => this.log.error(errorFields(err), 'sending deliveries failed'))
-        .finally(() => {
-          if (this.timer) this.timer = setTimeout(tick, this.opts.pollMs)
-        })
+      this.kick().finally(() => {
+        if (this.timer) this.timer = setTimeout(tick, this.opts.pollMs)
+      })
     }
     this.timer = setTimeout(tick, this.opts.pollMs)
   }

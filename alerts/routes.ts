@@ -9,7 +9,7 @@ import type { Db } from '../lib/db.ts'
 import { HttpError } from '../lib/errors.ts'
 import { escapeHtml } from '../lib/html.ts'
 import type { Sites } from '../lib/sites.ts'
-import { parseOr400 } from '../lib/validate.ts'
+import { limitParam, parseOr400 } from '../lib/validate.ts'
 import { enqueue, listDeliveries, randomDeliveryId, resend } from './deliveries.ts'
 import { deliveriesOf } from './fire.ts'
 import { LANGS } from './messages.ts'
@@ -34,12 +34,7 @@ const MailBody = z
 
 const DeliveryQuery = z.object({
   site: z.string().max(253).optional(),
-  limit: z
-    .string()
-    .regex(/^\d{1,4}$/, 'limit must be a whole number')
-    .transform(Number)
-    .refine((n) => n >= 1 && n <= 1000, 'limit must be between 1 and 1000')
-    .optional(),
+  limit: limitParam(1000),
 })
 
 async function mailSettings(db: Db, email: string): Promise<MailSettings & { token: string }> {

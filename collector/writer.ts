@@ -149,7 +149,7 @@ export class EventWriter {
     for (const p of [...this.sealed].reverse()) {
       const { text } = (p.rows ?? Journal.read(p.segment)).e
       for (const line of text.split('\n').reverse()) {
-        if (keys.length >= max) return keys
+        if (keys.length >= max) return keys.reverse()
         if (line === '') continue
         try {
           const row = JSON.parse(line) as Pick<EventRow, 'site' | 'event_id'>
@@ -159,7 +159,8 @@ export class EventWriter {
         }
       }
     }
-    return keys
+    // Oldest first, as RecentIds takes them: the newest stay longest.
+    return keys.reverse()
   }
 
   start(): void {

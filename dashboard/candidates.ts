@@ -135,7 +135,7 @@ export function candidatesRouter(deps: { db: Db; sites: Sites; intel: IpIntel })
 
   r.get('/api/companies/candidates', requireAdmin, async (req, res) => {
     const range = parseRange(req, deps.sites)
-    if (req.query.limit !== undefined && range.limit > MAX_LIMIT) throw new HttpError(400, `limit must be a number from 1 to ${MAX_LIMIT}`, 'limit')
+    if (range.limit > MAX_LIMIT) throw new HttpError(400, `limit must be a number from 1 to ${MAX_LIMIT}`, 'limit')
     const rows = await queries.list({ site: range.site, from: range.from, to: range.to, limit: range.limit })
     res.json({ site: range.site, from: range.from, to: range.to, results: rows } satisfies CandidateList)
   })

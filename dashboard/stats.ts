@@ -8,7 +8,7 @@ import { z } from 'zod'
 import type { Config } from '../lib/config.ts'
 import { chTime, type Db } from '../lib/db.ts'
 import { HttpError } from '../lib/errors.ts'
-import { parseOr400 } from '../lib/validate.ts'
+import { limitParam, parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
 import { addDays, isoDay, localDay, localHour, startOfLocalDay, utcSpan } from '../lib/timezone.ts'
 import { buildRanges, rangeKey, rangeRows, SUM_COLUMNS } from '../aggregates/ranges.ts'
@@ -58,12 +58,7 @@ const Range = z.object({
   site: z.string({ message: 'site is required' }).min(1, 'site is required').max(253),
   from: z.string().refine(validDay, 'from must be a date as YYYY-MM-DD').optional(),
   to: z.string().refine(validDay, 'to must be a date as YYYY-MM-DD').optional(),
-  limit: z
-    .string()
-    .regex(/^\d{1,4}$/, 'limit must be a number from 1 to 1000')
-    .transform(Number)
-    .refine((n) => n >= 1 && n <= 1000, 'limit must be a number from 1 to 1000')
-    .optional(),
+  limit: limitParam(1000),
   by: z.enum(UTM_BY, { message: `by must be one of ${UTM_BY.join(', ')}` }).optional(),
   interval: z.enum(['hour', 'day', 'week', 'month'], { message: 'interval must be hour, day, week or month' }).optional(),
 })

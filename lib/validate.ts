@@ -1,6 +1,6 @@
 // Validation at the edge: the visitor-id token rule (the collector and the privacy
 // routes take the same ids) and the one way a zod failure becomes a 400.
-import type { z } from 'zod'
+import { z } from 'zod'
 import { HttpError } from './errors.ts'
 
 // Ids are made by the beacon (32 hex characters); accept any URL-safe token of sane length.
@@ -15,6 +15,17 @@ export function describeIssue(error: z.ZodError, fallback = 'body'): { field: st
   const text = issue?.code === 'invalid_type' ? `has the wrong type (${issue.message})` : (issue?.message ?? 'is invalid')
   // Schemas that already name the field ("from must be YYYY-MM-DD") are not prefixed twice.
   return { field, message: text.startsWith(field) ? text : `${field} ${text}` }
+}
+
+/** A `limit` query parameter: a whole number from 1 to `max`. */
+export const limitParam = (max: number) => {
+  const message = `limit must be a number from 1 to ${max}`
+  return z
+    .string()
+    .regex(/^\d{1,9}$/, message)
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= max, message)
+    .optional()
 }
 
 /** `schema`'s output for `value`, or a 400 naming the first field that is wrong. */

@@ -112,7 +112,7 @@ export const JOBS: readonly JobDef[] = [
       if (!ctx.alerts) return 0
       const fired = await fireTriggers({ db: ctx.db, log: ctx.log, publicUrl: ctx.alerts.publicUrl, timezone: ctx.alerts.timezone })
       // Not awaited: a slow receiver (10 s an attempt) must not hold up the next run's fires.
-      if (fired > 0) void ctx.alerts.deliverer.runOnce().catch((err: unknown) => ctx.log.error(errorFields(err), 'sending deliveries failed'))
+      if (fired > 0) void ctx.alerts.deliverer.kick()
       return fired
     },
   },
@@ -126,7 +126,7 @@ export const JOBS: readonly JobDef[] = [
       if (!ctx.alerts || new Date().getUTCHours() < 7) return 0
       const n = (await queueDigests(ctx.db, ctx.alerts.publicUrl, 'daily')) + (await queueDigests(ctx.db, ctx.alerts.publicUrl, 'weekly'))
       await dropDigestTexts(ctx.db)
-      if (n > 0) void ctx.alerts.deliverer.runOnce().catch((err: unknown) => ctx.log.error(errorFields(err), 'sending deliveries failed'))
+      if (n > 0) void ctx.alerts.deliverer.kick()
       return n
     },
   },

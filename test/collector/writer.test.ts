@@ -34,7 +34,7 @@ function flaky(db: Db, failures: { left: number }): Db {
 const log = createLogger('silent')
 
 describe('EventWriter', () => {
-  it("a restart reads the left journal's event ids newest first, at most as many as asked, past a torn line", async () => {
+  it("a restart reads the left journal's newest event ids, at most as many as asked, past a torn line, and gives them oldest first", async () => {
     const dir = journalDir()
     const j = new Journal(dir)
     await new Promise<void>((resolve, reject) =>
@@ -49,7 +49,7 @@ describe('EventWriter', () => {
     )
     // Killed here: no close.
     const writer = new EventWriter(t.db, { flushIntervalMs: 60_000, flushMaxRows: 1000, journalDir: dir, journalMaxBytes: 1_000_000 }, log)
-    expect(writer.leftoverKeys()).toEqual(['example.com/two', 'example.com/one'])
+    expect(writer.leftoverKeys()).toEqual(['example.com/one', 'example.com/two'])
     expect(writer.leftoverKeys(1)).toEqual(['example.com/two'])
     await writer.close()
   })
