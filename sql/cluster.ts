@@ -127,6 +127,12 @@ function closingParen(sql: string, open: number): number {
  * docs/cluster.md), and a database that is not ClickHouse Cloud's, which replicates
  * every table by itself.
  */
+/** The engine of this database's `schema_migrations`: Replicated* once migrated for a cluster; null before any migration. */
+export async function bookkeepingEngine(db: Db): Promise<string | null> {
+  const [r] = await db.query<{ engine: string }>("SELECT engine FROM system.tables WHERE database = currentDatabase() AND name = 'schema_migrations'")
+  return r?.engine ?? null
+}
+
 export async function topologyOf(db: Db, cluster: string): Promise<Topology> {
   const [database] = await db.query<{ name: string; engine: string }>('SELECT name, engine FROM system.databases WHERE name = currentDatabase()')
   const engine = database?.engine ?? ''
@@ -151,10 +157,10 @@ export async function topologyOf(db: Db, cluster: string): Promise<Topology> {
   }
   // Tables made for one server stay plain MergeTree: the migrations that made them are
   // recorded and never run again, so setting CLICKHOUSE_CLUSTER later converts nothing.
-  const [bookkeeping] = await db.query<{ engine: string }>("SELECT engine FROM system.tables WHERE database = currentDatabase() AND name = 'schema_migrations'")
-  if (bookkeeping && !bookkeeping.engine.startsWith('Replicated')) {
+  const bookkeeping = await bookkeepingEngine(db)
+  if (bookkeeping && !bookkeeping.startsWith('Replicated')) {
     throw new ConfigError(
-      `invalid configuration:\n  CLICKHOUSE_CLUSTER: database ${database?.name} was migrated for one server (schema_migrations is ${bookkeeping.engine}); its tables are not replicated, and Spoor does not convert them (docs/cluster.md)`,
+      `invalid configuration:\n  CLICKHOUSE_CLUSTER: database ${database?.name} was migrated for one server (schema_migrations is ${bookkeeping}); its tables are not replicated, and Spoor does not convert them (docs/cluster.md)`,
     )
   }
   if (engine === 'Replicated') {

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import type { Db } from '../lib/db.ts'
 import type { Logger } from '../lib/logger.ts'
 import { ConfigError } from '../lib/config.ts'
-import { clusterStatement, type Topology, topologyOf } from './cluster.ts'
+import { bookkeepingEngine, clusterStatement, type Topology, topologyOf } from './cluster.ts'
 import { stripComments } from './text.ts'
 
 export const SQL_DIR = new URL('./', import.meta.url).pathname
@@ -28,10 +28,7 @@ export function readMigrations(dir = SQL_DIR): Migration[] {
   return files.map((file) => {
     const text = readFileSync(join(dir, file), 'utf8')
     // Statements end with ";" at the end of a line; comments are dropped first.
-    const statements = text
-      .split('\n')
-      .filter((l) => !l.trim().startsWith('--'))
-      .join('\n')
+    const statements = stripComments(text)
       .split(/;\s*$/m)
       .map((s) => s.trim())
       .filter(Boolean)
@@ -46,16 +43,17 @@ export function readMigrations(dir = SQL_DIR): Migration[] {
  * left to do. The embedded engine needs none: chDB serves one process per directory.
  * `cluster` (CLICKHOUSE_CLUSTER): every statement, the bookkeeping and the lock included,
  * runs in its cluster form (sql/cluster.ts), so that they are one truth on every replica.
- * `lock` is set on the server path: there, without `cluster`, a database migrated for a
- * cluster is refused (oneServer).
+ * `lock` defaults to db.shared (the server path): there, without `cluster`, a database
+ * migrated for a cluster is refused (oneServer).
  */
 export async function migrate(db: Db, log: Logger, dir = SQL_DIR, opts: { lock?: boolean; cluster?: string | null } = {}): Promise<number> {
-  const topology = opts.cluster ? await topologyOf(db, opts.cluster) : opts.lock ? await oneServer(db) : null
+  const lock = opts.lock ?? db.shared
+  const topology = opts.cluster ? await topologyOf(db, opts.cluster) : lock ? await oneServer(db) : null
   const ddl = (statement: string) => db.command(topology ? clusterStatement(statement, topology) : statement)
   await ddl(`CREATE TABLE IF NOT EXISTS schema_migrations
     (version UInt32, name String, applied_at DateTime('UTC') DEFAULT now())
     ENGINE = ReplacingMergeTree ORDER BY version`)
-  if (!opts.lock) return apply(db, log, dir, topology)
+  if (!lock) return apply(db, log, dir, topology)
   const release = await acquire(db, log, ddl)
   try {
     return await apply(db, log, dir, topology)
@@ -94,10 +92,10 @@ async function apply(db: Db, log: Logger, dir: string, topology: Topology | null
  * MergeTree tables the other replicas never get. One query, before anything is sent.
  */
 async function oneServer(db: Db): Promise<null> {
-  const [bookkeeping] = await db.query<{ engine: string }>("SELECT engine FROM system.tables WHERE database = currentDatabase() AND name = 'schema_migrations'")
-  if (bookkeeping?.engine.startsWith('Replicated')) {
+  const engine = await bookkeepingEngine(db)
+  if (engine?.startsWith('Replicated')) {
     throw new ConfigError(
-      `invalid configuration:\n  CLICKHOUSE_CLUSTER: unset, but this database was migrated for a cluster (schema_migrations is ${bookkeeping.engine}); set CLICKHOUSE_CLUSTER to its cluster, as its other processes have it (docs/cluster.md)`,
+      `invalid configuration:\n  CLICKHOUSE_CLUSTER: unset, but this database was migrated for a cluster (schema_migrations is ${engine}); set CLICKHOUSE_CLUSTER to its cluster, as its other processes have it (docs/cluster.md)`,
     )
   }
   return null
