@@ -107,9 +107,9 @@ export async function openDb(config: Pick<Config, 'clickhouse' | 'dataDir'>, opt
     } finally {
       await bootstrap.close()
     }
-    // session_timezone: Spoor's days are UTC days (today(), DateTime64 parameters), as on
-    // the embedded engine; a server in another zone read them in its own (a review saw
-    // rebuild_days rows never deleted on a server east of UTC).
+    // session_timezone: Spoor's days are UTC days (today(), DateTime64 parameters); a
+    // server in another zone read them in its own (a review saw rebuild_days rows never
+    // deleted on a server east of UTC). The embedded engine below likewise.
     return wrap(
       createClient({ url, username: user, password, database, request_timeout: 30_000, log: QUIET, clickhouse_settings: { session_timezone: 'UTC' } }),
       false,
@@ -155,6 +155,9 @@ export async function openDb(config: Pick<Config, 'clickhouse' | 'dataDir'>, opt
     )
   }
   const db = wrap(settingsPerQuery(createClient({ connection })), true)
+  // As on a server (above): chDB takes the machine's zone (TZ) otherwise, and keeps a SET
+  // for the rest of its session (settingsPerQuery).
+  await db.command("SET session_timezone = 'UTC'")
   return {
     ...db,
     async close() {
