@@ -4,7 +4,7 @@
 import express, { type Request, Router } from 'express'
 import { requireAdmin, type Users } from '../auth/users.ts'
 import { z } from 'zod'
-import { pagePattern } from '../lib/pages.ts'
+import { globMatch } from '../lib/pages.ts'
 import type { Knowledge } from '../enrichment/company.ts'
 import { NETWORK_TYPES } from '../enrichment/classify.ts'
 import { decodeText, importDirectory } from '../enrichment/directory.ts'
@@ -249,10 +249,7 @@ export class CompanyQueries {
     const ids = rows.map((r) => r.id)
     const inbox = await inboxOf(this.db, q.site, ids)
     const days = m ? null : await pagesOf(this.db, q, ids)
-    const important: Importance = (rows[0]?.important ?? []).map(([tier, p]) => {
-      const re = pagePattern([p])!
-      return { tier: Number(tier), test: (path: string) => re.test(path) }
-    })
+    const important: Importance = (rows[0]?.important ?? []).map(([tier, p]) => ({ tier: Number(tier), test: (path: string) => globMatch(p, path) }))
     return rows.map(({ seen, important: _, ...r }) => {
       const c = { ...r, visits: Number(r.visits), pageviews: Number(r.pageviews), visitors: Number(r.visitors), duration: Number(r.duration) }
       const pages = rankPages(mostSeen(days?.get(r.id) ?? seen), important)

@@ -1,6 +1,7 @@
 // Goals of a site (sql/016): a custom event name, or a page path pattern in which *
 // stands for any characters (/blog/* or */pricing). Conversions are counted over visit
 // rows in dashboard/stats.ts; the conditions are built here, values always bound.
+import { likePattern } from '../lib/pages.ts'
 import { randomBytes } from 'node:crypto'
 import express, { Router } from 'express'
 import { z } from 'zod'
@@ -25,11 +26,6 @@ const GoalBody = z.object({
 
 export async function listGoals(db: Db, site: string): Promise<Goal[]> {
   return db.query<Goal>('SELECT id, kind, match FROM goals FINAL WHERE site = {site:String} AND deleted = 0 ORDER BY kind, match', { site })
-}
-
-/** A page pattern as a LIKE pattern: % and _ and \ literal, * any characters. */
-export function likePattern(match: string): string {
-  return match.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%')
 }
 
 /**

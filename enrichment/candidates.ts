@@ -4,7 +4,7 @@
 import { recomputeCompanyVisits } from '../aggregates/company-visits.ts'
 import type { Db } from '../lib/db.ts'
 import { companyId, type Knowledge } from './company.ts'
-import { pagePattern } from '../lib/pages.ts'
+import { likePattern } from '../lib/pages.ts'
 
 const UNNAMED = "owner IN {owners:Array(String)} AND network_type = 'unknown' AND company_id = ''"
 
@@ -24,14 +24,15 @@ export async function attributeOwnerVisits(db: Db, owners: string[], id: string)
     { sites },
   )
   for (const site of sites) {
-    const re = pagePattern(settings.find((s) => s.site === site)?.company_pages ?? [])?.source ?? ''
+    const likes = (settings.find((s) => s.site === site)?.company_pages ?? []).map(likePattern)
     await db.command(
       `INSERT INTO enriched_sessions (site, sid, day, network_type, company_id, network, asn, owner, country)
        SELECT site, sid, day, 'business', {id:String}, network, asn, owner, country
        FROM enriched_sessions FINAL
        WHERE site = {site:String} AND ${UNNAMED}
-         AND ({re:String} = '' OR sid IN (SELECT sid FROM events WHERE site = {site:String} AND type = 'pageview' AND match(path, {re:String})))`,
-      { id, site, owners, re },
+         AND (empty({likes:Array(String)})
+              OR sid IN (SELECT sid FROM events WHERE site = {site:String} AND type = 'pageview' AND arrayExists(l -> path LIKE l, {likes:Array(String)})))`,
+      { id, site, owners, likes },
     )
   }
   const mine = '(site, sid) IN (SELECT site, sid FROM enriched_sessions FINAL WHERE company_id = {id:String} AND owner IN {owners:Array(String)})'

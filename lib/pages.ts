@@ -4,8 +4,11 @@
 export interface PagePattern {
   /** Whether a path matches one of the patterns: a wildcard match without a regular expression (see globMatch). */
   test(path: string): boolean
-  /** The same as an RE2 expression, for ClickHouse's match(). */
-  source: string
+}
+
+/** A pattern as ClickHouse's LIKE takes it: %, _ and \ literal, * any characters. */
+export function likePattern(match: string): string {
+  return match.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%')
 }
 
 /**
@@ -37,11 +40,5 @@ export function globMatch(pattern: string, text: string): boolean {
 /** The patterns as one matcher; null for an empty list (every page counts). */
 export function pagePattern(patterns: readonly string[]): PagePattern | null {
   if (patterns.length === 0) return null
-  const alts = patterns.map((p) =>
-    p
-      .split('*')
-      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*'),
-  )
-  return { test: (path) => patterns.some((p) => globMatch(p, path)), source: `^(?:${alts.join('|')})$` }
+  return { test: (path) => patterns.some((p) => globMatch(p, path)) }
 }
