@@ -5,8 +5,8 @@ import type { WebhookBody } from '../lib/api-types.ts'
 import { escapeHtml } from '../lib/html.ts'
 import type { MailMessage } from './mail.ts'
 
-export type Lang = 'en' | 'nl'
 export const LANGS = ['en', 'nl'] as const
+export type Lang = (typeof LANGS)[number]
 
 /** At most this many pages of a visit go into a message (a long visit stays readable, and bounded). */
 export const MAX_PAGES = 50

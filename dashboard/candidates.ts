@@ -8,7 +8,7 @@
 import express, { Router } from 'express'
 import { z } from 'zod'
 import { requireAdmin } from '../auth/users.ts'
-import { attributeOwnerVisits } from '../enrichment/candidates.ts'
+import { attributeOwnerVisits, CANDIDATE } from '../enrichment/candidates.ts'
 import { companyId, nameKey } from '../enrichment/company.ts'
 import { countryCode, domainName, text } from '../enrichment/directory.ts'
 import { companyRecord } from '../enrichment/jobs/enrich-visits.ts'
@@ -69,7 +69,7 @@ export class CandidateQueries {
     // visits (200k candidates, 6 M page views), as a named visit's rows keep their day.
     const unnamed = `SELECT sid, day, network, asn, owner, country FROM enriched_sessions FINAL
        WHERE site = {site:String} AND day BETWEEN {from:Date} AND {to:Date}
-         AND network_type = 'unknown' AND company_id = '' AND owner != ''`
+         AND ${CANDIDATE}`
     const rows = await this.db.query<CandidateRow>(
       `SELECT c.owner AS owner, topK(1)(c.asn)[1] AS asn, topK(1)(c.country)[1] AS country,
               topK(1)(c.network)[1] AS network, topK(20)(c.network) AS networks, count() AS visits,

@@ -6,7 +6,9 @@ import type { Db } from '../lib/db.ts'
 import { companyId, type Knowledge } from './company.ts'
 import { likePattern } from '../lib/pages.ts'
 
-const UNNAMED = "owner IN {owners:Array(String)} AND network_type = 'unknown' AND company_id = ''"
+/** A decided visit of a review-queue candidate: its network's owner is known, no company is (enrichment records only 'unknown' ones so). */
+export const CANDIDATE = "network_type = 'unknown' AND company_id = '' AND owner != ''"
+const UNNAMED = `owner IN {owners:Array(String)} AND ${CANDIDATE}`
 
 /**
  * Rewrites the 'unknown' decisions of the visits from `owners` as visits of company
@@ -60,9 +62,7 @@ export async function attributeOwnerVisits(db: Db, owners: string[], id: string)
  * visits; the naming itself attributed everything older. The caller holds dayLock.
  */
 export async function adoptNamedOwners(db: Db, knowledge: Knowledge): Promise<number> {
-  const owners = await db.query<{ owner: string }>(
-    "SELECT DISTINCT owner FROM enriched_sessions WHERE day >= today() - 1 AND network_type = 'unknown' AND company_id = '' AND owner != ''",
-  )
+  const owners = await db.query<{ owner: string }>(`SELECT DISTINCT owner FROM enriched_sessions WHERE day >= today() - 1 AND ${CANDIDATE}`)
   let n = 0
   for (const { owner } of owners) {
     // Only owners named through the queue: their company row was written by the naming.

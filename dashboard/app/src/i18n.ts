@@ -209,7 +209,6 @@ const en = {
   reviewQueueHint:
     'Organisations that visited in the last 30 days but that no list or directory names. Internet, mobile and hosting providers, and owners whose name reads like a person’s, are never shown: naming them would name private persons.',
   noCandidates: 'No organisations to review in this period.',
-  networkOwner: 'Network owner',
   nameCandidate: 'Name',
   companyName: 'Company name',
   dismiss: 'Dismiss',
@@ -454,7 +453,6 @@ const nl: typeof en = {
   reviewQueueHint:
     'Organisaties die de afgelopen 30 dagen bezochten, maar die geen lijst of bedrijvenregister noemt. Internet-, mobiele en hostingproviders, en eigenaren met een naam die op een persoon lijkt, worden nooit getoond: wie die benoemt, benoemt privépersonen.',
   noCandidates: 'Geen organisaties te beoordelen in deze periode.',
-  networkOwner: 'Eigenaar van het netwerk',
   nameCandidate: 'Benoemen',
   companyName: 'Bedrijfsnaam',
   dismiss: 'Negeren',
