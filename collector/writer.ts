@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import type { Db } from '../lib/db.ts'
 import { dayLock } from '../lib/lock.ts'
 import type { Logger } from '../lib/logger.ts'
-import { errorFields } from '../lib/errors.ts'
+import { answeredByClickHouse, errorFields } from '../lib/errors.ts'
 import { JOURNAL_TABLES, Journal, type JournalTag, type Segment, type SegmentRows } from './journal.ts'
 import { LineBuffer } from './lines.ts'
 
@@ -436,13 +436,4 @@ export class EventWriter {
 /** Rows of table `t` in segment `p` that were read in this drain and are not in yet. */
 function waiting(p: Pending, t: JournalTag): boolean {
   return p.rows !== null && p.rows[t].count > 0 && !p.done.has(t)
-}
-
-/**
- * ClickHouse received the insert and answered with an exception (its numeric code and
- * name), as opposed to not being reached at all (a socket error, a refused connection).
- */
-function answeredByClickHouse(err: unknown): boolean {
-  const e = err as { code?: unknown; type?: unknown }
-  return typeof e.type === 'string' && typeof e.code === 'string' && /^\d+$/.test(e.code)
 }

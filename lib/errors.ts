@@ -87,6 +87,12 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   }
 }
 
+/** Whether ClickHouse answered with an exception (a numeric code and its name), as opposed to no answer at all. */
+export function answeredByClickHouse(err: unknown): err is { code: string; type: string } {
+  const e = err as { code?: unknown; type?: unknown } | null
+  return typeof e?.type === 'string' && typeof e?.code === 'string' && /^\d+$/.test(e.code)
+}
+
 /**
  * What of an error may be logged. A ClickHouse exception's text quotes the data it
  * refused (a row with its address, a visitor id in a WHERE): its numeric code and name
@@ -94,7 +100,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
  */
 export function errorFields(err: unknown): { code?: string; type?: string; err?: { name: string; message: string; stack?: string } } {
   const e = err as { code?: unknown; type?: unknown; name?: unknown; message?: unknown; stack?: unknown } | null
-  if (e && typeof e.type === 'string' && typeof e.code === 'string' && /^\d+$/.test(e.code)) return { code: e.code, type: e.type }
+  if (answeredByClickHouse(e)) return { code: e.code, type: e.type }
   if (e && typeof e.code === 'string' && typeof e.type !== 'string') return { code: e.code }
   return { err: { name: String(e?.name ?? 'Error'), message: String(e?.message ?? e), stack: typeof e?.stack === 'string' ? e.stack : undefined } }
 }
