@@ -82,24 +82,20 @@ export const Action = z.discriminatedUnion(
 export type Action = z.infer<typeof Action>
 export type When = z.infer<typeof When>
 
+const name = z.string({ message: 'name is required' }).trim().min(1, 'name must not be empty').max(200)
+const actions = z.array(Action).min(1, 'actions must name at least one action').max(10, 'a trigger may have at most 10 actions')
+
 export const TriggerBody = z
   .object({
-    name: z.string({ message: 'name is required' }).trim().min(1, 'name must not be empty').max(200),
+    name,
     site: z.string({ message: 'site is required' }).max(253),
     enabled: z.boolean().default(true),
     when: When.default({}),
-    actions: z.array(Action).min(1, 'actions must name at least one action').max(10, 'a trigger may have at most 10 actions'),
+    actions,
   })
   .strict()
 
-export const TriggerPatch = z
-  .object({
-    name: z.string().trim().min(1, 'name must not be empty').max(200).optional(),
-    enabled: z.boolean().optional(),
-    when: When.optional(),
-    actions: z.array(Action).min(1, 'actions must name at least one action').max(10, 'a trigger may have at most 10 actions').optional(),
-  })
-  .strict()
+export const TriggerPatch = z.object({ name: name.optional(), enabled: z.boolean().optional(), when: When.optional(), actions: actions.optional() }).strict()
 
 interface TriggerRow {
   id: string
