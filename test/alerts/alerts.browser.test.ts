@@ -1,33 +1,29 @@
 // The alerts in Debian's Chromium: an admin makes a trigger in Settings, sends a test to
 // a local receiver and sees the delivery; a sales user chooses a digest under Account.
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { ADMIN, makeApp, type TestApp } from '../helpers/app.ts'
-import { CHROMIUM, chromiumMissing, launchChromium, loggedIn, serve } from '../helpers/browser.ts'
+import { describeInChromium, loggedIn, openInChromium } from '../helpers/browser.ts'
 import { type Receiver, webhookReceiver } from '../helpers/receivers.ts'
 
 const SALES = { email: 'sales@example.com', password: 'sales password' }
 const SECRET = 'a webhook secret of some length'
 
 let t: TestApp
-let stop: (() => Promise<void>) | undefined
 let base = ''
 let browser: Browser
+let close: (() => Promise<void>) | undefined
 let hook: Receiver
 
-if (chromiumMissing) console.warn(`browser tests skipped: ${CHROMIUM} not found (apt-get install -y chromium to run them)`)
-
-describe.skipIf(chromiumMissing)('alerts in Chromium', () => {
+describeInChromium('alerts in Chromium', () => {
   beforeAll(async () => {
     t = await makeApp({ SITES: 'example.com', DEMO: 'false' })
     await t.deps.users.upsert(SALES.email, SALES.password, 'viewer')
-    ;({ base, close: stop } = await serve(t.app))
-    browser = await launchChromium()
+    ;({ base, browser, close } = await openInChromium(t.app))
     hook = await webhookReceiver(SECRET)
   })
   afterAll(async () => {
-    await browser?.close()
-    await stop?.()
+    await close?.()
     await t?.close()
     await hook?.close()
   })

@@ -1,38 +1,23 @@
 // The review queue in Settings, in Debian's Chromium: an admin sees an unnamed
 // organisation (never the consumer ISP's visit), names it with a name and a domain, and it
 // shows under Companies; another one is dismissed. Screenshot in screenshots/ (ignored by git).
-import { mkdirSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Knowledge } from '../../enrichment/company.ts'
-import { IpIntel } from '../../enrichment/lookup.ts'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { ADMIN, makeApp, pageview, rid, send, type TestApp } from '../helpers/app.ts'
-import { CHROMIUM, chromiumMissing, launchChromium, loggedIn, serve } from '../helpers/browser.ts'
-import { fixtureAsn, fixtureDbip, ipIn, NETS } from '../helpers/intel.ts'
+import { describeInChromium, loggedIn, openInChromium, SHOTS } from '../helpers/browser.ts'
+import { fixtureIntel, ipIn, NETS } from '../helpers/intel.ts'
 
 const ZWALUW = { cidr: '198.18.2.0/24', asn: 64510, org: 'Zwaluw Studio B.V.', country: 'NL', city: 'Rotterdam' }
 const KESTREL = { cidr: '2001:db8:3::/48', asn: 64511, org: 'Kestrel Analytics GmbH', country: 'DE', city: 'Berlin' }
 
-const SHOTS = new URL('../../screenshots/', import.meta.url).pathname
-
 let t: TestApp
-let stop: (() => Promise<void>) | undefined
 let base = ''
 let browser: Browser
+let close: (() => Promise<void>) | undefined
 
-if (chromiumMissing) console.warn(`browser tests skipped: ${CHROMIUM} not found (apt-get install -y chromium to run them)`)
-
-describe.skipIf(chromiumMissing)('review queue in Chromium', () => {
+describeInChromium('review queue in Chromium', () => {
   beforeAll(async () => {
-    const nets = [...Object.values(NETS), ZWALUW, KESTREL]
-    const intel = new IpIntel({
-      asn: fixtureAsn(nets),
-      dbip: fixtureDbip(nets),
-      maxmind: null,
-      rdns: null,
-      knowledge: Knowledge.empty(),
-      companyTypes: ['business', 'education', 'government'],
-    })
+    const intel = fixtureIntel({ nets: [...Object.values(NETS), ZWALUW, KESTREL] })
     t = await makeApp({ TRUST_PROXY: 'loopback', DEMO: 'false' }, { intel })
     for (const [ip, path] of [
       [ipIn(ZWALUW), '/pricing'],
@@ -44,12 +29,10 @@ describe.skipIf(chromiumMissing)('review queue in Chromium', () => {
     }
     await t.flush()
     await t.deps.scheduler!.runNow('enrich-visits')
-    ;({ base, close: stop } = await serve(t.app))
-    browser = await launchChromium()
+    ;({ base, browser, close } = await openInChromium(t.app))
   })
   afterAll(async () => {
-    await browser?.close()
-    await stop?.()
+    await close?.()
     await t?.close()
   })
 
@@ -71,7 +54,6 @@ describe.skipIf(chromiumMissing)('review queue in Chromium', () => {
     expect(queue).toContain('198.18.2.0/24')
     expect(queue).not.toContain('Comcast')
     expect(queue).not.toContain('/home-user')
-    mkdirSync(SHOTS, { recursive: true })
     await page.locator('[data-testid=review-queue]').screenshot({ path: `${SHOTS}review-queue.png` })
 
     const zwaluw = rows.filter({ hasText: 'Zwaluw' })

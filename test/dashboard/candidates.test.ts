@@ -2,10 +2,8 @@
 // trusted (loopback) proxy, the enrich-visits job, then the API. Fixture IP data: the
 // shared networks plus organisations that no list or word rule names.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { Knowledge } from '../../enrichment/company.ts'
-import { IpIntel } from '../../enrichment/lookup.ts'
 import { makeApp, pageview, rid, send, type TestApp } from '../helpers/app.ts'
-import { type FixtureNet, fixtureAsn, fixtureDbip, ipIn, NETS } from '../helpers/intel.ts'
+import { type FixtureNet, fixtureIntel, ipIn, NETS } from '../helpers/intel.ts'
 
 const MORE = {
   // Organisations: no provider, no person, no trade word: 'unknown', offered for naming.
@@ -22,15 +20,7 @@ let t: TestApp
 let admin: Awaited<ReturnType<TestApp['login']>>
 
 beforeAll(async () => {
-  const nets = [...Object.values(NETS), ...Object.values(MORE)]
-  const intel = new IpIntel({
-    asn: fixtureAsn(nets),
-    dbip: fixtureDbip(nets),
-    maxmind: null,
-    rdns: null,
-    knowledge: Knowledge.empty(),
-    companyTypes: ['business', 'education', 'government'],
-  })
+  const intel = fixtureIntel({ nets: [...Object.values(NETS), ...Object.values(MORE)] })
   t = await makeApp({ TRUST_PROXY: 'loopback' }, { intel })
   admin = await t.login()
 })

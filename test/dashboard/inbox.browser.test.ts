@@ -2,26 +2,21 @@
 // status, source and score explained on hover, a bulk status change, the filter that
 // brings ignored companies back, and on the company page status, owner, a note and the
 // visit's attribution in the site's named time zone.
-import { mkdirSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { makeApp, pageview, rid, send, type TestApp } from '../helpers/app.ts'
-import { CHROMIUM, chromiumMissing, launchChromium, loggedIn, serve } from '../helpers/browser.ts'
+import { describeInChromium, loggedIn, openInChromium, SHOTS } from '../helpers/browser.ts'
 import { ipIn, NETS } from '../helpers/intel.ts'
 
-const SHOTS = new URL('../../screenshots/', import.meta.url).pathname
 const SALES = { email: 'sales@example.com', password: 'sales password 1' }
 
 let t: TestApp
-let stop: (() => Promise<void>) | undefined
 let base = ''
 let browser: Browser
+let close: (() => Promise<void>) | undefined
 
-if (chromiumMissing) console.warn(`browser tests skipped: ${CHROMIUM} not found (apt-get install -y chromium to run them)`)
-
-describe.skipIf(chromiumMissing)('the inbox in Chromium', () => {
+describeInChromium('the inbox in Chromium', () => {
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
     t = await makeApp({ TRUST_PROXY: 'loopback', DEMO: 'false', SITES: 'example.com@Europe/Amsterdam' })
     await t.deps.users.upsert(SALES.email, SALES.password, 'viewer')
     for (const [net, paths, referrer] of [
@@ -38,12 +33,10 @@ describe.skipIf(chromiumMissing)('the inbox in Chromium', () => {
     }
     await t.flush()
     await t.deps.scheduler!.runNow('enrich-visits')
-    ;({ base, close: stop } = await serve(t.app))
-    browser = await launchChromium()
+    ;({ base, browser, close } = await openInChromium(t.app))
   })
   afterAll(async () => {
-    await browser?.close()
-    await stop?.()
+    await close?.()
     await t?.close()
   })
 

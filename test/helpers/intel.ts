@@ -68,10 +68,12 @@ export function fixtureDbip(nets: FixtureNet[] = Object.values(NETS)): Dbip {
   return Dbip.fromSources(MmdbSource.fromBuffer(v4), MmdbSource.fromBuffer(v6))
 }
 
-export function fixtureIntel(over: { maxmind?: MaxMind; rdns?: ReverseDns; knowledge?: Knowledge; companyTypes?: NetworkType[] } = {}): IpIntel {
+export function fixtureIntel(
+  over: { nets?: FixtureNet[]; maxmind?: MaxMind; rdns?: ReverseDns; knowledge?: Knowledge; companyTypes?: NetworkType[] } = {},
+): IpIntel {
   return new IpIntel({
-    asn: fixtureAsn(),
-    dbip: fixtureDbip(),
+    asn: fixtureAsn(over.nets),
+    dbip: fixtureDbip(over.nets),
     maxmind: over.maxmind ?? null,
     rdns: over.rdns ?? null,
     knowledge: over.knowledge ?? Knowledge.empty(),
