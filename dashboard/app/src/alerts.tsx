@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks'
 import type { DeliveryList, MailSettings, Trigger, TriggerList } from '../../../lib/api-types.ts'
 import { api } from './api.ts'
 import type { Lang } from './i18n.ts'
-import { Status, type T, useApi } from './ui.tsx'
+import { formSubmit, Status, type T, useApi } from './ui.tsx'
 
 const split = (v: FormDataEntryValue | null) =>
   String(v ?? '')
@@ -81,28 +81,26 @@ export function TriggersCard(props: { t: T; sites: string[] }) {
         <summary>{t('newTrigger')}</summary>
         <form
           class="trigger-form"
-          onSubmit={(e) => {
-            e.preventDefault()
-            const form = e.target as HTMLFormElement
-            const f = new FormData(form)
-            const num = (k: string) => (f.get(k) ? Number(f.get(k)) : undefined)
-            const when: Trigger['when'] = {}
-            if (split(f.get('pages')).length) when.pages = split(f.get('pages'))
-            if (split(f.get('countries')).length) when.countries = split(f.get('countries'))
-            if (num('min_lead_score') !== undefined) when.min_lead_score = num('min_lead_score')
-            if (num('min_visits') !== undefined) when.min_visits = num('min_visits')
-            if (f.get('first_visit_only')) when.first_visit_only = true
-            const actions: Trigger['actions'] = []
-            if (f.get('webhook')) actions.push({ type: 'webhook', url: String(f.get('webhook')), secret: String(f.get('secret')) })
-            if (f.get('slack')) actions.push({ type: 'slack', url: String(f.get('slack')) })
-            if (split(f.get('to')).length) actions.push({ type: 'email', to: split(f.get('to')) })
-            if (f.get('tag')) actions.push({ type: 'tag', tag: String(f.get('tag')) })
-            if (f.get('owner')) actions.push({ type: 'assign', owner: String(f.get('owner')) })
-            api<Trigger>('/api/triggers', { json: { name: f.get('name'), site: f.get('site'), when, actions } }).then(
-              () => (form.reset(), done()),
-              (err: Error) => setMsg(err.message),
-            )
-          }}
+          onSubmit={formSubmit(setMsg)(
+            '/api/triggers',
+            (f) => {
+              const num = (k: string) => (f.get(k) ? Number(f.get(k)) : undefined)
+              const when: Trigger['when'] = {}
+              if (split(f.get('pages')).length) when.pages = split(f.get('pages'))
+              if (split(f.get('countries')).length) when.countries = split(f.get('countries'))
+              if (num('min_lead_score') !== undefined) when.min_lead_score = num('min_lead_score')
+              if (num('min_visits') !== undefined) when.min_visits = num('min_visits')
+              if (f.get('first_visit_only')) when.first_visit_only = true
+              const actions: Trigger['actions'] = []
+              if (f.get('webhook')) actions.push({ type: 'webhook', url: String(f.get('webhook')), secret: String(f.get('secret')) })
+              if (f.get('slack')) actions.push({ type: 'slack', url: String(f.get('slack')) })
+              if (split(f.get('to')).length) actions.push({ type: 'email', to: split(f.get('to')) })
+              if (f.get('tag')) actions.push({ type: 'tag', tag: String(f.get('tag')) })
+              if (f.get('owner')) actions.push({ type: 'assign', owner: String(f.get('owner')) })
+              return { name: f.get('name'), site: f.get('site'), when, actions }
+            },
+            done,
+          )}
         >
           <label>
             {t('name')}
@@ -176,7 +174,7 @@ export function DeliveriesCard(props: { t: T }) {
               <td>{d.created_at.slice(0, 16).replace('T', ' ')}</td>
               <td>{d.trigger_name}</td>
               <td>{d.kind}</td>
-              <td class={d.status === 'failed' ? 'error' : ''}>{t(d.status === 'delivered' ? 'delivered' : d.status === 'failed' ? 'failed' : 'pending')}</td>
+              <td class={d.status === 'failed' ? 'error' : ''}>{t(d.status)}</td>
               <td class="num">{d.attempts}</td>
               <td class="muted">{d.last_error}</td>
               <td>

@@ -24,7 +24,7 @@ import { DeliveriesCard, TriggersCard } from './alerts.tsx'
 import { api } from './api.ts'
 import { download } from './csv.ts'
 import { navigate } from './state.ts'
-import { Status, type T, useApi } from './ui.tsx'
+import { formSubmit, Status, type T, useApi } from './ui.tsx'
 
 function Copy(props: { text: string; t: T }) {
   const [done, setDone] = useState(false)
@@ -332,18 +332,7 @@ export function SettingsView(props: { t: T; email: string; timezones: Record<str
   const audit = useApi<AuditLog>('/api/audit')
   const jobs = useApi<JobList>('/api/jobs')
   const [msg, setMsg] = useState('')
-  const submit = (path: string, build: (f: FormData) => unknown, after: () => void) => (e: Event) => {
-    e.preventDefault()
-    const form = e.target as HTMLFormElement
-    api(path, { json: build(new FormData(form)) }).then(
-      () => {
-        form.reset()
-        setMsg('')
-        after()
-      },
-      (err: Error) => setMsg(err.message),
-    )
-  }
+  const submit = formSubmit(setMsg)
   const reloadAll = () => {
     settings.reload()
     props.onSitesChanged()

@@ -49,6 +49,26 @@ export function change(now: number, before: number, t: T): string {
   return number((now - before) / before, { style: 'percent', signDisplay: 'exceptZero', maximumFractionDigits: 0 })
 }
 
+/**
+ * A form's submit handler: posts what `build` makes of its fields to `path`, then empties
+ * the form and calls `after`; a refusal's message goes to `setMsg` (the API names the field).
+ */
+export const formSubmit =
+  (setMsg: (m: string) => void) =>
+  (path: string, build: (f: FormData) => unknown, after: () => void) =>
+  (e: Event): void => {
+    e.preventDefault()
+    const form = e.target as HTMLFormElement
+    api(path, { json: build(new FormData(form)) }).then(
+      () => {
+        form.reset()
+        setMsg('')
+        after()
+      },
+      (err: Error) => setMsg(err.message),
+    )
+  }
+
 export function Status(props: { loading: boolean; error: string | null; t: T }) {
   if (props.error)
     return (
