@@ -6,6 +6,7 @@
 import { chTime, type Db } from '../lib/db.ts'
 import { dayLock } from '../lib/lock.ts'
 import { addDays, isoDay } from '../lib/timezone.ts'
+import { copyCompanySessions } from './company-sessions.ts'
 import { buildTotalsAround, catchUpTotals } from './totals.ts'
 import { VISIT_COLUMNS, visitRows, visitSelect } from './visits.ts'
 
@@ -94,6 +95,9 @@ export async function rollupVisitRows(db: Db, day: string, cutoff = `${addDays(d
   if (Number(staged?.n ?? 0) === 0) await db.command('ALTER TABLE visits DROP PARTITION {day:Date}', params)
   else await db.command('ALTER TABLE visits REPLACE PARTITION {day:Date} FROM visits_staging', params)
   await db.command('ALTER TABLE visits_staging DROP PARTITION {day:Date}', params)
+  // A finished day's company visits, before visit_days says the day is whole: the
+  // companies list reads whole days from company_sessions.
+  if (cutoff.slice(0, 10) > day) await copyCompanySessions(db, [day])
   await db.insert('visit_days', [params])
 }
 

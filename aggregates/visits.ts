@@ -69,7 +69,9 @@ const MAX_NAMED_SIDS = 2000
  * columns with bound parameters), as a subquery with its parameters, from three places:
  * days rolled up whole (`visits`), today rolled up to a cutoff (`visits`, less the visits
  * active since: aggregates/rollup.ts, rollupToday), and the rest grouped from the raw
- * events with visitSelect (visits active since a cutoff, days not rolled up).
+ * events with visitSelect (visits active since a cutoff, days not rolled up). With
+ * `companies`, only company visits, each with its company_id: whole days from
+ * company_sessions, the rest joined with the decisions (withCompany).
  */
 export async function visitRowsOf(
   db: Db,
@@ -78,6 +80,7 @@ export async function visitRowsOf(
   d1: string,
   where: string,
   known?: ReadonlyArray<{ day: string; cutoff: string }>,
+  companies = false,
 ): Promise<{ sql: string; params: Record<string, unknown> }> {
   const rolled = known ?? (await db.query<{ d: string; c: string }>(CUTOFFS, { d0, d1 })).map((r) => ({ day: r.d, cutoff: r.c }))
   const cutoffs = new Map(rolled.map((r) => [r.day, r.cutoff]))
@@ -105,7 +108,7 @@ export async function visitRowsOf(
   }
   const named = active.startsWith('{')
   const parts: string[] = []
-  if (whole.length) parts.push(`SELECT ${VISIT_COLUMNS} FROM visits WHERE site = {site:String} AND day IN {whole:Array(Date)} AND ${where}`)
+  if (whole.length && !companies) parts.push(`SELECT ${VISIT_COLUMNS} FROM visits WHERE site = {site:String} AND day IN {whole:Array(Date)} AND ${where}`)
   if (partly.length)
     parts.push(
       `SELECT ${VISIT_COLUMNS} FROM visits WHERE site = {site:String} AND day IN {partly:Array(Date)} AND ${named ? 'sid' : '(day, sid)'} NOT IN ${active} AND ${where}`,
@@ -114,7 +117,33 @@ export async function visitRowsOf(
     parts.push(
       `SELECT ${VISIT_COLUMNS} FROM (${visitSelect(`site = {site:String} AND toDate(ts) IN {lv:Array(Date)} AND ${named ? 'sid' : '(toDate(ts), sid)'} IN ${active}`)}) WHERE ${where}`,
     )
+  const params = { site, whole, partly, lv: live, lc: liveCutoffs, sids }
+  if (companies) {
+    // Whole days from company_sessions; today's visit rows keep changing, so they are
+    // joined with the decisions here.
+    const copied = whole.length
+      ? [
+          `SELECT ${VISIT_COLUMNS}, company_id FROM company_sessions FINAL WHERE site = {site:String} AND day IN {whole:Array(Date)} AND company_id != '' AND ${where}`,
+        ]
+      : []
+    const rest = parts.length ? [withCompany(parts.join('\n    UNION ALL\n    '))] : []
+    const all = [...copied, ...rest]
+    if (!all.length) all.push(`SELECT ${VISIT_COLUMNS}, company_id FROM company_sessions WHERE 0`)
+    return { sql: all.join('\n    UNION ALL\n    '), params }
+  }
   // No visit at all: an empty row set of the same columns.
   if (!parts.length) parts.push(`SELECT ${VISIT_COLUMNS} FROM visits WHERE 0`)
-  return { sql: parts.join('\n    UNION ALL\n    '), params: { site, whole, partly, lv: live, lc: liveCutoffs, sids } }
+  return { sql: parts.join('\n    UNION ALL\n    '), params }
+}
+
+// The decisions of the visits of {site} started on {d0}..{d1}: a visit is a company's
+// once enrichment decided so (enriched_sessions).
+const COMPANY_OF = "SELECT sid, company_id FROM enriched_sessions FINAL WHERE site = {site:String} AND day BETWEEN {d0:Date} AND {d1:Date} AND company_id != ''"
+
+/** Visit rows (VISIT_COLUMNS) of the company visits among `rows`, each with its company_id. */
+export function withCompany(rows: string): string {
+  const cols = VISIT_COLUMNS.split(', ')
+    .map((c) => `v.${c} AS ${c}`)
+    .join(', ')
+  return `SELECT ${cols}, e.company_id AS company_id FROM (${rows}) AS v INNER JOIN (${COMPANY_OF}) AS e ON e.sid = v.sid`
 }

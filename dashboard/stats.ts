@@ -13,7 +13,7 @@ import type { Sites } from '../lib/sites.ts'
 import { addDays, isoDay, localDay, localHour, startOfLocalDay, utcSpan } from '../lib/timezone.ts'
 import { buildRanges, rangeKey, rangeRows, SUM_COLUMNS } from '../aggregates/ranges.ts'
 import { SUMMED_DAYS } from '../aggregates/totals.ts'
-import { CUTOFFS, eventVisitRows, visitRowsOf } from '../aggregates/visits.ts'
+import { CUTOFFS, eventVisitRows, visitRowsOf, withCompany } from '../aggregates/visits.ts'
 import { DROP_REASONS, type DropReason } from '../collector/pipeline.ts'
 import { filterSql, parseFilters, type FilterSql } from './filters.ts'
 import { DailyStats } from './daily-stats.ts'
@@ -105,11 +105,16 @@ interface Prepared {
   params: Record<string, unknown>
 }
 
-async function prepare(db: Db, q: RangeQuery, extra = '', cutoffs?: Cutoffs, fromEvents = false): Promise<Prepared> {
+async function prepare(db: Db, q: RangeQuery, extra = '', cutoffs?: Cutoffs, fromEvents = false, companies = false): Promise<Prepared> {
   const f = filterSql(q.filters)
   const [d0, d1] = utcSpan(q.from, q.to, q.timezone)
   const where = `${IN_RANGE} AND ${f.where}${extra ? ` AND ${extra}` : ''}`
-  const rows = fromEvents ? eventVisitRows(q.site, d0, d1, where) : await visitRowsOf(db, q.site, d0, d1, where, cutoffs)
+  let rows: { sql: string; params: Record<string, unknown> }
+  if (!fromEvents) rows = await visitRowsOf(db, q.site, d0, d1, where, cutoffs, companies)
+  else {
+    rows = eventVisitRows(q.site, d0, d1, where)
+    if (companies) rows.sql = withCompany(rows.sql)
+  }
   const params = {
     ...rows.params,
     d0,
@@ -589,9 +594,17 @@ export class StatsQueries {
   }
 }
 
-/** The visit rows of the range that match the filters, and the page views of each that count (for /api/companies; `fromEvents` as StatsQueries'). */
-export async function matchingVisits(db: Db, q: RangeQuery, fromEvents = false): Promise<{ sql: string; pageviews: string; params: Record<string, unknown> }> {
-  const p = await prepare(db, q, '', undefined, fromEvents)
+/**
+ * The company visits of the range that match the filters (visit rows with their
+ * company_id), and the page views of each that count (for /api/companies; `fromEvents`
+ * as StatsQueries').
+ */
+export async function matchingCompanyVisits(
+  db: Db,
+  q: RangeQuery,
+  fromEvents = false,
+): Promise<{ sql: string; pageviews: string; params: Record<string, unknown> }> {
+  const p = await prepare(db, q, '', undefined, fromEvents, true)
   return { sql: p.visits, pageviews: pageviewsOf(p.f), params: p.params }
 }
 

@@ -2,6 +2,7 @@
 // become company visits, as if the directory had known the owner all along. Future
 // visits need nothing from here: enrichment finds the owner in the directory.
 import { recomputeCompanyVisits } from '../aggregates/company-visits.ts'
+import { copyCompanySessions } from '../aggregates/company-sessions.ts'
 import type { Db } from '../lib/db.ts'
 import { companyId, type Knowledge } from './company.ts'
 import { likePattern } from '../lib/pages.ts'
@@ -49,6 +50,10 @@ export async function attributeOwnerVisits(db: Db, owners: string[], id: string)
     sites,
   })
   await recomputeCompanyVisits(
+    db,
+    days.map((r) => r.d),
+  )
+  await copyCompanySessions(
     db,
     days.map((r) => r.d),
   )

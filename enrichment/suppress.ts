@@ -101,6 +101,7 @@ export async function applySuppressions(db: Db, knowledge: Knowledge): Promise<n
       { ids: list },
     )
     await db.command('DELETE FROM company_visits WHERE company_id IN {ids:Array(String)}', { ids: list })
+    await db.command('DELETE FROM company_sessions WHERE company_id IN {ids:Array(String)}', { ids: list })
     await db.command('DELETE FROM companies WHERE company_id IN {ids:Array(String)}', { ids: list })
     // What the sales team recorded about it goes too (sql/019, sql/022): it is about the company.
     await db.command('DELETE FROM company_inbox_fields WHERE company_id IN {ids:Array(String)}', { ids: list })

@@ -54,6 +54,7 @@ const BY_VISITOR = [
   ['deliveries', THE_SIDS],
   ['events', THE_VID],
   ['visits', THE_VID],
+  ['company_sessions', THE_VID],
   ['visit_ips', THE_VID],
   ['form_domains', THE_VID],
 ] as const

@@ -26,6 +26,7 @@ export const EXPIRIES: readonly Expiry[] = [
   { table: 'sessions', dated: 'day', unit: 'Day', limit: 'rawRetentionDays' },
   { table: 'enriched_sessions', dated: 'day', unit: 'Day', limit: 'rawRetentionDays' },
   { table: 'visits', dated: 'day', unit: 'Day', limit: 'rawRetentionDays' },
+  { table: 'company_sessions', dated: 'day', unit: 'Day', limit: 'rawRetentionDays' },
   // Sums of visit rows (with visitor sketches): only read within the raw events' reach.
   { table: 'visit_totals', dated: 'day', unit: 'Day', limit: 'rawRetentionDays' },
   { table: 'visit_totals_days', dated: 'day', unit: 'Day', limit: 'rawRetentionDays' },

@@ -133,6 +133,41 @@ ENGINE = MergeTree
 ORDER BY (site, company_id, created_at)
 SETTINGS index_granularity = 8192;
 
+CREATE TABLE company_sessions
+(
+    `site` LowCardinality(String),
+    `day` Date,
+    `sid` String,
+    `vid` String,
+    `visitor` UInt64,
+    `start` DateTime64(3, 'UTC'),
+    `end` DateTime64(3, 'UTC'),
+    `duration` UInt32,
+    `pageviews` UInt32,
+    `entry_page` LowCardinality(String),
+    `exit_page` LowCardinality(String),
+    `pages` Array(LowCardinality(String)),
+    `events` Array(LowCardinality(String)),
+    `source` LowCardinality(String),
+    `referrer` LowCardinality(String),
+    `utm_source` LowCardinality(String),
+    `utm_medium` LowCardinality(String),
+    `utm_campaign` LowCardinality(String),
+    `utm_content` LowCardinality(String),
+    `utm_term` LowCardinality(String),
+    `browser` LowCardinality(String),
+    `os` LowCardinality(String),
+    `device` LowCardinality(String),
+    `country` LowCardinality(String),
+    `company_id` String,
+    `copied_at` DateTime64(3, 'UTC') DEFAULT now64(3)
+)
+ENGINE = ReplacingMergeTree(copied_at)
+PARTITION BY day
+ORDER BY (site, day, sid)
+TTL day + toIntervalDay(_CAST(180, 'UInt32'))
+SETTINGS ttl_only_drop_parts = 1, old_parts_lifetime = 0, cleanup_delay_period = 1, max_cleanup_delay_period = 1, cleanup_delay_period_random_add = 0, min_compressed_bytes_to_fsync_after_merge = 1, fsync_part_directory = 1, index_granularity = 8192;
+
 CREATE TABLE company_visits
 (
     `site` LowCardinality(String),

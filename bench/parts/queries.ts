@@ -164,6 +164,7 @@ export async function run(o: QueryOptions): Promise<PartResult> {
         'companies',
         'enriched_sessions',
         'visits',
+        'company_sessions',
         'visit_totals',
         'visit_totals_days',
       ])

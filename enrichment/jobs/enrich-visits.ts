@@ -9,8 +9,10 @@ import type { Knowledge } from '../company.ts'
 import type { IpIntel, LookupResult } from '../lookup.ts'
 import { applySuppressions } from '../suppress.ts'
 import { recomputeCompanyVisits } from '../../aggregates/company-visits.ts'
+import { copyCompanySessions, visitDaysOf } from '../../aggregates/company-sessions.ts'
 import { adoptNamedOwners } from '../candidates.ts'
 import { pagePattern } from '../../lib/pages.ts'
+import { isoDay } from '../../lib/timezone.ts'
 
 // A visit whose pages do not (yet) include a counted page waits this long for one:
 // the beacon's session cookie lasts 30 minutes.
@@ -169,7 +171,14 @@ export async function enrichVisits(ctx: EnrichContext): Promise<number> {
       await applyDeletedMask(db, 'visit_ips')
     }
 
-    await recomputeCompanyVisits(db, [...new Set(write.filter((d) => d.company_id).map((d) => d.day))])
+    const companyDays = [...new Set(write.filter((d) => d.company_id).map((d) => d.day))]
+    await recomputeCompanyVisits(db, companyDays)
+    // Late decisions on finished days; today's visits are copied once the day is over.
+    const today = isoDay(new Date())
+    await copyCompanySessions(
+      db,
+      visitDaysOf(companyDays).filter((d) => d < today),
+    )
     // After the writes: this run's lookups may predate an admin naming their owner.
     await adoptNamedOwners(db, knowledge)
     // A suppression added while this run looked companies up must still win.

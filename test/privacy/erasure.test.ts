@@ -99,6 +99,8 @@ describe('erasure', () => {
     await dayLock.run(() => rollupVisitRows(t.db, today))
     const before = await tablesHolding(gone)
     expect(before.holding).toContain('visits')
+    // A company visit: its row is copied for the companies list (sql/025).
+    expect(before.holding).toContain('company_sessions')
     expect(before.holding.length).toBeGreaterThanOrEqual(3)
 
     const res = await request(t.app)
@@ -116,6 +118,7 @@ describe('erasure', () => {
         'visit_ips',
         'sessions',
         'visits',
+        'company_sessions',
         'daily_stats',
         'form_domains',
         'enriched_sessions',
