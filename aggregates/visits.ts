@@ -1,4 +1,4 @@
-import type { Db } from '../lib/db.ts'
+import { type Db, paramChunks } from '../lib/db.ts'
 import { addDays } from '../lib/timezone.ts'
 
 // One row per visit and day, merged from the `sessions` aggregate: the unit behind
@@ -60,8 +60,9 @@ const LIVE_SIDS = `SELECT toDate(ts), sid FROM events WHERE site = {site:String}
 
 // The visits active since the cutoff are named in the query when they are few (the usual
 // case: the last minutes' visits), which saves building the set twice in SQL and lets
-// the events' sid index skip granules. 2,000 ids keep the query under the 128 KiB a
-// ClickHouse server takes in a URL field.
+// the events' sid index skip granules. At most 2,000, and only while they fit in one URL
+// field of a ClickHouse server (PARAM_BYTES): a visit id is any token of up to 64
+// characters, and 2,000 of those would not.
 const MAX_NAMED_SIDS = 2000
 
 /**
@@ -101,8 +102,9 @@ export async function visitRowsOf(
   let sids: string[] = []
   if (live.length) {
     const found = await db.query<{ sid: string }>(`SELECT DISTINCT sid FROM (${LIVE_SIDS}) LIMIT ${MAX_NAMED_SIDS + 1}`, { site, lv: live, lc: liveCutoffs })
-    if (found.length <= MAX_NAMED_SIDS) {
-      sids = found.map((r) => r.sid)
+    const ids = found.map((r) => r.sid)
+    if (ids.length <= MAX_NAMED_SIDS && paramChunks(ids).length === 1) {
+      sids = ids
       active = '{sids:Array(String)}'
     }
   }

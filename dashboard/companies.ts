@@ -4,13 +4,13 @@
 import express, { type Request, Router } from 'express'
 import { requireAdmin, type Users } from '../auth/users.ts'
 import { z } from 'zod'
-import { globMatch } from '../lib/pages.ts'
+import { globMatch, likePattern } from '../lib/pages.ts'
 import type { Knowledge } from '../enrichment/company.ts'
 import { NETWORK_TYPES } from '../enrichment/classify.ts'
 import { decodeText, importDirectory } from '../enrichment/directory.ts'
 import { DBIP_ATTRIBUTION as DBIP } from '../enrichment/sources/dbip.ts'
 import { addSuppression, removeSuppression, SUPPRESSION_KINDS } from '../enrichment/suppress.ts'
-import type { Db } from '../lib/db.ts'
+import { type Db, PARAM_BYTES, paramChunks } from '../lib/db.ts'
 import { HttpError } from '../lib/errors.ts'
 import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
@@ -323,7 +323,12 @@ const SuppressionBody = z.object({
 })
 
 const CompanyPagesBody = z.object({
-  patterns: z.array(z.string().min(1).max(300).regex(/^\//, 'each pattern is a path starting with /, * matches anything')).max(100),
+  patterns: z
+    .array(z.string().min(1).max(300).regex(/^\//, 'each pattern is a path starting with /, * matches anything'))
+    .max(100)
+    // Naming a candidate sends them to ClickHouse as one parameter (enrichment/candidates.ts),
+    // which a server takes up to 128 KiB of: only patterns full of characters to escape reach it.
+    .refine((p) => paramChunks(p.map(likePattern)).length <= 1, `patterns may take at most ${PARAM_BYTES / 1024} KiB together once escaped`),
 })
 
 export function companiesRouter(deps: { db: Db; sites: Sites; users: Users; knowledge: Knowledge }): Router {

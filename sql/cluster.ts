@@ -121,18 +121,18 @@ function closingParen(sql: string, open: number): number {
   return -1
 }
 
-/**
- * What CLICKHOUSE_CLUSTER names, checked on the server before anything is migrated: a
- * cluster the server knows, of one shard (several shards are not supported yet:
- * docs/cluster.md), and a database that is not ClickHouse Cloud's, which replicates
- * every table by itself.
- */
 /** The engine of this database's `schema_migrations`: Replicated* once migrated for a cluster; null before any migration. */
 export async function bookkeepingEngine(db: Db): Promise<string | null> {
   const [r] = await db.query<{ engine: string }>("SELECT engine FROM system.tables WHERE database = currentDatabase() AND name = 'schema_migrations'")
   return r?.engine ?? null
 }
 
+/**
+ * What CLICKHOUSE_CLUSTER names, checked on the server before anything is migrated: a
+ * cluster the server knows, of one shard (several shards are not supported yet:
+ * docs/cluster.md), and a database that is not ClickHouse Cloud's, which replicates
+ * every table by itself.
+ */
 export async function topologyOf(db: Db, cluster: string): Promise<Topology> {
   const [database] = await db.query<{ name: string; engine: string }>('SELECT name, engine FROM system.databases WHERE name = currentDatabase()')
   const engine = database?.engine ?? ''

@@ -45,6 +45,7 @@ const TABLES: Array<[string, string]> = [
   ['events', 'raw page views and events (`RAW_RETENTION_DAYS`, 180)'],
   ['sessions', 'one row per visit (`RAW_RETENTION_DAYS`)'],
   ['enriched_sessions', 'network type and company per visit (`RAW_RETENTION_DAYS`)'],
+  ['company_sessions', 'visit rows of company visits, for the companies list with filters (`RAW_RETENTION_DAYS`)'],
   ['daily_stats', 'visitors and page views per site and day (25 months)'],
   ['daily_breakdown', 'pages, referrers, browsers, countries… per day (25 months)'],
   ['daily_visits', 'visits, bounces, duration per day (25 months)'],

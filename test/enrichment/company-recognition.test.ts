@@ -199,6 +199,18 @@ describe('pages that count for company recognition', () => {
       .expect(400)
     expect(res.body.error).toMatch(/starting with \//)
   })
+
+  it("refuses patterns that would not fit in a ClickHouse server's URL field once escaped", async () => {
+    // Naming a candidate binds them as one parameter; % and _ are escaped for LIKE.
+    const patterns = Array.from({ length: 100 }, (_, i) => `/${i}${'%_'.repeat(140)}`)
+    const res = await admin.put('/api/sites/example.com/company-pages').send({ patterns }).expect(400)
+    expect(res.body.error).toMatch(/at most 96 KiB together once escaped/)
+    // As many plain paths are fine.
+    await admin
+      .put('/api/sites/example.com/company-pages')
+      .send({ patterns: Array.from({ length: 100 }, (_, i) => `/pricing/${i}/${'a'.repeat(280)}`) })
+      .expect(200)
+  })
 })
 
 describe('suppression', () => {
