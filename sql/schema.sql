@@ -159,10 +159,9 @@ CREATE TABLE company_sessions
     `os` LowCardinality(String),
     `device` LowCardinality(String),
     `country` LowCardinality(String),
-    `company_id` String,
-    `copied_at` DateTime64(3, 'UTC') DEFAULT now64(3)
+    `company_id` String
 )
-ENGINE = ReplacingMergeTree(copied_at)
+ENGINE = ReplacingMergeTree
 PARTITION BY day
 ORDER BY (site, day, sid)
 TTL day + toIntervalDay(_CAST(180, 'UInt32'))
