@@ -138,9 +138,12 @@ export async function visitRowsOf(
   return { sql: parts.join('\n    UNION ALL\n    '), params }
 }
 
-// The decisions of the visits of {site} started on {d0}..{d1}: a visit is a company's
-// once enrichment decided so (enriched_sessions).
-const COMPANY_OF = "SELECT sid, company_id FROM enriched_sessions FINAL WHERE site = {site:String} AND day BETWEEN {d0:Date} AND {d1:Date} AND company_id != ''"
+// The decisions of the visits of {site} with rows on {d0}..{d1}: a visit is a company's
+// once enrichment decided so (enriched_sessions). A decision is dated by the visit's
+// first day, so a visit over midnight into {d0} was decided the day before; copies in
+// company_sessions join the same way (aggregates/company-sessions.ts).
+const COMPANY_OF =
+  "SELECT sid, company_id FROM enriched_sessions FINAL WHERE site = {site:String} AND day BETWEEN subtractDays({d0:Date}, 1) AND {d1:Date} AND company_id != ''"
 
 /** Visit rows (VISIT_COLUMNS) of the company visits among `rows`, each with its company_id. */
 export function withCompany(rows: string): string {

@@ -45,10 +45,10 @@ async function visit(sid: string, ip: string, source: string, times: Array<[stri
   await t.db.insert('visit_ips', [{ site: 'example.com', sid, vid, ip, ts: times[0]![0] }])
 }
 
-const api = async (filters: unknown): Promise<CompanyRow[]> =>
-  (await admin.get(`/api/companies?site=example.com&from=${D}&to=${D1}&filters=${encodeURIComponent(JSON.stringify(filters))}`).expect(200)).body.results
-const fromEvents = (filters: unknown) =>
-  new CompanyQueries(t.db, { fromEvents: true }).list({ site: 'example.com', from: D, to: D1, timezone: 'UTC', limit: 100, filters } as never)
+const api = async (filters: unknown, from = D, to = D1): Promise<CompanyRow[]> =>
+  (await admin.get(`/api/companies?site=example.com&from=${from}&to=${to}&filters=${encodeURIComponent(JSON.stringify(filters))}`).expect(200)).body.results
+const fromEvents = (filters: unknown, from = D, to = D1) =>
+  new CompanyQueries(t.db, { fromEvents: true }).list({ site: 'example.com', from, to, timezone: 'UTC', limit: 100, filters } as never)
 const figures = (rows: CompanyRow[]) => rows.map((r) => [r.name, r.visits, r.pageviews, r.visitors, [...r.pages].sort()])
 const job = async (name: string) => {
   const s = await t.deps.scheduler!.runNow(name)
@@ -85,6 +85,11 @@ describe('the filtered companies list over finished days (company_sessions)', ()
     ])
     expect(figures(rows)).toEqual(figures(await fromEvents(GOOGLE)))
     expect(figures(await api([['is', 'source', ['Bing']]]))).toEqual([['Acme Manufacturing B.V.', 1, 1, 1, ['/blog']]])
+    // A range that starts the day after the visit over midnight began: its row of that
+    // day counts, though its decision is dated the day before (as in company_visits).
+    const second = await api(GOOGLE, D1, D1)
+    expect(figures(second)).toEqual([['Acme Manufacturing B.V.', 1, 1, 1, ['/contact']]])
+    expect(figures(second)).toEqual(figures(await fromEvents(GOOGLE, D1, D1)))
   })
 
   it('answers the same when the days are rolled up after the decisions (a copy replaces, never adds)', async () => {
