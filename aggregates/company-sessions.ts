@@ -29,6 +29,9 @@ export async function copyCompanySessions(db: Db, days: readonly string[]): Prom
      INNER JOIN (SELECT site, sid, company_id FROM enriched_sessions FINAL WHERE day BETWEEN {e0:Date} AND {e1:Date} AND company_id != '') AS e
        ON e.site = v.site AND e.sid = v.sid
      WHERE v.day IN {days:Array(Date)}
+       -- Not a visitor being erased: on a server a copy in another process may have read
+       -- the visit before the erasure's deletes and land after them.
+       AND v.vid NOT IN (SELECT vid FROM erasure_requests WHERE vid != '')
      SETTINGS do_not_merge_across_partitions_select_final = 1`,
     { days: sorted, e0: addDays(sorted[0]!, -1), e1: sorted[sorted.length - 1]! },
   )

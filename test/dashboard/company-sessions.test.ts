@@ -5,6 +5,7 @@
 // compared with the same question asked of the raw events (CompanyQueries fromEvents),
 // which joins the events' visits with the decisions and reads no copy.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { copyCompanySessions } from '../../aggregates/company-sessions.ts'
 import { CompanyQueries } from '../../dashboard/companies.ts'
 import type { CompanyRow } from '../../lib/api-types.ts'
 import { addDays, isoDay } from '../../lib/timezone.ts'
@@ -112,6 +113,20 @@ describe('the filtered companies list over finished days (company_sessions)', ()
     const rows = await api(GOOGLE)
     expect(figures(rows)).toContainEqual(['Zwaluw', 1, 1, 1, ['/about']])
     expect(figures(rows)).toEqual(figures(await fromEvents(GOOGLE)))
+  })
+
+  it('copies no visit of a visitor whose erasure is under way', async () => {
+    // The erasure's request holds the visitor id from its start until it is done.
+    await t.db.insert('erasure_requests', [
+      { id: 'erasing-1', vid: 'vid-acme-1', vid_hash: 'h', status: 'erasing', plan: '', result: '', requested_by: 'visitor', requested_at: Date.now() },
+    ])
+    await t.db.command('TRUNCATE TABLE company_sessions')
+    await copyCompanySessions(t.db, [D, D1])
+    const vids = await t.db.query<{ vid: string }>('SELECT DISTINCT vid FROM company_sessions ORDER BY vid')
+    expect(vids.map((r) => r.vid)).toEqual(['vid-acme-2', 'vid-acme-3', 'vid-uni-1', 'vid-zwaluw-1'])
+    await t.db.command('TRUNCATE TABLE erasure_requests')
+    await copyCompanySessions(t.db, [D, D1])
+    expect(await copied()).toBe(6)
   })
 
   it('drops a suppressed company from the copy and from the list', async () => {
