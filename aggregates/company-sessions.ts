@@ -5,14 +5,9 @@
 // late decision), the naming of a candidate. A suppression deletes its companies' rows,
 // erasure the visitor's. Copies replace older ones (ReplacingMergeTree), so two processes
 // copying the same day at once leave one row per visit.
-import type { Db } from '../lib/db.ts'
+import { type Db, FINAL_PER_PARTITION } from '../lib/db.ts'
 import { addDays } from '../lib/timezone.ts'
-import { VISIT_COLUMNS } from './visits.ts'
-
-const COLUMNS = `${VISIT_COLUMNS}, company_id`
-const FROM_VISITS = VISIT_COLUMNS.split(', ')
-  .map((c) => `v.${c}`)
-  .join(', ')
+import { VISIT_COLUMNS, VISIT_COLUMNS_OF_V } from './visits.ts'
 
 /**
  * Copies the company visits of the visit rows of `days` (UTC days of `visits`) into
@@ -24,15 +19,15 @@ export async function copyCompanySessions(db: Db, days: readonly string[]): Prom
   if (days.length === 0) return
   const sorted = [...new Set(days)].sort()
   await db.command(
-    `INSERT INTO company_sessions (${COLUMNS})
-     SELECT ${FROM_VISITS}, e.company_id FROM visits AS v
+    `INSERT INTO company_sessions (${VISIT_COLUMNS}, company_id)
+     SELECT ${VISIT_COLUMNS_OF_V}, e.company_id FROM visits AS v
      INNER JOIN (SELECT site, sid, company_id FROM enriched_sessions FINAL WHERE day BETWEEN {e0:Date} AND {e1:Date} AND company_id != '') AS e
        ON e.site = v.site AND e.sid = v.sid
      WHERE v.day IN {days:Array(Date)}
        -- Not a visitor being erased: on a server a copy in another process may have read
        -- the visit before the erasure's deletes and land after them.
        AND v.vid NOT IN (SELECT vid FROM erasure_requests WHERE vid != '')
-     SETTINGS do_not_merge_across_partitions_select_final = 1`,
+     ${FINAL_PER_PARTITION}`,
     { days: sorted, e0: addDays(sorted[0]!, -1), e1: sorted[sorted.length - 1]! },
   )
 }

@@ -145,10 +145,12 @@ export async function visitRowsOf(
 const COMPANY_OF =
   "SELECT sid, company_id FROM enriched_sessions FINAL WHERE site = {site:String} AND day BETWEEN subtractDays({d0:Date}, 1) AND {d1:Date} AND company_id != ''"
 
+/** VISIT_COLUMNS read from a table or subquery named `v`. */
+export const VISIT_COLUMNS_OF_V = VISIT_COLUMNS.split(', ')
+  .map((c) => `v.${c} AS ${c}`)
+  .join(', ')
+
 /** Visit rows (VISIT_COLUMNS) of the company visits among `rows`, each with its company_id. */
 export function withCompany(rows: string): string {
-  const cols = VISIT_COLUMNS.split(', ')
-    .map((c) => `v.${c} AS ${c}`)
-    .join(', ')
-  return `SELECT ${cols}, e.company_id AS company_id FROM (${rows}) AS v INNER JOIN (${COMPANY_OF}) AS e ON e.sid = v.sid`
+  return `SELECT ${VISIT_COLUMNS_OF_V}, e.company_id AS company_id FROM (${rows}) AS v INNER JOIN (${COMPANY_OF}) AS e ON e.sid = v.sid`
 }

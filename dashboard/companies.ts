@@ -10,7 +10,7 @@ import { NETWORK_TYPES } from '../enrichment/classify.ts'
 import { decodeText, importDirectory } from '../enrichment/directory.ts'
 import { DBIP_ATTRIBUTION as DBIP } from '../enrichment/sources/dbip.ts'
 import { addSuppression, removeSuppression, SUPPRESSION_KINDS } from '../enrichment/suppress.ts'
-import { type Db, PARAM_BYTES, paramChunks } from '../lib/db.ts'
+import { type Db, FINAL_PER_PARTITION, PARAM_BYTES, paramChunks } from '../lib/db.ts'
 import { HttpError } from '../lib/errors.ts'
 import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
@@ -99,13 +99,6 @@ export function leadScoreParts(c: { pages: number; visits: number; duration: num
 
 const PROFILE =
   'company_id, name, domain, address, postcode, city, country, industry, employee_range, phone, website, registration_number, network_type, asn, as_org, evidence'
-
-// The rows of one visit in enriched_sessions (partitioned by month of `day`) share their
-// `day`: the enrichment decides a visit once, suppression copies the row. So FINAL need
-// not merge across partitions: 7-16 ms less for a month of site1 on the bench's data.
-// The same holds for company_visits (its key holds the day it is partitioned by); the
-// other tables the list reads have one partition.
-export const FINAL_PER_PARTITION = 'SETTINGS do_not_merge_across_partitions_select_final = 1'
 
 /** Tests of what makes a page important, by tier: 0 a page goal, 1 a page that counts for company recognition. */
 export type Importance = Array<{ tier: number; test: (path: string) => boolean }>

@@ -15,7 +15,7 @@ const UNNAMED = `owner IN {owners:Array(String)} AND ${CANDIDATE}`
  * Rewrites the 'unknown' decisions of the visits from `owners` as visits of company
  * `id`, and recomputes company_visits for the days those visits have events on. Each
  * rewritten row keeps its visit's `day`: the rows of one visit must share it
- * (FINAL_PER_PARTITION in dashboard/companies.ts). On a site that counts only some pages,
+ * (FINAL_PER_PARTITION in lib/db.ts). On a site that counts only some pages,
  * only visits that saw one are attributed, as enrichment would have. The caller holds
  * dayLock. Returns how many visits were attributed.
  */

@@ -22,6 +22,13 @@ export const isoOf = (t: string) => `${t.replace(' ', 'T')}Z`
 // in pieces of at most this many characters as sent (percent-encoded), with room to spare.
 export const PARAM_BYTES = 96 * 1024
 
+// The rows of one visit in enriched_sessions (partitioned by month of `day`) share their
+// `day`: the enrichment decides a visit once, suppression and naming copy the row. So
+// FINAL need not merge across partitions: 7-16 ms less for a month of site1 on the
+// bench's data. The same holds for company_visits and company_sessions (their keys hold
+// the day they are partitioned by).
+export const FINAL_PER_PARTITION = 'SETTINGS do_not_merge_across_partitions_select_final = 1'
+
 // How @clickhouse/client writes a string in a parameter: quoted, with backslash, quote, tab, newline
 // and CR escaped; the URL then encodes it as a form does (URLSearchParams).
 const ESCAPED: Record<string, string> = { '\\': '\\\\', "'": "\\'", '\t': '\\t', '\n': '\\n', '\r': '\\r' }
