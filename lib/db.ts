@@ -98,6 +98,8 @@ export interface Db {
    * this process's memory (lib/lock.ts) does not keep their writes out.
    */
   readonly shared: boolean
+  /** CLICKHOUSE_CLUSTER: the cluster the migrations write their DDL for; null for one server. */
+  readonly cluster: string | null
   query<T>(query: string, params?: Params): Promise<T[]>
   command(query: string, params?: Params): Promise<void>
   insert(table: string, rows: readonly object[], settings?: ClickHouseSettings): Promise<void>
@@ -159,6 +161,7 @@ export async function openDb(config: Pick<Config, 'clickhouse' | 'dataDir'>, opt
         createClient({ url, username: user, password, database, request_timeout: 30_000, log: QUIET, clickhouse_settings: { session_timezone: 'UTC' } }),
       ),
       false,
+      cluster ?? null,
     )
   }
   // chDB locks its data directory per process ("Cannot lock file .../status"):
@@ -311,10 +314,11 @@ function lockHolder(path: string): number | null {
 // says. The writer's batches are already large, and its flush must mean "in a part".
 export const INSERT_SETTINGS: ClickHouseSettings = { async_insert: 0, insert_deduplicate: 1 }
 
-export function wrap(client: ClickHouseClient, embedded: boolean): Db {
+export function wrap(client: ClickHouseClient, embedded: boolean, cluster: string | null = null): Db {
   return {
     client,
     shared: !embedded,
+    cluster,
     async query<T>(query: string, params: Params = {}) {
       const rs = await client.query({ query, query_params: params as Record<string, unknown>, format: 'JSONEachRow' })
       return rs.json<T>()

@@ -47,7 +47,7 @@ try {
       'stop Spoor and run the import again, or import through the running Spoor as an admin: POST /api/companies/directory with the file (docs/company-recognition.md)',
   })
   try {
-    await migrate(db, createLogger('warn'), undefined, { cluster: config.clickhouse?.cluster })
+    await migrate(db, createLogger('warn'))
     const report = await importDirectory(db, text, format, (done, total) => process.stderr.write(`imported ${done} of ${total}\n`))
     const read = [
       format === 'jsonl' ? 'JSON lines' : `CSV separated by ${SEPARATED[report.delimiter ?? ','] ?? `"${report.delimiter}"`}`,

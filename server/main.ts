@@ -68,7 +68,7 @@ async function openWhenUp(config: Config, log: Logger): Promise<Db> {
 export async function assemble(config: Config, log: Logger, given: { intel?: IpIntel } = {}): Promise<AppDeps & { close(): Promise<void> }> {
   const db = await openWhenUp(config, log)
   // On a server several processes may start at once: one migrates, the others wait.
-  await migrate(db, log, undefined, { cluster: config.clickhouse?.cluster })
+  await migrate(db, log)
   await applyRetention(db, config)
   const knowledge = Knowledge.empty()
   const intel = given.intel ?? (await IpIntel.open(config, knowledge))

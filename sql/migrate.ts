@@ -43,12 +43,13 @@ export function readMigrations(dir = SQL_DIR): Migration[] {
  * left to do. The embedded engine needs none: chDB serves one process per directory.
  * `cluster` (CLICKHOUSE_CLUSTER): every statement, the bookkeeping and the lock included,
  * runs in its cluster form (sql/cluster.ts), so that they are one truth on every replica.
- * `lock` defaults to db.shared (the server path): there, without `cluster`, a database
- * migrated for a cluster is refused (oneServer).
+ * `lock` defaults to db.shared (the server path), `cluster` to db.cluster: there, without
+ * a cluster, a database migrated for a cluster is refused (oneServer).
  */
 export async function migrate(db: Db, log: Logger, dir = SQL_DIR, opts: { lock?: boolean; cluster?: string | null } = {}): Promise<number> {
   const lock = opts.lock ?? db.shared
-  const topology = opts.cluster ? await topologyOf(db, opts.cluster) : lock ? await oneServer(db) : null
+  const cluster = opts.cluster === undefined ? db.cluster : opts.cluster
+  const topology = cluster ? await topologyOf(db, cluster) : lock ? await oneServer(db) : null
   const ddl = (statement: string) => db.command(topology ? clusterStatement(statement, topology) : statement)
   await ddl(`CREATE TABLE IF NOT EXISTS schema_migrations
     (version UInt32, name String, applied_at DateTime('UTC') DEFAULT now())
