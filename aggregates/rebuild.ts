@@ -3,7 +3,7 @@
 import type { Db } from '../lib/db.ts'
 import { errorFields } from '../lib/errors.ts'
 import type { Logger } from '../lib/logger.ts'
-import { dayLock } from '../lib/lock.ts'
+import { dayLock, type Lock } from '../lib/lock.ts'
 import { addDays, isoDay } from '../lib/timezone.ts'
 import { DAILY_VIEWS, type View } from './views.ts'
 
@@ -47,9 +47,7 @@ export async function rebuildDueDays(db: Db, opts: { rawRetentionDays: number; l
   for (const { site, d: day, asked } of due) {
     try {
       if (isRebuildable(day, opts.rawRetentionDays, now)) {
-        await dayLock.run(async () => {
-          for (const view of DAILY_VIEWS) await rebuildDay(db, view, site, day)
-        })
+        for (const view of DAILY_VIEWS) await rebuildDay(db, view, site, day, { lock: dayLock })
         rebuilt++
       }
       // Only the requests seen: an erasure of the same day recorded meanwhile stays.
@@ -68,8 +66,10 @@ export async function rebuildDueDays(db: Db, opts: { rawRetentionDays: number; l
 /**
  * Rebuilds `view.target` for (site, day), and checks the result against the raw events.
  *
- * Callers hold dayLock, which keeps this process's own flushes out, and rebuild only days
- * no other process writes (rebuildDueDays). Another process's flush between the delete and the
+ * The delete and the insert run under `lock` (dayLock, where the caller does not hold
+ * it already), which keeps this process's own flushes out; the check and its waits run
+ * outside it, as the writer's flushes take the lock (a second or more per day otherwise).
+ * Callers rebuild only days no other process writes (rebuildDueDays). Another process's flush between the delete and the
  * insert would be counted twice: its view rows survive the delete, and the insert counts
  * its events again (745 page views against 680 raw in issue 18). ClickHouse has no
  * transaction across the two, and under steady writes no rebuild of an open day came out
@@ -78,24 +78,27 @@ export async function rebuildDueDays(db: Db, opts: { rawRetentionDays: number; l
  * second apart, sees that in the sums and rebuilds again. A visitor sketch cannot be
  * doubled: a visitor added twice is still one.
  */
-export async function rebuildDay(db: Db, view: View, site: string, day: string, opts: { afterDelete?: () => Promise<void> } = {}): Promise<void> {
+export async function rebuildDay(db: Db, view: View, site: string, day: string, opts: { afterDelete?: () => Promise<void>; lock?: Lock } = {}): Promise<void> {
+  const locked = <T>(f: () => Promise<T>) => (opts.lock ? opts.lock.run(f) : f())
   let off = ''
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    // A synchronous ALTER … DELETE, not a lightweight DELETE: seen here, a lightweight
-    // delete racing a background merge of the same part left the old aggregate row visible.
-    await db.client.command({
-      query: 'ALTER TABLE {t:Identifier} DELETE WHERE site = {site:String} AND day = {day:Date}',
-      query_params: { t: view.target, site, day },
-      clickhouse_settings: { mutations_sync: '2' },
-    })
-    await opts.afterDelete?.()
-    // insert_deduplicate = 0: an ALTER DELETE does not forget the block hashes, so a
-    // resumed erasure re-inserting the same rows would otherwise be dropped as a
-    // duplicate and leave the day empty.
-    await db.client.command({
-      query: `INSERT INTO {t:Identifier} ${view.select(DAY_OF_EVENTS)}`,
-      query_params: { t: view.target, site, day },
-      clickhouse_settings: { insert_deduplicate: 0 },
+    await locked(async () => {
+      // A synchronous ALTER … DELETE, not a lightweight DELETE: seen here, a lightweight
+      // delete racing a background merge of the same part left the old aggregate row visible.
+      await db.client.command({
+        query: 'ALTER TABLE {t:Identifier} DELETE WHERE site = {site:String} AND day = {day:Date}',
+        query_params: { t: view.target, site, day },
+        clickhouse_settings: { mutations_sync: '2' },
+      })
+      await opts.afterDelete?.()
+      // insert_deduplicate = 0: an ALTER DELETE does not forget the block hashes, so a
+      // resumed erasure re-inserting the same rows would otherwise be dropped as a
+      // duplicate and leave the day empty.
+      await db.client.command({
+        query: `INSERT INTO {t:Identifier} ${view.select(DAY_OF_EVENTS)}`,
+        query_params: { t: view.target, site, day },
+        clickhouse_settings: { insert_deduplicate: 0 },
+      })
     })
     // Only where other processes write (db.shared): with one process dayLock keeps flushes
     // out, and the check would cost an erasure a second per day while flushes wait.
