@@ -103,10 +103,7 @@ export function normaliseTags(tags: readonly string[], field = 'tags'): string[]
   const seen = new Set<string>()
   const out: string[] = []
   for (const raw of tags) {
-    const tag = raw.trim()
-    if (tag === '') throw new HttpError(400, `${field} must not hold empty tags`, field)
-    if (tag.length > MAX_TAG_LENGTH) throw new HttpError(400, `${field}: "${tag.slice(0, 50)}…" is longer than ${MAX_TAG_LENGTH} characters`, field)
-    if (CONTROL.test(tag)) throw new HttpError(400, `${field} must not hold control characters`, field)
+    const tag = parseOr400(tagText, raw, field)
     const key = tag.toLowerCase()
     if (seen.has(key)) continue
     seen.add(key)

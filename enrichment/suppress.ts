@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto'
 import { type Db, paramChunks } from '../lib/db.ts'
 import { HttpError } from '../lib/errors.ts'
-import { normaliseDomain } from '../lib/domain.ts'
+import { parseOr400 } from '../lib/validate.ts'
+import { domainName } from './directory.ts'
 import type { Company, Knowledge, Suppression } from './company.ts'
 import { cmp6, parseCidr } from '../lib/ip.ts'
 import { MIN_CONFIDENCE } from './jobs/learn-domains.ts'
@@ -17,11 +18,7 @@ export const SUPPRESSION_KINDS = ['company', 'domain', 'name', 'range'] as const
 function suppressionValue(kind: Suppression['kind'], value: string): string {
   const v = value.trim()
   if (v === '' || v.length > 300) throw new HttpError(400, 'value must be 1 to 300 characters', 'value')
-  if (kind === 'domain') {
-    const d = normaliseDomain(v)
-    if (!d?.includes('.')) throw new HttpError(400, `"${v.slice(0, 80)}" is not a domain name`, 'value')
-    return d
-  }
+  if (kind === 'domain') return parseOr400(domainName, v, 'value')
   if (kind === 'range') {
     if (!parseCidr(v)) throw new HttpError(400, `"${v.slice(0, 80)}" is not an address or CIDR range such as 192.0.2.0/24`, 'value')
     return v
