@@ -50,7 +50,7 @@ const formatted = (v: unknown, inArray = false): string =>
  * on a server (issue 18, defect 1). Such a list goes in pieces (paramChunks) or is read
  * by a subquery.
  */
-export function checkParams(params: Record<string, unknown> | undefined): void {
+function checkParams(params: Record<string, unknown> | undefined): void {
   let total = 0
   for (const [name, v] of Object.entries(params ?? {})) {
     // A UTF-16 unit takes at most 9 bytes encoded: short values (dates, numbers, ids) are

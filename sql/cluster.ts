@@ -26,7 +26,7 @@ export type Topology = { kind: 'on-cluster'; cluster: string } | { kind: 'replic
  * be its own replication group, as in ClickHouse's default_replica_path.
  */
 export const KEEPER_PATH = '/clickhouse/tables/{uuid}/{shard}'
-export const REPLICA_NAME = '{replica}'
+const REPLICA_NAME = '{replica}'
 
 const NAME = '[A-Za-z_][A-Za-z0-9_]*'
 // The keyword in any case; the engine's name as ClickHouse spells it (names are case-sensitive).

@@ -28,7 +28,7 @@ export const ROLLING_SINCE = 24
  * writer inserts into to tell a bad row from a bad server (`*_parse_check`), the views on
  * events and the views' tables.
  */
-export const WRITTEN_WHILE_RUNNING: ReadonlySet<string> = new Set([
+const WRITTEN_WHILE_RUNNING: ReadonlySet<string> = new Set([
   ...Object.values(JOURNAL_TABLES),
   ...Object.values(JOURNAL_TABLES).map((t) => `${t}_parse_check`),
   'dropped_events',
@@ -76,7 +76,7 @@ const ALTER_COMMANDS: Array<[RegExp, string]> = [
 ]
 
 /** The statement as the rules read it: no comments or backquotes, whitespace collapsed. */
-export function normalise(statement: string): string {
+function normalise(statement: string): string {
   return stripComments(statement)
     .replaceAll('`', '')
     .replace(/\s+/g, ' ')
