@@ -1,4 +1,4 @@
-import { type Db, paramChunks } from '../lib/db.ts'
+import { type Db, paramFits } from '../lib/db.ts'
 import { addDays } from '../lib/timezone.ts'
 
 // One row per visit and day, merged from the `sessions` aggregate: the unit behind
@@ -44,10 +44,13 @@ export function visitSelect(where: string): string {
   )`
 }
 
-/** A site's visit rows of the UTC days d0..d1 that match `where`, all grouped from the raw events (nothing rolled up is read). */
-export function eventVisitRows(site: string, d0: string, d1: string, where: string): { sql: string; params: Record<string, unknown> } {
+/**
+ * A site's visit rows of the UTC days d0..d1 that match `where`, all grouped from the raw
+ * events (nothing rolled up is read); with `companies`, as visitRowsOf's.
+ */
+export function eventVisitRows(site: string, d0: string, d1: string, where: string, companies = false): { sql: string; params: Record<string, unknown> } {
   const sql = `SELECT ${VISIT_COLUMNS} FROM (${visitSelect('site = {site:String} AND toDate(ts) BETWEEN {d0:Date} AND {d1:Date}')}) WHERE ${where}`
-  return { sql, params: { site, d0, d1 } }
+  return { sql: companies ? withCompany(sql) : sql, params: { site, d0, d1 } }
 }
 
 /** The UTC days d0..d1 in `visits`, each with its cutoff ({d0:Date}, {d1:Date}). */
@@ -103,14 +106,14 @@ export async function visitRowsOf(
   if (live.length) {
     const found = await db.query<{ sid: string }>(`SELECT DISTINCT sid FROM (${LIVE_SIDS}) LIMIT ${MAX_NAMED_SIDS + 1}`, { site, lv: live, lc: liveCutoffs })
     const ids = found.map((r) => r.sid)
-    if (ids.length <= MAX_NAMED_SIDS && paramChunks(ids).length === 1) {
+    if (ids.length <= MAX_NAMED_SIDS && paramFits(ids)) {
       sids = ids
       active = '{sids:Array(String)}'
     }
   }
   const named = active.startsWith('{')
+  // The days not whole.
   const parts: string[] = []
-  if (whole.length && !companies) parts.push(`SELECT ${VISIT_COLUMNS} FROM visits WHERE site = {site:String} AND day IN {whole:Array(Date)} AND ${where}`)
   if (partly.length)
     parts.push(
       `SELECT ${VISIT_COLUMNS} FROM visits WHERE site = {site:String} AND day IN {partly:Array(Date)} AND ${named ? 'sid' : '(day, sid)'} NOT IN ${active} AND ${where}`,
@@ -119,23 +122,16 @@ export async function visitRowsOf(
     parts.push(
       `SELECT ${VISIT_COLUMNS} FROM (${visitSelect(`site = {site:String} AND toDate(ts) IN {lv:Array(Date)} AND ${named ? 'sid' : '(toDate(ts), sid)'} IN ${active}`)}) WHERE ${where}`,
     )
-  const params = { site, whole, partly, lv: live, lc: liveCutoffs, sids }
-  if (companies) {
-    // Whole days from company_sessions; today's visit rows keep changing, so they are
-    // joined with the decisions here.
-    const copied = whole.length
-      ? [
-          `SELECT ${VISIT_COLUMNS}, company_id FROM company_sessions FINAL WHERE site = {site:String} AND day IN {whole:Array(Date)} AND company_id != '' AND ${where}`,
-        ]
-      : []
-    const rest = parts.length ? [withCompany(parts.join('\n    UNION ALL\n    '))] : []
-    const all = [...copied, ...rest]
-    if (!all.length) all.push(`SELECT ${VISIT_COLUMNS}, company_id FROM company_sessions WHERE 0`)
-    return { sql: all.join('\n    UNION ALL\n    '), params }
-  }
+  const union = (xs: string[]) => xs.join('\n    UNION ALL\n    ')
+  // Company visits: whole days from company_sessions; the other days' rows keep
+  // changing, so they are joined with the decisions here.
+  const wholeFrom = companies ? `SELECT ${VISIT_COLUMNS}, company_id FROM company_sessions FINAL` : `SELECT ${VISIT_COLUMNS} FROM visits`
+  const all = [
+    ...(whole.length ? [`${wholeFrom} WHERE site = {site:String} AND day IN {whole:Array(Date)} AND ${where}`] : []),
+    ...(parts.length && companies ? [withCompany(union(parts))] : parts),
+  ]
   // No visit at all: an empty row set of the same columns.
-  if (!parts.length) parts.push(`SELECT ${VISIT_COLUMNS} FROM visits WHERE 0`)
-  return { sql: parts.join('\n    UNION ALL\n    '), params }
+  return { sql: all.length ? union(all) : `${wholeFrom} WHERE 0`, params: { site, whole, partly, lv: live, lc: liveCutoffs, sids } }
 }
 
 // The decisions of the visits of {site} with rows on {d0}..{d1}: a visit is a company's

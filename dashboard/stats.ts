@@ -13,7 +13,7 @@ import type { Sites } from '../lib/sites.ts'
 import { addDays, isoDay, localDay, localHour, startOfLocalDay, utcSpan } from '../lib/timezone.ts'
 import { buildRanges, rangeKey, rangeRows, SUM_COLUMNS } from '../aggregates/ranges.ts'
 import { SUMMED_DAYS } from '../aggregates/totals.ts'
-import { CUTOFFS, eventVisitRows, visitRowsOf, withCompany } from '../aggregates/visits.ts'
+import { CUTOFFS, eventVisitRows, visitRowsOf } from '../aggregates/visits.ts'
 import { DROP_REASONS, type DropReason } from '../collector/pipeline.ts'
 import { filterSql, parseFilters, type FilterSql } from './filters.ts'
 import { DailyStats } from './daily-stats.ts'
@@ -109,12 +109,7 @@ async function prepare(db: Db, q: RangeQuery, extra = '', cutoffs?: Cutoffs, fro
   const f = filterSql(q.filters)
   const [d0, d1] = utcSpan(q.from, q.to, q.timezone)
   const where = `${IN_RANGE} AND ${f.where}${extra ? ` AND ${extra}` : ''}`
-  let rows: { sql: string; params: Record<string, unknown> }
-  if (!fromEvents) rows = await visitRowsOf(db, q.site, d0, d1, where, cutoffs, companies)
-  else {
-    rows = eventVisitRows(q.site, d0, d1, where)
-    if (companies) rows.sql = withCompany(rows.sql)
-  }
+  const rows = fromEvents ? eventVisitRows(q.site, d0, d1, where, companies) : await visitRowsOf(db, q.site, d0, d1, where, cutoffs, companies)
   const params = {
     ...rows.params,
     d0,
