@@ -10,7 +10,7 @@ import { NETWORK_TYPES } from '../enrichment/classify.ts'
 import { decodeText, importDirectory } from '../enrichment/directory.ts'
 import { DBIP_ATTRIBUTION as DBIP } from '../enrichment/sources/dbip.ts'
 import { addSuppression, removeSuppression, SUPPRESSION_KINDS } from '../enrichment/suppress.ts'
-import { type Db, FINAL_PER_PARTITION, PARAM_BYTES, paramChunks } from '../lib/db.ts'
+import { type Db, FINAL_PER_PARTITION, PARAM_BYTES, paramFits } from '../lib/db.ts'
 import { HttpError } from '../lib/errors.ts'
 import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
@@ -321,7 +321,7 @@ const CompanyPagesBody = z.object({
     .max(100)
     // Naming a candidate sends them to ClickHouse as one parameter (enrichment/candidates.ts),
     // which a server takes up to 128 KiB of: only patterns full of characters to escape reach it.
-    .refine((p) => paramChunks(p.map(likePattern)).length <= 1, `patterns may take at most ${PARAM_BYTES / 1024} KiB together once escaped`),
+    .refine((p) => paramFits(p.map(likePattern)), `patterns may take at most ${PARAM_BYTES / 1024} KiB together once escaped`),
 })
 
 export function companiesRouter(deps: { db: Db; sites: Sites; users: Users; knowledge: Knowledge }): Router {

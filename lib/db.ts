@@ -71,18 +71,24 @@ function checkParams(params: Record<string, unknown> | undefined): void {
   if (total > URI_LIMIT) throw new Error(`the parameters would take ${total} bytes of the URL; a ClickHouse server refuses a URI over ${URI_LIMIT}`)
 }
 
+// "[" and "]" (%5B, %5D), and a comma (%2C) after each value but the last.
+const LIST_BYTES = 6
+const itemBytes = (v: string) => sentLength(v) + 3
+
+/** Whether `values` fit in one Array(String) parameter of at most `budget` characters in the URL. */
+export const paramFits = (values: readonly string[], budget = PARAM_BYTES): boolean => values.reduce((size, v) => size + itemBytes(v), LIST_BYTES) <= budget
+
 /** `values` in pieces whose Array(String) parameter stays under `budget` characters in the URL. */
 export function paramChunks(values: readonly string[], budget = PARAM_BYTES): string[][] {
   const out: string[][] = []
   let piece: string[] = []
-  // "[" and "]", and a comma (%2C) after each value but the last.
-  let size = 6
+  let size = LIST_BYTES
   for (const v of values) {
-    const n = sentLength(v) + 3
+    const n = itemBytes(v)
     if (piece.length > 0 && size + n > budget) {
       out.push(piece)
       piece = []
-      size = 6
+      size = LIST_BYTES
     }
     piece.push(v)
     size += n
