@@ -87,12 +87,29 @@ describe('days left to rebuild once over', () => {
   it('rebuilds the listed days that are over, drops those past raw retention unrebuilt, and keeps today listed', async () => {
     const ago = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10)
     await t.db.command('TRUNCATE TABLE rebuild_days')
+    // Three page views two days ago, whose day sums an erasure left wrong (here: gone).
+    const vid = rid()
+    await t.db.insert(
+      'events',
+      Array.from({ length: 3 }, () => eventRow({ vid, sid: vid, ts: `${ago(2)} 12:00:00.000` })),
+    )
+    await t.db.client.command({
+      query: 'ALTER TABLE daily_stats DELETE WHERE day = {d:Date}',
+      query_params: { d: ago(2) },
+      clickhouse_settings: { mutations_sync: '2' },
+    })
+    const pageviews = async () =>
+      Number(
+        (await t.db.query<{ pv: string }>("SELECT sum(pageviews) AS pv FROM daily_stats WHERE site = 'example.com' AND day = {d:Date}", { d: ago(2) }))[0]?.pv,
+      )
+    expect(await pageviews()).toBe(0)
     await t.db.insert('rebuild_days', [
       { site: 'example.com', day: ago(2) },
       { site: 'example.com', day: ago(200) },
       { site: 'example.com', day },
     ])
     expect(await rebuildDueDays(t.db, { rawRetentionDays: 180 })).toBe(1)
+    expect(await pageviews()).toBe(3)
     const left = await t.db.query<{ d: string }>('SELECT toString(day) AS d FROM rebuild_days')
     expect(left.map((r) => r.d)).toEqual([day])
   })

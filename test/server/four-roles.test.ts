@@ -289,7 +289,6 @@ describe('four roles on one ClickHouse under load', () => {
     expect(lost).toEqual([])
     expect(doubled.every((s) => s.ambiguous)).toBe(true)
     expect([...stored.values()].every((n) => n <= 2)).toBe(true)
-    expect(kept.filter((s) => stored.get(s.body.id) === 1).length).toBe(kept.length - doubled.length)
     // Nothing stored that no one asked for: every stored id was sent.
     const ids = new Set(all.map((s) => s.body.id))
     expect([...stored.keys()].every((id) => ids.has(id))).toBe(true)

@@ -116,6 +116,9 @@ async function createsEachReplicatedTable(creates: string[]) {
   }
 }
 
+/** As many replicated tables as the plain migrations make MergeTree ones (bookkeeping: +2). */
+const replicatedTables = () => everyStatement().filter((s) => /^CREATE TABLE/.test(s) && /ENGINE\s*=\s*\w*MergeTree/.test(s)).length + 2
+
 describe('migrations with CLICKHOUSE_CLUSTER on a cluster of one shard', () => {
   it('sends every DDL, the bookkeeping and the migration lock included, with ON CLUSTER, and the engine parses each', async () => {
     const server = fakeServer()
@@ -147,9 +150,7 @@ describe('migrations with CLICKHOUSE_CLUSTER on a cluster of one shard', () => {
     }
     // The parse checks stay Null tables on every host; nothing else is not replicated.
     expect(engines.filter((e) => !e.startsWith('Replicated')).sort()).toEqual(['Null', 'Null', 'Null'])
-    // As many replicated tables as the plain migrations make MergeTree ones (bookkeeping: +2).
-    const plain = everyStatement().filter((s) => /^CREATE TABLE/.test(s) && /ENGINE\s*=\s*\w*MergeTree/.test(s))
-    expect(engines.filter((e) => e.startsWith('Replicated'))).toHaveLength(plain.length + 2)
+    expect(engines.filter((e) => e.startsWith('Replicated'))).toHaveLength(replicatedTables())
   })
 
   it('the engine accepts each replicated table as a host makes it, and gives each its own Keeper path', async () => {
@@ -195,6 +196,7 @@ describe('migrations in a Replicated database', () => {
         creates.push(s)
       }
     }
+    expect(creates).toHaveLength(replicatedTables())
     // Without arguments a replicated table takes the server's default_replica_path, the
     // same {uuid}/{shard} path (a Replicated database puts its own shard and replica in).
     await createsEachReplicatedTable(creates)
