@@ -3,18 +3,11 @@
 // (collector/dedup.ts): what the same id sent to both does to the figures, measured, and
 // that a retry to the same collector after it was killed is stored once, even when the
 // first try was only in its journal.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { pageview } from '../helpers/app.ts'
-import { drained, postEvent, type Processes, splitRoles } from '../helpers/split-roles.ts'
+import { drained, postEvent, useSplitRoles } from '../helpers/split-roles.ts'
 
-let roles: Processes
-
-beforeAll(async () => {
-  roles = await splitRoles()
-})
-afterAll(async () => {
-  await roles?.close()
-})
+const roles = useSplitRoles()
 
 describe('one event id at two collectors', () => {
   it('is stored twice when both take it, and counted twice by every aggregate: the error sticky routing leaves', { timeout: 60_000 }, async () => {

@@ -2,18 +2,11 @@
 // dashboard process collects nothing itself, and still shows what both collectors
 // stored, dropped and refused, as they wrote it to ClickHouse.
 import request from 'supertest'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ADMIN, pageview, send } from '../helpers/app.ts'
-import { type Processes, splitRoles } from '../helpers/split-roles.ts'
+import { useSplitRoles } from '../helpers/split-roles.ts'
 
-let roles: Processes
-
-beforeAll(async () => {
-  roles = await splitRoles()
-})
-afterAll(async () => {
-  await roles?.close()
-})
+const roles = useSplitRoles()
 
 describe('GET /api/ingest with the roles split', () => {
   it("adds up both collectors' stored, dropped and refused events on the dashboard process", async () => {

@@ -14,6 +14,7 @@ import { assemble } from '../../server/main.ts'
 import { ADMIN, CHROME_UA } from './app.ts'
 import { type ClickHouseHttp, startClickHouseHttp } from './clickhouse-http.ts'
 import { fixtureIntel } from './intel.ts'
+import { afterAll, beforeAll } from 'vitest'
 
 export type Role = 'collector' | 'dashboard' | 'jobs'
 
@@ -43,8 +44,23 @@ export interface Processes {
 const USER = 'spoor'
 const PASSWORD = 'harness secret'
 
+/**
+ * splitRoles for the enclosing file or describe: started before its tests, closed after.
+ * The object stands for the harness once it is up (its methods close over their state).
+ */
+export function useSplitRoles(): Processes {
+  let roles: Processes | undefined
+  beforeAll(async () => {
+    roles = await splitRoles()
+  })
+  afterAll(async () => {
+    await roles?.close()
+  })
+  return new Proxy({} as Processes, { get: (_, key) => Reflect.get(roles!, key) })
+}
+
 /** A fresh HTTP harness, and the processes to start on it. */
-export async function splitRoles(): Promise<Processes> {
+async function splitRoles(): Promise<Processes> {
   const path = mkdtempSync(join(tmpdir(), 'spoor-ch-http-'))
   let ch = await startClickHouseHttp({ path, user: USER, password: PASSWORD })
   const dirs: string[] = [path]

@@ -2,22 +2,15 @@
 // keeps browsing on the other collector, which learns of the opt-out only at its next
 // refresh; once the erasure is done, none of the visitor's events is left.
 import request from 'supertest'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { pageview, rid, send } from '../helpers/app.ts'
 import { rebuildDueDays } from '../../aggregates/rebuild.ts'
 import { runNode } from '../helpers/cli.ts'
-import { type Processes, splitRoles } from '../helpers/split-roles.ts'
+import { useSplitRoles } from '../helpers/split-roles.ts'
 import { resumeErasures } from '../../privacy/erasure.ts'
 import { createLogger } from '../../lib/logger.ts'
 
-let roles: Processes
-
-beforeAll(async () => {
-  roles = await splitRoles()
-})
-afterAll(async () => {
-  await roles?.close()
-})
+const roles = useSplitRoles()
 
 describe('erasure with two collectors', () => {
   it("leaves none of the visitor's events once done, though the other collector kept accepting them until it refreshed", { timeout: 90_000 }, async () => {

@@ -13,13 +13,13 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import request from 'supertest'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createLogger } from '../../lib/logger.ts'
 import { rebuildDueDays } from '../../aggregates/rebuild.ts'
 import { resumeErasures } from '../../privacy/erasure.ts'
 import { REFRESH_MS } from '../../privacy/optouts.ts'
 import { ADMIN, type BeaconBody, pageview, rid } from '../helpers/app.ts'
-import { drained, postEvent, type Processes, type Spawned, splitRoles } from '../helpers/split-roles.ts'
+import { drained, postEvent, type Spawned, useSplitRoles } from '../helpers/split-roles.ts'
 
 /** The load: RATE events a second for SECONDS, from WORKERS concurrent clients, over VISITORS visitors. */
 const RATE = 100
@@ -33,14 +33,7 @@ const HARD_STOP_MS = SECONDS * 1000 + 15_000
 const COLLECTOR = { FLUSH_INTERVAL_MS: '200', COLLECT_LIMIT_PER_MINUTE: '1000000' }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-let roles: Processes
-
-beforeAll(async () => {
-  roles = await splitRoles()
-})
-afterAll(async () => {
-  await roles?.close()
-})
+const roles = useSplitRoles()
 
 interface Sent {
   body: BeaconBody

@@ -1,19 +1,12 @@
 // A process started while its ClickHouse server is down (containers started together, or
 // a collector restarted during an outage) waits for the server instead of exiting.
 import { createServer } from 'node:net'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Child } from '../../bench/proc.ts'
 import { pageview } from '../helpers/app.ts'
-import { drained, postEvent, type Processes, splitRoles } from '../helpers/split-roles.ts'
+import { drained, postEvent, useSplitRoles } from '../helpers/split-roles.ts'
 
-let roles: Processes
-
-beforeAll(async () => {
-  roles = await splitRoles()
-})
-afterAll(async () => {
-  await roles?.close()
-})
+const roles = useSplitRoles()
 
 describe('starting before the ClickHouse server', () => {
   it('a collector started while the server is down comes up once it is back, and stores what it then takes', { timeout: 60_000 }, async () => {

@@ -9,7 +9,7 @@ import { createLogger } from '../../lib/logger.ts'
 import { migrate, readMigrations, SQL_DIR } from '../../sql/migrate.ts'
 import { ROLLING_SINCE, rollingUpgradeProblems } from '../../sql/rolling.ts'
 import { pageview, rid, send } from '../helpers/app.ts'
-import { type Processes, splitRoles } from '../helpers/split-roles.ts'
+import { useSplitRoles } from '../helpers/split-roles.ts'
 
 describe('migrations a rolling upgrade can run', () => {
   it(`no migration from ${ROLLING_SINCE} on drops, detaches, empties, renames, exchanges or replaces what running collectors write, drops or renames its columns, or deletes its rows`, () => {
@@ -82,14 +82,12 @@ describe('migrations a rolling upgrade can run', () => {
 })
 
 describe('a view changed while two collectors insert', () => {
-  let roles: Processes
+  const roles = useSplitRoles()
   let dir: string
-  beforeAll(async () => {
-    roles = await splitRoles()
+  beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'spoor-rolling-'))
   })
-  afterAll(async () => {
-    await roles?.close()
+  afterAll(() => {
     rmSync(dir, { recursive: true, force: true })
   })
 
