@@ -1,25 +1,11 @@
-// Outcomes counted per reason: drops (per site) and refusals go, per hour, to `persisted`
-// (collector/dropped.ts), kept in ClickHouse, where GET /api/ingest adds up every
-// process's; stored events are counted from `events` itself. Nothing is kept in memory
-// here: with the roles split, a process's own counts answered nothing (issue 18, defect 6).
+// GET /api/ingest's figures, from ClickHouse: drops (per site) and refusals as every
+// process wrote them (collector/dropped.ts), stored events from `events` itself. Nothing
+// in one process's memory: with the roles split, a process's own counts answered nothing
+// (issue 18, defect 6).
 import type { IngestStats } from '../lib/api-types.ts'
 import { type Db, isoOf } from '../lib/db.ts'
-import { type DroppedCounts, REFUSAL_REASONS } from './dropped.ts'
-import { DROP_REASONS, type Outcome } from './pipeline.ts'
-
-export class Counters {
-  constructor(readonly persisted: DroppedCounts) {}
-
-  count(o: Outcome): void {
-    if (o.kind === 'dropped') this.persisted.add(o.site, o.reason)
-    else if (o.kind === 'rejected') this.persisted.add('', o.reason)
-  }
-
-  /** A request refused before it was an event: malformed (400), too large (413) or not JSON (415). */
-  countInvalid(status: number): void {
-    this.persisted.add('', status === 413 ? 'too_large' : status === 415 ? 'unsupported_type' : 'invalid')
-  }
-}
+import { REFUSAL_REASONS } from './dropped.ts'
+import { DROP_REASONS } from './pipeline.ts'
 
 /**
  * GET /api/ingest: every process's outcomes over the last 24 whole UTC hours, from

@@ -12,9 +12,9 @@ import { chTime, type Db } from '../lib/db.ts'
 import { errorFields } from '../lib/errors.ts'
 import { Lock } from '../lib/lock.ts'
 import type { Logger } from '../lib/logger.ts'
-import { type DropReason, REJECT_REASONS, type RejectReason } from './pipeline.ts'
+import { type DropReason, type Outcome, REJECT_REASONS, type RejectReason } from './pipeline.ts'
 
-/** Refusals: the pipeline's, and requests refused before they were events (collector/counters.ts). */
+/** Refusals: the pipeline's, and requests refused before they were events (countInvalid). */
 export const REFUSAL_REASONS = [...(Object.keys(REJECT_REASONS) as RejectReason[]), 'invalid', 'too_large', 'unsupported_type'] as const
 /** What a process counts here: drops per site, and refusals (site '': their site may be anyone's text). */
 export type CountedReason = DropReason | (typeof REFUSAL_REASONS)[number]
@@ -53,6 +53,17 @@ export class DroppedCounts {
   add(site: string, reason: CountedReason, at = Date.now()): void {
     const key = `${Math.floor(at / HOUR_MS)}\t${reason}\t${site}`
     this.open.set(key, (this.open.get(key) ?? 0) + 1)
+  }
+
+  /** An event's outcome: a drop counts for its site, a refusal for none. */
+  count(o: Outcome): void {
+    if (o.kind === 'dropped') this.add(o.site, o.reason)
+    else if (o.kind === 'rejected') this.add('', o.reason)
+  }
+
+  /** A request refused before it was an event: malformed (400), too large (413) or not JSON (415). */
+  countInvalid(status: number): void {
+    this.add('', status === 413 ? 'too_large' : status === 415 ? 'unsupported_type' : 'invalid')
   }
 
   start(): void {

@@ -13,7 +13,7 @@ import type { Sites } from '../lib/sites.ts'
 import { type Beacon, CONSENT_ADAPTERS, EXTENSIONS_PATH, type Script } from './beacon.ts'
 import { beaconObject, parseEventBody } from './body.ts'
 import { isToken, TOKEN_RULE } from '../lib/validate.ts'
-import type { Counters } from './counters.ts'
+import type { DroppedCounts } from './dropped.ts'
 import { type PipelineDeps, REJECT_REASONS, processEvent } from './pipeline.ts'
 import { OPTOUT_COOKIE, recordOptout } from '../privacy/optout-page.ts'
 import type { Optouts } from '../privacy/optouts.ts'
@@ -29,7 +29,7 @@ export interface CollectorDeps extends PipelineDeps {
   publicHost: string
   db: Db
   beacon: Beacon
-  counters: Counters
+  counters: DroppedCounts
   optouts: Optouts
   sites: Sites
   log: Logger

@@ -8,7 +8,8 @@ import express, { type Express } from 'express'
 import helmet from 'helmet'
 import type { Beacon } from '../collector/beacon.ts'
 import type { IngestBudget } from '../collector/budget.ts'
-import { type Counters, ingestStats } from '../collector/counters.ts'
+import { ingestStats } from '../collector/counters.ts'
+import type { DroppedCounts } from '../collector/dropped.ts'
 import type { RecentIds } from '../collector/dedup.ts'
 import { demoRouter } from '../collector/demo.ts'
 import { optoutRouter } from '../privacy/optout-page.ts'
@@ -46,7 +47,7 @@ export interface AppDeps {
   writer: EventWriter
   budget: IngestBudget
   recentIds: RecentIds
-  counters: Counters
+  counters: DroppedCounts
   geo: GeoReader
   intel: IpIntel
   beacon: Beacon

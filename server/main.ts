@@ -4,7 +4,6 @@ import { errorFields, unreachable } from '../lib/errors.ts'
 import { createServer, type Server } from 'node:http'
 import { buildBeacon } from '../collector/beacon.ts'
 import { IngestBudget } from '../collector/budget.ts'
-import { Counters } from '../collector/counters.ts'
 import { DroppedCounts } from '../collector/dropped.ts'
 import { RecentIds } from '../collector/dedup.ts'
 import { DEMO_SITE } from '../collector/demo.ts'
@@ -150,7 +149,7 @@ export async function assemble(config: Config, log: Logger, given: { intel?: IpI
     writer,
     budget,
     recentIds,
-    counters: new Counters(dropped),
+    counters: dropped,
     geo: intel,
     intel,
     beacon: await buildBeacon(),

@@ -161,7 +161,7 @@ describe.skipIf(chromiumMissing)('beacon in Chromium', () => {
     expect(await spoorCookies(ctx)).toEqual([])
     // Consent withdrawn first; erasure is still possible with the id the page remembers.
     await page.evaluate("spoor('erase')")
-    await expect.poll(async () => t.count('erasure_requests', "status = 'done'"), { timeout: 5000 }).toBeGreaterThan(0)
+    await expect.poll(async () => t.count('erasure_requests', "status = 'done'"), { timeout: 15_000 }).toBeGreaterThan(0)
     expect(await t.count('events', 'vid = {vid:String}', { vid })).toBe(0)
     await ctx.close()
   })

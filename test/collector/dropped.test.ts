@@ -1,7 +1,6 @@
 // Dropped events counted per site, hour and reason in ClickHouse (sql/014), through the
 // real collector, and read back with GET /api/stats/dropped.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { Counters } from '../../collector/counters.ts'
 import { DroppedCounts } from '../../collector/dropped.ts'
 import { hashPassword } from '../../auth/users.ts'
 import { isoDay } from '../../lib/timezone.ts'
@@ -67,7 +66,7 @@ describe('dropped events', () => {
     await send(t.app, pageview({ consent: { analytics: false } }), { 'User-Agent': HEADLESS }).expect(403)
     await send(t.app, pageview({ site: 'unknown.example', url: 'https://unknown.example/' }), { 'User-Agent': HEADLESS }).expect(403)
     // The hour buckets at the range's edges: the first second counts, a second either side does not.
-    const persisted = t.deps.counters.persisted
+    const persisted = t.deps.counters
     persisted.add('example.com', 'gpc', Date.parse(`${from}T00:00:00Z`))
     persisted.add('example.com', 'gpc', Date.parse(`${from}T00:00:00Z`) - 1000)
     persisted.add('example.com', 'gpc', Date.parse(`${to}T00:00:00Z`) + DAY)
@@ -90,8 +89,8 @@ describe('dropped events', () => {
   })
 
   it('takes the parameters of the other stats routes: the last 30 days by default, 400 for a bad date, 404 for an unknown site', async () => {
-    t.deps.counters.persisted.add('example.com', 'bot', Date.now() - 29 * DAY)
-    t.deps.counters.persisted.add('example.com', 'bot', Date.now() - 31 * DAY)
+    t.deps.counters.add('example.com', 'bot', Date.now() - 29 * DAY)
+    t.deps.counters.add('example.com', 'bot', Date.now() - 31 * DAY)
     await t.flush()
     const admin = await t.login()
     const body = (await admin.get('/api/stats/dropped?site=example.com').expect(200)).body
@@ -103,13 +102,13 @@ describe('dropped events', () => {
   it("two processes' counts add up", async () => {
     // A second collector on the same ClickHouse, with its own counts, as a second process
     // behind a load balancer would be. Both send the same, so both flushes are the same rows.
-    const other = new Counters(new DroppedCounts(t.db, log))
+    const other = new DroppedCounts(t.db, log)
     const second = createApp({ ...t.deps, counters: other })
     for (const app of [t.app, second]) {
       await send(app, pageview(), { 'User-Agent': HEADLESS }).expect(202)
       await send(app, pageview(), { DNT: '1' }).expect(202)
     }
-    await Promise.all([t.deps.counters.persisted.flush(), other.persisted.flush()])
+    await Promise.all([t.deps.counters.flush(), other.flush()])
     // Each process appended its own rows; neither read nor replaced the other's.
     expect(await rows()).toBeGreaterThanOrEqual(4)
     const expected = { ...ZERO, bot: 2, dnt: 2 }

@@ -21,7 +21,7 @@ const stored = (where = '1', params: Record<string, unknown> = {}) => t.count('e
 
 /** Drops and refusals as GET /api/ingest adds them up (this process's counts written first). */
 async function counted() {
-  await t.deps.counters.persisted.flush()
+  await t.deps.counters.flush()
   return ingestStats(t.db)
 }
 

@@ -21,7 +21,7 @@ describe('GET /api/ingest with the roles split', () => {
     await send(b.app, 'not json').expect(400)
     for (const c of [a, b]) {
       await c.deps.writer.flush()
-      await c.deps.counters.persisted.flush()
+      await c.deps.counters.flush()
     }
     const admin = request.agent(dashboard.app)
     admin.set('X-Spoor-Request', '1')

@@ -59,7 +59,7 @@ export async function makeApp(env: Record<string, string> = {}, given: { intel?:
     /** Writes pending events, and the counts of dropped events, into ClickHouse. */
     async flush() {
       await deps.writer.flush()
-      await deps.counters.persisted.flush()
+      await deps.counters.flush()
     },
     async close() {
       await deps.close()
@@ -87,7 +87,7 @@ export async function makeApp(env: Record<string, string> = {}, given: { intel?:
     /** Empties every data table between tests (not sites or users). */
     async reset() {
       await deps.writer.flush()
-      await deps.counters.persisted.flush()
+      await deps.counters.flush()
       for (const t of ['events', 'visit_ips', 'daily_stats', 'sessions', 'daily_breakdown', 'optouts', 'dropped_events', 'visits', 'visit_days']) {
         await deps.db.command('TRUNCATE TABLE {t:Identifier}', { t })
       }
