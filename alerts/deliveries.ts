@@ -4,7 +4,7 @@
 // restart or a crash loses nothing (the row is still pending), at worst an attempt is
 // repeated, which the receiver recognises by X-Spoor-Delivery.
 import { createHash, createHmac, randomBytes } from 'node:crypto'
-import { applyDeletedMask, chTime, type Db, isoOf } from '../lib/db.ts'
+import { applyDeletedMask, chTime, type Db, isoOf, msOf } from '../lib/db.ts'
 import { errorFields } from '../lib/errors.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { Delivery } from '../lib/api-types.ts'
@@ -284,7 +284,7 @@ export class Deliverer {
     const out = await this.send(d)
     const attempts = Number(d.attempts) + 1
     const wait = this.opts.firstRetryMs * BACKOFF[Math.min(attempts - 1, BACKOFF.length - 1)]!
-    const giveUp = Date.parse(isoOf(d.created_s)) + GIVE_UP_MS
+    const giveUp = msOf(d.created_s) + GIVE_UP_MS
     const status = out.ok ? 'delivered' : now + wait > giveUp ? 'failed' : 'pending'
     // A digest lists many visits' pages, and no single visit an erasure could find it by:
     // its text goes once it is sent or given up on.

@@ -14,7 +14,7 @@ import {
   type InboxStatus,
   type OwnerList,
 } from '../lib/api-types.ts'
-import { chTime, type Db, isoOf } from '../lib/db.ts'
+import { chTime, type Db, msOf } from '../lib/db.ts'
 import { HttpError } from '../lib/errors.ts'
 import type { Sites } from '../lib/sites.ts'
 import { parseOr400 } from '../lib/validate.ts'
@@ -207,8 +207,6 @@ interface FieldRow {
   updated_by: string
 }
 
-const msOf = (t: string) => Date.parse(isoOf(t))
-
 /**
  * Writes the next state of companies on `site` and returns them; ids that are not known
  * companies are left out. Only the fields the patch changes are written (sql/022), one
@@ -275,8 +273,8 @@ async function keepTagLimit(db: Db, site: string, by: string, added: Map<string,
  * with them (else an older `present` 1 row left unmerged would bring the tag back); a
  * re-add since is younger and stays. Returns how many tags were forgotten.
  */
-export async function forgetRemovedTags(db: Db, olderThanMs = 86_400_000): Promise<number> {
-  const params = { before: chTime(new Date(Date.now() - olderThanMs)) }
+export async function forgetRemovedTags(db: Db): Promise<number> {
+  const params = { before: chTime(new Date(Date.now() - 86_400_000)) }
   const gone = `(SELECT site, company_id, key FROM company_inbox_fields FINAL
      WHERE field = 'tag' AND present = 0 AND updated_at < {before:DateTime64(3, 'UTC')})`
   const [n] = await db.query<{ n: string }>(`SELECT count() AS n FROM ${gone}`, params)

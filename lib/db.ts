@@ -17,6 +17,9 @@ export const chTime = (d: Date) => d.toISOString().replace('T', ' ').replace('Z'
 /** ClickHouse's UTC DateTime text (chTime's, or toString of a UTC column) as ISO 8601: '2026-11-25T17:53:20.123Z'. */
 export const isoOf = (t: string) => `${t.replace(' ', 'T')}Z`
 
+/** The same text as milliseconds since 1970. */
+export const msOf = (t: string) => Date.parse(isoOf(t))
+
 // A ClickHouse server refuses a URL field over 128 KiB (http_max_field_value_size,
 // code 1000), and bound parameters travel in the URL: a list of unbounded length goes
 // in pieces of at most this many characters as sent (percent-encoded), with room to spare.

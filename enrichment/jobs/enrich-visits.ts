@@ -3,7 +3,7 @@
 // (most addresses are gone within minutes, all within IP_RETENTION_DAYS).
 // Reruns never double-count: decisions replace by (site, sid), and company_visits
 // are recomputed per (site, company, day) from events, replacing the earlier row.
-import { applyDeletedMask, type Db, isoOf, paramChunks } from '../../lib/db.ts'
+import { applyDeletedMask, type Db, msOf, paramChunks } from '../../lib/db.ts'
 import { dayLock } from '../../lib/lock.ts'
 import type { Knowledge } from '../company.ts'
 import type { IpIntel, LookupResult } from '../lookup.ts'
@@ -138,7 +138,7 @@ export async function enrichVisits(ctx: EnrichContext): Promise<number> {
       const seen = (pagesBySid.get(`${p.site}/${p.sid}`) ?? []).some((path) => pattern.test(path))
       if (!seen) {
         // Not yet: the visit may still reach a counted page; decide once it is over.
-        if (now - Date.parse(isoOf(p.last_ts)) < IDLE_MS) continue
+        if (now - msOf(p.last_ts) < IDLE_MS) continue
         company = null
       }
     }
