@@ -88,9 +88,7 @@ export async function buildRanges(
 }
 
 /** The sums of a value as the stats queries name them, from visit_totals or visit_totals_ranges (same columns). */
-// Signed: the stats queries add today's changes to them, some of which are taken off (aggregates/today-totals.ts).
-export const SUM_COLUMNS =
-  'value AS name, visitors AS v, toInt64(visits) AS n, toInt64(pageviews) AS pv, toInt64(bounces) AS b, toInt64(duration) AS d, toInt64(hits) AS h'
+export const SUM_COLUMNS = 'value AS name, visitors AS v, visits AS n, pageviews AS pv, bounces AS b, duration AS d, hits AS h'
 
 /** The range rows of one dim (SUM_COLUMNS), one per value however many processes built them. */
 export const rangeRows = (dim: string, where: string) =>

@@ -7,7 +7,6 @@ import { chTime, type Db } from '../lib/db.ts'
 import { dayLock } from '../lib/lock.ts'
 import { addDays, isoDay } from '../lib/timezone.ts'
 import { copyCompanySessions } from './company-sessions.ts'
-import { buildTodayTotals } from './today-totals.ts'
 import { buildTotalsAround, catchUpTotals } from './totals.ts'
 import { VISIT_COLUMNS, visitRows, visitSelect } from './visits.ts'
 
@@ -110,10 +109,6 @@ export async function rollupVisitRows(db: Db, day: string, cutoff = `${addDays(d
  */
 export async function rollupToday(db: Db): Promise<number> {
   const cutoff = chTime(new Date(Date.now() - 10_000))
-  await dayLock.run(async () => {
-    await rollupVisitRows(db, cutoff.slice(0, 10), cutoff)
-    // And summed up to that cutoff, so that a query without filters reads only the visits active since.
-    await buildTodayTotals(db)
-  })
+  await dayLock.run(() => rollupVisitRows(db, cutoff.slice(0, 10), cutoff))
   return 1
 }

@@ -21,30 +21,7 @@ export function utcDaysOf(day: string, tz: string): string[] {
 }
 
 const VISITS_OF_DAY = 'site = {site:String} AND day IN {utc:Array(Date)} AND toDate(start, {tz:String}) = {day:Date}'
-/** What each of DAY_SUMS gives, after the table's own key columns. */
-export const SUMS_COLUMNS = 'dim, value, visitors, day_visitors, visits, pageviews, bounces, duration, hits'
-
-/**
- * The sums of one local day of a site ({site}, {day}, {tz}, {utc}: its UTC days), from its
- * visit rows in `visits`, as four SELECT tails (SUMS_COLUMNS) to put after a table's key
- * values: visit_totals sums whole days, today_totals today up to its cutoffs.
- */
-export const DAY_SUMS = [
-  // The day's totals.
-  `'', '', uniqCombinedStateIf(12)(visitor, 0), uniqCombinedState(15)(visitor), count(), sum(pageviews), countIf(pageviews = 1), sum(duration), 0
-   FROM visits WHERE ${VISITS_OF_DAY}`,
-  // One value per visit: entry and exit page, attribution, device, country.
-  `kv.1, kv.2, uniqCombinedState(12)(visitor), uniqCombinedStateIf(15)(visitor, 0), count(), sum(pageviews), countIf(pageviews = 1), sum(duration), 0
-   FROM visits ARRAY JOIN [${TOTAL_DIMS.map((d) => `('${d}', toString(${d}))`).join(', ')}] AS kv
-   WHERE ${VISITS_OF_DAY} GROUP BY kv.1, kv.2`,
-  // Pages: visitors who saw each, and its page views (a visit counts once per page view).
-  `'page', page, uniqCombinedState(12)(visitor), uniqCombinedStateIf(15)(visitor, 0), uniqExact(sid), 0, 0, 0, count()
-   FROM visits ARRAY JOIN pages AS page WHERE ${VISITS_OF_DAY} GROUP BY page`,
-  // Custom events: the visits with each, their figures, and how often it happened.
-  `'event', ev, uniqCombinedState(12)(visitor), uniqCombinedStateIf(15)(visitor, 0), count(), sum(pageviews), countIf(pageviews = 1), sum(duration),
-     sum(arrayCount(x -> x = ev, events))
-   FROM visits ARRAY JOIN arrayDistinct(events) AS ev WHERE ${VISITS_OF_DAY} AND notEmpty(events) GROUP BY ev`,
-]
+const COLUMNS = 'site, day, dim, value, gen, visitors, day_visitors, visits, pageviews, bounces, duration, hits'
 
 let lastGen = 0
 /** A generation that grows: microseconds with a random part, so that two processes summing one day at once do not share one. */
@@ -61,8 +38,33 @@ function nextGen(): number {
 async function buildTotals(db: Db, site: string, tz: string, day: string): Promise<void> {
   const gen = nextGen()
   const params = { site, tz, day, utc: utcDaysOf(day, tz), gen }
-  const head = `INSERT INTO visit_totals (site, day, gen, ${SUMS_COLUMNS}) SELECT {site:String}, {day:Date}, {gen:UInt64},`
-  for (const sums of DAY_SUMS) await db.command(`${head} ${sums}`, params)
+  const head = `INSERT INTO visit_totals (${COLUMNS}) SELECT {site:String}, {day:Date}`
+  // The day's totals.
+  await db.command(
+    `${head}, '', '', {gen:UInt64}, uniqCombinedStateIf(12)(visitor, 0), uniqCombinedState(15)(visitor), count(), sum(pageviews), countIf(pageviews = 1), sum(duration), 0
+     FROM visits WHERE ${VISITS_OF_DAY}`,
+    params,
+  )
+  // One value per visit: entry and exit page, attribution, device, country.
+  await db.command(
+    `${head}, kv.1, kv.2, {gen:UInt64}, uniqCombinedState(12)(visitor), uniqCombinedStateIf(15)(visitor, 0), count(), sum(pageviews), countIf(pageviews = 1), sum(duration), 0
+     FROM visits ARRAY JOIN [${TOTAL_DIMS.map((d) => `('${d}', toString(${d}))`).join(', ')}] AS kv
+     WHERE ${VISITS_OF_DAY} GROUP BY kv.1, kv.2`,
+    params,
+  )
+  // Pages: visitors who saw each, and its page views (a visit counts once per page view).
+  await db.command(
+    `${head}, 'page', page, {gen:UInt64}, uniqCombinedState(12)(visitor), uniqCombinedStateIf(15)(visitor, 0), uniqExact(sid), 0, 0, 0, count()
+     FROM visits ARRAY JOIN pages AS page WHERE ${VISITS_OF_DAY} GROUP BY page`,
+    params,
+  )
+  // Custom events: the visits with each, their figures, and how often it happened.
+  await db.command(
+    `${head}, 'event', ev, {gen:UInt64}, uniqCombinedState(12)(visitor), uniqCombinedStateIf(15)(visitor, 0), count(), sum(pageviews), countIf(pageviews = 1), sum(duration),
+       sum(arrayCount(x -> x = ev, events))
+     FROM visits ARRAY JOIN arrayDistinct(events) AS ev WHERE ${VISITS_OF_DAY} AND notEmpty(events) GROUP BY ev`,
+    params,
+  )
   await db.insert('visit_totals_days', [{ site, day, timezone: tz, gen }])
   // Readers take the newest generation only; the older ones go now (a mutation names no visitor).
   await db.command('DELETE FROM visit_totals WHERE site = {site:String} AND day = {day:Date} AND gen < {gen:UInt64}', params)

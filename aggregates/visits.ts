@@ -75,8 +75,7 @@ const MAX_NAMED_SIDS = 2000
  * active since: aggregates/rollup.ts, rollupToday), and the rest grouped from the raw
  * events with visitSelect (visits active since a cutoff, days not rolled up). With
  * `companies`, only company visits, each with its company_id: whole days from
- * company_sessions, the rest joined with the decisions (withCompany). With `since`, only
- * what changed since the cutoffs (changedRows).
+ * company_sessions, the rest joined with the decisions (withCompany).
  */
 export async function visitRowsOf(
   db: Db,
@@ -86,7 +85,6 @@ export async function visitRowsOf(
   where: string,
   known?: ReadonlyArray<{ day: string; cutoff: string }>,
   companies = false,
-  since = false,
 ): Promise<{ sql: string; params: Record<string, unknown> }> {
   const rolled = known ?? (await db.query<{ d: string; c: string }>(CUTOFFS, { d0, d1 })).map((r) => ({ day: r.d, cutoff: r.c }))
   const cutoffs = new Map(rolled.map((r) => [r.day, r.cutoff]))
@@ -114,11 +112,6 @@ export async function visitRowsOf(
     }
   }
   const named = active.startsWith('{')
-  if (since)
-    return {
-      sql: changedRows(where, named ? 'sid' : null, active, partly, live, sids.length === 0 && named),
-      params: { site, partly, lv: live, lc: liveCutoffs, sids },
-    }
   // The days not whole.
   const parts: string[] = []
   if (partly.length)
@@ -139,24 +132,6 @@ export async function visitRowsOf(
   ]
   // No visit at all: an empty row set of the same columns.
   return { sql: all.length ? union(all) : `${wholeFrom} WHERE 0`, params: { site, whole, partly, lv: live, lc: liveCutoffs, sids } }
-}
-
-/**
- * visitRowsOf's `since`: what changed in the visit rows since the cutoffs, as VISIT_COLUMNS
- * and `sign`: the visits active since, grouped from the raw events (1), less their rows at
- * the cutoff (-1). Added to today_totals, summed at those cutoffs, they give the day.
- */
-function changedRows(where: string, bySid: 'sid' | null, active: string, partly: string[], live: string[], none: boolean): string {
-  const empty = `SELECT ${VISIT_COLUMNS}, toInt8(1) AS sign FROM visits WHERE 0`
-  if (none || live.length === 0) return empty
-  const parts = [
-    `SELECT ${VISIT_COLUMNS}, toInt8(1) AS sign FROM (${visitSelect(`site = {site:String} AND toDate(ts) IN {lv:Array(Date)} AND ${bySid ?? '(toDate(ts), sid)'} IN ${active}`)}) WHERE ${where}`,
-  ]
-  if (partly.length)
-    parts.push(
-      `SELECT ${VISIT_COLUMNS}, toInt8(-1) AS sign FROM visits WHERE site = {site:String} AND day IN {partly:Array(Date)} AND ${bySid ?? '(day, sid)'} IN ${active} AND ${where}`,
-    )
-  return parts.join('\n    UNION ALL\n    ')
 }
 
 // The decisions of the visits of {site} with rows on {d0}..{d1}: a visit is a company's

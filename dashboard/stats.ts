@@ -12,7 +12,6 @@ import { limitParam, parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
 import { addDays, isoDay, localDay, localHour, startOfLocalDay, utcSpan } from '../lib/timezone.ts'
 import { buildRanges, rangeKey, rangeRows, SUM_COLUMNS } from '../aggregates/ranges.ts'
-import { cutKey, TODAY_SUMS } from '../aggregates/today-totals.ts'
 import { SUMMED_DAYS } from '../aggregates/totals.ts'
 import { CUTOFFS, eventVisitRows, visitRowsOf } from '../aggregates/visits.ts'
 import { DROP_REASONS, type DropReason } from '../collector/pipeline.ts'
@@ -106,11 +105,11 @@ interface Prepared {
   params: Record<string, unknown>
 }
 
-async function prepare(db: Db, q: RangeQuery, extra = '', cutoffs?: Cutoffs, fromEvents = false, companies = false, since = false): Promise<Prepared> {
+async function prepare(db: Db, q: RangeQuery, extra = '', cutoffs?: Cutoffs, fromEvents = false, companies = false): Promise<Prepared> {
   const f = filterSql(q.filters)
   const [d0, d1] = utcSpan(q.from, q.to, q.timezone)
   const where = `${IN_RANGE} AND ${f.where}${extra ? ` AND ${extra}` : ''}`
-  const rows = fromEvents ? eventVisitRows(q.site, d0, d1, where, companies) : await visitRowsOf(db, q.site, d0, d1, where, cutoffs, companies, since)
+  const rows = fromEvents ? eventVisitRows(q.site, d0, d1, where, companies) : await visitRowsOf(db, q.site, d0, d1, where, cutoffs, companies)
   const params = {
     ...rows.params,
     d0,
@@ -128,16 +127,11 @@ async function prepare(db: Db, q: RangeQuery, extra = '', cutoffs?: Cutoffs, fro
  * A range without filters, split: the local days summed in visit_totals in the site's
  * zone (`T`, a condition on that table naming their current generations), and the visit
  * rows of the other days (`rest`; normally today, and yesterday until its UTC days are
- * whole), each with a `sign`. When the rest is one day summed in today_totals at the
- * cutoffs this call read (`today`), those sums count too and the rest is only what
- * changed since (signs 1 and -1, aggregates/today-totals.ts). Null when nothing is summed:
- * then all of it is visit rows.
+ * whole). Null when no day of the range is summed: then all of it is visit rows.
  */
 interface Split {
   T: string
   rest: Prepared | null
-  /** today_totals is read under the key {tk} of params. */
-  today: boolean
   params: Record<string, unknown>
   /** The dims whose rows are whole in visit_totals_ranges under the range's key ({rk} of params). */
   ranged: Set<string>
@@ -145,79 +139,53 @@ interface Split {
 
 type Cutoffs = ReadonlyArray<{ day: string; cutoff: string }>
 
-/**
- * `split` null: nothing summed; `cutoffs`, when read, serve `prepare` then. `today`: today's
- * sums may be used (not for exit pages: an exit page moves as its visit goes on, and a
- * visitor sketch cannot be taken from).
- */
-async function split(db: Db, q: RangeQuery, today = true): Promise<{ split: Split | null; cutoffs?: Cutoffs }> {
+/** `split` null: nothing summed; `cutoffs`, when read, serve `prepare` then. */
+async function split(db: Db, q: RangeQuery): Promise<{ split: Split | null; cutoffs?: Cutoffs }> {
   if (q.filters.length > 0) return { split: null }
   const [d0, d1] = utcSpan(q.from, q.to, q.timezone)
-  // One round trip: the summed days, the cutoffs of the UTC days the rest needs, the
-  // ranges summed whole (their markers), and today's sums (their markers).
+  // One round trip: the summed days, the cutoffs of the UTC days the rest needs, and the
+  // ranges summed whole (their markers).
   const found = await db.query<{ k: string; d: string; v: string }>(
     `SELECT 'gen' AS k, d, g AS v FROM (${SUMMED_DAYS}) UNION ALL SELECT 'cut', d, c FROM (${CUTOFFS})
-     UNION ALL SELECT 'ranged', dim, toString(range_key) FROM visit_totals_ranges WHERE site = {site:String} AND marker = 1
-     UNION ALL SELECT 'today', toString(day), toString(cut_key) FROM today_totals WHERE site = {site:String} AND dim = '#'`,
+     UNION ALL SELECT 'ranged', dim, toString(range_key) FROM visit_totals_ranges WHERE site = {site:String} AND marker = 1`,
     { site: q.site, tz: q.timezone, from: q.from, to: q.to, d0, d1 },
   )
   const summed = found.filter((r) => r.k === 'gen').map((r) => ({ day: r.d, gen: r.v }))
   const key = rangeKey(q.site, summed)
   const ranged = new Set(found.filter((r) => r.k === 'ranged' && r.v === key).map((r) => r.d))
   const cutoffs = found.filter((r) => r.k === 'cut').map((r) => ({ day: r.d, cutoff: r.v }))
+  if (summed.length === 0) return { split: null, cutoffs }
   const done = new Set(summed.map((d) => d.day))
   const left: string[] = []
   for (let d = q.from; d <= q.to; d = addDays(d, 1)) if (!done.has(d)) left.push(d)
-  const tk = today && left.length === 1 ? cutKey(q.site, q.timezone, left[0]!, cutoffs) : null
-  const summedToday = tk !== null && found.some((r) => r.k === 'today' && r.d === left[0] && r.v === tk)
-  if (summed.length === 0 && !summedToday) return { split: null, cutoffs }
   let rest: Prepared | null = null
-  if (summedToday) rest = await prepare(db, { ...q, from: left[0]!, to: left[0]! }, '', cutoffs, false, false, true)
-  else if (left.length) {
+  if (left.length) {
     const from = left[0]!
     const to = left[left.length - 1]!
     // Summed days between the first and last day left (a gap the job has not filled) are left out.
     const inside = summed.filter((d) => d.day > from && d.day < to).map((d) => d.day)
     rest = await prepare(db, { ...q, from, to }, inside.length ? 'toDate(start, {tz:String}) NOT IN {inside:Array(Date)}' : '', cutoffs)
-    rest.visits = `SELECT *, toInt8(1) AS sign FROM (${rest.visits})`
     rest.params.inside = inside
   }
   return {
     split: {
       T: 'site = {site:String} AND day BETWEEN {tf:Date} AND {tt:Date} AND gen IN {gens:Array(UInt64)}',
       rest,
-      today: summedToday,
-      params: { ...rest?.params, site: q.site, tz: q.timezone, limit: q.limit, tf: q.from, tt: q.to, gens: summed.map((d) => Number(d.gen)), rk: key, tk },
+      params: { ...rest?.params, site: q.site, tz: q.timezone, limit: q.limit, tf: q.from, tt: q.to, gens: summed.map((d) => Number(d.gen)), rk: key },
       ranged,
     },
   }
 }
 
-/** The summed rows of one dimension (as valueRows), from the range's sums when they are whole, and today's sums. */
+/** The summed rows of one dimension (as valueRows), from the range's sums when they are whole. */
 function summedRows(s: Split, dim: string, where: string): string {
-  const w = where ? ` AND ${where}` : ''
-  const days = s.ranged.has(dim) ? rangeRows(dim, where) : `SELECT ${SUM_COLUMNS} FROM visit_totals WHERE ${s.T} AND dim = '${dim}'${w}`
-  return s.today ? `SELECT * FROM (${days}) UNION ALL SELECT ${SUM_COLUMNS} FROM today_totals WHERE ${TODAY_SUMS} AND dim = '${dim}'${w}` : days
-}
-
-/** The day totals (dim '') of the summed days and of today's sums, with `cols` of visit_totals. */
-function dayTotals(s: Split, cols: string): string {
-  const days = `SELECT ${cols} FROM visit_totals WHERE ${s.T} AND dim = ''`
-  return s.today ? `${days} UNION ALL SELECT ${cols} FROM today_totals WHERE ${TODAY_SUMS} AND dim = ''` : days
-}
-
-// The figures of a group of the rest's visit rows, each counted with its sign (today's
-// sums already hold the rows at the cutoff that a -1 takes off again).
-const SIGNED = {
-  visitors: (p: 12 | 15, cond = '') => `uniqCombinedStateIf(${p})(visitor, sign > 0${cond ? ` AND ${cond}` : ''})`,
-  figures: 'sum(sign), sum(sign * pageviews), sumIf(sign, pageviews = 1), sum(sign * duration)',
+  return s.ranged.has(dim) ? rangeRows(dim, where) : `SELECT ${SUM_COLUMNS} FROM visit_totals WHERE ${s.T} AND dim = '${dim}'${where ? ` AND ${where}` : ''}`
 }
 
 /**
  * Rows (name, v: visitors sketch(12), n: visits, pv, b: bounces, d: seconds, h: hits) of
  * one dimension from a split range: its summed rows and the same sums over the rest's
- * visit rows. `value` is the rest's expression for the value, `join` an ARRAY JOIN, `hits`
- * a row's hits (times its sign).
+ * visit rows. `value` is the rest's expression for the value, `join` an ARRAY JOIN.
  */
 function valueRows(s: Split, dim: string, value: string, opts: { join?: string; hits?: string; skipEmpty?: boolean; where?: string } = {}): string {
   const where = [opts.skipEmpty ? "name != ''" : '', opts.where ?? ''].filter(Boolean).join(' AND ')
@@ -225,7 +193,7 @@ function valueRows(s: Split, dim: string, value: string, opts: { join?: string; 
   if (!s.rest) return summed
   return `${summed}
     UNION ALL
-    SELECT toString(${value}) AS name, ${SIGNED.visitors(12)}, ${SIGNED.figures}, ${opts.hits ? `sum(sign * (${opts.hits}))` : 'toInt64(0)'}
+    SELECT toString(${value}) AS name, uniqCombinedState(12)(visitor), count(), sum(pageviews), countIf(pageviews = 1), sum(duration), ${opts.hits ?? 'toUInt64(0)'}
     FROM (${s.rest.visits}) ${opts.join ?? ''} GROUP BY name ${where ? `HAVING ${where}` : ''}`
 }
 
@@ -237,11 +205,11 @@ const topByVisits = (s: Split, dim: string, rows: string) => (s.ranged.has(dim) 
 
 /** Rows (day, s: visitors sketch(15), n, pv, b, d) per local day of a split range. */
 function dayRows(s: Split): string {
-  const summed = dayTotals(s, 'day, day_visitors AS s, toInt64(visits) AS n, toInt64(pageviews) AS pv, toInt64(bounces) AS b, toInt64(duration) AS d')
+  const summed = `SELECT day, day_visitors AS s, visits AS n, pageviews AS pv, bounces AS b, duration AS d FROM visit_totals WHERE ${s.T} AND dim = ''`
   if (!s.rest) return summed
   return `${summed}
     UNION ALL
-    SELECT toDate(start, {tz:String}) AS day, ${SIGNED.visitors(15)}, ${SIGNED.figures}
+    SELECT toDate(start, {tz:String}) AS day, uniqCombinedState(15)(visitor), count(), sum(pageviews), countIf(pageviews = 1), sum(duration)
     FROM (${s.rest.visits}) GROUP BY day`
 }
 
@@ -312,8 +280,8 @@ export class StatsQueries {
     private readonly opts: { fromEvents?: boolean } = {},
   ) {}
 
-  private split(q: RangeQuery, today = true): Promise<{ split: Split | null; cutoffs?: Cutoffs }> {
-    return this.opts.fromEvents ? Promise.resolve({ split: null }) : split(this.db, q, today)
+  private split(q: RangeQuery): Promise<{ split: Split | null; cutoffs?: Cutoffs }> {
+    return this.opts.fromEvents ? Promise.resolve({ split: null }) : split(this.db, q)
   }
 
   private prepare(q: RangeQuery, extra = '', cutoffs?: Cutoffs): Promise<Prepared> {
@@ -417,7 +385,7 @@ export class StatsQueries {
       await this.ranged(s, ['page'])
       const rows = await this.db.query<{ name: string; visitors: string; pageviews: string }>(
         `SELECT name, uniqCombinedMerge(12)(v) AS visitors, sum(h) AS pageviews
-         FROM (${valueRows(s, 'page', 'page', { join: 'ARRAY JOIN pages AS page', hits: '1' })})
+         FROM (${valueRows(s, 'page', 'page', { join: 'ARRAY JOIN pages AS page', hits: 'count()' })})
          GROUP BY name ORDER BY visitors DESC, pageviews DESC, name ASC LIMIT {limit:UInt32}`,
         s.params,
       )
@@ -440,7 +408,7 @@ export class StatsQueries {
       await this.ranged(s, ['event'])
       const rows = await this.db.query<FigureRow & { name: string; times: string }>(
         `SELECT name, ${MERGED_FIGURES(12, 'v')}, sum(h) AS times
-         FROM (${valueRows(s, 'event', 'ev', { join: 'ARRAY JOIN arrayDistinct(events) AS ev', hits: 'arrayCount(x -> x = ev, events)' })})
+         FROM (${valueRows(s, 'event', 'ev', { join: 'ARRAY JOIN arrayDistinct(events) AS ev', hits: 'sum(arrayCount(x -> x = ev, events))' })})
          GROUP BY name ORDER BY visitors DESC, times DESC, name ASC LIMIT {limit:UInt32}`,
         s.params,
       )
@@ -482,7 +450,7 @@ export class StatsQueries {
 
   /** The page each visit ended on; exit rate = exits ÷ page views of that page. */
   async exitPages(q: RangeQuery): Promise<ExitPageRow[]> {
-    const { split: s, cutoffs } = await this.split(q, false)
+    const { split: s, cutoffs } = await this.split(q)
     if (s) await this.ranged(s, ['exit_page', 'page'])
     const rows = s
       ? await this.db.query<{ name: string; visitors: string; exits: string; pageviews: string }>(
@@ -490,11 +458,11 @@ export class StatsQueries {
           // pass (each visit's pages, and its exit page), as in exitPagesOfVisits.
           `SELECT name, uniqCombinedMergeIf(12)(v, dim = 'exit_page') AS visitors, sumIf(n, dim = 'exit_page') AS exits, sum(h) AS pageviews
            FROM (
-             SELECT 'exit_page' AS dim, name, v, n, toInt64(0) AS h FROM (${summedRows(s, 'exit_page', '')})
-             UNION ALL SELECT 'page', name, ${NO_VISITORS_12}, toInt64(0), h FROM (${summedRows(s, 'page', '')})
+             SELECT 'exit_page' AS dim, name, v, n, toUInt64(0) AS h FROM (${summedRows(s, 'exit_page', '')})
+             UNION ALL SELECT 'page', name, ${NO_VISITORS_12}, toUInt64(0), h FROM (${summedRows(s, 'page', '')})
              ${
                s.rest
-                 ? `UNION ALL SELECT x.1 AS dim, toString(x.2) AS name, ${SIGNED.visitors(12, "dim = 'exit_page'")}, sumIf(sign, dim = 'exit_page'), sumIf(sign, dim = 'page')
+                 ? `UNION ALL SELECT x.1 AS dim, toString(x.2) AS name, uniqCombinedStateIf(12)(visitor, dim = 'exit_page'), countIf(dim = 'exit_page'), countIf(dim = 'page')
                     FROM (${s.rest.visits}) ARRAY JOIN arrayPushBack(arrayMap(pg -> ('page', pg), pages), ('exit_page', exit_page)) AS x GROUP BY dim, name`
                  : ''
              }
@@ -566,8 +534,8 @@ export class StatsQueries {
     // page and per custom event some goal matches (picked before the rows are made).
     const rest = s.rest
       ? `UNION ALL
-         SELECT x.1 AS dim, x.2 AS name, ${SIGNED.visitors(12, "dim != ''")}, ${SIGNED.visitors(15, "dim = ''")},
-                sum(sign * if(dim = 'event', arrayCount(e -> e = name, events), 1))
+         SELECT x.1 AS dim, x.2 AS name, uniqCombinedStateIf(12)(visitor, dim != ''), uniqCombinedStateIf(15)(visitor, dim = ''),
+                sum(if(dim = 'event', arrayCount(e -> e = name, events), 1))
          FROM (${s.rest.visits})
          ARRAY JOIN arrayConcat([('', '')], arrayMap(pg -> ('page', toString(pg)), arrayFilter(pg -> ${any('page', 'pg')}, pages)),
                                 arrayMap(e -> ('event', toString(e)), arrayFilter(e -> ${any('event', 'e')}, arrayDistinct(events)))) AS x
@@ -579,7 +547,7 @@ export class StatsQueries {
     const values = kinds.map((k) => `UNION ALL SELECT '${k}', name, v, ${NO_VISITORS_15}, h FROM (${summedRows(s, k, any(k))})`)
     const [r] = await this.db.query<Record<string, string>>(
       `SELECT uniqCombinedMergeIf(15)(s, dim = '') AS visitors${cols.length ? `, ${cols.join(', ')}` : ''}
-       FROM (${dayTotals(s, `'' AS dim, '' AS name, ${NO_VISITORS_12} AS v, day_visitors AS s, toInt64(0) AS h`)}
+       FROM (SELECT '' AS dim, '' AS name, ${NO_VISITORS_12} AS v, day_visitors AS s, toUInt64(0) AS h FROM visit_totals WHERE ${s.T} AND dim = ''
              ${values.join('\n')}
              ${rest})`,
       params,

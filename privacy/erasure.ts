@@ -11,7 +11,6 @@ import type { Logger } from '../lib/logger.ts'
 import { recomputeCompanyVisits } from '../aggregates/company-visits.ts'
 import { isRebuildable, rebuildDay } from '../aggregates/rebuild.ts'
 import { rollupDays } from '../aggregates/rollup.ts'
-import { emptyTodayTotals } from '../aggregates/today-totals.ts'
 import { DAILY_VIEWS } from '../aggregates/views.ts'
 import { dayLock } from '../lib/lock.ts'
 import { audit } from './audit.ts'
@@ -144,8 +143,6 @@ async function erase(db: Db, log: Logger, id: string, opts: Omit<ErasureOptions,
     await db.command(`DELETE FROM {t:Identifier} WHERE ${where}`, { id, t: table })
     await applyDeletedMask(db, table)
   }
-  // Today's sums hold the visitor's visits until the next visits-today run sums them again.
-  await emptyTodayTotals(db)
   if (opts.failAfterDeletes) throw new Error('erasure interrupted (injected)')
   // 3. The aggregates of the touched days, rebuilt from what is left; days at the edge
   //    of raw retention are partly expired already and are left alone.

@@ -575,27 +575,6 @@ ENGINE = ReplacingMergeTree(updated_at)
 ORDER BY id
 SETTINGS index_granularity = 8192;
 
-CREATE TABLE today_totals
-(
-    `site` LowCardinality(String),
-    `day` Date,
-    `cut_key` UInt64,
-    `dim` LowCardinality(String),
-    `value` String,
-    `visitors` AggregateFunction(uniqCombined(12), UInt64),
-    `day_visitors` AggregateFunction(uniqCombined(15), UInt64),
-    `visits` UInt64,
-    `pageviews` UInt64,
-    `bounces` UInt64,
-    `duration` UInt64,
-    `hits` UInt64,
-    `built` DateTime DEFAULT now()
-)
-ENGINE = MergeTree
-ORDER BY (site, cut_key, dim, value)
-TTL built + toIntervalHour(1)
-SETTINGS index_granularity = 128, old_parts_lifetime = 0, cleanup_delay_period = 1, max_cleanup_delay_period = 1, cleanup_delay_period_random_add = 0;
-
 CREATE TABLE trigger_fires
 (
     `trigger_id` String,
