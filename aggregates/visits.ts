@@ -10,34 +10,88 @@ export function visitRows(where: string): string {
     FROM sessions WHERE ${where} GROUP BY site, day, sid`
 }
 
+export type VisitColumn = (typeof VISIT_COLUMN_LIST)[number]
 /** The columns of `visits`, in the order visitSelect gives them. */
-export const VISIT_COLUMNS =
-  'site, day, sid, vid, visitor, start, end, duration, pageviews, entry_page, exit_page, pages, events, source, referrer, utm_source, utm_medium, utm_campaign, utm_content, utm_term, browser, os, device, country'
+export const VISIT_COLUMN_LIST = [
+  'site',
+  'day',
+  'sid',
+  'vid',
+  'visitor',
+  'start',
+  'end',
+  'duration',
+  'pageviews',
+  'entry_page',
+  'exit_page',
+  'pages',
+  'events',
+  'source',
+  'referrer',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_content',
+  'utm_term',
+  'browser',
+  'os',
+  'device',
+  'country',
+] as const
+export const VISIT_COLUMNS = VISIT_COLUMN_LIST.join(', ')
+
+// What visitSelect groups from the events, by name; `a` is the first page view's attribution and device.
+const GROUPED = {
+  vid: 'any(vid) AS vid',
+  start: "minIf(ts, type = 'pageview') AS start",
+  end: "maxIf(ts, type = 'pageview') AS end",
+  entry_page: "argMinIf(path, ts, type = 'pageview') AS entry_page",
+  exit_page: "argMaxIf(path, ts, type = 'pageview') AS exit_page",
+  pages: "arrayMap(x -> x.2, arraySort(groupArrayIf((ts, path), type = 'pageview'))) AS pages",
+  events: "groupArrayIf(name, type = 'event') AS events",
+  a: "argMinIf((source, referrer_source, utm_source, utm_medium, utm_campaign, utm_content, utm_term, browser, os, device, country), ts, type = 'pageview') AS a",
+} as const
+
+// Each column of a visit row: its expression over the grouped values, and which of them it
+// needs. In the table's types (LowCardinality), so that the stats API's UNION ALL of both keeps them.
+const ATTRIBUTION = ['referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term', 'browser', 'os', 'device', 'country'] as const
+const COLUMN: Record<VisitColumn, [string, Array<keyof typeof GROUPED>]> = {
+  site: ['site', []],
+  day: ['day', []],
+  sid: ['sid', []],
+  vid: ['vid', ['vid']],
+  visitor: ['sipHash64(vid) AS visitor', ['vid']],
+  start: ['start', ['start']],
+  end: ['end', ['end']],
+  duration: ["toUInt32(dateDiff('second', start, end)) AS duration", ['start', 'end']],
+  pageviews: ['pageviews', []],
+  entry_page: ['toLowCardinality(entry_page) AS entry_page', ['entry_page']],
+  exit_page: ['toLowCardinality(exit_page) AS exit_page', ['exit_page']],
+  pages: ["CAST(pages, 'Array(LowCardinality(String))') AS pages", ['pages']],
+  events: ["CAST(events, 'Array(LowCardinality(String))') AS events", ['events']],
+  source: ["toLowCardinality(multiIf(a.1 != '', a.1, a.3 != '', a.3, a.2)) AS source", ['a']],
+  ...(Object.fromEntries(ATTRIBUTION.map((c, i) => [c, [`toLowCardinality(a.${i + 2}) AS ${c}`, ['a']]])) as Record<
+    (typeof ATTRIBUTION)[number],
+    [string, ['a']]
+  >),
+}
 
 /**
  * One row per visit and UTC day with everything a filter can ask about, from the raw
  * events: the rollup job writes finished days of it into `visits`, and the stats API
  * runs it over the days not rolled up yet (normally today). Attribution and device are
  * the first page view's. Events stored before migration 016 have no `source`: theirs is
- * their utm_source, else their referrer host (not grouped).
+ * their utm_source, else their referrer host (not grouped). `cols`: only these columns,
+ * grouping only what they need (planning the whole select cost a query 3-4 ms).
  */
-export function visitSelect(where: string): string {
-  // In the table's types (LowCardinality), so that the stats API's UNION ALL of both keeps them.
-  return `SELECT site, day, sid, vid, sipHash64(vid) AS visitor, start, end, toUInt32(dateDiff('second', start, end)) AS duration, pageviews,
-    toLowCardinality(entry_page) AS entry_page, toLowCardinality(exit_page) AS exit_page,
-    CAST(pages, 'Array(LowCardinality(String))') AS pages, CAST(events, 'Array(LowCardinality(String))') AS events,
-    toLowCardinality(multiIf(a.1 != '', a.1, a.3 != '', a.3, a.2)) AS source, toLowCardinality(a.2) AS referrer,
-    toLowCardinality(a.3) AS utm_source, toLowCardinality(a.4) AS utm_medium, toLowCardinality(a.5) AS utm_campaign,
-    toLowCardinality(a.6) AS utm_content, toLowCardinality(a.7) AS utm_term,
-    toLowCardinality(a.8) AS browser, toLowCardinality(a.9) AS os, toLowCardinality(a.10) AS device, toLowCardinality(a.11) AS country
+export function visitSelect(where: string, cols: readonly VisitColumn[] = VISIT_COLUMN_LIST): string {
+  const grouped = new Set(cols.flatMap((c) => COLUMN[c][1]))
+  return `SELECT ${cols.map((c) => COLUMN[c][0]).join(', ')}
   FROM (
-    SELECT site, toDate(ts) AS day, sid, any(vid) AS vid, minIf(ts, type = 'pageview') AS start, maxIf(ts, type = 'pageview') AS end,
-      toUInt32(countIf(type = 'pageview')) AS pageviews,
-      argMinIf(path, ts, type = 'pageview') AS entry_page,
-      argMaxIf(path, ts, type = 'pageview') AS exit_page,
-      arrayMap(x -> x.2, arraySort(groupArrayIf((ts, path), type = 'pageview'))) AS pages,
-      groupArrayIf(name, type = 'event') AS events,
-      argMinIf((source, referrer_source, utm_source, utm_medium, utm_campaign, utm_content, utm_term, browser, os, device, country), ts, type = 'pageview') AS a
+    SELECT site, toDate(ts) AS day, sid, toUInt32(countIf(type = 'pageview')) AS pageviews${Object.entries(GROUPED)
+      .filter(([k]) => grouped.has(k as keyof typeof GROUPED))
+      .map(([, v]) => `, ${v}`)
+      .join('')}
     FROM events WHERE ${where}
     GROUP BY site, day, sid
     HAVING pageviews > 0
@@ -69,13 +123,29 @@ const LIVE_SIDS = `SELECT toDate(ts), sid FROM events WHERE site = {site:String}
 const MAX_NAMED_SIDS = 2000
 
 /**
+ * The visits with events at or after their day's cutoff on the UTC days {ld} (all of a
+ * day not rolled up), cutoffs read in the same query: for a caller that asks in one round
+ * trip with other things (a query costs 4-8 ms), then hands them over as Known.live.
+ */
+export const LIVE_ON_DAYS = `WITH (SELECT (groupArray(day), groupArray(c)) FROM (SELECT day, max(cutoff) AS c FROM visit_days FINAL WHERE day IN {ld:Array(Date)} GROUP BY day)) AS cut
+  SELECT DISTINCT sid FROM events WHERE site = {site:String} AND toDate(ts) IN {ld:Array(Date)} AND ts >= arrayElement(cut.2, indexOf(cut.1, toDate(ts)))
+  LIMIT ${MAX_NAMED_SIDS + 1}`
+
+/** What a caller of visitRowsOf read already: the cutoffs (CUTOFFS), and maybe the visits active since them on some days (LIVE_ON_DAYS). */
+export interface Known {
+  cutoffs: ReadonlyArray<{ day: string; cutoff: string }>
+  live?: { days: readonly string[]; sids: readonly string[] }
+}
+
+/**
  * A site's visit rows of the UTC days d0..d1 that match `where` (a condition on visit
  * columns with bound parameters), as a subquery with its parameters, from three places:
  * days rolled up whole (`visits`), today rolled up to a cutoff (`visits`, less the visits
  * active since: aggregates/rollup.ts, rollupToday), and the rest grouped from the raw
  * events with visitSelect (visits active since a cutoff, days not rolled up). With
  * `companies`, only company visits, each with its company_id: whole days from
- * company_sessions, the rest joined with the decisions (withCompany).
+ * company_sessions, the rest joined with the decisions (withCompany). `only`: these
+ * columns only (without `companies`), which must include those `where` names.
  */
 export async function visitRowsOf(
   db: Db,
@@ -83,10 +153,12 @@ export async function visitRowsOf(
   d0: string,
   d1: string,
   where: string,
-  known?: ReadonlyArray<{ day: string; cutoff: string }>,
+  known?: Known,
   companies = false,
+  only?: readonly VisitColumn[],
 ): Promise<{ sql: string; params: Record<string, unknown> }> {
-  const rolled = known ?? (await db.query<{ d: string; c: string }>(CUTOFFS, { d0, d1 })).map((r) => ({ day: r.d, cutoff: r.c }))
+  const cols = companies || !only ? VISIT_COLUMNS : only.join(', ')
+  const rolled = known?.cutoffs ?? (await db.query<{ d: string; c: string }>(CUTOFFS, { d0, d1 })).map((r) => ({ day: r.d, cutoff: r.c }))
   const cutoffs = new Map(rolled.map((r) => [r.day, r.cutoff]))
   const whole: string[] = []
   const partly: string[] = []
@@ -102,10 +174,15 @@ export async function visitRowsOf(
     }
   }
   let active = `(${LIVE_SIDS})`
-  let sids: string[] = []
+  let sids: readonly string[] = []
   if (live.length) {
-    const found = await db.query<{ sid: string }>(`SELECT DISTINCT sid FROM (${LIVE_SIDS}) LIMIT ${MAX_NAMED_SIDS + 1}`, { site, lv: live, lc: liveCutoffs })
-    const ids = found.map((r) => r.sid)
+    const given = known?.live
+    const ids =
+      given && live.every((d) => given.days.includes(d))
+        ? given.sids
+        : (await db.query<{ sid: string }>(`SELECT DISTINCT sid FROM (${LIVE_SIDS}) LIMIT ${MAX_NAMED_SIDS + 1}`, { site, lv: live, lc: liveCutoffs })).map(
+            (r) => r.sid,
+          )
     if (ids.length <= MAX_NAMED_SIDS && paramFits(ids)) {
       sids = ids
       active = '{sids:Array(String)}'
@@ -116,16 +193,16 @@ export async function visitRowsOf(
   const parts: string[] = []
   if (partly.length)
     parts.push(
-      `SELECT ${VISIT_COLUMNS} FROM visits WHERE site = {site:String} AND day IN {partly:Array(Date)} AND ${named ? 'sid' : '(day, sid)'} NOT IN ${active} AND ${where}`,
+      `SELECT ${cols} FROM visits WHERE site = {site:String} AND day IN {partly:Array(Date)} AND ${named ? 'sid' : '(day, sid)'} NOT IN ${active} AND ${where}`,
     )
   if (live.length && !(named && sids.length === 0))
     parts.push(
-      `SELECT ${VISIT_COLUMNS} FROM (${visitSelect(`site = {site:String} AND toDate(ts) IN {lv:Array(Date)} AND ${named ? 'sid' : '(toDate(ts), sid)'} IN ${active}`)}) WHERE ${where}`,
+      `SELECT ${cols} FROM (${visitSelect(`site = {site:String} AND toDate(ts) IN {lv:Array(Date)} AND ${named ? 'sid' : '(toDate(ts), sid)'} IN ${active}`, companies || !only ? undefined : only)}) WHERE ${where}`,
     )
   const union = (xs: string[]) => xs.join('\n    UNION ALL\n    ')
   // Company visits: whole days from company_sessions; the other days' rows keep
   // changing, so they are joined with the decisions here.
-  const wholeFrom = companies ? `SELECT ${VISIT_COLUMNS}, company_id FROM company_sessions FINAL` : `SELECT ${VISIT_COLUMNS} FROM visits`
+  const wholeFrom = companies ? `SELECT ${VISIT_COLUMNS}, company_id FROM company_sessions FINAL` : `SELECT ${cols} FROM visits`
   const all = [
     ...(whole.length ? [`${wholeFrom} WHERE site = {site:String} AND day IN {whole:Array(Date)} AND ${where}`] : []),
     ...(parts.length && companies ? [withCompany(union(parts))] : parts),

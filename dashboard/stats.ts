@@ -13,11 +13,11 @@ import type { Sites } from '../lib/sites.ts'
 import { addDays, isoDay, localDay, localHour, startOfLocalDay, utcSpan } from '../lib/timezone.ts'
 import { buildRanges, rangeKey, rangeRows, SUM_COLUMNS } from '../aggregates/ranges.ts'
 import { SUMMED_DAYS } from '../aggregates/totals.ts'
-import { CUTOFFS, eventVisitRows, visitRowsOf } from '../aggregates/visits.ts'
+import { CUTOFFS, eventVisitRows, type Known, LIVE_ON_DAYS, type VisitColumn, visitRowsOf } from '../aggregates/visits.ts'
 import { DROP_REASONS, type DropReason } from '../collector/pipeline.ts'
 import { filterSql, parseFilters, type FilterSql } from './filters.ts'
 import { DailyStats } from './daily-stats.ts'
-import { goalCondition, listGoals } from './goals.ts'
+import { byKindAndMatch, GOALS_OF_SITE, goalCondition, listGoals } from './goals.ts'
 import {
   type Breakdown,
   type BreakdownRow,
@@ -105,11 +105,19 @@ interface Prepared {
   params: Record<string, unknown>
 }
 
-async function prepare(db: Db, q: RangeQuery, extra = '', cutoffs?: Cutoffs, fromEvents = false, companies = false): Promise<Prepared> {
+async function prepare(
+  db: Db,
+  q: RangeQuery,
+  extra = '',
+  known?: Known,
+  fromEvents = false,
+  companies = false,
+  only?: readonly VisitColumn[],
+): Promise<Prepared> {
   const f = filterSql(q.filters)
   const [d0, d1] = utcSpan(q.from, q.to, q.timezone)
   const where = `${IN_RANGE} AND ${f.where}${extra ? ` AND ${extra}` : ''}`
-  const rows = fromEvents ? eventVisitRows(q.site, d0, d1, where, companies) : await visitRowsOf(db, q.site, d0, d1, where, cutoffs, companies)
+  const rows = fromEvents ? eventVisitRows(q.site, d0, d1, where, companies) : await visitRowsOf(db, q.site, d0, d1, where, known, companies, only)
   const params = {
     ...rows.params,
     d0,
@@ -137,24 +145,48 @@ interface Split {
   ranged: Set<string>
 }
 
-type Cutoffs = ReadonlyArray<{ day: string; cutoff: string }>
+interface SplitResult {
+  split: Split | null
+  /** What was read on the way that serves `prepare` (the cutoffs, today's visits active since). */
+  known?: Known
+  /** The site's goals, when asked for and read. */
+  goals?: Goal[]
+}
 
-/** `split` null: nothing summed; `cutoffs`, when read, serve `prepare` then. */
-async function split(db: Db, q: RangeQuery): Promise<{ split: Split | null; cutoffs?: Cutoffs }> {
+/** `split` null: nothing summed. `withGoals`: the site's goals too, in the same round trip (a query costs 4-6 ms). */
+async function split(db: Db, q: RangeQuery, uses: readonly VisitColumn[], withGoals = false): Promise<SplitResult> {
   if (q.filters.length > 0) return { split: null }
   const [d0, d1] = utcSpan(q.from, q.to, q.timezone)
-  // One round trip: the summed days, the cutoffs of the UTC days the rest needs, and the
-  // ranges summed whole (their markers).
+  // The UTC days of the range's last local day, when they may still be written to: the
+  // visits active since their cutoffs are what the rest reads from the raw events.
+  const [l0, l1] = utcSpan(q.to, q.to, q.timezone)
+  const ld = l1 >= addDays(isoDay(new Date()), -1) ? (l0 === l1 ? [l0] : [l0, l1]) : []
+  // One round trip: the summed days, the cutoffs of the UTC days the rest needs, the
+  // ranges summed whole (their markers), and those visits.
   const found = await db.query<{ k: string; d: string; v: string }>(
     `SELECT 'gen' AS k, d, g AS v FROM (${SUMMED_DAYS}) UNION ALL SELECT 'cut', d, c FROM (${CUTOFFS})
-     UNION ALL SELECT 'ranged', dim, toString(range_key) FROM visit_totals_ranges WHERE site = {site:String} AND marker = 1`,
-    { site: q.site, tz: q.timezone, from: q.from, to: q.to, d0, d1 },
+     UNION ALL SELECT 'ranged', dim, toString(range_key) FROM visit_totals_ranges WHERE site = {site:String} AND marker = 1
+     ${ld.length ? `UNION ALL SELECT 'live', '', sid FROM (${LIVE_ON_DAYS})` : ''}
+     ${withGoals ? `UNION ALL SELECT 'goal', concat(kind, ' ', id), match FROM (${GOALS_OF_SITE})` : ''}`,
+    { site: q.site, tz: q.timezone, from: q.from, to: q.to, d0, d1, ld },
   )
   const summed = found.filter((r) => r.k === 'gen').map((r) => ({ day: r.d, gen: r.v }))
   const key = rangeKey(q.site, summed)
   const ranged = new Set(found.filter((r) => r.k === 'ranged' && r.v === key).map((r) => r.d))
-  const cutoffs = found.filter((r) => r.k === 'cut').map((r) => ({ day: r.d, cutoff: r.v }))
-  if (summed.length === 0) return { split: null, cutoffs }
+  const known: Known = {
+    cutoffs: found.filter((r) => r.k === 'cut').map((r) => ({ day: r.d, cutoff: r.v })),
+    live: ld.length ? { days: ld, sids: found.filter((r) => r.k === 'live').map((r) => r.v) } : undefined,
+  }
+  const goals = withGoals
+    ? found
+        .filter((r) => r.k === 'goal')
+        .map((r) => {
+          const [kind, id] = r.d.split(' ') as [Goal['kind'], string]
+          return { id, kind, match: r.v }
+        })
+        .sort(byKindAndMatch)
+    : undefined
+  if (summed.length === 0) return { split: null, known, goals }
   const done = new Set(summed.map((d) => d.day))
   const left: string[] = []
   for (let d = q.from; d <= q.to; d = addDays(d, 1)) if (!done.has(d)) left.push(d)
@@ -164,7 +196,10 @@ async function split(db: Db, q: RangeQuery): Promise<{ split: Split | null; cuto
     const to = left[left.length - 1]!
     // Summed days between the first and last day left (a gap the job has not filled) are left out.
     const inside = summed.filter((d) => d.day > from && d.day < to).map((d) => d.day)
-    rest = await prepare(db, { ...q, from, to }, inside.length ? 'toDate(start, {tz:String}) NOT IN {inside:Array(Date)}' : '', cutoffs)
+    // Only the columns the caller reads, and `start` that the range is cut by.
+    rest = await prepare(db, { ...q, from, to }, inside.length ? 'toDate(start, {tz:String}) NOT IN {inside:Array(Date)}' : '', known, false, false, [
+      ...new Set<VisitColumn>(['start', ...uses]),
+    ])
     rest.params.inside = inside
   }
   return {
@@ -174,6 +209,7 @@ async function split(db: Db, q: RangeQuery): Promise<{ split: Split | null; cuto
       params: { ...rest?.params, site: q.site, tz: q.timezone, limit: q.limit, tf: q.from, tt: q.to, gens: summed.map((d) => Number(d.gen)), rk: key },
       ranged,
     },
+    goals,
   }
 }
 
@@ -213,6 +249,9 @@ function dayRows(s: Split): string {
     FROM (${s.rest.visits}) GROUP BY day`
 }
 
+/** The columns of a visit row that valueRows and dayRows read. */
+const FIGURE_COLUMNS: readonly VisitColumn[] = ['visitor', 'pageviews', 'duration']
+
 /** Empty visitors sketches, for rows that have none. */
 const NO_VISITORS_12 = "arrayReduce('uniqCombinedState(12)', emptyArrayUInt64())"
 const NO_VISITORS_15 = "arrayReduce('uniqCombinedState(15)', emptyArrayUInt64())"
@@ -250,7 +289,7 @@ function figures(r: FigureRow | undefined): Summary {
 
 /** Which dimension a breakdown groups by; `folded`: spellings merged case-insensitively. */
 interface Dimension {
-  column: string
+  column: VisitColumn
   folded?: boolean
   /** Rows with '' are left out, except sources (Direct / None). */
   keepEmpty?: string
@@ -280,12 +319,13 @@ export class StatsQueries {
     private readonly opts: { fromEvents?: boolean } = {},
   ) {}
 
-  private split(q: RangeQuery): Promise<{ split: Split | null; cutoffs?: Cutoffs }> {
-    return this.opts.fromEvents ? Promise.resolve({ split: null }) : split(this.db, q)
+  /** `uses`: the columns of the rest's visit rows the caller reads. */
+  private split(q: RangeQuery, uses: readonly VisitColumn[], withGoals = false): Promise<SplitResult> {
+    return this.opts.fromEvents ? Promise.resolve({ split: null }) : split(this.db, q, uses, withGoals)
   }
 
-  private prepare(q: RangeQuery, extra = '', cutoffs?: Cutoffs): Promise<Prepared> {
-    return prepare(this.db, q, extra, cutoffs, this.opts.fromEvents)
+  private prepare(q: RangeQuery, extra = '', known?: Known): Promise<Prepared> {
+    return prepare(this.db, q, extra, known, this.opts.fromEvents)
   }
 
   /** The split with `dims` summed over its range: built now if they are not yet (and the site has room). */
@@ -309,19 +349,19 @@ export class StatsQueries {
   }
 
   async summary(q: RangeQuery): Promise<Summary> {
-    const { split: s, cutoffs } = await this.split(q)
+    const { split: s, known } = await this.split(q, FIGURE_COLUMNS)
     if (s) {
       const [r] = await this.db.query<FigureRow>(`SELECT ${MERGED_FIGURES(15, 's')} FROM (${dayRows(s)})`, s.params)
       return figures(r)
     }
-    const p = await this.prepare(q, '', cutoffs)
+    const p = await this.prepare(q, '', known)
     const [r] = await this.db.query<FigureRow>(`SELECT ${FIGURES(p.f)} FROM (${p.visits})`, p.params)
     return figures(r)
   }
 
   /** Every bucket of the range, in the site's time zone; hours up to 7 days. */
   async timeseries(q: RangeQuery, interval: Interval): Promise<TimeseriesPoint[]> {
-    const { split: s, cutoffs } = interval === 'hour' ? { split: null, cutoffs: undefined } : await this.split(q)
+    const { split: s, known } = interval === 'hour' ? { split: null, known: undefined } : await this.split(q, FIGURE_COLUMNS)
     if (s) {
       const bucket = { day: 'toString(day)', week: 'toString(toMonday(day))', month: 'toString(toStartOfMonth(day))' }[interval as 'day' | 'week' | 'month']
       const rows = await this.db.query<FigureRow & { date: string }>(
@@ -331,7 +371,7 @@ export class StatsQueries {
       const byDate = new Map(rows.map((r) => [r.date, r]))
       return buckets(q, interval).map((date) => ({ date, ...figures(byDate.get(date)) }))
     }
-    const p = await this.prepare(q, '', cutoffs)
+    const p = await this.prepare(q, '', known)
     const bucket = {
       hour: `formatDateTime(toStartOfHour(start, {tz:String}), '%Y-%m-%d %H:00', {tz:String})`,
       day: 'toString(toDate(start, {tz:String}))',
@@ -349,7 +389,7 @@ export class StatsQueries {
     if (!dim) throw new Error(`no breakdown ${name}`)
     // Spellings merged: the most common one names the row.
     const label = dim.keepEmpty === undefined ? 'argMax(spelling, n)' : `if(k = '', {empty:String}, argMax(spelling, n))`
-    const { split: s, cutoffs } = await this.split(q)
+    const { split: s, known } = await this.split(q, [...FIGURE_COLUMNS, dim.column])
     if (s) {
       await this.ranged(s, [dim.column])
       const rows = await this.db.query<FigureRow & { name: string }>(
@@ -363,7 +403,7 @@ export class StatsQueries {
       )
       return rows.map((r) => ({ name: r.name, ...figures(r) }))
     }
-    const p = await this.prepare(q, dim.keepEmpty === undefined ? `${dim.column} != ''` : '', cutoffs)
+    const p = await this.prepare(q, dim.keepEmpty === undefined ? `${dim.column} != ''` : '', known)
     const key = dim.folded ? `lower(${dim.column})` : dim.column
     const rows = await this.db.query<FigureRow & { name: string }>(
       `SELECT ${label} AS name, uniqCombinedMerge(12)(v) AS visitors, sum(n) AS visits, sum(pv) AS views,
@@ -380,7 +420,7 @@ export class StatsQueries {
 
   /** Pages by visitors: visits that saw the page, and its page views (only pages the page filters match). */
   async pages(q: RangeQuery): Promise<BreakdownRow[]> {
-    const { split: s, cutoffs } = await this.split(q)
+    const { split: s, known } = await this.split(q, [...FIGURE_COLUMNS, 'pages'])
     if (s) {
       await this.ranged(s, ['page'])
       const rows = await this.db.query<{ name: string; visitors: string; pageviews: string }>(
@@ -391,7 +431,7 @@ export class StatsQueries {
       )
       return rows.map((r) => ({ name: r.name, visitors: Number(r.visitors), pageviews: Number(r.pageviews) }))
     }
-    const p = await this.prepare(q, '', cutoffs)
+    const p = await this.prepare(q, '', known)
     const rows = await this.db.query<{ name: string; visitors: string; pageviews: string }>(
       `SELECT page AS name, uniqCombined(12)(visitor) AS visitors, count() AS pageviews
        FROM (${p.visits}) ARRAY JOIN pages AS page ${p.f.page ? `WHERE ${p.f.page('page')}` : ''}
@@ -403,7 +443,7 @@ export class StatsQueries {
 
   /** Custom events: visitors and visits with the event, and how often it happened. */
   async events(q: RangeQuery): Promise<BreakdownRow[]> {
-    const { split: s, cutoffs } = await this.split(q)
+    const { split: s, known } = await this.split(q, [...FIGURE_COLUMNS, 'events'])
     if (s) {
       await this.ranged(s, ['event'])
       const rows = await this.db.query<FigureRow & { name: string; times: string }>(
@@ -414,7 +454,7 @@ export class StatsQueries {
       )
       return rows.map((r) => ({ name: r.name, ...figures(r), events: Number(r.times) }))
     }
-    const p = await this.prepare(q, 'notEmpty(events)', cutoffs)
+    const p = await this.prepare(q, 'notEmpty(events)', known)
     const rows = await this.db.query<FigureRow & { name: string; times: string }>(
       `SELECT ev AS name, ${FIGURES(p.f)}, sum(arrayCount(x -> x = ev, events)) AS times
        FROM (${p.visits}) ARRAY JOIN arrayDistinct(events) AS ev ${p.f.event ? `WHERE ${p.f.event('ev')}` : ''}
@@ -425,7 +465,7 @@ export class StatsQueries {
   }
 
   async entryPages(q: RangeQuery): Promise<EntryPageRow[]> {
-    const { split: s, cutoffs } = await this.split(q)
+    const { split: s, known } = await this.split(q, [...FIGURE_COLUMNS, 'entry_page'])
     if (s) await this.ranged(s, ['entry_page'])
     const entries = s ? valueRows(s, 'entry_page', 'entry_page') : ''
     const rows = s
@@ -434,7 +474,7 @@ export class StatsQueries {
            GROUP BY name ORDER BY visits DESC, name ASC LIMIT {limit:UInt32}`,
           s.params,
         )
-      : await this.entryPagesOfVisits(await this.prepare(q, '', cutoffs))
+      : await this.entryPagesOfVisits(await this.prepare(q, '', known))
     return rows.map((r) => {
       const f = figures(r)
       return { name: r.name, visitors: f.visitors, visits: f.visits, bounce_rate: f.bounce_rate }
@@ -450,7 +490,7 @@ export class StatsQueries {
 
   /** The page each visit ended on; exit rate = exits ÷ page views of that page. */
   async exitPages(q: RangeQuery): Promise<ExitPageRow[]> {
-    const { split: s, cutoffs } = await this.split(q)
+    const { split: s, known } = await this.split(q, [...FIGURE_COLUMNS, 'pages', 'exit_page'])
     if (s) await this.ranged(s, ['exit_page', 'page'])
     const rows = s
       ? await this.db.query<{ name: string; visitors: string; exits: string; pageviews: string }>(
@@ -470,7 +510,7 @@ export class StatsQueries {
            GROUP BY name HAVING exits > 0 ORDER BY exits DESC, name ASC LIMIT {limit:UInt32}`,
           s.params,
         )
-      : await this.exitPagesOfVisits(await this.prepare(q, '', cutoffs))
+      : await this.exitPagesOfVisits(await this.prepare(q, '', known))
     return rows.map((r) => ({
       name: r.name,
       visitors: Number(r.visitors),
@@ -492,10 +532,10 @@ export class StatsQueries {
 
   /** Every goal of the site: unique and total conversions and the conversion rate. */
   async goals(q: RangeQuery): Promise<{ visitors: number; rows: GoalRow[] }> {
-    const goals = await listGoals(this.db, q.site)
-    const { split: s, cutoffs } = await this.split(q)
+    const { split: s, known, goals: read } = await this.split(q, ['visitor', 'pages', 'events'], true)
+    const goals = read ?? (await listGoals(this.db, q.site))
     if (s) return this.goalsOfTotals(s, goals)
-    const p = await this.prepare(q, '', cutoffs)
+    const p = await this.prepare(q, '', known)
     const params: Record<string, unknown> = { ...p.params }
     const cols = goals.map((g, i) => {
       const c = goalCondition(g, `g${i}`)
