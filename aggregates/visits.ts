@@ -1,5 +1,5 @@
 import { type Db, paramFits } from '../lib/db.ts'
-import { addDays } from '../lib/timezone.ts'
+import { addDays, isoDay } from '../lib/timezone.ts'
 
 // One row per visit and day, merged from the `sessions` aggregate: the unit behind
 // visits, bounce rate, visit duration and entry pages. A visit of one page view is
@@ -137,6 +137,20 @@ export interface Known {
   live?: { days: readonly string[]; sids: readonly string[] }
 }
 
+/** The cutoffs of d0..d1, and the visits active since on those of them from yesterday on (UTC), in one round trip. */
+async function readKnown(db: Db, site: string, d0: string, d1: string): Promise<Known> {
+  const ld: string[] = []
+  for (let d = d0 > addDays(isoDay(new Date()), -1) ? d0 : addDays(isoDay(new Date()), -1); d <= d1; d = addDays(d, 1)) ld.push(d)
+  const found = await db.query<{ k: string; d: string; v: string }>(
+    `SELECT 'cut' AS k, d, c AS v FROM (${CUTOFFS})${ld.length ? ` UNION ALL SELECT 'live', '', sid FROM (${LIVE_ON_DAYS})` : ''}`,
+    { site, d0, d1, ld },
+  )
+  return {
+    cutoffs: found.filter((r) => r.k === 'cut').map((r) => ({ day: r.d, cutoff: r.v })),
+    live: ld.length ? { days: ld, sids: found.filter((r) => r.k === 'live').map((r) => r.v) } : undefined,
+  }
+}
+
 /**
  * A site's visit rows of the UTC days d0..d1 that match `where` (a condition on visit
  * columns with bound parameters), as a subquery with its parameters, from three places:
@@ -158,7 +172,8 @@ export async function visitRowsOf(
   only?: readonly VisitColumn[],
 ): Promise<{ sql: string; params: Record<string, unknown> }> {
   const cols = companies || !only ? VISIT_COLUMNS : only.join(', ')
-  const rolled = known?.cutoffs ?? (await db.query<{ d: string; c: string }>(CUTOFFS, { d0, d1 })).map((r) => ({ day: r.d, cutoff: r.c }))
+  known ??= await readKnown(db, site, d0, d1)
+  const rolled = known.cutoffs
   const cutoffs = new Map(rolled.map((r) => [r.day, r.cutoff]))
   const whole: string[] = []
   const partly: string[] = []
