@@ -6,7 +6,8 @@
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildRanges, MAX_RANGE_KEYS, MAX_RANGE_ROWS, wholeRanges } from '../../aggregates/ranges.ts'
-import { rollupDays } from '../../aggregates/rollup.ts'
+import { rollupDays, rollupToday } from '../../aggregates/rollup.ts'
+import { chTime } from '../../lib/db.ts'
 import { dayLock } from '../../lib/lock.ts'
 import { addDays, isoDay } from '../../lib/timezone.ts'
 import { makeApp, type TestApp } from '../helpers/app.ts'
@@ -214,5 +215,16 @@ describe('totals per local day', () => {
       { keys },
     )
     expect(Number(old?.n)).toBe(0)
+  })
+
+  it("today's visit that went on after the visits-today cutoff counts once, with its new page view, in a range read from the sums", async () => {
+    await roll()
+    const before = (await read()).summary as { visits: number; pageviews: number }
+    await rollupToday(t.db)
+    // d's visit of today goes on: its rows in `visits` are at the cutoff, its new page view after it.
+    await t.db.insert('events', [eventRow({ vid: 'visitor-d-0001', sid: 's6', ts: chTime(new Date()), path: '/pricing' })])
+    const after = await read()
+    expect(after).toEqual(await read(ALL))
+    expect(after.summary).toMatchObject({ visits: before.visits, pageviews: before.pageviews + 1 })
   })
 })
