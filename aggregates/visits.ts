@@ -11,6 +11,8 @@ export function visitRows(where: string): string {
 }
 
 export type VisitColumn = (typeof VISIT_COLUMN_LIST)[number]
+// The first page view's attribution and device after `source`, in the order of visitSelect's `a`.
+const ATTRIBUTION = ['referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term', 'browser', 'os', 'device', 'country'] as const
 /** The columns of `visits`, in the order visitSelect gives them. */
 export const VISIT_COLUMN_LIST = [
   'site',
@@ -27,16 +29,7 @@ export const VISIT_COLUMN_LIST = [
   'pages',
   'events',
   'source',
-  'referrer',
-  'utm_source',
-  'utm_medium',
-  'utm_campaign',
-  'utm_content',
-  'utm_term',
-  'browser',
-  'os',
-  'device',
-  'country',
+  ...ATTRIBUTION,
 ] as const
 export const VISIT_COLUMNS = VISIT_COLUMN_LIST.join(', ')
 
@@ -54,7 +47,6 @@ const GROUPED = {
 
 // Each column of a visit row: its expression over the grouped values, and which of them it
 // needs. In the table's types (LowCardinality), so that the stats API's UNION ALL of both keeps them.
-const ATTRIBUTION = ['referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term', 'browser', 'os', 'device', 'country'] as const
 const COLUMN: Record<VisitColumn, [string, Array<keyof typeof GROUPED>]> = {
   site: ['site', []],
   day: ['day', []],
