@@ -136,8 +136,9 @@ export interface Known {
  * views a day), and leaving whole days out by subquery cost 6 ms more.
  */
 async function readKnown(db: Db, site: string, d0: string, d1: string): Promise<Known> {
+  const yesterday = addDays(isoDay(new Date()), -1)
   const ld: string[] = []
-  for (let d = d0 > addDays(isoDay(new Date()), -1) ? d0 : addDays(isoDay(new Date()), -1); d <= d1; d = addDays(d, 1)) ld.push(d)
+  for (let d = d0 > yesterday ? d0 : yesterday; d <= d1; d = addDays(d, 1)) ld.push(d)
   const found = await db.query<{ k: string; d: string; v: string }>(
     `SELECT 'cut' AS k, d, c AS v FROM (${CUTOFFS})${ld.length ? ` UNION ALL SELECT 'live', '', sid FROM (${LIVE_ON_DAYS})` : ''}`,
     { site, d0, d1, ld },
