@@ -114,38 +114,41 @@ const LIVE_SIDS = `SELECT toDate(ts), sid FROM events WHERE site = {site:String}
 // characters, and 2,000 of those would not.
 const MAX_NAMED_SIDS = 2000
 
-/**
- * The visits with events at or after their day's cutoff on the UTC days {ld} (all of a
- * day not rolled up), cutoffs read in the same query: for a caller that asks in one round
- * trip with other things (a query costs 4-8 ms), then hands them over as Known.live.
- */
-export const LIVE_ON_DAYS = `WITH (SELECT (groupArray(day), groupArray(c)) FROM (SELECT day, max(cutoff) AS c FROM visit_days FINAL WHERE day IN {ld:Array(Date)} GROUP BY day)) AS cut
+// The visits with events at or after their day's cutoff on the UTC days {ld} (all of a
+// day not rolled up), the cutoffs read in the same query.
+const LIVE_ON_DAYS = `WITH (SELECT (groupArray(day), groupArray(c)) FROM (SELECT day, max(cutoff) AS c FROM visit_days FINAL WHERE day IN {ld:Array(Date)} GROUP BY day)) AS cut
   SELECT DISTINCT sid FROM events WHERE site = {site:String} AND toDate(ts) IN {ld:Array(Date)} AND ts >= arrayElement(cut.2, indexOf(cut.1, toDate(ts)))
   LIMIT ${MAX_NAMED_SIDS + 1}`
 
-/** What a caller of visitRowsOf read already: the cutoffs (CUTOFFS), and maybe the visits active since them on some days (LIVE_ON_DAYS). */
+/** What a caller of visitRowsOf read already: the cutoffs (CUTOFFS), and maybe the visits active since them on some days. */
 export interface Known {
   cutoffs: ReadonlyArray<{ day: string; cutoff: string }>
   live?: { days: readonly string[]; sids: readonly string[] }
 }
 
 /**
- * The cutoffs of d0..d1, and the visits active since on those of them from yesterday on
- * (UTC), in one round trip. Yesterday is usually whole already and yields none; scanning
- * it measured no slower than today alone (9 ms either way on the bench's 110,000 page
- * views a day), and leaving whole days out by subquery cost 6 ms more.
+ * The cutoffs of d0..d1 and the visits active since them on those days from yesterday on
+ * (UTC), as rows (k, d, v) to read in one round trip, alone or in a UNION ALL with what
+ * else a caller needs first (a query costs 4-8 ms here however little it reads); `of`
+ * makes them Known. Yesterday is usually whole already and yields none: scanning it
+ * measured no slower than today alone (9 ms either way on the bench's 110,000 page views
+ * a day), and leaving whole days out by subquery cost 6 ms more.
  */
-async function readKnown(db: Db, site: string, d0: string, d1: string): Promise<Known> {
+export function knownRows(
+  site: string,
+  d0: string,
+  d1: string,
+): { sql: string; params: Record<string, unknown>; of: (found: ReadonlyArray<{ k: string; d: string; v: string }>) => Known } {
   const yesterday = addDays(isoDay(new Date()), -1)
   const ld: string[] = []
   for (let d = d0 > yesterday ? d0 : yesterday; d <= d1; d = addDays(d, 1)) ld.push(d)
-  const found = await db.query<{ k: string; d: string; v: string }>(
-    `SELECT 'cut' AS k, d, c AS v FROM (${CUTOFFS})${ld.length ? ` UNION ALL SELECT 'live', '', sid FROM (${LIVE_ON_DAYS})` : ''}`,
-    { site, d0, d1, ld },
-  )
   return {
-    cutoffs: found.filter((r) => r.k === 'cut').map((r) => ({ day: r.d, cutoff: r.v })),
-    live: ld.length ? { days: ld, sids: found.filter((r) => r.k === 'live').map((r) => r.v) } : undefined,
+    sql: `SELECT 'cut' AS k, d, c AS v FROM (${CUTOFFS})${ld.length ? ` UNION ALL SELECT 'live', '', sid FROM (${LIVE_ON_DAYS})` : ''}`,
+    params: { site, d0, d1, ld },
+    of: (found) => ({
+      cutoffs: found.filter((r) => r.k === 'cut').map((r) => ({ day: r.d, cutoff: r.v })),
+      live: ld.length ? { days: ld, sids: found.filter((r) => r.k === 'live').map((r) => r.v) } : undefined,
+    }),
   }
 }
 
@@ -169,10 +172,14 @@ export async function visitRowsOf(
   companies = false,
   only?: readonly VisitColumn[],
 ): Promise<{ sql: string; params: Record<string, unknown> }> {
-  const cols = companies || !only ? VISIT_COLUMNS : only.join(', ')
-  known ??= await readKnown(db, site, d0, d1)
-  const rolled = known.cutoffs
-  const cutoffs = new Map(rolled.map((r) => [r.day, r.cutoff]))
+  // Company rows are joined and copied whole.
+  const picked = companies ? undefined : only
+  const cols = (picked ?? VISIT_COLUMN_LIST).join(', ')
+  if (!known) {
+    const k = knownRows(site, d0, d1)
+    known = k.of(await db.query<{ k: string; d: string; v: string }>(k.sql, k.params))
+  }
+  const cutoffs = new Map(known.cutoffs.map((r) => [r.day, r.cutoff]))
   const whole: string[] = []
   const partly: string[] = []
   const live: string[] = []
@@ -189,7 +196,7 @@ export async function visitRowsOf(
   let active = `(${LIVE_SIDS})`
   let sids: readonly string[] = []
   if (live.length) {
-    const given = known?.live
+    const given = known.live
     const ids =
       given && live.every((d) => given.days.includes(d))
         ? given.sids
@@ -210,7 +217,7 @@ export async function visitRowsOf(
     )
   if (live.length && !(named && sids.length === 0))
     parts.push(
-      `SELECT ${cols} FROM (${visitSelect(`site = {site:String} AND toDate(ts) IN {lv:Array(Date)} AND ${named ? 'sid' : '(toDate(ts), sid)'} IN ${active}`, companies || !only ? undefined : only)}) WHERE ${where}`,
+      `SELECT ${cols} FROM (${visitSelect(`site = {site:String} AND toDate(ts) IN {lv:Array(Date)} AND ${named ? 'sid' : '(toDate(ts), sid)'} IN ${active}`, picked)}) WHERE ${where}`,
     )
   const union = (xs: string[]) => xs.join('\n    UNION ALL\n    ')
   // Company visits: whole days from company_sessions; the other days' rows keep
@@ -232,9 +239,7 @@ const COMPANY_OF =
   "SELECT sid, company_id FROM enriched_sessions FINAL WHERE site = {site:String} AND day BETWEEN subtractDays({d0:Date}, 1) AND {d1:Date} AND company_id != ''"
 
 /** VISIT_COLUMNS read from a table or subquery named `v`. */
-export const VISIT_COLUMNS_OF_V = VISIT_COLUMNS.split(', ')
-  .map((c) => `v.${c} AS ${c}`)
-  .join(', ')
+export const VISIT_COLUMNS_OF_V = VISIT_COLUMN_LIST.map((c) => `v.${c} AS ${c}`).join(', ')
 
 /** Visit rows (VISIT_COLUMNS) of the company visits among `rows`, each with its company_id. */
 export function withCompany(rows: string): string {

@@ -13,7 +13,7 @@ import type { Sites } from '../lib/sites.ts'
 import { addDays, isoDay, localDay, localHour, startOfLocalDay, utcSpan } from '../lib/timezone.ts'
 import { buildRanges, rangeKey, rangeRows, SUM_COLUMNS } from '../aggregates/ranges.ts'
 import { SUMMED_DAYS } from '../aggregates/totals.ts'
-import { CUTOFFS, eventVisitRows, type Known, LIVE_ON_DAYS, type VisitColumn, visitRowsOf } from '../aggregates/visits.ts'
+import { eventVisitRows, type Known, knownRows, type VisitColumn, visitRowsOf } from '../aggregates/visits.ts'
 import { DROP_REASONS, type DropReason } from '../collector/pipeline.ts'
 import { filterSql, parseFilters, type FilterSql } from './filters.ts'
 import { DailyStats } from './daily-stats.ts'
@@ -105,15 +105,20 @@ interface Prepared {
   params: Record<string, unknown>
 }
 
-async function prepare(
-  db: Db,
-  q: RangeQuery,
-  extra = '',
-  known?: Known,
-  fromEvents = false,
-  companies = false,
-  only?: readonly VisitColumn[],
-): Promise<Prepared> {
+/**
+ * How prepare reads the visit rows of a range. `extra`: one more condition on them; `known`: what was read
+ * already (visitRowsOf); `fromEvents`: all grouped from the raw events; `companies`: company
+ * visits with their company_id; `only`: these columns only.
+ */
+interface PrepareOptions {
+  extra?: string
+  known?: Known
+  fromEvents?: boolean
+  companies?: boolean
+  only?: readonly VisitColumn[]
+}
+
+async function prepare(db: Db, q: RangeQuery, { extra, known, fromEvents, companies, only }: PrepareOptions = {}): Promise<Prepared> {
   const f = filterSql(q.filters)
   const [d0, d1] = utcSpan(q.from, q.to, q.timezone)
   const where = `${IN_RANGE} AND ${f.where}${extra ? ` AND ${extra}` : ''}`
@@ -157,26 +162,20 @@ interface SplitResult {
 async function split(db: Db, q: RangeQuery, uses: readonly VisitColumn[], withGoals = false): Promise<SplitResult> {
   if (q.filters.length > 0) return { split: null }
   const [d0, d1] = utcSpan(q.from, q.to, q.timezone)
-  // The UTC days of the range's last local day, when they may still be written to: the
-  // visits active since their cutoffs are what the rest reads from the raw events.
-  const [l0, l1] = utcSpan(q.to, q.to, q.timezone)
-  const ld = l1 >= addDays(isoDay(new Date()), -1) ? (l0 === l1 ? [l0] : [l0, l1]) : []
-  // One round trip: the summed days, the cutoffs of the UTC days the rest needs, the
-  // ranges summed whole (their markers), and those visits.
+  const k = knownRows(q.site, d0, d1)
+  // One round trip: the summed days, the ranges summed whole (their markers), what the
+  // rest's visit rows need known (the cutoffs, today's visits active since), the goals.
   const found = await db.query<{ k: string; d: string; v: string }>(
-    `SELECT 'gen' AS k, d, g AS v FROM (${SUMMED_DAYS}) UNION ALL SELECT 'cut', d, c FROM (${CUTOFFS})
+    `SELECT 'gen' AS k, d, g AS v FROM (${SUMMED_DAYS})
      UNION ALL SELECT 'ranged', dim, toString(range_key) FROM visit_totals_ranges WHERE site = {site:String} AND marker = 1
-     ${ld.length ? `UNION ALL SELECT 'live', '', sid FROM (${LIVE_ON_DAYS})` : ''}
+     UNION ALL ${k.sql}
      ${withGoals ? `UNION ALL SELECT 'goal', concat(kind, ' ', id), match FROM (${GOALS_OF_SITE})` : ''}`,
-    { site: q.site, tz: q.timezone, from: q.from, to: q.to, d0, d1, ld },
+    { ...k.params, tz: q.timezone, from: q.from, to: q.to },
   )
   const summed = found.filter((r) => r.k === 'gen').map((r) => ({ day: r.d, gen: r.v }))
   const key = rangeKey(q.site, summed)
   const ranged = new Set(found.filter((r) => r.k === 'ranged' && r.v === key).map((r) => r.d))
-  const known: Known = {
-    cutoffs: found.filter((r) => r.k === 'cut').map((r) => ({ day: r.d, cutoff: r.v })),
-    live: ld.length ? { days: ld, sids: found.filter((r) => r.k === 'live').map((r) => r.v) } : undefined,
-  }
+  const known = k.of(found)
   const goals = withGoals
     ? found
         .filter((r) => r.k === 'goal')
@@ -197,9 +196,15 @@ async function split(db: Db, q: RangeQuery, uses: readonly VisitColumn[], withGo
     // Summed days between the first and last day left (a gap the job has not filled) are left out.
     const inside = summed.filter((d) => d.day > from && d.day < to).map((d) => d.day)
     // Only the columns the caller reads, and `start` that the range is cut by.
-    rest = await prepare(db, { ...q, from, to }, inside.length ? 'toDate(start, {tz:String}) NOT IN {inside:Array(Date)}' : '', known, false, false, [
-      ...new Set<VisitColumn>(['start', ...uses]),
-    ])
+    rest = await prepare(
+      db,
+      { ...q, from, to },
+      {
+        extra: inside.length ? 'toDate(start, {tz:String}) NOT IN {inside:Array(Date)}' : '',
+        known,
+        only: [...new Set<VisitColumn>(['start', ...uses])],
+      },
+    )
     rest.params.inside = inside
   }
   return {
@@ -325,7 +330,7 @@ export class StatsQueries {
   }
 
   private prepare(q: RangeQuery, extra = '', known?: Known): Promise<Prepared> {
-    return prepare(this.db, q, extra, known, this.opts.fromEvents)
+    return prepare(this.db, q, { extra, known, fromEvents: this.opts.fromEvents })
   }
 
   /** The split with `dims` summed over its range: built now if they are not yet (and the site has room). */
@@ -639,7 +644,7 @@ export async function matchingCompanyVisits(
   q: RangeQuery,
   fromEvents = false,
 ): Promise<{ sql: string; pageviews: string; params: Record<string, unknown> }> {
-  const p = await prepare(db, q, '', undefined, fromEvents, true)
+  const p = await prepare(db, q, { fromEvents, companies: true })
   return { sql: p.visits, pageviews: pageviewsOf(p.f), params: p.params }
 }
 
