@@ -20,10 +20,14 @@ export const isoOf = (t: string) => `${t.replace(' ', 'T')}Z`
 /** The same text as milliseconds since 1970. */
 export const msOf = (t: string) => Date.parse(isoOf(t))
 
-// A ClickHouse server refuses a URL field over 128 KiB (http_max_field_value_size,
-// code 1000), and bound parameters travel in the URL: a list of unbounded length goes
-// in pieces of at most this many characters as sent (percent-encoded), with room to spare.
-export const PARAM_BYTES = 96 * 1024
+// A ClickHouse server's defaults: one URL field (http_max_field_value_size, code 1000
+// past it) and the whole URI. Bound parameters travel in the URL.
+const FIELD_LIMIT = 128 * 1024
+const URI_LIMIT = 1024 * 1024
+
+// A list of unbounded length goes in pieces of at most this many characters as sent
+// (percent-encoded): three quarters of a field, room to spare.
+export const PARAM_BYTES = (FIELD_LIMIT * 3) / 4
 
 // The rows of one visit in enriched_sessions (partitioned by month of `day`) share their
 // `day`: the enrichment decides a visit once, suppression and naming copy the row. So
@@ -36,11 +40,8 @@ export const FINAL_PER_PARTITION = 'SETTINGS do_not_merge_across_partitions_sele
 // and CR escaped; the URL then encodes it as a form does (URLSearchParams).
 const ESCAPED: Record<string, string> = { '\\': '\\\\', "'": "\\'", '\t': '\\t', '\n': '\\n', '\r': '\\r' }
 const escaped = (v: string) => v.replace(/[\\'\t\n\r]/g, (c) => ESCAPED[c]!)
-const sentLength = (v: string) => new URLSearchParams({ x: `'${escaped(v)}'` }).toString().length - 2
-
-// A ClickHouse server's defaults: one URL field (http_max_field_value_size) and the whole URI.
-const FIELD_LIMIT = 128 * 1024
-const URI_LIMIT = 1024 * 1024
+/** Bytes of `text` as a URL field value (as a form encodes it). */
+const urlLength = (text: string) => new URLSearchParams({ x: text }).toString().length - 2
 
 /** A bound value as the client writes it: an array's strings quoted, a lone string as it is. */
 const formatted = (v: unknown, inArray = false): string =>
@@ -63,7 +64,7 @@ function checkParams(params: Record<string, unknown> | undefined): void {
       total += raw.length * 9
       continue
     }
-    const n = new URLSearchParams({ x: raw }).toString().length - 2
+    const n = urlLength(raw)
     if (n > FIELD_LIMIT) {
       throw new Error(
         `parameter ${name} would take ${n} bytes of the URL; a ClickHouse server refuses more than ${FIELD_LIMIT} (http_max_field_value_size): bind it in pieces (paramChunks) or read it with a subquery`,
@@ -76,7 +77,7 @@ function checkParams(params: Record<string, unknown> | undefined): void {
 
 // "[" and "]" (%5B, %5D), and a comma (%2C) after each value but the last.
 const LIST_BYTES = 6
-const itemBytes = (v: string) => sentLength(v) + 3
+const itemBytes = (v: string) => urlLength(formatted(v, true)) + 3
 
 /** Whether `values` fit in one Array(String) parameter of at most `budget` characters in the URL. */
 export const paramFits = (values: readonly string[], budget = PARAM_BYTES): boolean => values.reduce((size, v) => size + itemBytes(v), LIST_BYTES) <= budget
