@@ -91,12 +91,13 @@ const NoteBody = z.strictObject(
 const SiteQuery = z.object({ site: z.string({ message: 'site is required' }).min(1, 'site is required').max(253) })
 
 /** One tag as a trigger names it (alerts/triggers.ts): the rules normaliseTags applies to each. */
+// Worded to follow the field's name, which the 400 puts first ("tags has an empty tag").
 export const tagText = z
-  .string({ message: 'a tag is text' })
+  .string({ message: 'has a tag that is not text' })
   .trim()
-  .min(1, 'a tag must not be empty')
-  .max(MAX_TAG_LENGTH, `a tag may be at most ${MAX_TAG_LENGTH} characters`)
-  .refine((t) => !CONTROL.test(t), 'a tag must not hold control characters')
+  .min(1, 'has an empty tag')
+  .max(MAX_TAG_LENGTH, `has a tag over ${MAX_TAG_LENGTH} characters`)
+  .refine((t) => !CONTROL.test(t), 'has a tag with control characters')
 
 /** Tags trimmed, without duplicates (the first spelling of each, compared case-insensitively); a 400 naming `field` for a bad one. */
 export function normaliseTags(tags: readonly string[], field = 'tags'): string[] {

@@ -243,6 +243,13 @@ describe('status, owner and tags', () => {
     expect(await t.count('company_inbox_fields')).toBe(0)
   })
 
+  it("says what is wrong with a bad tag after the field's name", async () => {
+    const { acme } = await threeCompanies()
+    const error = async (body: object) => (await sales.patch(`/api/companies/${acme}?site=example.com`).send(body).expect(400)).body.error
+    expect(await error({ tags: ['x'.repeat(41)] })).toBe('tags has a tag over 40 characters')
+    expect(await error({ tags: ['  '] })).toBe('tags has an empty tag')
+  })
+
   it('refuses an owner whose account was deleted', async () => {
     const { acme } = await threeCompanies()
     await t.deps.users.upsert('gone@example.com', 'a long password', 'viewer')
