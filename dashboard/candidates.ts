@@ -20,7 +20,7 @@ import { HttpError } from '../lib/errors.ts'
 import { parseCidr } from '../lib/ip.ts'
 import { dayLock } from '../lib/lock.ts'
 import type { Sites } from '../lib/sites.ts'
-import { limitParam, parseOr400 } from '../lib/validate.ts'
+import { parseOr400 } from '../lib/validate.ts'
 import { parseRange } from './stats.ts'
 import type { CandidateDismissed, CandidateList, CandidateNamed, CandidateRow } from '../lib/api-types.ts'
 
@@ -133,9 +133,7 @@ export function candidatesRouter(deps: { db: Db; sites: Sites; intel: IpIntel })
   const knowledge = deps.intel.parts.knowledge
 
   r.get('/api/companies/candidates', requireAdmin, async (req, res) => {
-    const range = parseRange(req, deps.sites)
-    // parseRange allows up to 1,000; the queue's own bound, with limitParam's wording.
-    parseOr400(z.object({ limit: limitParam(MAX_LIMIT) }), { limit: req.query.limit }, 'limit')
+    const range = parseRange(req, deps.sites, MAX_LIMIT)
     const rows = await queries.list({ site: range.site, from: range.from, to: range.to, limit: range.limit })
     res.json({ site: range.site, from: range.from, to: range.to, results: rows } satisfies CandidateList)
   })

@@ -15,6 +15,7 @@ import { HttpError } from '../lib/errors.ts'
 import { parseOr400 } from '../lib/validate.ts'
 import type { Sites } from '../lib/sites.ts'
 import { utcSpan } from '../lib/timezone.ts'
+import { GOALS_OF_SITE } from './goals.ts'
 import { INBOX_STATUSES, inboxOf, inboxRouter, MAX_TAG_LENGTH } from './inbox.ts'
 import { matchingCompanyVisits, parseRange, type RangeQuery } from './stats.ts'
 import type {
@@ -138,7 +139,7 @@ function inboxCondition(q: { status?: InboxStatus; owner?: string; tag?: string 
 // What makes a page important on the site: its page goals (0), then the pages that count
 // for company recognition (1). A column of the list's query: a query of its own cost 2-4 ms.
 const IMPORTANT = `(SELECT groupArray((o, p)) FROM (
-     SELECT 0 AS o, match AS p FROM goals FINAL WHERE site = {site:String} AND deleted = 0 AND kind = 'page'
+     SELECT 0 AS o, match AS p FROM (${GOALS_OF_SITE}) WHERE kind = 'page'
      UNION ALL
      SELECT 1 AS o, arrayJoin(company_pages) AS p FROM site_settings FINAL WHERE site = {site:String}))`
 

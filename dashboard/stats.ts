@@ -54,14 +54,17 @@ const MAX_HOURLY_DAYS = 7
 
 const UTM_BY = ['source', 'medium', 'campaign', 'content', 'term'] as const
 
-const Range = z.object({
-  site: z.string({ message: 'site is required' }).min(1, 'site is required').max(253),
-  from: z.string().refine(validDay, 'from must be a date as YYYY-MM-DD').optional(),
-  to: z.string().refine(validDay, 'to must be a date as YYYY-MM-DD').optional(),
-  limit: limitParam(1000),
-  by: z.enum(UTM_BY, { message: `by must be one of ${UTM_BY.join(', ')}` }).optional(),
-  interval: z.enum(['hour', 'day', 'week', 'month'], { message: 'interval must be hour, day, week or month' }).optional(),
-})
+const rangeOf = (maxLimit: number) =>
+  z.object({
+    site: z.string({ message: 'site is required' }).min(1, 'site is required').max(253),
+    from: z.string().refine(validDay, 'from must be a date as YYYY-MM-DD').optional(),
+    to: z.string().refine(validDay, 'to must be a date as YYYY-MM-DD').optional(),
+    limit: limitParam(maxLimit),
+    by: z.enum(UTM_BY, { message: `by must be one of ${UTM_BY.join(', ')}` }).optional(),
+    interval: z.enum(['hour', 'day', 'week', 'month'], { message: 'interval must be hour, day, week or month' }).optional(),
+  })
+const RANGE_LIMIT = 1000
+const Range = rangeOf(RANGE_LIMIT)
 
 export interface RangeQuery {
   site: string
@@ -75,10 +78,10 @@ export interface RangeQuery {
 
 export type StatsQuery = RangeQuery & { by: (typeof UTM_BY)[number]; interval: Interval | null }
 
-/** Parses ?site=&from=&to=&filters= (inclusive local days of the site; default the last 30 days). */
-export function parseRange(req: Request, sites: Sites): StatsQuery {
+/** Parses ?site=&from=&to=&filters= (inclusive local days of the site; default the last 30 days); `maxLimit` for lists with a lower bound. */
+export function parseRange(req: Request, sites: Sites, maxLimit = RANGE_LIMIT): StatsQuery {
   const { filters: rawFilters, ...rest } = req.query
-  const q = parseOr400(Range, rest, 'query')
+  const q = parseOr400(maxLimit === RANGE_LIMIT ? Range : rangeOf(maxLimit), rest, 'query')
   const filters = parseFilters(rawFilters)
   const site = sites.registered(q.site)
   const timezone = sites.timezone(site)

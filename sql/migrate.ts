@@ -46,9 +46,9 @@ export function readMigrations(dir = SQL_DIR): Migration[] {
  * `lock` defaults to db.shared (the server path), `cluster` to db.cluster: there, without
  * a cluster, a database migrated for a cluster is refused (oneServer).
  */
-export async function migrate(db: Db, log: Logger, dir = SQL_DIR, opts: { lock?: boolean; cluster?: string | null } = {}): Promise<number> {
+export async function migrate(db: Db, log: Logger, dir = SQL_DIR, opts: { lock?: boolean; cluster?: string } = {}): Promise<number> {
   const lock = opts.lock ?? db.shared
-  const cluster = opts.cluster === undefined ? db.cluster : opts.cluster
+  const cluster = opts.cluster ?? db.cluster
   const topology = cluster ? await topologyOf(db, cluster) : lock ? await oneServer(db) : null
   const ddl = (statement: string) => db.command(topology ? clusterStatement(statement, topology) : statement)
   await ddl(`CREATE TABLE IF NOT EXISTS schema_migrations
