@@ -66,10 +66,10 @@ describe('dropped events', () => {
     await send(t.app, pageview({ consent: { analytics: false } }), { 'User-Agent': HEADLESS }).expect(403)
     await send(t.app, pageview({ site: 'unknown.example', url: 'https://unknown.example/' }), { 'User-Agent': HEADLESS }).expect(403)
     // The hour buckets at the range's edges: the first second counts, a second either side does not.
-    const persisted = t.deps.counters
-    persisted.add('example.com', 'gpc', Date.parse(`${from}T00:00:00Z`))
-    persisted.add('example.com', 'gpc', Date.parse(`${from}T00:00:00Z`) - 1000)
-    persisted.add('example.com', 'gpc', Date.parse(`${to}T00:00:00Z`) + DAY)
+    const counts = t.deps.counters
+    counts.add('example.com', 'gpc', Date.parse(`${from}T00:00:00Z`))
+    counts.add('example.com', 'gpc', Date.parse(`${from}T00:00:00Z`) - 1000)
+    counts.add('example.com', 'gpc', Date.parse(`${to}T00:00:00Z`) + DAY)
     await t.flush()
 
     expect(await dropped('example.com', from, to)).toEqual({

@@ -6,8 +6,7 @@
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildRanges, MAX_RANGE_KEYS, MAX_RANGE_ROWS, wholeRanges } from '../../aggregates/ranges.ts'
-import { rollupDays, rollupToday } from '../../aggregates/rollup.ts'
-import { chTime } from '../../lib/db.ts'
+import { rollupDays, rollupVisitRows } from '../../aggregates/rollup.ts'
 import { dayLock } from '../../lib/lock.ts'
 import { addDays, isoDay } from '../../lib/timezone.ts'
 import { makeApp, type TestApp } from '../helpers/app.ts'
@@ -220,9 +219,11 @@ describe('totals per local day', () => {
   it("today's visit that went on after the visits-today cutoff counts once, with its new page view, in a range read from the sums", async () => {
     await roll()
     const before = (await read()).summary as { visits: number; pageviews: number }
-    await rollupToday(t.db)
-    // d's visit of today goes on: its rows in `visits` are at the cutoff, its new page view after it.
-    await t.db.insert('events', [eventRow({ vid: 'visitor-d-0001', sid: 's6', ts: chTime(new Date()), path: '/pricing' })])
+    // Today rolled up to a cutoff, as the visits-today job does (a fixed one: the job's, 10 s
+    // back, would fall on yesterday in a day's first seconds).
+    await dayLock.run(() => rollupVisitRows(t.db, today, `${today} 00:00:02.000`))
+    // d's visit of today goes on: its row in `visits` is at the cutoff, its new page view after it.
+    await t.db.insert('events', [eventRow({ vid: 'visitor-d-0001', sid: 's6', ts: `${today} 00:00:03.000`, path: '/pricing' })])
     const after = await read()
     expect(after).toEqual(await read(ALL))
     expect(after.summary).toMatchObject({ visits: before.visits, pageviews: before.pageviews + 1 })

@@ -52,15 +52,8 @@ async function goneFromDisk(needle: Buffer): Promise<string[]> {
   }
 }
 
-/** Whether some file holds `needle` within 10 s. */
-async function seenOnDisk(needle: Buffer): Promise<boolean> {
-  const until = Date.now() + 10_000
-  while (filesWith(needle).length === 0) {
-    if (Date.now() > until) return false
-    await new Promise((r) => setTimeout(r, 500))
-  }
-  return true
-}
+/** Waits (at most 10 s) until some file holds `needle`: what makes "gone from disk" later mean something. */
+const onDisk = (needle: Buffer) => expect.poll(() => filesWith(needle).length, { timeout: 10_000, interval: 500 }).toBeGreaterThan(0)
 
 /** An IPv6 address of random-looking bytes, and its 16 bytes as ClickHouse stores them. */
 function addressOf(): { ip: string; bytes: Buffer } {
@@ -77,7 +70,7 @@ describe('an erased visitor id', () => {
     expect(await t.count('events', 'vid = {v:String}', { v: vid })).toBe(3)
     // The check can see it: in some file first (polled: once, under a loaded full suite,
     // a walk found it in none, as parts were being replaced).
-    expect(await seenOnDisk(Buffer.from(vid))).toBe(true)
+    await onDisk(Buffer.from(vid))
     await request(t.app)
       .post('/api/privacy/erase')
       .set('Origin', 'https://example.com')
@@ -104,7 +97,7 @@ describe('a full IP address', () => {
     const ev = pageview()
     await send(t.app, ev, { 'X-Forwarded-For': ip }).expect(202)
     await t.flush()
-    expect(await seenOnDisk(bytes)).toBe(true)
+    await onDisk(bytes)
     await t.deps.scheduler!.runNow('enrich-visits')
     const [r] = await t.db.query<{ n: string }>('SELECT count() AS n FROM visit_ips WHERE sid = {sid:String} SETTINGS apply_deleted_mask = 0', { sid: ev.sid })
     expect(Number(r?.n)).toBe(0)
@@ -116,7 +109,7 @@ describe('a full IP address', () => {
     const sid = rid()
     // 6 days and 23 hours old: the next hourly run is the last before 7 days.
     await t.db.insert('visit_ips', [{ site: 'example.com', sid, vid: rid(), ip, ts: Math.floor(Date.now() / 1000) - (7 * 24 - 1) * 3600 }])
-    expect(await seenOnDisk(bytes)).toBe(true)
+    await onDisk(bytes)
     await t.deps.scheduler!.runNow('ip-retention')
     const [r] = await t.db.query<{ n: string }>('SELECT count() AS n FROM visit_ips WHERE sid = {sid:String} SETTINGS apply_deleted_mask = 0', { sid })
     expect(Number(r?.n)).toBe(0)

@@ -21,13 +21,15 @@ describe('starting before the ClickHouse server', () => {
         attempts++
         socket.destroy()
       })
-      await new Promise<void>((r) => refuser.listen(port, '127.0.0.1', r))
-      starting = roles.spawn('collector')
-      starting.catch(() => undefined)
-      for (const until = Date.now() + 30_000; attempts < 2 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100))
-      await new Promise((r) => refuser.close(r))
+      await new Promise<void>((resolve, reject) => refuser.once('error', reject).listen(port, '127.0.0.1', resolve))
+      try {
+        starting = roles.spawn('collector')
+        starting.catch(() => undefined)
+        await expect.poll(() => attempts, { timeout: 30_000, interval: 100 }).toBeGreaterThanOrEqual(2)
+      } finally {
+        await new Promise((r) => refuser.close(r))
+      }
     })
-    expect(attempts).toBeGreaterThanOrEqual(2)
     const collector = await starting!
     const ev = pageview({ url: 'https://example.com/after-the-wait' })
     expect((await postEvent(collector.url, ev)).status).toBe(202)
