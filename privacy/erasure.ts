@@ -47,7 +47,8 @@ export interface ErasureOptions {
 // through the request, whose versions with the id are removed at the end.
 const THE_VID = "vid IN (SELECT vid FROM erasure_requests WHERE id = {id:String} AND vid != '')"
 const THE_SIDS = "sid IN (SELECT arrayJoin(JSONExtract(plan, 'sids', 'Array(String)')) FROM erasure_requests WHERE id = {id:String} AND plan != '')"
-const THE_COMPANIES = "SELECT arrayJoin(JSONExtract(plan, 'companies', 'Array(String)')) FROM erasure_requests WHERE id = {id:String} AND plan != ''"
+const THE_COMPANIES =
+  "company_id IN (SELECT arrayJoin(JSONExtract(plan, 'companies', 'Array(String)')) FROM erasure_requests WHERE id = {id:String} AND plan != '')"
 const BY_VISITOR = [
   ['sessions', THE_SIDS],
   ['enriched_sessions', THE_SIDS],
@@ -165,7 +166,7 @@ async function erase(db: Db, log: Logger, id: string, opts: Omit<ErasureOptions,
   if (plan.companies.length > 0) {
     await db.client.command({
       // The companies by subquery, as THE_SIDS: a visitor's list has no bound.
-      query: `ALTER TABLE company_visits DELETE WHERE company_id IN (${THE_COMPANIES}) AND day IN {days:Array(Date)}`,
+      query: `ALTER TABLE company_visits DELETE WHERE ${THE_COMPANIES} AND day IN {days:Array(Date)}`,
       query_params: { id, days: [...sitesByDay.keys()] },
       clickhouse_settings: { mutations_sync: '2' },
     })
